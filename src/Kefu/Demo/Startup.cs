@@ -1,0 +1,128 @@
+using System.Reflection;
+using System.Security.Cryptography;
+using Kefu.Platform;
+using Kefu.Platform.Auth;
+using Kefu.Platform.Database;
+using Kefu.Tickets;
+using Microsoft.EntityFrameworkCore;
+
+namespace Kefu.Demo;
+
+/// <summary>First-start work, run before the server accepts requests: migrate, roles, taxonomy, first admin,
+/// bootstrap token, demo data. Every step is idempotent, so restarts are safe.</summary>
+public static class Startup
+{
+    public const string DemoPassword = "Kefu@2026";
+
+
+    public static async Task InitializeAsync(WebApplication app)
+    {
+        var options = app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<KefuOptions>>().Value;
+        var log = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Kefu.Startup");
+        var ct = app.Lifetime.ApplicationStopping;
+        await DatabaseSetup.MigrateAsync(app.Services, ct);
+
+        await using var scope = app.Services.CreateAsyncScope();
+        var sp = scope.ServiceProvider;
+        var uow = sp.GetRequiredService<UnitOfWork>();
+        var staff = sp.GetRequiredService<StaffService>();
+        await uow.RunAsync(_ => staff.EnsureRolesAsync(), ct);
+        await uow.RunAsync(c => ImportTaxonomyAsync(uow.Db, c), ct);
+
+        string? adminPassword = null;
+        if (!await uow.Db.Users.AnyAsync(ct))
+        {
+            if (options.Demo)
+            {
+                await DemoSeeder.SeedStaffAsync(sp, ct);
+                adminPassword = DemoPassword;
+            }
+            else
+            {
+                adminPassword = options.AdminPassword ?? Convert.ToBase64String(RandomNumberGenerator.GetBytes(12));
+                await uow.RunAsync(c => staff.CreateAsync(new CreateUserRequest("admin", "Administrator", null, adminPassword,
+                    [Roles.Admin], null, false, "zh-CN"), c), ct);
+            }
+        }
+
+        if (!string.IsNullOrEmpty(options.BootstrapApiToken))
+        {
+            var hash = TokenAuthentication.Hash(options.BootstrapApiToken);
+            if (!await uow.Db.AccessTokens.AnyAsync(t => t.Hash == hash, ct))
+            {
+                var admin = await uow.Db.Users.Where(u => u.Roles.Any(r => r.Role.Name == Roles.Admin) && u.IsActive)
+                    .OrderBy(u => u.CreatedAt).FirstAsync(ct);
+                var audit = sp.GetRequiredService<Platform.Audit.AuditLog>();
+                var time = sp.GetRequiredService<TimeProvider>();
+                await uow.RunAsync(c => AuthEndpoints.Create(uow.Db, audit, time, admin.Id,
+                    new CreateTokenRequest("bootstrap", null), c, options.BootstrapApiToken), ct);
+                log.LogInformation("Created the bootstrap API token for {User}", admin.UserName);
+            }
+        }
+
+        if (options.Demo && !await uow.Db.Set<Ticket>().AnyAsync(ct))
+        {
+            var started = System.Diagnostics.Stopwatch.StartNew();
+            var count = await DemoSeeder.SeedTicketsAsync(sp, ct);
+            log.LogInformation("Seeded {Count} demo tickets in {Ms} ms", count, started.ElapsedMilliseconds);
+        }
+
+        if (adminPassword is not null)
+        {
+            app.Lifetime.ApplicationStarted.Register(() =>
+            {
+                var urls = string.Join(", ", app.Urls);
+                Console.WriteLine();
+                Console.WriteLine($"Kefu is running at {urls}  (API docs: /api/docs)");
+                Console.WriteLine($"Sign in as 'admin' with password '{adminPassword}'" +
+                    (options.Demo ? $"; demo staff (agent1, lead1, supervisor, qa, outsourced1, …) use the same password." : "."));
+                Console.WriteLine();
+            });
+        }
+    }
+
+    /// <summary>Loads the shipped 3-level taxonomy on first start; afterwards admins own it.</summary>
+    internal static async Task ImportTaxonomyAsync(KefuDb db, CancellationToken ct)
+    {
+        if (await db.Set<Category>().AnyAsync(ct)) return;
+        var teams = await db.Teams.ToDictionaryAsync(t => t.Name, t => t.Id, ct);
+        var byPath = new Dictionary<string, Category>();
+        var order = 0;
+        foreach (var line in ReadResource("taxonomy.tsv").Split('\n'))
+        {
+            if (line.StartsWith('#') || string.IsNullOrWhiteSpace(line)) continue;
+            var f = line.TrimEnd('\r').Split('\t');
+            Category? parent = null;
+            for (var level = 1; level <= 3; level++)
+            {
+                var path = string.Join('/', f[..level]);
+                if (!byPath.TryGetValue(path, out var node))
+                {
+                    node = new Category { Name = f[level - 1], Level = level, SortOrder = order++ };
+                    if (parent is not null) node.ParentId = parent.Id;
+                    if (level == 3)
+                    {
+                        node.DefaultPriority = Enum.Parse<TicketPriority>(f[3], ignoreCase: true);
+                        node.DefaultTeamId = teams.TryGetValue(f[4], out var tid) ? tid : null;
+                    }
+                    db.Add(node);
+                    await db.SaveChangesAsync(ct);
+                    byPath[path] = node;
+                }
+                parent = node;
+            }
+        }
+    }
+
+    /// <summary>Team names that the shipped taxonomy routes to, in file order.</summary>
+    internal static IEnumerable<string> TaxonomyTeams() => ReadResource("taxonomy.tsv").Split('\n')
+        .Where(l => !l.StartsWith('#') && l.Contains('\t')).Select(l => l.TrimEnd('\r').Split('\t')[4]).Distinct();
+
+    internal static string ReadResource(string name)
+    {
+        using var stream = Assembly.GetExecutingAssembly().GetManifestResourceStream("Kefu.Demo.Data." + name)
+            ?? throw new InvalidOperationException($"Missing embedded resource {name}");
+        using var reader = new StreamReader(stream);
+        return reader.ReadToEnd();
+    }
+}

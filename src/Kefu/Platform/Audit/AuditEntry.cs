@@ -1,0 +1,84 @@
+using Kefu.Platform.Auth;
+using Kefu.Platform.Database;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using System.Text.Json.Nodes;
+
+namespace Kefu.Platform.Audit;
+
+/// <summary>Who changed what, when and from where. Written in the same transaction as the change.</summary>
+public sealed class AuditEntry
+{
+    public long Id { get; set; }
+    public DateTime At { get; set; }
+    public Guid? ActorId { get; set; }
+    public string? ActorName { get; set; }
+    /// <summary>web, api-token or system.</summary>
+    public required string Via { get; set; }
+    public string? RemoteAddress { get; set; }
+    public required string EntityType { get; set; }
+    public required string EntityId { get; set; }
+    public required string Action { get; set; }
+    /// <summary>JSON object: field → [old, new], or free details.</summary>
+    public string? Changes { get; set; }
+}
+
+internal sealed class AuditConfiguration : IEntityTypeConfiguration<AuditEntry>
+{
+    public void Configure(EntityTypeBuilder<AuditEntry> b)
+    {
+        b.ToTable("platform_audit");
+        b.Property(x => x.ActorName).HasMaxLength(100);
+        b.Property(x => x.Via).HasMaxLength(20);
+        b.Property(x => x.RemoteAddress).HasMaxLength(64);
+        b.Property(x => x.EntityType).HasMaxLength(50);
+        b.Property(x => x.EntityId).HasMaxLength(64);
+        b.Property(x => x.Action).HasMaxLength(50);
+        b.HasIndex(x => new { x.EntityType, x.EntityId, x.Id });
+        b.HasIndex(x => x.At);
+        b.HasIndex(x => x.ActorId);
+    }
+}
+
+/// <summary>Adds audit rows to the current unit of work.</summary>
+public sealed class AuditLog(KefuDb db, CurrentUser user, StaffDirectory directory, TimeProvider time)
+{
+    public async Task RecordAsync(string entityType, object entityId, string action, object? changes, CancellationToken ct)
+    {
+        string? name = null;
+        if (user.UserId is { } id) name = (await directory.GetAsync(id, ct))?.DisplayName;
+        db.Audit.Add(new AuditEntry
+        {
+            At = time.UtcNow(),
+            ActorId = user.UserId,
+            ActorName = name,
+            Via = user.Via,
+            RemoteAddress = user.RemoteAddress,
+            EntityType = entityType,
+            EntityId = entityId.ToString()!,
+            Action = action,
+            Changes = changes is null ? null : System.Text.Json.JsonSerializer.Serialize(changes, Events.OutboxMessage.Json),
+        });
+    }
+}
+
+/// <summary>Collects field changes as [old, new] pairs for an audit row.</summary>
+public sealed class ChangeSet
+{
+    public Dictionary<string, object?[]> Fields { get; } = [];
+    public bool Any => Fields.Count > 0;
+
+    public bool Set<T>(string field, T oldValue, T newValue)
+    {
+        if (EqualityComparer<T>.Default.Equals(oldValue, newValue)) return false;
+        Fields[field] = [oldValue, newValue];
+        return true;
+    }
+}
+
+public sealed record AuditDto(long Id, DateTime At, Guid? ActorId, string? ActorName, string Via, string? RemoteAddress,
+    string EntityType, string EntityId, string Action, JsonNode? Changes)
+{
+    public static AuditDto From(AuditEntry a) => new(a.Id, a.At, a.ActorId, a.ActorName, a.Via, a.RemoteAddress, a.EntityType,
+        a.EntityId, a.Action, a.Changes is null ? null : JsonNode.Parse(a.Changes));
+}

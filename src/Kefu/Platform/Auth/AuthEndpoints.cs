@@ -1,0 +1,101 @@
+using Kefu.Platform.Audit;
+using Kefu.Platform.Database;
+using Kefu.Platform.Http;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Caching.Memory;
+
+namespace Kefu.Platform.Auth;
+
+/// <summary>Sign-in (cookie), the caller's own profile, staff, teams and personal access tokens.</summary>
+public static class AuthEndpoints
+{
+    public static void MapAuthEndpoints(this IEndpointRouteBuilder app)
+    {
+        var auth = app.MapGroup("/api/v1/auth").WithTags("Auth");
+        auth.MapPost("/login", async (LoginRequest r, SignInManager<StaffUser> signIn, UserManager<StaffUser> users,
+            UnitOfWork uow, AuditLog audit, CancellationToken ct) =>
+        {
+            var user = await users.FindByNameAsync(r.UserName) ?? await users.FindByEmailAsync(r.UserName);
+            if (user is null || !user.IsActive)
+                throw new DomainException(401, "Sign-in failed", "Wrong user name or password.");
+            var result = await signIn.PasswordSignInAsync(user, r.Password, isPersistent: true, lockoutOnFailure: true);
+            if (result.IsLockedOut)
+                throw new DomainException(423, "Account locked", "Too many failed sign-ins; the account is locked for 15 minutes.");
+            await uow.RunAsync(c => audit.RecordAsync("user", user.Id, result.Succeeded ? "signed_in" : "sign_in_failed", null, c), ct);
+            if (!result.Succeeded) throw new DomainException(401, "Sign-in failed", "Wrong user name or password.");
+            return TypedResults.NoContent();
+        }).RequireRateLimiting(PlatformModule.LoginRateLimit).WithSummary("Cookie sign-in for staff (5 failures lock the account for 15 minutes).");
+
+        auth.MapPost("/logout", async (SignInManager<StaffUser> signIn) =>
+        {
+            await signIn.SignOutAsync();
+            return TypedResults.NoContent();
+        }).RequireAuthorization();
+
+        app.MapGet("/api/v1/me", async (CurrentUser current, KefuDb db, CancellationToken ct) =>
+        {
+            var staff = await current.GetAsync(ct);
+            var u = await db.Users.AsNoTracking().FirstAsync(x => x.Id == staff.UserId, ct);
+            return TypedResults.Ok(new MeDto(u.Id, u.UserName!, u.DisplayName, u.Email, [.. staff.Roles], [.. staff.Permissions.Order()],
+                [.. staff.TeamIds], u.IsOutsourced, u.Language, u.TimeZone));
+        }).WithTags("Auth").RequireAuthorization();
+
+        MapTokens(app);
+    }
+
+    private static void MapTokens(IEndpointRouteBuilder app)
+    {
+        var g = app.MapGroup("/api/v1").WithTags("Tokens").RequireAuthorization();
+        g.MapGet("/me/tokens", async (CurrentUser current, KefuDb db, CancellationToken ct) =>
+        {
+            var staff = await current.GetAsync(ct);
+            return TypedResults.Ok(await db.AccessTokens.AsNoTracking().Where(t => t.UserId == staff.UserId)
+                .OrderBy(t => t.Id).Select(t => ToDto(t)).ToListAsync(ct));
+        });
+        g.MapPost("/me/tokens", async (CreateTokenRequest r, CurrentUser current, UnitOfWork uow, AuditLog audit, TimeProvider time, CancellationToken ct) =>
+        {
+            var staff = await current.GetAsync(ct);
+            var created = await uow.RunAsync(c => Create(uow.Db, audit, time, staff.UserId, r, c), ct);
+            return TypedResults.Created($"/api/v1/me/tokens/{created.Token.Id}", created);
+        }).WithSummary("Create a personal access token; the value is shown only in this response.");
+        g.MapPost("/users/{userId:guid}/tokens", async (Guid userId, CreateTokenRequest r, UnitOfWork uow, AuditLog audit, TimeProvider time, CancellationToken ct) =>
+        {
+            if (!await uow.Db.Users.AnyAsync(u => u.Id == userId, ct)) throw DomainException.NotFound($"User {userId}");
+            var created = await uow.RunAsync(c => Create(uow.Db, audit, time, userId, r, c), ct);
+            return TypedResults.Created($"/api/v1/users/{userId}/tokens/{created.Token.Id}", created);
+        }).RequireAuthorization(Permissions.UsersManage).WithSummary("Admin: create a token for an integration account.");
+        g.MapDelete("/me/tokens/{id:long}", async (long id, CurrentUser current, UnitOfWork uow, AuditLog audit,
+            IMemoryCache cache, TimeProvider time, CancellationToken ct) =>
+        {
+            var staff = await current.GetAsync(ct);
+            await uow.RunAsync(async c =>
+            {
+                var t = await uow.Db.AccessTokens.FirstOrDefaultAsync(x => x.Id == id, c);
+                if (t is null || (t.UserId != staff.UserId && !staff.Can(Permissions.UsersManage))) throw DomainException.NotFound($"Token {id}");
+                t.RevokedAt ??= time.UtcNow();
+                TokenAuthentication.Forget(cache, t.Hash);
+                await audit.RecordAsync("token", id, "revoked", new { t.Name, t.UserId }, c);
+            }, ct);
+            return TypedResults.NoContent();
+        }).WithSummary("Revoke a token (your own, or any with users.manage).");
+    }
+
+    internal static async Task<CreatedTokenDto> Create(KefuDb db, AuditLog audit, TimeProvider time, Guid userId, CreateTokenRequest r, CancellationToken ct, string? value = null)
+    {
+        if (r.ExpiresAt is { } e && e.ToUniversalTime() <= time.UtcNow())
+            throw DomainException.Validation("expiresAt", "expiresAt must be in the future.");
+        value ??= TokenAuthentication.NewToken();
+        var token = new AccessToken
+        {
+            UserId = userId, Name = r.Name.Trim(), Hash = TokenAuthentication.Hash(value), Prefix = value[..8],
+            CreatedAt = time.UtcNow(), ExpiresAt = r.ExpiresAt?.ToUniversalTime(),
+        };
+        db.AccessTokens.Add(token);
+        await db.SaveChangesAsync(ct);
+        await audit.RecordAsync("token", token.Id, "created", new { token.Name, userId }, ct);
+        return new CreatedTokenDto(ToDto(token), value);
+    }
+
+    private static TokenDto ToDto(AccessToken t) => new(t.Id, t.UserId, t.Name, t.Prefix, t.CreatedAt, t.ExpiresAt, t.RevokedAt, t.LastUsedAt);
+}

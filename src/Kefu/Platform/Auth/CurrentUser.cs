@@ -1,0 +1,39 @@
+using System.Security.Claims;
+
+namespace Kefu.Platform.Auth;
+
+/// <summary>The staff member behind the current request, plus where the request came from (for the audit trail).</summary>
+public sealed class CurrentUser(IHttpContextAccessor http, StaffDirectory directory)
+{
+    private StaffContext? _staff;
+
+    public Guid? UserId =>
+        Guid.TryParse(http.HttpContext?.User.FindFirstValue(ClaimTypes.NameIdentifier), out var id) ? id : null;
+
+    public string? RemoteAddress => http.HttpContext?.Connection.RemoteIpAddress?.ToString();
+
+    public string Via => http.HttpContext?.User.Identity?.AuthenticationType switch
+    {
+        TokenAuthentication.SchemeName => "api-token",
+        null => "system",
+        _ => "web",
+    };
+
+    /// <summary>The staff context; throws 401 when the request is not signed in (endpoints require auth first).</summary>
+    public async ValueTask<StaffContext> GetAsync(CancellationToken ct)
+    {
+        if (_staff is not null) return _staff;
+        var id = UserId ?? throw new DomainException(401, "Unauthorized", "Sign in or send a personal access token.");
+        _staff = await directory.GetAsync(id, ct)
+            ?? throw new DomainException(401, "Unauthorized", "The account no longer exists.");
+        if (!_staff.IsActive) throw new DomainException(401, "Unauthorized", "The account is deactivated.");
+        return _staff;
+    }
+
+    public async ValueTask<StaffContext> RequireAsync(string permission, CancellationToken ct)
+    {
+        var staff = await GetAsync(ct);
+        if (!staff.Can(permission)) throw DomainException.Forbidden($"This needs the permission '{permission}'.");
+        return staff;
+    }
+}

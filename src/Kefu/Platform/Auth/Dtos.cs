@@ -1,0 +1,38 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Kefu.Platform.Auth;
+
+public sealed record LoginRequest([property: Required, MaxLength(256)] string UserName, [property: Required, MaxLength(256)] string Password);
+
+public sealed record MeDto(Guid Id, string UserName, string DisplayName, string? Email, string[] Roles, string[] Permissions,
+    int[] TeamIds, bool IsOutsourced, string Language, string TimeZone);
+
+public sealed record UserDto(Guid Id, string UserName, string DisplayName, string? Email, string[] Roles, int[] TeamIds,
+    bool IsOutsourced, bool IsActive, string Language, string TimeZone, DateTime CreatedAt);
+
+public sealed record CreateUserRequest(
+    [property: Required, MaxLength(64), RegularExpression(@"^[A-Za-z0-9._@-]+$")] string UserName,
+    [property: Required, MaxLength(100)] string DisplayName,
+    [property: EmailAddress, MaxLength(256)] string? Email,
+    [property: Required, MinLength(8), MaxLength(128)] string Password,
+    [property: Required] string[] Roles,
+    int[]? TeamIds,
+    bool IsOutsourced,
+    [property: MaxLength(10)] string? Language);
+
+public sealed record UpdateUserRequest(
+    [property: MaxLength(100)] string? DisplayName,
+    [property: EmailAddress, MaxLength(256)] string? Email,
+    string[]? Roles, int[]? TeamIds, bool? IsOutsourced, bool? IsActive,
+    [property: MaxLength(10)] string? Language, [property: MaxLength(64)] string? TimeZone,
+    [property: MinLength(8), MaxLength(128)] string? Password);
+
+public sealed record TeamDto(int Id, string Name, string? Description, int Members, int Version);
+public sealed record CreateTeamRequest([property: Required, MaxLength(100)] string Name, [property: MaxLength(1000)] string? Description);
+public sealed record UpdateTeamRequest([property: MaxLength(100)] string? Name, [property: MaxLength(1000)] string? Description);
+
+public sealed record TokenDto(long Id, Guid UserId, string Name, string Prefix, DateTime CreatedAt, DateTime? ExpiresAt,
+    DateTime? RevokedAt, DateTime? LastUsedAt);
+/// <summary>Returned once, at creation: the only time the token itself is shown.</summary>
+public sealed record CreatedTokenDto(TokenDto Token, string Value);
+public sealed record CreateTokenRequest([property: Required, MaxLength(100)] string Name, DateTime? ExpiresAt);

@@ -1,0 +1,17 @@
+using Microsoft.AspNetCore.Authorization;
+
+namespace Kefu.Platform.Auth;
+
+public sealed record PermissionRequirement(string Permission) : IAuthorizationRequirement;
+
+/// <summary>Endpoint authorisation: `.RequireAuthorization(Permissions.X)` maps to this check of the role table.</summary>
+public sealed class PermissionHandler(StaffDirectory directory) : AuthorizationHandler<PermissionRequirement>
+{
+    protected override async Task HandleRequirementAsync(AuthorizationHandlerContext context, PermissionRequirement requirement)
+    {
+        var id = context.User.FindFirst(System.Security.Claims.ClaimTypes.NameIdentifier)?.Value;
+        if (!Guid.TryParse(id, out var userId)) return;
+        var staff = await directory.GetAsync(userId, CancellationToken.None);
+        if (staff is not null && staff.Can(requirement.Permission)) context.Succeed(requirement);
+    }
+}

@@ -1,0 +1,51 @@
+using System.Collections.Frozen;
+using Kefu.Platform.Database;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Caching.Memory;
+
+namespace Kefu.Platform.Auth;
+
+/// <summary>What the signed-in staff member may do and see; loaded from the database, cached briefly.</summary>
+public sealed record StaffContext(
+    Guid UserId, string DisplayName, FrozenSet<string> Roles, FrozenSet<string> Permissions,
+    FrozenSet<int> TeamIds, bool IsOutsourced, bool IsActive)
+{
+    public bool Can(string permission) => IsActive && Permissions.Contains(permission);
+    public bool SeesAllTickets => Can(Auth.Permissions.TicketsScopeAll);
+    public bool MasksPii => IsOutsourced;
+}
+
+/// <summary>
+/// Loads staff contexts. Cached per node for a few seconds: a role or team change is seen at once on the node that
+/// made it (explicit invalidation) and within the cache lifetime on the others.
+/// </summary>
+public sealed class StaffDirectory(IServiceScopeFactory scopes, IMemoryCache cache)
+{
+    private static readonly TimeSpan Lifetime = TimeSpan.FromSeconds(10);
+
+    public async Task<StaffContext?> GetAsync(Guid userId, CancellationToken ct)
+    {
+        if (cache.TryGetValue(Key(userId), out StaffContext? cached)) return cached;
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<KefuDb>();
+        var user = await db.Users.AsNoTracking()
+            .Where(u => u.Id == userId)
+            .Select(u => new
+            {
+                u.Id, u.DisplayName, u.IsOutsourced, u.IsActive,
+                Roles = u.Roles.Select(r => r.Role.Name!).ToList(),
+                Teams = u.Teams.Select(t => t.TeamId).ToList(),
+            })
+            .FirstOrDefaultAsync(ct);
+        if (user is null) return null;
+        var permissions = user.Roles.SelectMany(r => Auth.Roles.PermissionsByRole.GetValueOrDefault(r) ?? FrozenSet<string>.Empty);
+        var context = new StaffContext(user.Id, user.DisplayName, user.Roles.ToFrozenSet(), permissions.ToFrozenSet(),
+            user.Teams.ToFrozenSet(), user.IsOutsourced, user.IsActive);
+        cache.Set(Key(userId), context, Lifetime);
+        return context;
+    }
+
+    public void Invalidate(Guid userId) => cache.Remove(Key(userId));
+
+    private static string Key(Guid id) => $"staff:{id}";
+}

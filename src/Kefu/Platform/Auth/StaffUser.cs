@@ -1,0 +1,27 @@
+using Microsoft.AspNetCore.Identity;
+
+namespace Kefu.Platform.Auth;
+
+public sealed class StaffUser : IdentityUser<Guid>
+{
+    public required string DisplayName { get; set; }
+    /// <summary>Outsourced staff see masked customer PII everywhere and may not export.</summary>
+    public bool IsOutsourced { get; set; }
+    public bool IsActive { get; set; } = true;
+    public string Language { get; set; } = "zh-CN";
+    public string TimeZone { get; set; } = "Asia/Shanghai";
+    public DateTime CreatedAt { get; set; }
+    public ICollection<StaffUserRole> Roles { get; set; } = [];
+    public ICollection<TeamMember> Teams { get; set; } = [];
+}
+
+public sealed class StaffRole : IdentityRole<Guid>
+{
+    public ICollection<StaffUserRole> Users { get; set; } = [];
+}
+
+public sealed class StaffUserRole : IdentityUserRole<Guid>
+{
+    public StaffUser User { get; set; } = null!;
+    public StaffRole Role { get; set; } = null!;
+}

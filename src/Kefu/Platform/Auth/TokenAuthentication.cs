@@ -1,0 +1,62 @@
+using System.Security.Claims;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Encodings.Web;
+using Kefu.Platform.Database;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Caching.Memory;
+using Microsoft.Extensions.Options;
+
+namespace Kefu.Platform.Auth;
+
+/// <summary>Personal access tokens: "Authorization: Bearer kfp_…"; looked up by SHA-256 hash.</summary>
+public sealed class TokenAuthentication(
+    IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder,
+    IServiceScopeFactory scopes, IMemoryCache cache, TimeProvider time)
+    : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
+{
+    public const string SchemeName = "Token";
+    public const string TokenPrefix = "kfp_";
+    private static readonly TimeSpan CacheLifetime = TimeSpan.FromSeconds(10);
+
+    public static string NewToken() => TokenPrefix + Base64Url(RandomNumberGenerator.GetBytes(32));
+
+    public static string Hash(string token) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(token)));
+
+    public static void Forget(IMemoryCache cache, string hash) => cache.Remove("pat:" + hash);
+
+    protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
+    {
+        string? header = Request.Headers.Authorization;
+        if (header is null || !header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)) return AuthenticateResult.NoResult();
+        var token = header["Bearer ".Length..].Trim();
+        if (token.Length is < 32 or > 200) return AuthenticateResult.Fail("Malformed token.");
+
+        var hash = Hash(token);
+        if (!cache.TryGetValue("pat:" + hash, out Guid userId))
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<KefuDb>();
+            var now = time.UtcNow();
+            var row = await db.AccessTokens.AsNoTracking()
+                .Where(t => t.Hash == hash && t.RevokedAt == null && (t.ExpiresAt == null || t.ExpiresAt > now) && t.User.IsActive)
+                .Select(t => new { t.UserId, t.Id })
+                .FirstOrDefaultAsync(Context.RequestAborted);
+            if (row is null) return AuthenticateResult.Fail("Unknown, expired or revoked token.");
+            userId = row.UserId;
+            cache.Set("pat:" + hash, userId, CacheLifetime);
+        }
+        var identity = new ClaimsIdentity([new Claim(ClaimTypes.NameIdentifier, userId.ToString())], SchemeName);
+        return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));
+    }
+
+    protected override Task HandleChallengeAsync(AuthenticationProperties properties)
+    {
+        Response.StatusCode = 401;
+        Response.Headers.WWWAuthenticate = "Bearer";
+        return Task.CompletedTask;
+    }
+
+    private static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+}

@@ -1,0 +1,65 @@
+using Kefu.Platform.Audit;
+using Kefu.Platform.Auth;
+using Kefu.Platform.Events;
+using Kefu.Platform.Http;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
+
+namespace Kefu.Platform.Database;
+
+/// <summary>
+/// The one database context. Each module contributes its entity configurations (found by assembly scan, each in
+/// the module's own folder); provider subclasses exist only so each provider keeps its own migration set.
+/// </summary>
+public abstract class KefuDb(DbContextOptions options)
+    : IdentityDbContext<StaffUser, StaffRole, Guid, IdentityUserClaim<Guid>, StaffUserRole, IdentityUserLogin<Guid>,
+        IdentityRoleClaim<Guid>, IdentityUserToken<Guid>>(options)
+{
+    public DbSet<Team> Teams => Set<Team>();
+    public DbSet<TeamMember> TeamMembers => Set<TeamMember>();
+    public DbSet<AccessToken> AccessTokens => Set<AccessToken>();
+    public DbSet<OutboxMessage> Outbox => Set<OutboxMessage>();
+    public DbSet<EventReceipt> EventReceipts => Set<EventReceipt>();
+    public DbSet<AuditEntry> Audit => Set<AuditEntry>();
+    public DbSet<IdempotencyRecord> IdempotencyRecords => Set<IdempotencyRecord>();
+
+    public abstract bool IsSqlite { get; }
+
+    /// <summary>Queues a domain event in this unit of work; it is stored in the same transaction as the change.</summary>
+    public void Publish(IDomainEvent e, TimeProvider time) => Outbox.Add(OutboxMessage.From(e, time.UtcNow()));
+
+    protected override void OnModelCreating(ModelBuilder b)
+    {
+        base.OnModelCreating(b);
+        b.Entity<StaffUser>().ToTable("platform_users");
+        b.Entity<StaffRole>().ToTable("platform_roles");
+        b.Entity<StaffUserRole>().ToTable("platform_user_roles");
+        b.Entity<IdentityUserClaim<Guid>>().ToTable("platform_user_claims");
+        b.Entity<IdentityUserLogin<Guid>>().ToTable("platform_user_logins");
+        b.Entity<IdentityRoleClaim<Guid>>().ToTable("platform_role_claims");
+        b.Entity<IdentityUserToken<Guid>>().ToTable("platform_user_tokens");
+        b.ApplyConfigurationsFromAssembly(typeof(KefuDb).Assembly);
+    }
+
+    protected override void ConfigureConventions(ModelConfigurationBuilder c)
+    {
+        // Every timestamp is stored as UTC and read back as UTC (SQLite keeps no Kind; Npgsql insists on Utc).
+        c.Properties<DateTime>().HaveConversion<UtcConverter>();
+    }
+
+    private sealed class UtcConverter() : ValueConverter<DateTime, DateTime>(
+        v => v.Kind == DateTimeKind.Utc ? v : v.ToUniversalTime(),
+        v => DateTime.SpecifyKind(v, DateTimeKind.Utc));
+}
+
+public sealed class SqliteKefuDb(DbContextOptions<SqliteKefuDb> options) : KefuDb(options)
+{
+    public override bool IsSqlite => true;
+}
+
+public sealed class PostgresKefuDb(DbContextOptions<PostgresKefuDb> options) : KefuDb(options)
+{
+    public override bool IsSqlite => false;
+}

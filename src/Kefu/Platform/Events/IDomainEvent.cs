@@ -1,0 +1,13 @@
+namespace Kefu.Platform.Events;
+
+/// <summary>A fact that happened, named in the past tense, carrying ids rather than entities.</summary>
+public interface IDomainEvent;
+
+/// <summary>One reacting concern. Handlers run at least once per event, so they must be idempotent; the
+/// dispatcher records a receipt in the handler's own transaction so a completed handler is not run again.</summary>
+public interface IEventHandler<in TEvent> where TEvent : IDomainEvent
+{
+    Task HandleAsync(TEvent e, EventContext context, CancellationToken ct);
+}
+
+public sealed record EventContext(long EventId, DateTime OccurredAt);

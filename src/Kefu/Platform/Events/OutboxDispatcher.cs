@@ -1,0 +1,131 @@
+using System.Diagnostics.Metrics;
+using System.Text.Json;
+using Kefu.Platform.Database;
+using Microsoft.EntityFrameworkCore;
+
+namespace Kefu.Platform.Events;
+
+/// <summary>
+/// Delivers outbox rows to in-process handlers, at least once, in id order. Each handler runs in its own scope and
+/// transaction together with its receipt, so a crash between handlers re-runs only the ones that did not finish.
+/// On shutdown it drains what is already committed before the host stops.
+/// </summary>
+public sealed class OutboxDispatcher(
+    IServiceScopeFactory scopes, EventRegistry registry, OutboxSignal signal, TimeProvider time,
+    ILogger<OutboxDispatcher> log, IMeterFactory meters) : BackgroundService
+{
+    private const int BatchSize = 200;
+    private const int MaxAttempts = 10;
+    private readonly Counter<long> _delivered = meters.Create("Kefu").CreateCounter<long>("kefu_events_dispatched");
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                if (await DispatchBatchAsync(stoppingToken) > 0) continue;
+                await signal.WaitAsync(TimeSpan.FromSeconds(2), stoppingToken);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested) { break; }
+            catch (Exception ex)
+            {
+                log.LogError(ex, "Outbox dispatch failed; retrying");
+                try { await Task.Delay(TimeSpan.FromSeconds(1), time, stoppingToken); } catch (OperationCanceledException) { break; }
+            }
+        }
+    }
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await base.StopAsync(cancellationToken);
+        // Graceful shutdown: deliver what is already committed, within the host's shutdown timeout.
+        try { while (await DispatchBatchAsync(cancellationToken) > 0) { } }
+        catch (Exception ex) when (ex is OperationCanceledException or ObjectDisposedException)
+        {
+            log.LogWarning("Shutdown reached before the outbox was drained; the rest is delivered on next start");
+        }
+    }
+
+    /// <summary>Dispatches one batch; returns how many events it completed. Public for tests and tools.</summary>
+    public async Task<int> DispatchBatchAsync(CancellationToken ct)
+    {
+        List<OutboxMessage> batch;
+        await using (var scope = scopes.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<KefuDb>();
+            var now = time.UtcNow();
+            batch = await db.Outbox.AsNoTracking()
+                .Where(m => m.DispatchedAt == null && (m.NextAttemptAt == null || m.NextAttemptAt <= now) && m.Attempts < MaxAttempts)
+                .OrderBy(m => m.Id).Take(BatchSize).ToListAsync(ct);
+        }
+        var done = 0;
+        foreach (var message in batch)
+        {
+            if (await DispatchOneAsync(message, ct)) done++;
+        }
+        return done;
+    }
+
+    private async Task<bool> DispatchOneAsync(OutboxMessage message, CancellationToken ct)
+    {
+        string? error = null;
+        if (registry.EventTypes.TryGetValue(message.Type, out var type))
+        {
+            var e = (IDomainEvent)JsonSerializer.Deserialize(message.Payload, type, OutboxMessage.Json)!;
+            var context = new EventContext(message.Id, message.OccurredAt);
+            foreach (var handlerType in registry.Handlers.GetValueOrDefault(type, []))
+            {
+                try { await RunHandlerAsync(handlerType, type, e, context, ct); }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    log.LogError(ex, "Handler {Handler} failed for event {EventId} ({Type})", handlerType.Name, message.Id, message.Type);
+                    error = $"{handlerType.Name}: {ex.Message}";
+                }
+            }
+        }
+        else
+        {
+            log.LogWarning("Unknown event type {Type} in outbox row {Id}; marking dispatched", message.Type, message.Id);
+        }
+
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<KefuDb>();
+        var gate = scope.ServiceProvider.GetRequiredService<WriteGate>();
+        var now = time.UtcNow();
+        using (await gate.EnterAsync(ct))
+        {
+            if (error is null)
+            {
+                await db.Outbox.Where(m => m.Id == message.Id)
+                    .ExecuteUpdateAsync(s => s.SetProperty(m => m.DispatchedAt, now).SetProperty(m => m.LastError, (string?)null), ct);
+            }
+            else
+            {
+                var attempts = message.Attempts + 1;
+                var next = now.AddSeconds(Math.Min(300, Math.Pow(2, attempts)));
+                await db.Outbox.Where(m => m.Id == message.Id).ExecuteUpdateAsync(s => s
+                    .SetProperty(m => m.Attempts, attempts)
+                    .SetProperty(m => m.NextAttemptAt, next)
+                    .SetProperty(m => m.LastError, error.Length > 2000 ? error[..2000] : error), ct);
+            }
+        }
+        if (error is null) _delivered.Add(1);
+        return error is null;
+    }
+
+    private async Task RunHandlerAsync(Type handlerType, Type eventType, IDomainEvent e, EventContext context, CancellationToken ct)
+    {
+        var handlerName = handlerType.FullName!;
+        await using var scope = scopes.CreateAsyncScope();
+        var uow = scope.ServiceProvider.GetRequiredService<UnitOfWork>();
+        await uow.RunAsync(async c =>
+        {
+            if (await uow.Db.EventReceipts.AnyAsync(r => r.EventId == context.EventId && r.Handler == handlerName, c)) return;
+            var handler = scope.ServiceProvider.GetRequiredService(handlerType);
+            var method = typeof(IEventHandler<>).MakeGenericType(eventType).GetMethod("HandleAsync")!;
+            await (Task)method.Invoke(handler, [e, context, c])!;
+            uow.Db.EventReceipts.Add(new EventReceipt { EventId = context.EventId, Handler = handlerName, HandledAt = time.UtcNow() });
+        }, ct);
+    }
+}

@@ -1,0 +1,219 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using System.Threading.RateLimiting;
+using Kefu.Platform.Audit;
+using Kefu.Platform.Auth;
+using Kefu.Platform.Database;
+using Kefu.Platform.Events;
+using Kefu.Platform.Http;
+using Kefu.Platform.Text;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using OpenTelemetry.Metrics;
+using Scalar.AspNetCore;
+
+namespace Kefu.Platform;
+
+public static class PlatformModule
+{
+    public const string LoginRateLimit = "login";
+    private const string AuthScheme = "Kefu";
+
+    /// <summary>KEFU_* environment variables of the README, mapped onto the "Kefu" configuration section.</summary>
+    private static readonly Dictionary<string, string> EnvironmentMap = new()
+    {
+        ["KEFU_DATA_DIR"] = "Kefu:DataDir",
+        ["KEFU_DEMO"] = "Kefu:Demo",
+        ["KEFU_BOOTSTRAP_API_TOKEN"] = "Kefu:BootstrapApiToken",
+        ["KEFU_ADMIN_PASSWORD"] = "Kefu:AdminPassword",
+        ["KEFU_DB_PROVIDER"] = "Kefu:Database:Provider",
+        ["KEFU_DB_CONNECTION"] = "Kefu:Database:ConnectionString",
+    };
+
+    public static KefuOptions AddPlatform(this WebApplicationBuilder builder)
+    {
+        var mapped = EnvironmentMap
+            .Select(kv => (kv.Value, Environment.GetEnvironmentVariable(kv.Key)))
+            .Where(x => x.Item2 is not null)
+            .ToDictionary(x => x.Item1, x => x.Item2);
+        builder.Configuration.AddInMemoryCollection(mapped);
+
+        var options = builder.Configuration.GetSection("Kefu").Get<KefuOptions>() ?? new KefuOptions();
+        options.DataDir = Path.GetFullPath(options.DataDir);
+        if (options.BootstrapApiToken is { Length: > 0 and < 32 })
+            throw new InvalidOperationException("KEFU_BOOTSTRAP_API_TOKEN must be at least 32 characters.");
+        builder.Services.Configure<KefuOptions>(o =>
+        {
+            builder.Configuration.GetSection("Kefu").Bind(o);
+            o.DataDir = options.DataDir;
+        });
+
+        var services = builder.Services;
+        services.AddSingleton(TimeProvider.System);
+        services.AddMemoryCache();
+        services.AddHttpContextAccessor();
+        builder.AddKefuDatabase(options);
+
+        // Events
+        var registry = new EventRegistry([typeof(PlatformModule).Assembly]);
+        services.AddSingleton(registry);
+        foreach (var handler in registry.AllHandlerTypes) services.AddScoped(handler);
+        services.AddSingleton<OutboxSignal>();
+        services.AddSingleton<OutboxDispatcher>();
+        services.AddHostedService(sp => sp.GetRequiredService<OutboxDispatcher>());
+        services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(30));
+
+        // Identity, cookies, tokens, permissions
+        services.AddIdentityCore<StaffUser>(o =>
+            {
+                o.Lockout.MaxFailedAccessAttempts = 5;
+                o.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(15);
+                o.Lockout.AllowedForNewUsers = true;
+                o.Password.RequiredLength = 8;
+                o.Password.RequireNonAlphanumeric = false;
+                o.Password.RequireUppercase = false;
+                o.User.RequireUniqueEmail = false;
+            })
+            .AddRoles<StaffRole>()
+            .AddEntityFrameworkStores<KefuDb>()
+            .AddSignInManager()
+            .AddDefaultTokenProviders();
+        services.AddAuthentication(o =>
+            {
+                o.DefaultScheme = AuthScheme;
+                o.DefaultChallengeScheme = AuthScheme;
+            })
+            .AddPolicyScheme(AuthScheme, AuthScheme, o => o.ForwardDefaultSelector = http =>
+                http.Request.Headers.Authorization.ToString().StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)
+                    ? TokenAuthentication.SchemeName
+                    : IdentityConstants.ApplicationScheme)
+            .AddScheme<AuthenticationSchemeOptions, TokenAuthentication>(TokenAuthentication.SchemeName, null)
+            .AddIdentityCookies();
+        services.ConfigureApplicationCookie(o =>
+        {
+            o.Cookie.Name = "kefu.auth";
+            o.Cookie.HttpOnly = true;
+            o.Cookie.SameSite = SameSiteMode.Lax;
+            o.LoginPath = "/login";
+            o.SlidingExpiration = true;
+            o.ExpireTimeSpan = TimeSpan.FromHours(12);
+            o.Events.OnRedirectToLogin = c => ApiStatus(c, 401);
+            o.Events.OnRedirectToAccessDenied = c => ApiStatus(c, 403);
+        });
+        services.AddAuthorization(o =>
+        {
+            foreach (var p in Permissions.All)
+                o.AddPolicy(p, policy => policy.RequireAuthenticatedUser().AddRequirements(new PermissionRequirement(p)));
+        });
+        services.AddSingleton<IAuthorizationHandler, PermissionHandler>();
+        services.AddSingleton<StaffDirectory>();
+        services.AddScoped<CurrentUser>();
+        services.AddScoped<StaffService>();
+        services.AddScoped<AuditLog>();
+        services.AddSingleton<HtmlCleaner>();
+        services.AddRateLimiter(o =>
+        {
+            o.RejectionStatusCode = 429;
+            o.AddPolicy(LoginRateLimit, http => RateLimitPartition.GetFixedWindowLimiter(
+                http.Connection.RemoteIpAddress?.ToString() ?? "local",
+                _ => new FixedWindowRateLimiterOptions { PermitLimit = 30, Window = TimeSpan.FromMinutes(1) }));
+        });
+
+        // HTTP conventions: problem details for every error, strict JSON, validation, OpenAPI
+        services.AddProblemDetails(o => o.CustomizeProblemDetails = c =>
+        {
+            // Field names in errors follow the JSON the client sent (camelCase), whoever produced the problem.
+            if (c.ProblemDetails is HttpValidationProblemDetails v && v.Errors.Keys.Any(k => k.Length > 0 && char.IsUpper(k[0])))
+            {
+                var renamed = v.Errors.ToDictionary(kv => CamelPath(kv.Key), kv => kv.Value);
+                v.Errors.Clear();
+                foreach (var kv in renamed) v.Errors[kv.Key] = kv.Value;
+            }
+        });
+        services.AddExceptionHandler<ProblemExceptionHandler>();
+        services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+        services.ConfigureHttpJsonOptions(o => ConfigureJson(o.SerializerOptions));
+        services.AddValidation();
+        services.AddOpenApi(o => o.AddDocumentTransformer((doc, _, _) =>
+        {
+            doc.Info.Title = "Kefu API";
+            doc.Info.Description = "Authenticate with `Authorization: Bearer <personal access token>`. Errors are RFC 9457 problem details.";
+            return Task.CompletedTask;
+        }));
+
+        // Operations
+        services.AddHealthChecks()
+            .AddCheck<DatabaseReadyCheck>("database", tags: ["ready"]);
+        services.AddOpenTelemetry().WithMetrics(m => m
+            .AddAspNetCoreInstrumentation()
+            .AddMeter("Kefu")
+            .AddPrometheusExporter());
+        return options;
+    }
+
+    private static string CamelPath(string path) => string.Join('.', path.Split('.').Select(JsonNamingPolicy.CamelCase.ConvertName));
+
+    public static void ConfigureJson(JsonSerializerOptions o)
+    {
+        o.PropertyNamingPolicy = JsonNamingPolicy.CamelCase;
+        o.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower, allowIntegerValues: false));
+        o.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
+        o.Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping;
+    }
+
+    public static void MapPlatform(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseRateLimiter();
+
+        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") });
+        app.MapPrometheusScrapingEndpoint("/metrics");
+        app.MapOpenApi("/api/openapi/{documentName}.json");
+        app.MapScalarApiReference("/api/docs", o => o
+            .WithTitle("Kefu API")
+            .WithOpenApiRoutePattern("/api/openapi/{documentName}.json"));
+
+        app.MapAuthEndpoints();
+        app.MapStaffEndpoints();
+    }
+
+    private static Task ApiStatus<T>(Microsoft.AspNetCore.Authentication.RedirectContext<T> c, int status)
+        where T : AuthenticationSchemeOptions
+    {
+        if (c.Request.Path.StartsWithSegments("/api"))
+        {
+            c.Response.StatusCode = status;
+            return Task.CompletedTask;
+        }
+        c.Response.Redirect(c.RedirectUri);
+        return Task.CompletedTask;
+    }
+}
+
+/// <summary>Ready when the database answers and every migration is applied.</summary>
+internal sealed class DatabaseReadyCheck(IServiceScopeFactory scopes) : IHealthCheck
+{
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken ct = default)
+    {
+        try
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<KefuDb>();
+            var pending = (await Microsoft.EntityFrameworkCore.RelationalDatabaseFacadeExtensions.GetPendingMigrationsAsync(db.Database, ct)).ToList();
+            return pending.Count == 0
+                ? HealthCheckResult.Healthy("database reachable, migrations applied")
+                : HealthCheckResult.Unhealthy($"{pending.Count} migration(s) pending");
+        }
+        catch (Exception ex)
+        {
+            return HealthCheckResult.Unhealthy("database unreachable", ex);
+        }
+    }
+}

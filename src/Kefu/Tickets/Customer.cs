@@ -1,0 +1,46 @@
+namespace Kefu.Tickets;
+
+public sealed class Customer
+{
+    public long Id { get; set; }
+    public required string Name { get; set; }
+    public string? Address { get; set; }
+    public string? Note { get; set; }
+    public string Language { get; set; } = "zh-CN";
+    public DateTime CreatedAt { get; set; }
+    public DateTime UpdatedAt { get; set; }
+    /// <summary>Set when this customer was merged into another; merged customers are hidden from lists.</summary>
+    public long? MergedIntoId { get; set; }
+    public int Version { get; set; }
+    public List<CustomerIdentity> Identities { get; set; } = [];
+}
+
+public sealed class CustomerIdentity
+{
+    public long Id { get; set; }
+    public long CustomerId { get; set; }
+    public IdentityKind Kind { get; set; }
+    /// <summary>Normalised value (lower-cased e-mail, digits-only phone) so lookups are exact.</summary>
+    public required string Value { get; set; }
+    public DateTime CreatedAt { get; set; }
+    public Customer Customer { get; set; } = null!;
+
+    public static string Normalize(IdentityKind kind, string value)
+    {
+        value = value.Trim();
+        return kind switch
+        {
+            IdentityKind.Email => value.ToLowerInvariant(),
+            IdentityKind.Phone => NormalizePhone(value),
+            _ => value,
+        };
+    }
+
+    private static string NormalizePhone(string value)
+    {
+        var plus = value.StartsWith('+');
+        var digits = new string(value.Where(char.IsDigit).ToArray());
+        if (plus && digits.StartsWith("86", StringComparison.Ordinal) && digits.Length == 13) digits = digits[2..];
+        return plus && !(digits.Length == 11 && digits[0] == '1') ? "+" + digits : digits;
+    }
+}

@@ -1,0 +1,171 @@
+using Kefu.Platform;
+using Kefu.Platform.Audit;
+using Kefu.Platform.Database;
+using Microsoft.EntityFrameworkCore;
+
+namespace Kefu.Tickets;
+
+/// <summary>Customers and their identities: find-or-create by identity, edit, merge.</summary>
+public sealed class CustomerService(KefuDb db, AuditLog audit, TimeProvider time)
+{
+    /// <summary>Finds the customer an inbound contact belongs to, or creates one; adds identities it did not have.</summary>
+    public async Task<Customer> ResolveAsync(CustomerInput input, CancellationToken ct)
+    {
+        if (input.Id is { } id) return await FindLiveAsync(id, ct) ?? throw DomainException.Validation("customer.id", $"Customer {id} does not exist.");
+
+        var identities = IdentitiesOf(input).ToList();
+        if (identities.Count == 0)
+            throw DomainException.Validation("customer",
+                "Identify the customer by id, email, phone, weChatOpenId, appUserId or visitorId.");
+
+        Customer? customer = null;
+        foreach (var (kind, value) in identities)
+        {
+            var owner = await db.Set<CustomerIdentity>().Where(i => i.Kind == kind && i.Value == value)
+                .Select(i => (long?)i.CustomerId).FirstOrDefaultAsync(ct);
+            if (owner is { } o) { customer = await FindLiveAsync(o, ct); break; }
+        }
+
+        var now = time.UtcNow();
+        if (customer is null)
+        {
+            customer = new Customer { Name = input.Name?.Trim() is { Length: > 0 } n ? n : DefaultName(identities[0]), CreatedAt = now, UpdatedAt = now };
+            db.Add(customer);
+            await db.SaveChangesAsync(ct);
+            db.Publish(new CustomerCreated(customer.Id), time);
+            await audit.RecordAsync("customer", customer.Id, "created", new { customer.Name }, ct);
+        }
+
+        var known = await db.Set<CustomerIdentity>().Where(i => i.CustomerId == customer.Id).ToListAsync(ct);
+        foreach (var (kind, value) in identities)
+        {
+            if (known.Any(k => k.Kind == kind && k.Value == value)) continue;
+            // An identity already owned by another customer stays there: merging is an explicit act.
+            if (await db.Set<CustomerIdentity>().AnyAsync(i => i.Kind == kind && i.Value == value, ct)) continue;
+            db.Add(new CustomerIdentity { CustomerId = customer.Id, Kind = kind, Value = value, CreatedAt = now });
+        }
+        return customer;
+    }
+
+    public async Task<Customer> CreateAsync(CreateCustomerRequest r, CancellationToken ct)
+    {
+        var input = new CustomerInput(null, r.Name, r.Email, r.Phone, null, null, null);
+        foreach (var (kind, value) in IdentitiesOf(input))
+        {
+            if (await db.Set<CustomerIdentity>().AnyAsync(i => i.Kind == kind && i.Value == value, ct))
+                throw new DomainException(409, "Conflict", $"A customer with this {kind.ToString().ToLowerInvariant()} already exists.",
+                    new Dictionary<string, string[]> { [kind.ToString().ToLowerInvariant()] = ["Already belongs to another customer."] });
+        }
+        var now = time.UtcNow();
+        var customer = new Customer
+        {
+            Name = r.Name.Trim(), Address = r.Address, Note = r.Note, Language = r.Language ?? "zh-CN", CreatedAt = now, UpdatedAt = now,
+        };
+        db.Add(customer);
+        await db.SaveChangesAsync(ct);
+        foreach (var (kind, value) in IdentitiesOf(input))
+            db.Add(new CustomerIdentity { CustomerId = customer.Id, Kind = kind, Value = value, CreatedAt = now });
+        db.Publish(new CustomerCreated(customer.Id), time);
+        await audit.RecordAsync("customer", customer.Id, "created", new { customer.Name }, ct);
+        return customer;
+    }
+
+    public async Task<Customer> UpdateAsync(Customer customer, UpdateCustomerRequest r, CancellationToken ct)
+    {
+        var changes = new ChangeSet();
+        if (r.Name is { } name)
+        {
+            if (string.IsNullOrWhiteSpace(name)) throw DomainException.Validation("name", "name must not be empty.");
+            if (changes.Set("name", customer.Name, name.Trim())) customer.Name = name.Trim();
+        }
+        if (r.Address is not null && changes.Set("address", customer.Address, r.Address)) customer.Address = r.Address;
+        if (r.Note is not null && changes.Set("note", customer.Note, r.Note)) customer.Note = r.Note;
+        if (r.Language is not null && changes.Set("language", customer.Language, r.Language)) customer.Language = r.Language;
+        if (changes.Any)
+        {
+            customer.Version++;
+            customer.UpdatedAt = time.UtcNow();
+            await audit.RecordAsync("customer", customer.Id, "updated", changes.Fields, ct);
+        }
+        return customer;
+    }
+
+    public async Task<CustomerIdentity> AddIdentityAsync(Customer customer, AddIdentityRequest r, CancellationToken ct)
+    {
+        var value = CustomerIdentity.Normalize(r.Kind, r.Value);
+        if (value.Length == 0) throw DomainException.Validation("value", "value must not be empty.");
+        if (await db.Set<CustomerIdentity>().AnyAsync(i => i.Kind == r.Kind && i.Value == value, ct))
+            throw DomainException.Conflict("This identity already belongs to a customer; merge the customers instead.");
+        var identity = new CustomerIdentity { CustomerId = customer.Id, Kind = r.Kind, Value = value, CreatedAt = time.UtcNow() };
+        db.Add(identity);
+        customer.Version++;
+        customer.UpdatedAt = time.UtcNow();
+        await audit.RecordAsync("customer", customer.Id, "identity_added", new { kind = r.Kind, value }, ct);
+        return identity;
+    }
+
+    /// <summary>Moves the source's identities and tickets to the target; the source remains, marked as merged.</summary>
+    public async Task MergeAsync(Customer target, long sourceId, CancellationToken ct)
+    {
+        if (sourceId == target.Id) throw DomainException.Validation("sourceCustomerId", "A customer cannot be merged into itself.");
+        var source = await db.Set<Customer>().FirstOrDefaultAsync(c => c.Id == sourceId, ct)
+            ?? throw DomainException.Validation("sourceCustomerId", $"Customer {sourceId} does not exist.");
+        if (source.MergedIntoId is not null)
+            throw DomainException.Conflict($"Customer {sourceId} was already merged into {source.MergedIntoId}.");
+
+        var identities = await db.Set<CustomerIdentity>().Where(i => i.CustomerId == sourceId).ToListAsync(ct);
+        foreach (var i in identities) i.CustomerId = target.Id;
+        var moved = await db.Set<Ticket>().Where(t => t.CustomerId == sourceId).Select(t => t.Id).ToListAsync(ct);
+        await db.Set<Ticket>().Where(t => t.CustomerId == sourceId)
+            .ExecuteUpdateAsync(s => s.SetProperty(t => t.CustomerId, target.Id), ct);
+        await db.Set<Message>().Where(m => m.AuthorCustomerId == sourceId)
+            .ExecuteUpdateAsync(s => s.SetProperty(m => m.AuthorCustomerId, target.Id), ct);
+
+        var now = time.UtcNow();
+        source.MergedIntoId = target.Id;
+        source.Version++;
+        source.UpdatedAt = now;
+        target.Version++;
+        target.UpdatedAt = now;
+        if (string.IsNullOrWhiteSpace(target.Note) && !string.IsNullOrWhiteSpace(source.Note)) target.Note = source.Note;
+
+        var details = new { source = sourceId, target = target.Id, identities = identities.Select(i => i.Value).ToArray(), tickets = moved };
+        await audit.RecordAsync("customer", target.Id, "merged_in", details, ct);
+        await audit.RecordAsync("customer", sourceId, "merged_into", details, ct);
+        db.Publish(new CustomersMerged(sourceId, target.Id), time);
+    }
+
+    /// <summary>A customer by id, following merges to the surviving record.</summary>
+    public async Task<Customer?> FindLiveAsync(long id, CancellationToken ct)
+    {
+        for (var hops = 0; hops < 10; hops++)
+        {
+            var c = await db.Set<Customer>().FirstOrDefaultAsync(x => x.Id == id, ct);
+            if (c?.MergedIntoId is not { } next) return c;
+            id = next;
+        }
+        return null;
+    }
+
+    internal static IEnumerable<(IdentityKind Kind, string Value)> IdentitiesOf(CustomerInput c)
+    {
+        (IdentityKind, string?)[] all =
+        [
+            (IdentityKind.Email, c.Email), (IdentityKind.Phone, c.Phone), (IdentityKind.WeChat, c.WeChatOpenId),
+            (IdentityKind.App, c.AppUserId), (IdentityKind.Visitor, c.VisitorId),
+        ];
+        foreach (var (kind, raw) in all)
+        {
+            if (string.IsNullOrWhiteSpace(raw)) continue;
+            var value = CustomerIdentity.Normalize(kind, raw);
+            if (value.Length > 0) yield return (kind, value);
+        }
+    }
+
+    private static string DefaultName((IdentityKind Kind, string Value) identity) => identity.Kind switch
+    {
+        IdentityKind.Email => identity.Value.Split('@')[0],
+        IdentityKind.Phone => identity.Value.Length >= 4 ? "用户" + identity.Value[^4..] : "用户",
+        _ => "访客",
+    };
+}

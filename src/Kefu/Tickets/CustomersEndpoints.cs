@@ -1,0 +1,103 @@
+using Kefu.Platform;
+using Kefu.Platform.Auth;
+using Kefu.Platform.Database;
+using Kefu.Platform.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+
+namespace Kefu.Tickets;
+
+public static class CustomersEndpoints
+{
+    public static void MapCustomersEndpoints(this IEndpointRouteBuilder app)
+    {
+        var g = app.MapGroup("/api/v1/customers").WithTags("Customers").RequireAuthorization(Permissions.CustomersRead);
+
+        g.MapGet("", async (string? q, string? cursor, int? limit, CurrentUser user, KefuDb db, CancellationToken ct) =>
+        {
+            var staff = await user.GetAsync(ct);
+            var take = Cursor.Limit(limit);
+            var query = db.Set<Customer>().AsNoTracking().Include(c => c.Identities).Where(c => c.MergedIntoId == null);
+            if (!string.IsNullOrWhiteSpace(q))
+            {
+                var text = q.Trim();
+                var lower = text.ToLowerInvariant();
+                var digits = new string(text.Where(char.IsDigit).ToArray());
+                query = query.Where(c => c.Name.Contains(text) || c.Identities.Any(i => i.Value.Contains(lower) || (digits.Length >= 4 && i.Value.Contains(digits))));
+            }
+            if (cursor is not null) { var (_, lastId) = Cursor.Decode(cursor); query = query.Where(c => c.Id < lastId); }
+            var rows = await query.OrderByDescending(c => c.Id).Take(take + 1).ToListAsync(ct);
+            string? next = null;
+            if (rows.Count > take) { rows.RemoveAt(take); next = Cursor.Encode(0, rows[^1].Id); }
+            return TypedResults.Ok(new Page<CustomerDto>([.. rows.Select(c => TicketQueries.ToDto(c, staff))], next));
+        }).WithSummary("Search customers by name, e-mail, phone or other identity.");
+
+        g.MapGet("/{id:long}", async (long id, CurrentUser user, KefuDb db, HttpContext http, CancellationToken ct) =>
+        {
+            var staff = await user.GetAsync(ct);
+            var c = await Load(db, id, ct);
+            ETags.Set(http, c.Version);
+            return TypedResults.Ok(TicketQueries.ToDto(c, staff));
+        });
+
+        g.MapPost("", async (CreateCustomerRequest request, CurrentUser user, UnitOfWork uow, CustomerService customers,
+            HttpContext http, CancellationToken ct) =>
+        {
+            var staff = await user.RequireAsync(Permissions.CustomersWrite, ct);
+            var c = await uow.RunAsync(x => customers.CreateAsync(request, x), ct);
+            ETags.Set(http, c.Version);
+            return TypedResults.Created($"/api/v1/customers/{c.Id}", TicketQueries.ToDto(c, staff));
+        }).AddEndpointFilter<IdempotencyFilter>().RequireAuthorization(Permissions.CustomersWrite);
+
+        g.MapPatch("/{id:long}", async (long id, UpdateCustomerRequest request, CurrentUser user, UnitOfWork uow,
+            CustomerService customers, HttpContext http, CancellationToken ct) =>
+        {
+            var staff = await user.RequireAsync(Permissions.CustomersWrite, ct);
+            if (staff.IsOutsourced && request.Address is not null)
+                throw DomainException.Forbidden("Outsourced accounts cannot change personal data they cannot see.");
+            var c = await uow.RunAsync(async x =>
+            {
+                var customer = await Load(uow.Db, id, x, track: true);
+                ETags.Check(http, customer.Version);
+                return await customers.UpdateAsync(customer, request, x);
+            }, ct);
+            ETags.Set(http, c.Version);
+            return TypedResults.Ok(TicketQueries.ToDto(c, staff));
+        }).RequireAuthorization(Permissions.CustomersWrite);
+
+        g.MapPost("/{id:long}/identities", async (long id, AddIdentityRequest request, CurrentUser user, UnitOfWork uow,
+            CustomerService customers, CancellationToken ct) =>
+        {
+            var staff = await user.RequireAsync(Permissions.CustomersWrite, ct);
+            var c = await uow.RunAsync(async x =>
+            {
+                var customer = await Load(uow.Db, id, x, track: true);
+                await customers.AddIdentityAsync(customer, request, x);
+                return customer;
+            }, ct);
+            return TypedResults.Created($"/api/v1/customers/{id}", TicketQueries.ToDto(c, staff));
+        }).RequireAuthorization(Permissions.CustomersWrite);
+
+        g.MapPost("/{id:long}/merge", async (long id, MergeCustomerRequest request, CurrentUser user, UnitOfWork uow,
+            CustomerService customers, CancellationToken ct) =>
+        {
+            var staff = await user.RequireAsync(Permissions.CustomersMerge, ct);
+            var c = await uow.RunAsync(async x =>
+            {
+                var target = await Load(uow.Db, id, x, track: true);
+                await customers.MergeAsync(target, request.SourceCustomerId, x);
+                return target;
+            }, ct);
+            var fresh = await Load(uow.Db, c.Id, ct);
+            return TypedResults.Ok(TicketQueries.ToDto(fresh, staff));
+        }).RequireAuthorization(Permissions.CustomersMerge)
+          .WithSummary("Merge another customer into this one: identities and tickets move, the audit trail keeps both.");
+    }
+
+    private static async Task<Customer> Load(KefuDb db, long id, CancellationToken ct, bool track = false)
+    {
+        var q = db.Set<Customer>().Include(c => c.Identities).AsQueryable();
+        if (!track) q = q.AsNoTracking();
+        return await q.FirstOrDefaultAsync(c => c.Id == id, ct) ?? throw DomainException.NotFound($"Customer {id}");
+    }
+}

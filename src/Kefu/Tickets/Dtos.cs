@@ -1,0 +1,87 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Kefu.Tickets;
+
+public sealed record StaffRef(Guid Id, string Name);
+public sealed record TeamRef(int Id, string Name);
+public sealed record CategoryRef(int Id, string Path, string[] Names);
+public sealed record CustomerSummary(long Id, string Name, string? Email, string? Phone);
+public sealed record IdentityDto(long Id, IdentityKind Kind, string Value);
+public sealed record AttachmentDto(long Id, string FileName, string ContentType, long Size, string Url);
+public sealed record AuthorDto(string Type, string? Id, string Name);
+
+public sealed record TicketDto(
+    long Id, long Number, string Subject, Channel Channel, TicketStatus Status, TicketPriority Priority,
+    CategoryRef? Category, TeamRef? Team, StaffRef? Assignee, StaffRef? Owner, CustomerSummary Customer,
+    string[] Tags, DateTime CreatedAt, DateTime UpdatedAt, DateTime? FirstRepliedAt, DateTime? SolvedAt,
+    DateTime? ClosedAt, long? MergedIntoId, string? ExternalId, int Version, TicketStatus[] AllowedStatuses);
+
+public sealed record CustomerDto(
+    long Id, string Name, string? Address, string? Note, string Language, IdentityDto[] Identities,
+    DateTime CreatedAt, DateTime UpdatedAt, long? MergedIntoId, int Version);
+
+public sealed record MessageDto(
+    long Id, long TicketId, MessageKind Kind, Channel Channel, AuthorDto Author, string Body, string? BodyHtml,
+    AttachmentDto[] Attachments, DateTime CreatedAt);
+
+public sealed record TicketDetailDto(TicketDto Ticket, MessageDto[] Messages);
+
+/// <summary>Identifies a customer by any identity; an existing customer is found, a new one created.</summary>
+public sealed record CustomerInput(
+    long? Id,
+    [property: MaxLength(200)] string? Name,
+    [property: EmailAddress, MaxLength(320)] string? Email,
+    [property: Phone, MaxLength(32)] string? Phone,
+    [property: MaxLength(128)] string? WeChatOpenId,
+    [property: MaxLength(128)] string? AppUserId,
+    [property: MaxLength(128)] string? VisitorId);
+
+public sealed record MessageInput(
+    [property: MaxLength(TicketsConfiguration.BodyMax)] string? Body,
+    [property: MaxLength(TicketsConfiguration.BodyMax)] string? Html,
+    long[]? AttachmentIds);
+
+public sealed record CreateTicketRequest(
+    [property: Required, MaxLength(TicketsConfiguration.SubjectMax)] string Subject,
+    [property: Required] CustomerInput Customer,
+    [property: Required] MessageInput Message,
+    Channel? Channel,
+    TicketPriority? Priority,
+    [property: MaxLength(200)] string? Category,
+    int? CategoryId,
+    int? TeamId,
+    Guid? AssigneeId,
+    [property: MaxLength(20)] string[]? Tags,
+    [property: MaxLength(200)] string? ExternalId);
+
+public sealed record AddMessageRequest(
+    MessageKind Kind,
+    [property: MaxLength(TicketsConfiguration.BodyMax)] string? Body,
+    [property: MaxLength(TicketsConfiguration.BodyMax)] string? Html,
+    long[]? AttachmentIds,
+    [property: MaxLength(300)] string? ExternalId);
+
+/// <summary>PATCH body: only the fields present change; null clears team/assignee/category.</summary>
+public sealed record UpdateTicketRequest(
+    string? Subject, TicketStatus? Status, TicketPriority? Priority, int? CategoryId, string? Category,
+    int? TeamId, Guid? AssigneeId, string[]? Tags);
+
+public sealed record MergeTicketRequest(long TargetTicketId);
+
+public sealed record CreateCustomerRequest(
+    [property: Required, MaxLength(200)] string Name,
+    [property: EmailAddress, MaxLength(320)] string? Email,
+    [property: Phone, MaxLength(32)] string? Phone,
+    [property: MaxLength(500)] string? Address,
+    [property: MaxLength(4000)] string? Note,
+    [property: MaxLength(10)] string? Language);
+
+public sealed record UpdateCustomerRequest(
+    [property: MaxLength(200)] string? Name,
+    [property: MaxLength(500)] string? Address,
+    [property: MaxLength(4000)] string? Note,
+    [property: MaxLength(10)] string? Language);
+
+public sealed record AddIdentityRequest(IdentityKind Kind, [property: Required, MaxLength(320)] string Value);
+
+public sealed record MergeCustomerRequest(long SourceCustomerId);

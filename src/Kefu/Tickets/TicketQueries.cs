@@ -1,0 +1,224 @@
+using Kefu.Platform;
+using Kefu.Platform.Auth;
+using Kefu.Platform.Database;
+using Kefu.Platform.Http;
+using Kefu.Platform.Text;
+using Microsoft.EntityFrameworkCore;
+
+namespace Kefu.Tickets;
+
+public sealed record TicketFilter(
+    string? Status, int? TeamId, string? Assignee, string? Owner, string? Priority, int? CategoryId, string? Category,
+    string? Tag, string? Channel, long? CustomerId, DateTime? CreatedFrom, DateTime? CreatedTo, string? Q,
+    string? Sort, string? Cursor, int? Limit);
+
+/// <summary>The read side: visibility scoping, filters, keyset pages, and DTOs with PII masked where required.</summary>
+public sealed class TicketQueries(KefuDb db, TaxonomyCache taxonomy)
+{
+    /// <summary>Tickets the staff member may see: all with tickets.scope_all, else their teams', assigned or owned.</summary>
+    public IQueryable<Ticket> Visible(StaffContext staff)
+    {
+        var q = db.Set<Ticket>().AsNoTracking();
+        if (!staff.Can(Permissions.TicketsRead)) return q.Where(_ => false);
+        if (staff.SeesAllTickets) return q;
+        var teams = staff.TeamIds.ToList();
+        var me = staff.UserId;
+        return q.Where(t => (t.TeamId != null && teams.Contains(t.TeamId.Value)) || t.AssigneeId == me || t.OwnerId == me);
+    }
+
+    /// <summary>Loads a ticket for reading or changing: 404 when absent, 403 when outside the caller's scope.</summary>
+    public async Task<Ticket> LoadAsync(long id, StaffContext staff, bool track, CancellationToken ct)
+    {
+        var query = track ? db.Set<Ticket>() : db.Set<Ticket>().AsNoTracking();
+        var ticket = await query.FirstOrDefaultAsync(t => t.Id == id, ct) ?? throw DomainException.NotFound($"Ticket {id}");
+        if (!await Visible(staff).AnyAsync(t => t.Id == id, ct))
+            throw DomainException.Forbidden($"Ticket #{ticket.Number} belongs to a team you are not in.");
+        return ticket;
+    }
+
+    public async Task<Page<TicketDto>> ListAsync(TicketFilter f, StaffContext staff, CancellationToken ct)
+    {
+        var limit = Cursor.Limit(f.Limit);
+        var tax = await taxonomy.GetAsync(ct);
+        var q = Visible(staff).Where(t => t.MergedIntoId == null || f.Status != null);
+
+        if (f.Status is { } s) { var set = ParseList<TicketStatus>(s, "status"); q = q.Where(t => set.Contains(t.Status)); }
+        if (f.Priority is { } p) { var set = ParseList<TicketPriority>(p, "priority"); q = q.Where(t => set.Contains(t.Priority)); }
+        if (f.Channel is { } c) { var set = ParseList<Channel>(c, "channel"); q = q.Where(t => set.Contains(t.Channel)); }
+        if (f.TeamId is { } team) q = q.Where(t => t.TeamId == team);
+        if (f.Assignee is { } a) q = a switch
+        {
+            "none" => q.Where(t => t.AssigneeId == null),
+            "me" => q.Where(t => t.AssigneeId == staff.UserId),
+            _ => q.Where(t => t.AssigneeId == ParseGuid(a, "assignee")),
+        };
+        if (f.Owner is { } o) q = o == "me" ? q.Where(t => t.OwnerId == staff.UserId) : q.Where(t => t.OwnerId == ParseGuid(o, "owner"));
+        var categoryFilter = f.CategoryId;
+        if (categoryFilter is null && f.Category is { } path)
+            categoryFilter = tax.FindPath(path)?.Id ?? throw DomainException.Validation("category", $"Category '{path}' does not exist.");
+        if (categoryFilter is { } cid)
+        {
+            var ids = tax.WithDescendants(cid);
+            q = q.Where(t => t.CategoryId != null && ids.Contains(t.CategoryId.Value));
+        }
+        if (f.Tag is { } tag) q = q.Where(t => t.Tags.Any(x => x.Tag.Name == tag));
+        if (f.CustomerId is { } cust) q = q.Where(t => t.CustomerId == cust);
+        if (f.CreatedFrom is { } from) { var u = from.ToUniversalTime(); q = q.Where(t => t.CreatedAt >= u); }
+        if (f.CreatedTo is { } to) { var u = to.ToUniversalTime(); q = q.Where(t => t.CreatedAt < u); }
+        if (!string.IsNullOrWhiteSpace(f.Q)) q = ApplyText(q, f.Q.Trim());
+
+        var (sortKey, descending) = ParseSort(f.Sort);
+        if (f.Cursor is { } cursor)
+        {
+            var (key, lastId) = Cursor.Decode(cursor);
+            q = (sortKey, descending) switch
+            {
+                ("createdAt", true) => q.Where(t => t.CreatedAt < Ticks(key) || (t.CreatedAt == Ticks(key) && t.Id < lastId)),
+                ("createdAt", false) => q.Where(t => t.CreatedAt > Ticks(key) || (t.CreatedAt == Ticks(key) && t.Id > lastId)),
+                ("updatedAt", true) => q.Where(t => t.UpdatedAt < Ticks(key) || (t.UpdatedAt == Ticks(key) && t.Id < lastId)),
+                ("updatedAt", false) => q.Where(t => t.UpdatedAt > Ticks(key) || (t.UpdatedAt == Ticks(key) && t.Id > lastId)),
+                ("priority", true) => q.Where(t => (int)t.Priority < key || ((int)t.Priority == key && t.Id < lastId)),
+                _ => q.Where(t => (int)t.Priority > key || ((int)t.Priority == key && t.Id > lastId)),
+            };
+        }
+        q = (sortKey, descending) switch
+        {
+            ("createdAt", true) => q.OrderByDescending(t => t.CreatedAt).ThenByDescending(t => t.Id),
+            ("createdAt", false) => q.OrderBy(t => t.CreatedAt).ThenBy(t => t.Id),
+            ("updatedAt", true) => q.OrderByDescending(t => t.UpdatedAt).ThenByDescending(t => t.Id),
+            ("updatedAt", false) => q.OrderBy(t => t.UpdatedAt).ThenBy(t => t.Id),
+            ("priority", true) => q.OrderByDescending(t => t.Priority).ThenByDescending(t => t.Id),
+            _ => q.OrderBy(t => t.Priority).ThenBy(t => t.Id),
+        };
+
+        var rows = await q.Take(limit + 1).ToListAsync(ct);
+        string? next = null;
+        if (rows.Count > limit)
+        {
+            rows.RemoveAt(limit);
+            var last = rows[^1];
+            next = Cursor.Encode(sortKey switch
+            {
+                "createdAt" => last.CreatedAt.Ticks,
+                "updatedAt" => last.UpdatedAt.Ticks,
+                _ => (long)last.Priority,
+            }, last.Id);
+        }
+        return new Page<TicketDto>(await ToDtosAsync(rows, staff, ct), next);
+    }
+
+    private IQueryable<Ticket> ApplyText(IQueryable<Ticket> q, string text)
+    {
+        var number = text.TrimStart('#');
+        if (long.TryParse(number, out var n) && n > TicketRules.NumberOffset)
+        {
+            var id = n - TicketRules.NumberOffset;
+            return q.Where(t => t.Id == id);
+        }
+        var identity = text.ToLowerInvariant();
+        var messages = db.Set<Message>();
+        var identities = db.Set<CustomerIdentity>();
+        return q.Where(t => t.Subject.Contains(text)
+            || messages.Any(m => m.TicketId == t.Id && m.Body.Contains(text))
+            || identities.Any(i => i.CustomerId == t.CustomerId && i.Value == identity));
+    }
+
+    public async Task<TicketDto> ToDtoAsync(Ticket ticket, StaffContext staff, CancellationToken ct) =>
+        (await ToDtosAsync([ticket], staff, ct))[0];
+
+    public async Task<IReadOnlyList<TicketDto>> ToDtosAsync(IReadOnlyList<Ticket> tickets, StaffContext staff, CancellationToken ct)
+    {
+        if (tickets.Count == 0) return [];
+        var tax = await taxonomy.GetAsync(ct);
+        var ids = tickets.Select(t => t.Id).ToList();
+        var customerIds = tickets.Select(t => t.CustomerId).Distinct().ToList();
+        var staffIds = tickets.SelectMany(t => new[] { t.AssigneeId, t.OwnerId }).OfType<Guid>().Distinct().ToList();
+        var teamIds = tickets.Select(t => t.TeamId).OfType<int>().Distinct().ToList();
+
+        var tags = (await db.Set<TicketTag>().AsNoTracking().Where(t => ids.Contains(t.TicketId))
+                .Select(t => new { t.TicketId, t.Tag.Name }).ToListAsync(ct))
+            .ToLookup(t => t.TicketId, t => t.Name);
+        var customers = await db.Set<Customer>().AsNoTracking().Where(c => customerIds.Contains(c.Id))
+            .Select(c => new { c.Id, c.Name, Identities = c.Identities.Select(i => new { i.Kind, i.Value }).ToList() })
+            .ToDictionaryAsync(c => c.Id, ct);
+        var names = staffIds.Count == 0 ? [] : await db.Users.AsNoTracking().Where(u => staffIds.Contains(u.Id))
+            .ToDictionaryAsync(u => u.Id, u => u.DisplayName, ct);
+        var teams = teamIds.Count == 0 ? [] : await db.Teams.AsNoTracking().Where(t => teamIds.Contains(t.Id))
+            .ToDictionaryAsync(t => t.Id, t => t.Name, ct);
+
+        StaffRef? Staff(Guid? id) => id is { } g ? new StaffRef(g, names.GetValueOrDefault(g) ?? "?") : null;
+        return tickets.Select(t =>
+        {
+            var c = customers.GetValueOrDefault(t.CustomerId);
+            var email = c?.Identities.FirstOrDefault(i => i.Kind == IdentityKind.Email)?.Value;
+            var phone = c?.Identities.FirstOrDefault(i => i.Kind == IdentityKind.Phone)?.Value;
+            var summary = new CustomerSummary(t.CustomerId, c?.Name ?? "?",
+                email is null ? null : staff.MasksPii ? PiiMasker.Email(email) : email,
+                phone is null ? null : staff.MasksPii ? PiiMasker.Phone(phone) : phone);
+            return new TicketDto(t.Id, t.Number, MaskText(t.Subject, staff), t.Channel, t.Status, t.Priority, tax.Ref(t.CategoryId),
+                t.TeamId is { } tid ? new TeamRef(tid, teams.GetValueOrDefault(tid) ?? "?") : null,
+                Staff(t.AssigneeId), Staff(t.OwnerId), summary, [.. tags[t.Id]], t.CreatedAt, t.UpdatedAt, t.FirstRepliedAt,
+                t.SolvedAt, t.ClosedAt, t.MergedIntoId, t.ExternalId, t.Version, [.. TicketRules.NextStatuses(t.Status)]);
+        }).ToList();
+    }
+
+    public async Task<MessageDto[]> MessagesAsync(long ticketId, StaffContext staff, CancellationToken ct)
+    {
+        var messages = await db.Set<Message>().AsNoTracking().Include(m => m.Attachments)
+            .Where(m => m.TicketId == ticketId).OrderBy(m => m.CreatedAt).ThenBy(m => m.Id).ToListAsync(ct);
+        return await ToDtosAsync(messages, staff, ct);
+    }
+
+    public async Task<MessageDto[]> ToDtosAsync(IReadOnlyList<Message> messages, StaffContext staff, CancellationToken ct)
+    {
+        var staffIds = messages.Select(m => m.AuthorUserId).OfType<Guid>().Distinct().ToList();
+        var customerIds = messages.Select(m => m.AuthorCustomerId).OfType<long>().Distinct().ToList();
+        var staffNames = staffIds.Count == 0 ? [] : await db.Users.AsNoTracking().Where(u => staffIds.Contains(u.Id)).ToDictionaryAsync(u => u.Id, u => u.DisplayName, ct);
+        var customerNames = customerIds.Count == 0 ? [] : await db.Set<Customer>().AsNoTracking().Where(c => customerIds.Contains(c.Id)).ToDictionaryAsync(c => c.Id, c => c.Name, ct);
+        return [.. messages.Select(m => new MessageDto(m.Id, m.TicketId, m.Kind, m.Channel,
+            m.AuthorUserId is { } u ? new AuthorDto("staff", u.ToString(), staffNames.GetValueOrDefault(u) ?? "?")
+            : m.AuthorCustomerId is { } c ? new AuthorDto("customer", c.ToString(), customerNames.GetValueOrDefault(c) ?? "?")
+            : new AuthorDto("system", null, "Kefu"),
+            MaskText(m.Body, staff), m.BodyHtml is null ? null : MaskText(m.BodyHtml, staff),
+            [.. m.Attachments.Select(a => new AttachmentDto(a.Id, a.FileName, a.ContentType, a.Size, $"/api/v1/attachments/{a.Id}"))],
+            m.CreatedAt))];
+    }
+
+    public static CustomerDto ToDto(Customer c, StaffContext staff) => new(
+        c.Id, c.Name, c.Address is null ? null : staff.MasksPii ? PiiMasker.Address(c.Address) : c.Address,
+        c.Note is null ? null : MaskText(c.Note, staff), c.Language,
+        [.. c.Identities.OrderBy(i => i.Id).Select(i => new IdentityDto(i.Id, i.Kind,
+            staff.MasksPii ? PiiMasker.Identity(i.Kind.ToString().ToLowerInvariant(), i.Value) : i.Value))],
+        c.CreatedAt, c.UpdatedAt, c.MergedIntoId, c.Version);
+
+    private static string MaskText(string text, StaffContext staff) => staff.MasksPii ? PiiMasker.Text(text) : text;
+
+    private static DateTime Ticks(long ticks) => new(ticks, DateTimeKind.Utc);
+
+    private static (string Key, bool Descending) ParseSort(string? sort)
+    {
+        var s = string.IsNullOrWhiteSpace(sort) ? "-createdAt" : sort.Trim();
+        var desc = s.StartsWith('-');
+        var key = s.TrimStart('-', '+');
+        if (key is not ("createdAt" or "updatedAt" or "priority"))
+            throw DomainException.Validation("sort", "sort must be createdAt, updatedAt or priority, with '-' for descending.");
+        return (key, desc);
+    }
+
+    internal static List<T> ParseList<T>(string csv, string field) where T : struct, Enum
+    {
+        var result = new List<T>();
+        foreach (var part in csv.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            var name = part.Replace("_", "", StringComparison.Ordinal);
+            if (!Enum.TryParse<T>(name, ignoreCase: true, out var v) || int.TryParse(part, out _))
+                throw DomainException.Validation(field, $"'{part}' is not a valid {field}; use one of: " +
+                    string.Join(", ", Enum.GetNames<T>().Select(System.Text.Json.JsonNamingPolicy.SnakeCaseLower.ConvertName)) + ".");
+            result.Add(v);
+        }
+        return result;
+    }
+
+    private static Guid ParseGuid(string value, string field) =>
+        Guid.TryParse(value, out var g) ? g : throw DomainException.Validation(field, $"{field} must be 'me', 'none' or a staff id.");
+}

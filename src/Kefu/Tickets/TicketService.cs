@@ -1,0 +1,299 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Kefu.Platform;
+using Kefu.Platform.Audit;
+using Kefu.Platform.Auth;
+using Kefu.Platform.Database;
+using Kefu.Platform.Http;
+using Kefu.Platform.Text;
+using Microsoft.EntityFrameworkCore;
+
+namespace Kefu.Tickets;
+
+/// <summary>The ticket commands. Each runs inside the caller's unit of work (one transaction).</summary>
+public sealed class TicketService(
+    KefuDb db, CustomerService customers, TaxonomyCache taxonomy, AuditLog audit, HtmlCleaner html, TimeProvider time)
+{
+    public static readonly string[] PatchFields = ["subject", "status", "priority", "categoryId", "category", "teamId", "assigneeId", "tags"];
+
+    /// <summary>Creates a ticket with its first customer message. An (channel, externalId) seen before returns the
+    /// existing ticket instead (Created=false), so inbound retries never duplicate.</summary>
+    public async Task<(Ticket Ticket, bool Created)> CreateAsync(CreateTicketRequest r, StaffContext staff, CancellationToken ct)
+    {
+        var channel = r.Channel ?? Channel.Api;
+        if (r.ExternalId is { } ext &&
+            await db.Set<Ticket>().FirstOrDefaultAsync(t => t.Channel == channel && t.ExternalId == ext, ct) is { } existing)
+            return (existing, false);
+        if (string.IsNullOrWhiteSpace(r.Subject)) throw DomainException.Validation("subject", "subject must not be empty.");
+
+        var tax = await taxonomy.GetAsync(ct);
+        var category = ResolveCategory(tax, r.CategoryId, r.Category, "category");
+        var teamId = r.TeamId ?? category?.DefaultTeamId;
+        if (r.TeamId is { } tid && !await db.Teams.AnyAsync(t => t.Id == tid, ct))
+            throw DomainException.Validation("teamId", $"Team {tid} does not exist.");
+        if (r.AssigneeId is { } aid) await CheckAssigneeAsync(staff, aid, "assigneeId", ct);
+
+        var customer = await customers.ResolveAsync(r.Customer, ct);
+        var now = time.UtcNow();
+        var ticket = new Ticket
+        {
+            Subject = r.Subject.Trim(), Channel = channel, Status = TicketStatus.New,
+            Priority = r.Priority ?? category?.DefaultPriority ?? TicketPriority.Normal,
+            CategoryId = category?.Id, TeamId = teamId, AssigneeId = r.AssigneeId, CustomerId = customer.Id,
+            CreatedAt = now, UpdatedAt = now, ExternalId = r.ExternalId, Version = 1,
+        };
+        db.Add(ticket);
+        await SetTagsAsync(ticket, r.Tags ?? [], ct);
+        await db.SaveChangesAsync(ct);
+
+        var message = await NewMessageAsync(ticket, MessageKind.Customer, channel, r.Message.Body, r.Message.Html,
+            r.Message.AttachmentIds, null, customer.Id, null, staff, "message", ct);
+        db.Publish(new TicketCreated(ticket.Id, customer.Id, channel), time);
+        db.Publish(new MessageAdded(ticket.Id, message.Id, message.Kind), time);
+        if (ticket.AssigneeId is not null) db.Publish(new AssigneeChanged(ticket.Id, null, ticket.AssigneeId, ticket.TeamId), time);
+        await audit.RecordAsync("ticket", ticket.Id, "created",
+            new { ticket.Subject, channel, ticket.Priority, category = tax.PathOf(ticket.CategoryId), ticket.TeamId, ticket.AssigneeId }, ct);
+        return (ticket, true);
+    }
+
+    public async Task<Ticket> UpdateAsync(Ticket ticket, JsonObject body, JsonSerializerOptions json, StaffContext staff, CancellationToken ct)
+    {
+        var patch = new PatchBody(body, json, PatchFields);
+        var subject = patch.Get<string>("subject");
+        var status = patch.Get<TicketStatus?>("status");
+        var priority = patch.Get<TicketPriority?>("priority");
+        var categoryId = patch.Get<int?>("categoryId");
+        var categoryPath = patch.Get<string>("category");
+        var teamId = patch.Get<int?>("teamId");
+        var assigneeId = patch.Get<Guid?>("assigneeId");
+        var tags = patch.Get<string[]>("tags");
+
+        if (subject.Present && (string.IsNullOrWhiteSpace(subject.Value) || subject.Value.Length > TicketsConfiguration.SubjectMax))
+            patch.Error("subject", $"subject must be 1 to {TicketsConfiguration.SubjectMax} characters.");
+        if (status is { Present: true, Value: null }) patch.Error("status", "status cannot be null.");
+        if (priority is { Present: true, Value: null }) patch.Error("priority", "priority cannot be null.");
+        if (status.Value is { } to && !TicketRules.CanMove(ticket.Status, to))
+            patch.Error("status", $"A ticket cannot move from {Snake(ticket.Status)} to {Snake(to)}. Allowed: {string.Join(", ", TicketRules.NextStatuses(ticket.Status).Select(Snake))}.");
+        if (tags.Present && (tags.Value?.Length ?? 0) > 20) patch.Error("tags", "At most 20 tags.");
+        patch.ThrowIfInvalid();
+
+        if (ticket.Status == TicketStatus.Closed && body.Count > 0)
+            throw DomainException.Conflict("A closed ticket cannot be changed; create a follow-up ticket.");
+
+        var tax = await taxonomy.GetAsync(ct);
+        var changes = new ChangeSet();
+        var fields = new List<string>();
+        var now = time.UtcNow();
+
+        if (subject is { Present: true, Value: { } s } && changes.Set("subject", ticket.Subject, s.Trim())) { ticket.Subject = s.Trim(); fields.Add("subject"); }
+        if (priority.Value is { } p && changes.Set("priority", ticket.Priority, p)) { ticket.Priority = p; fields.Add("priority"); }
+        if (categoryId.Present || categoryPath.Present)
+        {
+            var category = ResolveCategory(tax, categoryId.Value, categoryPath.Value, categoryId.Present ? "categoryId" : "category");
+            if (changes.Set("category", tax.PathOf(ticket.CategoryId), tax.PathOf(category?.Id))) { ticket.CategoryId = category?.Id; fields.Add("category"); }
+        }
+        var oldAssignee = ticket.AssigneeId;
+        if (teamId.Present && teamId.Value != ticket.TeamId)
+        {
+            if (!staff.Can(Permissions.TicketsAssignAny) && teamId.Value is { } t0 && !staff.TeamIds.Contains(t0))
+                throw DomainException.Forbidden("Moving a ticket to another team needs the permission 'tickets.assign_any'.");
+            if (teamId.Value is { } t && !await db.Teams.AnyAsync(x => x.Id == t, ct))
+                throw DomainException.Validation("teamId", $"Team {t} does not exist.");
+            changes.Set("teamId", ticket.TeamId, teamId.Value);
+            ticket.TeamId = teamId.Value;
+            fields.Add("team");
+        }
+        if (assigneeId.Present && assigneeId.Value != ticket.AssigneeId)
+        {
+            if (assigneeId.Value is { } a) await CheckAssigneeAsync(staff, a, "assigneeId", ct);
+            else if (ticket.AssigneeId != staff.UserId && !staff.Can(Permissions.TicketsAssignAny))
+                throw DomainException.Forbidden("Unassigning someone else needs the permission 'tickets.assign_any'.");
+            changes.Set("assigneeId", ticket.AssigneeId, assigneeId.Value);
+            ticket.AssigneeId = assigneeId.Value;
+            fields.Add("assignee");
+        }
+        if (tags is { Present: true } && await SetTagsAsync(ticket, tags.Value ?? [], ct) is { } tagChange)
+        {
+            changes.Fields["tags"] = tagChange;
+            fields.Add("tags");
+        }
+        var oldStatus = ticket.Status;
+        if (status.Value is { } newStatus && newStatus != ticket.Status)
+        {
+            changes.Set("status", ticket.Status, newStatus);
+            SetStatus(ticket, newStatus, now);
+            fields.Add("status");
+        }
+
+        if (!changes.Any) return ticket;
+        ticket.UpdatedAt = now;
+        ticket.Version++;
+        await audit.RecordAsync("ticket", ticket.Id, "updated", changes.Fields, ct);
+        db.Publish(new TicketUpdated(ticket.Id, [.. fields]), time);
+        if (oldStatus != ticket.Status) db.Publish(new TicketStatusChanged(ticket.Id, oldStatus, ticket.Status), time);
+        if (oldAssignee != ticket.AssigneeId || fields.Contains("team"))
+            db.Publish(new AssigneeChanged(ticket.Id, oldAssignee, ticket.AssigneeId, ticket.TeamId), time);
+        return ticket;
+    }
+
+    /// <summary>Adds a customer message, public reply or internal note. A known (channel, externalId) returns the
+    /// stored message instead of adding it twice.</summary>
+    public async Task<(Message Message, bool Created)> AddMessageAsync(Ticket ticket, AddMessageRequest r, StaffContext staff, CancellationToken ct)
+    {
+        if (r.ExternalId is { } ext &&
+            await db.Set<Message>().Include(m => m.Attachments).FirstOrDefaultAsync(m => m.Channel == ticket.Channel && m.ExternalId == ext, ct) is { } seen)
+            return (seen, false);
+        if (ticket.Status == TicketStatus.Closed && r.Kind != MessageKind.InternalNote)
+            throw DomainException.Conflict($"Ticket #{ticket.Number} is closed; create a follow-up ticket instead.");
+        if (ticket.MergedIntoId is { } merged)
+            throw DomainException.Conflict($"Ticket #{ticket.Number} was merged into #{merged + TicketRules.NumberOffset}; write there.");
+
+        var now = time.UtcNow();
+        var customerId = r.Kind == MessageKind.Customer ? ticket.CustomerId : (long?)null;
+        var authorId = r.Kind == MessageKind.Customer ? (Guid?)null : staff.UserId;
+        var message = await NewMessageAsync(ticket, r.Kind, ticket.Channel, r.Body, r.Html, r.AttachmentIds, r.ExternalId, customerId, authorId, staff, "", ct);
+
+        var oldStatus = ticket.Status;
+        var changes = new ChangeSet();
+        if (r.Kind == MessageKind.PublicReply)
+        {
+            ticket.FirstRepliedAt ??= now;
+            if (ticket.OwnerId is null && changes.Set("ownerId", (Guid?)null, staff.UserId)) ticket.OwnerId = staff.UserId;
+            SetStatus(ticket, TicketRules.AfterAgentReply(ticket.Status), now);
+        }
+        else if (r.Kind == MessageKind.Customer)
+        {
+            SetStatus(ticket, TicketRules.AfterCustomerMessage(ticket.Status), now);
+        }
+        changes.Set("status", oldStatus, ticket.Status);
+        ticket.UpdatedAt = now;
+        ticket.Version++;
+
+        db.Publish(new MessageAdded(ticket.Id, message.Id, message.Kind), time);
+        if (oldStatus != ticket.Status) db.Publish(new TicketStatusChanged(ticket.Id, oldStatus, ticket.Status), time);
+        await audit.RecordAsync("ticket", ticket.Id, r.Kind switch
+        {
+            MessageKind.PublicReply => "replied",
+            MessageKind.InternalNote => "noted",
+            _ => "customer_wrote",
+        }, new { messageId = message.Id, changes = changes.Fields }, ct);
+        return (message, true);
+    }
+
+    /// <summary>Merges the source ticket into the target: messages and tags move, the source is closed.</summary>
+    public async Task MergeAsync(Ticket source, Ticket target, StaffContext staff, CancellationToken ct)
+    {
+        if (source.Id == target.Id) throw DomainException.Validation("targetTicketId", "A ticket cannot be merged into itself.");
+        if (source.MergedIntoId is not null) throw DomainException.Conflict($"Ticket #{source.Number} is already merged.");
+        if (target.MergedIntoId is not null || target.Status == TicketStatus.Closed)
+            throw DomainException.Validation("targetTicketId", $"Ticket #{target.Number} is closed or merged and cannot receive a merge.");
+
+        var now = time.UtcNow();
+        await db.Set<Message>().Where(m => m.TicketId == source.Id).ExecuteUpdateAsync(s => s.SetProperty(m => m.TicketId, target.Id), ct);
+        var sourceTags = await db.Set<TicketTag>().Where(t => t.TicketId == source.Id).Select(t => t.TagId).ToListAsync(ct);
+        var targetTags = await db.Set<TicketTag>().Where(t => t.TicketId == target.Id).Select(t => t.TagId).ToListAsync(ct);
+        foreach (var tagId in sourceTags.Except(targetTags)) db.Add(new TicketTag { TicketId = target.Id, TagId = tagId });
+
+        var oldStatus = source.Status;
+        source.MergedIntoId = target.Id;
+        source.Status = TicketStatus.Closed;
+        source.ClosedAt = now;
+        source.UpdatedAt = now;
+        source.Version++;
+        target.OwnerId ??= source.OwnerId;
+        target.FirstRepliedAt = Min(target.FirstRepliedAt, source.FirstRepliedAt);
+        target.UpdatedAt = now;
+        target.Version++;
+
+        var note = $"Ticket #{source.Number} merged into #{target.Number} by {staff.DisplayName}.";
+        db.Add(new Message { TicketId = source.Id, Kind = MessageKind.InternalNote, Channel = source.Channel, AuthorUserId = staff.UserId, Body = note, CreatedAt = now });
+        db.Add(new Message { TicketId = target.Id, Kind = MessageKind.InternalNote, Channel = target.Channel, AuthorUserId = staff.UserId, Body = note, CreatedAt = now });
+
+        await audit.RecordAsync("ticket", source.Id, "merged_into", new { target = target.Id, status = new object[] { oldStatus, TicketStatus.Closed } }, ct);
+        await audit.RecordAsync("ticket", target.Id, "merged_in", new { source = source.Id }, ct);
+        db.Publish(new TicketsMerged(source.Id, target.Id), time);
+        if (oldStatus != TicketStatus.Closed) db.Publish(new TicketStatusChanged(source.Id, oldStatus, TicketStatus.Closed), time);
+    }
+
+    private static DateTime? Min(DateTime? a, DateTime? b) => a is null ? b : b is null ? a : a < b ? a : b;
+
+    private static void SetStatus(Ticket ticket, TicketStatus to, DateTime now)
+    {
+        if (ticket.Status == to) return;
+        ticket.Status = to;
+        if (to == TicketStatus.Solved) ticket.SolvedAt = now;
+        if (to == TicketStatus.Closed) ticket.ClosedAt = now;
+    }
+
+    private async Task<Message> NewMessageAsync(
+        Ticket ticket, MessageKind kind, Channel channel, string? body, string? htmlBody, long[]? attachmentIds,
+        string? externalId, long? customerId, Guid? authorId, StaffContext staff, string fieldPrefix, CancellationToken ct)
+    {
+        string? cleanHtml = string.IsNullOrWhiteSpace(htmlBody) ? null : html.Sanitize(htmlBody);
+        var text = !string.IsNullOrWhiteSpace(body) ? body : cleanHtml is null ? "" : HtmlCleaner.ToText(cleanHtml);
+        var ids = attachmentIds ?? [];
+        var prefix = fieldPrefix.Length == 0 ? "" : fieldPrefix + ".";
+        if (text.Length == 0 && ids.Length == 0)
+            throw DomainException.Validation(prefix + "body", "A message needs a body, html or at least one attachment.");
+
+        var attachments = ids.Length == 0 ? [] : await db.Set<Attachment>().Where(a => ids.Contains(a.Id)).ToListAsync(ct);
+        foreach (var id in ids)
+        {
+            var a = attachments.FirstOrDefault(x => x.Id == id);
+            if (a is null || a.MessageId is not null || a.UploadedBy != staff.UserId)
+                throw DomainException.Validation(prefix + "attachmentIds", $"Attachment {id} does not exist, is already used, or was uploaded by someone else.");
+        }
+        var message = new Message
+        {
+            TicketId = ticket.Id, Kind = kind, Channel = channel, Body = text, BodyHtml = cleanHtml, ExternalId = externalId,
+            AuthorCustomerId = customerId, AuthorUserId = authorId, CreatedAt = time.UtcNow(), Attachments = attachments,
+        };
+        db.Add(message);
+        await db.SaveChangesAsync(ct);
+        return message;
+    }
+
+    private async Task CheckAssigneeAsync(StaffContext staff, Guid assigneeId, string field, CancellationToken ct)
+    {
+        if (assigneeId != staff.UserId && !staff.Can(Permissions.TicketsAssignAny))
+            throw DomainException.Forbidden("Assigning to someone else needs the permission 'tickets.assign_any'.");
+        var ok = await db.Users.AnyAsync(u => u.Id == assigneeId && u.IsActive, ct);
+        if (!ok) throw DomainException.Validation(field, $"Staff member {assigneeId} does not exist or is deactivated.");
+    }
+
+    private static Category? ResolveCategory(TaxonomySnapshot tax, int? id, string? path, string field)
+    {
+        Category? c = null;
+        if (id is { } i) c = tax.Find(i) ?? throw DomainException.Validation(field, $"Category {i} does not exist.");
+        else if (!string.IsNullOrWhiteSpace(path))
+            c = tax.FindPath(path) ?? throw DomainException.Validation(field, $"Category '{path}' does not exist; use a path such as 订单服务/下单问题/无法支付.");
+        if (c is { IsActive: false }) throw DomainException.Validation(field, $"Category '{tax.PathOf(c.Id)}' is retired.");
+        return c;
+    }
+
+    /// <summary>Replaces the ticket's tags (creating unknown tags); returns [old, new] when they changed.</summary>
+    private async Task<object?[]?> SetTagsAsync(Ticket ticket, string[] names, CancellationToken ct)
+    {
+        var wanted = names.Select(n => n.Trim()).Where(n => n.Length > 0).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
+        if (wanted.Any(n => n.Length > 50)) throw DomainException.Validation("tags", "A tag is at most 50 characters.");
+        var current = ticket.Id == 0 ? [] : await db.Set<TicketTag>().Where(t => t.TicketId == ticket.Id).Include(t => t.Tag).ToListAsync(ct);
+        var currentNames = current.Select(t => t.Tag.Name).ToList();
+        if (currentNames.Order().SequenceEqual(wanted.Order(), StringComparer.OrdinalIgnoreCase) && ticket.Id != 0) return null;
+
+        var existing = await db.Set<Tag>().Where(t => wanted.Contains(t.Name)).ToListAsync(ct);
+        foreach (var link in current.Where(c => !wanted.Contains(c.Tag.Name, StringComparer.OrdinalIgnoreCase))) db.Remove(link);
+        foreach (var name in wanted.Where(w => !currentNames.Contains(w, StringComparer.OrdinalIgnoreCase)))
+        {
+            var tag = existing.FirstOrDefault(t => string.Equals(t.Name, name, StringComparison.OrdinalIgnoreCase));
+            if (tag is null)
+            {
+                tag = new Tag { Name = name, CreatedAt = time.UtcNow() };
+                db.Add(tag);
+            }
+            ticket.Tags.Add(new TicketTag { Tag = tag });
+        }
+        return [currentNames.ToArray(), wanted.ToArray()];
+    }
+
+    private static string Snake(TicketStatus s) => JsonNamingPolicy.SnakeCaseLower.ConvertName(s.ToString());
+}

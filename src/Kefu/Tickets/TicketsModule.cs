@@ -1,0 +1,20 @@
+namespace Kefu.Tickets;
+
+public static class TicketsModule
+{
+    public static void AddTickets(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddScoped<CustomerService>();
+        builder.Services.AddScoped<TicketService>();
+        builder.Services.AddScoped<TicketQueries>();
+        builder.Services.AddSingleton<TaxonomyCache>();
+    }
+
+    public static void MapTickets(this WebApplication app)
+    {
+        app.MapTicketsEndpoints();
+        app.MapCustomersEndpoints();
+        app.MapCatalogEndpoints();
+        app.MapAttachmentsEndpoints();
+    }
+}
