@@ -57,7 +57,7 @@ public sealed class AuditLog(KefuDb db, CurrentUser user, StaffDirectory directo
             EntityType = entityType,
             EntityId = entityId.ToString()!,
             Action = action,
-            Changes = changes is null ? null : System.Text.Json.JsonSerializer.Serialize(changes, Events.OutboxMessage.Json),
+            Changes = changes is null ? null : System.Text.Json.JsonSerializer.Serialize(changes, KefuJson.Stored),
         });
     }
 }

@@ -72,7 +72,7 @@ public sealed class OutboxDispatcher(
         string? error = null;
         if (registry.EventTypes.TryGetValue(message.Type, out var type))
         {
-            var e = (IDomainEvent)JsonSerializer.Deserialize(message.Payload, type, OutboxMessage.Json)!;
+            var e = (IDomainEvent)JsonSerializer.Deserialize(message.Payload, type, KefuJson.Stored)!;
             var context = new EventContext(message.Id, message.OccurredAt);
             foreach (var handlerType in registry.Handlers.GetValueOrDefault(type, []))
             {

@@ -15,12 +15,10 @@ public sealed class OutboxMessage
     public DateTime? NextAttemptAt { get; set; }
     public string? LastError { get; set; }
 
-    internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
-
     public static OutboxMessage From(IDomainEvent e, DateTime now) => new()
     {
         Type = e.GetType().Name,
-        Payload = JsonSerializer.Serialize(e, e.GetType(), Json),
+        Payload = JsonSerializer.Serialize(e, e.GetType(), KefuJson.Stored),
         OccurredAt = now,
     };
 }

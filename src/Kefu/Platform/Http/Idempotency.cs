@@ -67,12 +67,13 @@ public sealed class IdempotencyFilter : IEndpointFilter
             return await uow.RunAsync(async ct =>
             {
                 var result = await next(context);
-                if (result is IStatusCodeHttpResult { StatusCode: >= 200 and < 300 } ok and IValueHttpResult value)
+                var inner = result is INestedHttpResult nested ? nested.Result : result;
+                if (inner is IStatusCodeHttpResult { StatusCode: >= 200 and < 300 } ok and IValueHttpResult value)
                 {
                     uow.Db.IdempotencyRecords.Add(new IdempotencyRecord
                     {
                         UserId = userId, Key = key, RequestHash = hash, StatusCode = ok.StatusCode!.Value,
-                        Location = result.GetType().GetProperty("Location")?.GetValue(result) as string,
+                        Location = inner.GetType().GetProperty("Location")?.GetValue(inner) as string,
                         ResponseBody = JsonSerializer.Serialize(value.Value, json),
                         CreatedAt = time.UtcNow(),
                     });
@@ -104,9 +105,8 @@ public sealed class IdempotencyFilter : IEndpointFilter
         var sb = new StringBuilder().Append(http.Request.Method).Append(' ').Append(http.Request.Path).Append('\n');
         foreach (var arg in arguments)
         {
-            // The request's own values (route ids, bodies); services and the context are not part of it.
-            var own = arg is string || arg?.GetType().IsPrimitive == true
-                || arg?.GetType().Namespace?.StartsWith("Kefu", StringComparison.Ordinal) == true;
+            // The request's own values: route ids and the body (request DTOs are named *Request by convention).
+            var own = arg is string or long or int or Guid || arg?.GetType().Name.EndsWith("Request", StringComparison.Ordinal) == true;
             if (!own) continue;
             sb.Append(JsonSerializer.Serialize(arg, arg!.GetType(), json)).Append('\n');
         }

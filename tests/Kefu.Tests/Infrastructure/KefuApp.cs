@@ -1,0 +1,147 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Npgsql;
+
+namespace Kefu.Tests.Infrastructure;
+
+/// <summary>
+/// One started Kefu server (in-process, real database) shared by a test collection, with a cast of staff:
+/// admin, two teams, agents in each, an outsourced agent, a supervisor. Each test makes its own tickets.
+/// </summary>
+public abstract class KefuApp : IAsyncLifetime
+{
+    public const string BootstrapToken = "kfp_bootstrap_for_tests_0123456789abcdef";
+    private WebApplicationFactory<Program>? _factory;
+    private readonly string _dataDir = Path.Combine(Path.GetTempPath(), "kefu-tests-" + Guid.NewGuid().ToString("N"));
+
+    public WebApplicationFactory<Program> Factory => _factory!;
+    public HttpClient Admin { get; private set; } = null!;
+    public Staff AgentA { get; private set; } = null!;
+    public Staff AgentA2 { get; private set; } = null!;
+    public Staff AgentB { get; private set; } = null!;
+    public Staff Outsourced { get; private set; } = null!;
+    public Staff Supervisor { get; private set; } = null!;
+    public Staff Lead { get; private set; } = null!;
+    public Staff Inspector { get; private set; } = null!;
+    public int TeamA { get; private set; }
+    public int TeamB { get; private set; }
+
+    public abstract string Provider { get; }
+    protected abstract Task<string?> CreateDatabaseAsync();
+    protected virtual Task DropDatabaseAsync() => Task.CompletedTask;
+    protected virtual void Configure(IWebHostBuilder builder) { }
+
+    public async Task InitializeAsync()
+    {
+        var cs = await CreateDatabaseAsync();
+        _factory = new WebApplicationFactory<Program>().WithWebHostBuilder(b =>
+        {
+            b.UseEnvironment("Testing");
+            b.UseSetting("Kefu:DataDir", _dataDir);
+            b.UseSetting("Kefu:Demo", "false");
+            b.UseSetting("Kefu:BootstrapApiToken", BootstrapToken);
+            b.UseSetting("Kefu:Database:Provider", Provider);
+            if (cs is not null) b.UseSetting("Kefu:Database:ConnectionString", cs);
+            Configure(b);
+        });
+        Admin = Client(BootstrapToken);
+
+        TeamA = (await PostOk(Admin, "/api/v1/teams", new { name = "Team A" }))["id"]!.GetValue<int>();
+        TeamB = (await PostOk(Admin, "/api/v1/teams", new { name = "Team B" }))["id"]!.GetValue<int>();
+        AgentA = await CreateStaff("agent.a", "Agent A", ["agent"], [TeamA]);
+        AgentA2 = await CreateStaff("agent.a2", "Agent A2", ["agent"], [TeamA]);
+        AgentB = await CreateStaff("agent.b", "Agent B", ["agent"], [TeamB]);
+        Outsourced = await CreateStaff("out.a", "Outsourced A", ["agent"], [TeamA], outsourced: true);
+        Supervisor = await CreateStaff("super", "Supervisor", ["supervisor"], []);
+        Lead = await CreateStaff("lead.a", "Lead A", ["team_lead"], [TeamA]);
+        Inspector = await CreateStaff("qa", "Inspector", ["quality_inspector"], []);
+    }
+
+    public async Task<Staff> CreateStaff(string userName, string name, string[] roles, int[] teams, bool outsourced = false)
+    {
+        var user = await PostOk(Admin, "/api/v1/users", new
+        {
+            userName, displayName = name, email = $"{userName}@staff.test", password = "Secret#2026",
+            roles, teamIds = teams, isOutsourced = outsourced,
+        });
+        var id = user["id"]!.GetValue<Guid>();
+        var token = await PostOk(Admin, $"/api/v1/users/{id}/tokens", new { name = "tests" });
+        return new Staff(id, userName, Client(token["value"]!.GetValue<string>()));
+    }
+
+    public HttpClient Client(string? token)
+    {
+        var client = Factory.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
+        if (token is not null) client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        return client;
+    }
+
+    public T Service<T>() where T : notnull => Factory.Services.GetRequiredService<T>();
+
+    public static async Task<JsonNode> PostOk(HttpClient client, string url, object body)
+    {
+        var response = await client.PostAsJsonAsync(url, body);
+        return await Json(response, expectSuccess: true);
+    }
+
+    public static async Task<JsonNode> Json(HttpResponseMessage response, bool expectSuccess = false)
+    {
+        var text = await response.Content.ReadAsStringAsync();
+        if (expectSuccess && !response.IsSuccessStatusCode)
+            throw new Xunit.Sdk.XunitException($"{response.RequestMessage?.Method} {response.RequestMessage?.RequestUri} → {(int)response.StatusCode}: {text}");
+        return JsonNode.Parse(text.Length == 0 ? "null" : text) ?? new JsonObject();
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_factory is not null) await _factory.DisposeAsync();
+        await DropDatabaseAsync();
+        try { Directory.Delete(_dataDir, recursive: true); } catch (IOException) { }
+    }
+}
+
+public sealed record Staff(Guid Id, string UserName, HttpClient Http);
+
+public sealed class SqliteApp : KefuApp
+{
+    public override string Provider => "Sqlite";
+    protected override Task<string?> CreateDatabaseAsync() => Task.FromResult<string?>(null);
+}
+
+/// <summary>A fresh database on the PostgreSQL server the test command started (KEFU_TEST_PG).</summary>
+public sealed class PostgresApp : KefuApp
+{
+    private readonly string _database = "kefu_t_" + Guid.NewGuid().ToString("N")[..12];
+    public override string Provider => "Postgres";
+
+    public static string ServerConnectionString => Environment.GetEnvironmentVariable("KEFU_TEST_PG")
+        ?? throw new InvalidOperationException("KEFU_TEST_PG is not set: run the tests with ./test.sh, which starts PostgreSQL.");
+
+    protected override async Task<string?> CreateDatabaseAsync()
+    {
+        await using var conn = new NpgsqlConnection(ServerConnectionString);
+        await conn.OpenAsync();
+        await using var cmd = new NpgsqlCommand($"CREATE DATABASE {_database}", conn);
+        await cmd.ExecuteNonQueryAsync();
+        return new NpgsqlConnectionStringBuilder(ServerConnectionString) { Database = _database }.ToString();
+    }
+
+    protected override async Task DropDatabaseAsync()
+    {
+        NpgsqlConnection.ClearAllPools();
+        await using var conn = new NpgsqlConnection(ServerConnectionString);
+        await conn.OpenAsync();
+        await using var cmd = new NpgsqlCommand($"DROP DATABASE IF EXISTS {_database} WITH (FORCE)", conn);
+        await cmd.ExecuteNonQueryAsync();
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class SqliteCollection : ICollectionFixture<SqliteApp> { public const string Name = "sqlite"; }
+
+[CollectionDefinition(Name)]
+public sealed class PostgresCollection : ICollectionFixture<PostgresApp> { public const string Name = "postgres"; }

@@ -1,0 +1,501 @@
+using System.Net.Http.Headers;
+using System.Text;
+
+namespace Kefu.Tests.Tickets;
+
+/// <summary>The ticket API end to end on a real database; run once per provider (see the subclasses below).</summary>
+public abstract class TicketsApiTests(KefuApp app)
+{
+    private static string Unique(string prefix) => $"{prefix}-{Guid.NewGuid():N}"[..(prefix.Length + 13)];
+
+    private async Task<JsonNode> CreateTicket(HttpClient client, string? email = null, string? subject = null, object? extra = null, string? phone = null)
+    {
+        var body = new JsonObject
+        {
+            ["subject"] = subject ?? Unique("无法支付"),
+            ["customer"] = new JsonObject { ["email"] = email ?? $"{Unique("c")}@example.com", ["name"] = "张三", ["phone"] = phone },
+            ["message"] = new JsonObject { ["body"] = "云闪付付款时提示交易受限，订单号88213047" },
+            ["category"] = "订单服务/下单问题/无法支付",
+            ["teamId"] = app.TeamA,
+        };
+        if (extra is not null)
+            foreach (var (k, v) in JsonSerializer.SerializeToNode(extra)!.AsObject()) body[k] = v?.DeepClone();
+        return await KefuApp.PostOk(client, "/api/v1/tickets", body);
+    }
+
+    [Fact]
+    public async Task Create_returns_the_ticket_with_number_category_and_customer()
+    {
+        var response = await app.Admin.PostAsJsonAsync("/api/v1/tickets", new
+        {
+            subject = "APP 一直闪退",
+            channel = "app",
+            customer = new { email = "Li.Lei@Example.com", name = "李雷" },
+            message = new { body = "打开就闪退，iPhone 15" },
+            category = "技术支持/APP故障/闪退",
+            tags = new[] { "VIP" },
+        });
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        var t = await KefuApp.Json(response);
+        Assert.Equal($"/api/v1/tickets/{t["id"]}", response.Headers.Location?.ToString());
+        Assert.NotNull(response.Headers.ETag);
+        Assert.Equal(t["id"]!.GetValue<long>() + 100000, t["number"]!.GetValue<long>());
+        Assert.Equal("new", t["status"]!.GetValue<string>());
+        Assert.Equal("app", t["channel"]!.GetValue<string>());
+        Assert.Equal("high", t["priority"]!.GetValue<string>()); // the leaf's default priority
+        Assert.Equal("技术支持/APP故障/闪退", t["category"]!["path"]!.GetValue<string>());
+        Assert.Equal("li.lei@example.com", t["customer"]!["email"]!.GetValue<string>());
+        Assert.Equal(["VIP"], t["tags"]!.AsArray().Select(x => x!.GetValue<string>()));
+
+        var messages = await KefuApp.Json(await app.Admin.GetAsync($"/api/v1/tickets/{t["id"]}/messages"), true);
+        var first = Assert.Single(messages.AsArray());
+        Assert.Equal("customer", first!["kind"]!.GetValue<string>());
+        Assert.Equal("customer", first["author"]!["type"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task Inbound_contact_finds_the_customer_by_any_identity()
+    {
+        var email = $"{Unique("same")}@example.com";
+        var phone = "1380013" + Random.Shared.Next(1000, 9999);
+        var a = await CreateTicket(app.Admin, email);
+        var b = await CreateTicket(app.Admin, email.ToUpperInvariant(), phone: phone);
+        Assert.Equal(a["customer"]!["id"]!.GetValue<long>(), b["customer"]!["id"]!.GetValue<long>());
+        // The phone learnt on the second contact identifies the customer from now on, written the Chinese way.
+        var c = await KefuApp.PostOk(app.Admin, "/api/v1/tickets", new
+        {
+            subject = "电话进线", channel = "phone", customer = new { phone = "+86 " + phone[..3] + " " + phone[3..7] + " " + phone[7..] },
+            message = new { body = "来电咨询" },
+        });
+        Assert.Equal(a["customer"]!["id"]!.GetValue<long>(), c["customer"]!["id"]!.GetValue<long>());
+    }
+
+    [Fact]
+    public async Task Retrying_with_the_same_idempotency_key_returns_the_same_ticket()
+    {
+        var key = Guid.NewGuid().ToString();
+        var subject = Unique("idem");
+        var body = new { subject, customer = new { email = $"{Unique("i")}@example.com" }, message = new { body = "hello" } };
+
+        HttpRequestMessage Request(object b) => new(HttpMethod.Post, "/api/v1/tickets")
+        {
+            Content = JsonContent.Create(b), Headers = { { "Idempotency-Key", key } },
+        };
+        var first = await app.Admin.SendAsync(Request(body));
+        var second = await app.Admin.SendAsync(Request(body));
+        Assert.Equal(HttpStatusCode.Created, first.StatusCode);
+        Assert.Equal(HttpStatusCode.Created, second.StatusCode);
+        Assert.Equal("true", second.Headers.GetValues("Idempotent-Replayed").Single());
+        var t1 = await KefuApp.Json(first);
+        var t2 = await KefuApp.Json(second);
+        Assert.Equal(t1["id"]!.GetValue<long>(), t2["id"]!.GetValue<long>());
+        Assert.Equal(first.Headers.Location, second.Headers.Location);
+
+        var list = await KefuApp.Json(await app.Admin.GetAsync($"/api/v1/tickets?q={subject}"), true);
+        Assert.Single(list["items"]!.AsArray());
+
+        var reused = await app.Admin.SendAsync(Request(body with { subject = subject + "-other" }));
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, reused.StatusCode);
+        Assert.Equal("application/problem+json", reused.Content.Headers.ContentType?.MediaType);
+    }
+
+    [Theory]
+    [InlineData("{\"subject\": \"x\", ", null)]
+    [InlineData("{\"subject\":\"x\",\"priority\":\"mega\",\"customer\":{\"email\":\"bad-enum@example.com\"},\"message\":{\"body\":\"x\"}}", "priority")]
+    [InlineData("{\"subject\":\"x\",\"colour\":\"red\",\"customer\":{\"email\":\"unknown-field@example.com\"},\"message\":{\"body\":\"x\"}}", "colour")]
+    [InlineData("{\"subject\":\"x\",\"customer\":{\"name\":\"nobody\"},\"message\":{\"body\":\"x\"}}", "customer")]
+    [InlineData("{\"subject\":\"x\",\"customer\":{\"email\":\"not-an-email\"},\"message\":{\"body\":\"x\"}}", "customer.email")]
+    [InlineData("{\"subject\":\"x\",\"customer\":{\"email\":\"empty-body@example.com\"},\"message\":{\"body\":\"\"}}", "message.body")]
+    [InlineData("{\"subject\":\"x\",\"category\":\"没有/这个/分类\",\"customer\":{\"email\":\"bad-cat@example.com\"},\"message\":{\"body\":\"x\"}}", "category")]
+    [InlineData("{\"subject\":\"x\",\"teamId\":999999,\"customer\":{\"email\":\"bad-team@example.com\"},\"message\":{\"body\":\"x\"}}", "teamId")]
+    public async Task Bad_create_requests_get_a_problem_naming_the_field_and_write_nothing(string json, string? field)
+    {
+        var before = await CountTickets();
+        var response = await app.Admin.PostAsync("/api/v1/tickets", new StringContent(json, Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        var problem = await KefuApp.Json(response);
+        Assert.Equal(400, problem["status"]!.GetValue<int>());
+        Assert.False(string.IsNullOrEmpty(problem["title"]?.GetValue<string>()));
+        if (field is not null) Assert.True(problem["errors"]?[field] is not null, $"errors should name '{field}': {problem.ToJsonString()}");
+        Assert.Equal(before, await CountTickets());
+    }
+
+    [Fact]
+    public async Task Over_long_subject_is_rejected()
+    {
+        var response = await app.Admin.PostAsJsonAsync("/api/v1/tickets", new
+        {
+            subject = new string('长', 301), customer = new { email = "long@example.com" }, message = new { body = "x" },
+        });
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.NotNull((await KefuApp.Json(response))["errors"]!["subject"]);
+    }
+
+    [Fact]
+    public async Task List_filters_and_paginates_with_a_cursor()
+    {
+        var tag = Unique("batch");
+        var ids = new List<long>();
+        for (var i = 0; i < 5; i++)
+            ids.Add((await CreateTicket(app.Admin, extra: new { tags = new[] { tag }, priority = i == 0 ? "urgent" : "low" }))["id"]!.GetValue<long>());
+
+        var seen = new List<long>();
+        string? cursor = null;
+        var pages = 0;
+        do
+        {
+            var page = await KefuApp.Json(await app.Admin.GetAsync($"/api/v1/tickets?tag={tag}&limit=2&sort=createdAt" + (cursor is null ? "" : $"&cursor={cursor}")), true);
+            seen.AddRange(page["items"]!.AsArray().Select(t => t!["id"]!.GetValue<long>()));
+            cursor = page["nextCursor"]?.GetValue<string>();
+            pages++;
+        } while (cursor is not null);
+        Assert.Equal(3, pages);
+        Assert.Equal(ids, seen); // oldest first, no gaps, no repeats
+
+        var urgent = await KefuApp.Json(await app.Admin.GetAsync($"/api/v1/tickets?tag={tag}&priority=urgent"), true);
+        Assert.Equal(ids[0], Assert.Single(urgent["items"]!.AsArray())!["id"]!.GetValue<long>());
+        var filtered = await KefuApp.Json(await app.Admin.GetAsync(
+            $"/api/v1/tickets?tag={tag}&status=new&teamId={app.TeamA}&channel=api&category=订单服务&priority=low,high"), true);
+        Assert.Equal(4, filtered["items"]!.AsArray().Count);
+        var none = await KefuApp.Json(await app.Admin.GetAsync($"/api/v1/tickets?tag={tag}&status=solved"), true);
+        Assert.Empty(none["items"]!.AsArray());
+
+        var bad = await app.Admin.GetAsync("/api/v1/tickets?status=finished");
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+        Assert.NotNull((await KefuApp.Json(bad))["errors"]!["status"]);
+        Assert.Equal(HttpStatusCode.BadRequest, (await app.Admin.GetAsync("/api/v1/tickets?cursor=garbage")).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await app.Admin.GetAsync("/api/v1/tickets?limit=1000")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Text_search_finds_chinese_substrings_numbers_and_emails()
+    {
+        var email = $"{Unique("search")}@example.com";
+        var t = await CreateTicket(app.Admin, email, subject: "退款一直没有到账" + Guid.NewGuid().ToString("N")[..6]);
+        var id = t["id"]!.GetValue<long>();
+        foreach (var q in new[] { "没有到", "交易受限", $"%23{t["number"]}", email.ToUpperInvariant() })
+        {
+            var page = await KefuApp.Json(await app.Admin.GetAsync($"/api/v1/tickets?q={q}&limit=200"), true);
+            Assert.Contains(page["items"]!.AsArray(), x => x!["id"]!.GetValue<long>() == id);
+        }
+    }
+
+    [Fact]
+    public async Task Update_needs_the_current_etag_and_enforces_transitions()
+    {
+        var t = await CreateTicket(app.Admin);
+        var url = $"/api/v1/tickets/{t["id"]}";
+        var get = await app.Admin.GetAsync(url);
+        var etag = get.Headers.ETag!.Tag;
+
+        var ok = await Patch(app.Admin, url, new { priority = "urgent", status = "solved" }, etag);
+        Assert.Equal(HttpStatusCode.OK, ok.StatusCode);
+        var updated = await KefuApp.Json(ok);
+        Assert.Equal("urgent", updated["priority"]!.GetValue<string>());
+        Assert.Equal("solved", updated["status"]!.GetValue<string>());
+        Assert.NotNull(updated["solvedAt"]);
+        Assert.NotEqual(etag, ok.Headers.ETag!.Tag);
+
+        var stale = await Patch(app.Admin, url, new { priority = "low" }, etag);
+        Assert.Equal(HttpStatusCode.PreconditionFailed, stale.StatusCode);
+        Assert.Equal("application/problem+json", stale.Content.Headers.ContentType?.MediaType);
+
+        var fresh = ok.Headers.ETag!.Tag;
+        var badMove = await Patch(app.Admin, url, new { status = "new" }, fresh);
+        Assert.Equal(HttpStatusCode.BadRequest, badMove.StatusCode);
+        Assert.NotNull((await KefuApp.Json(badMove))["errors"]!["status"]);
+
+        var badEnum = await Patch(app.Admin, url, new { priority = "whenever" }, fresh);
+        Assert.Equal(HttpStatusCode.BadRequest, badEnum.StatusCode);
+        Assert.NotNull((await KefuApp.Json(badEnum))["errors"]!["priority"]);
+        var unknown = await Patch(app.Admin, url, new { colour = "red" }, fresh);
+        Assert.NotNull((await KefuApp.Json(unknown))["errors"]!["colour"]);
+
+        var closed = await Patch(app.Admin, url, new { status = "closed" }, fresh);
+        Assert.Equal(HttpStatusCode.OK, closed.StatusCode);
+        var afterClose = await Patch(app.Admin, url, new { subject = "changed" }, null);
+        Assert.Equal(HttpStatusCode.Conflict, afterClose.StatusCode);
+        Assert.Equal(HttpStatusCode.Conflict, (await app.Admin.PostAsJsonAsync($"{url}/messages", new { kind = "public_reply", body = "hi" })).StatusCode);
+
+        var current = await KefuApp.Json(await app.Admin.GetAsync(url), true);
+        Assert.Equal("urgent", current["priority"]!.GetValue<string>()); // rejected requests changed nothing
+        Assert.Equal("closed", current["status"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task First_agent_to_reply_becomes_owner_and_stays_after_transfer()
+    {
+        var t = await CreateTicket(app.Admin);
+        var url = $"/api/v1/tickets/{t["id"]}";
+        Assert.Equal(HttpStatusCode.OK, (await Patch(app.AgentA.Http, url, new { assigneeId = app.AgentA.Id }, null)).StatusCode);
+        await KefuApp.PostOk(app.AgentA.Http, $"{url}/messages", new { kind = "public_reply", body = "您好，请稍等，正在为您查询。" });
+        var afterReply = await KefuApp.Json(await app.Admin.GetAsync(url), true);
+        Assert.Equal(app.AgentA.Id, afterReply["owner"]!["id"]!.GetValue<Guid>());
+        Assert.Equal("open", afterReply["status"]!.GetValue<string>());
+        Assert.NotNull(afterReply["firstRepliedAt"]);
+
+        // An agent may not hand the ticket to someone else; a lead may.
+        Assert.Equal(HttpStatusCode.Forbidden, (await Patch(app.AgentA.Http, url, new { assigneeId = app.AgentA2.Id }, null)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await Patch(app.Lead.Http, url, new { assigneeId = app.AgentA2.Id }, null)).StatusCode);
+        await KefuApp.PostOk(app.AgentA2.Http, $"{url}/messages", new { kind = "public_reply", body = "我来跟进。" });
+        await KefuApp.PostOk(app.AgentA2.Http, $"{url}/messages", new { kind = "internal_note", body = "已联系财务" });
+
+        var after = await KefuApp.Json(await app.Admin.GetAsync(url), true);
+        Assert.Equal(app.AgentA2.Id, after["assignee"]!["id"]!.GetValue<Guid>());
+        Assert.Equal(app.AgentA.Id, after["owner"]!["id"]!.GetValue<Guid>());
+
+        var mine = await KefuApp.Json(await app.AgentA.Http.GetAsync("/api/v1/tickets?owner=me&limit=200"), true);
+        Assert.Contains(mine["items"]!.AsArray(), x => x!["id"]!.GetValue<long>() == t["id"]!.GetValue<long>());
+        var kinds = (await KefuApp.Json(await app.Admin.GetAsync($"{url}/messages"), true)).AsArray().Select(m => m!["kind"]!.GetValue<string>());
+        Assert.Equal(["customer", "public_reply", "public_reply", "internal_note"], kinds);
+    }
+
+    [Fact]
+    public async Task Customer_message_reopens_a_waiting_ticket_and_external_ids_deduplicate()
+    {
+        var t = await CreateTicket(app.Admin);
+        var url = $"/api/v1/tickets/{t["id"]}";
+        Assert.Equal(HttpStatusCode.OK, (await Patch(app.Admin, url, new { status = "pending_customer" }, null)).StatusCode);
+        var ext = Unique("msg");
+        var first = await app.Admin.PostAsJsonAsync($"{url}/messages", new { kind = "customer", body = "还是不行", externalId = ext });
+        var again = await app.Admin.PostAsJsonAsync($"{url}/messages", new { kind = "customer", body = "还是不行", externalId = ext });
+        Assert.Equal(HttpStatusCode.Created, first.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, again.StatusCode);
+        Assert.Equal((await KefuApp.Json(first))["id"]!.GetValue<long>(), (await KefuApp.Json(again))["id"]!.GetValue<long>());
+        var now = await KefuApp.Json(await app.Admin.GetAsync(url), true);
+        Assert.Equal("open", now["status"]!.GetValue<string>());
+        Assert.Equal(2, (await KefuApp.Json(await app.Admin.GetAsync($"{url}/messages"), true)).AsArray().Count);
+    }
+
+    [Fact]
+    public async Task Staff_see_only_their_teams_tickets()
+    {
+        var t = await CreateTicket(app.Admin);
+        var url = $"/api/v1/tickets/{t["id"]}";
+        Assert.Equal(HttpStatusCode.OK, (await app.AgentA.Http.GetAsync(url)).StatusCode);
+        var denied = await app.AgentB.Http.GetAsync(url);
+        Assert.Equal(HttpStatusCode.Forbidden, denied.StatusCode);
+        Assert.Equal("application/problem+json", denied.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(HttpStatusCode.Forbidden, (await app.AgentB.Http.GetAsync($"{url}/messages")).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await Patch(app.AgentB.Http, url, new { priority = "low" }, null)).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await app.AgentB.Http.PostAsJsonAsync($"{url}/messages", new { kind = "public_reply", body = "x" })).StatusCode);
+        var listB = await KefuApp.Json(await app.AgentB.Http.GetAsync($"/api/v1/tickets?teamId={app.TeamA}"), true);
+        Assert.Empty(listB["items"]!.AsArray());
+        Assert.Equal(HttpStatusCode.OK, (await app.Supervisor.Http.GetAsync(url)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await app.Inspector.Http.GetAsync(url)).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await app.Admin.GetAsync("/api/v1/tickets/987654321")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Every_endpoint_checks_permission()
+    {
+        var anonymous = app.Client(null);
+        var unauthorized = await anonymous.GetAsync("/api/v1/tickets");
+        Assert.Equal(HttpStatusCode.Unauthorized, unauthorized.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await app.Client("kfp_not_a_real_token_0123456789abcdefghij").GetAsync("/api/v1/me")).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await app.AgentA.Http.PostAsJsonAsync("/api/v1/users", new
+        {
+            userName = "sneaky", displayName = "x", password = "Secret#2026", roles = new[] { "admin" },
+        })).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await app.AgentA.Http.PostAsJsonAsync("/api/v1/teams", new { name = "mine" })).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await app.AgentA.Http.PostAsJsonAsync("/api/v1/taxonomy", new { name = "x" })).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await app.AgentA.Http.GetAsync("/api/v1/audit")).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await app.AgentA.Http.GetAsync("/api/v1/tickets/export")).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await app.Inspector.Http.PostAsJsonAsync("/api/v1/tickets", new
+        {
+            subject = "x", customer = new { email = "qa-cannot@example.com" }, message = new { body = "x" },
+        })).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await app.Supervisor.Http.GetAsync("/api/v1/tickets/export?limit=5")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Outsourced_staff_see_masked_personal_data_and_cannot_export()
+    {
+        var email = $"zhangsan{Random.Shared.Next(100000, 999999)}@example.com";
+        var phone = "1391234" + Random.Shared.Next(1000, 9999);
+        var t = await CreateTicket(app.Admin, email, phone: phone);
+        var url = $"/api/v1/tickets/{t["id"]}";
+        await KefuApp.PostOk(app.Admin, $"{url}/messages", new
+        {
+            kind = "customer", body = $"我的手机 {phone}，身份证 110101199003071234，邮箱 {email}",
+        });
+
+        var seen = await KefuApp.Json(await app.Outsourced.Http.GetAsync(url), true);
+        Assert.Equal("zh***@example.com", seen["customer"]!["email"]!.GetValue<string>());
+        Assert.Equal(phone[..3] + "****" + phone[^4..], seen["customer"]!["phone"]!.GetValue<string>());
+        var text = (await app.Outsourced.Http.GetStringAsync($"{url}/messages"));
+        Assert.DoesNotContain(phone, text);
+        Assert.DoesNotContain(email, text);
+        Assert.DoesNotContain("110101199003071234", text);
+        Assert.Contains("1101**********1234", text);
+        var customer = await app.Outsourced.Http.GetStringAsync($"/api/v1/customers/{t["customer"]!["id"]}");
+        Assert.DoesNotContain(email, customer);
+        Assert.DoesNotContain(phone, customer);
+
+        // The in-house agent of the same team sees everything.
+        var full = await KefuApp.Json(await app.AgentA.Http.GetAsync(url), true);
+        Assert.Equal(email, full["customer"]!["email"]!.GetValue<string>());
+
+        Assert.Equal(HttpStatusCode.Forbidden, (await app.Outsourced.Http.GetAsync("/api/v1/tickets/export")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Merging_tickets_moves_messages_and_closes_the_source()
+    {
+        var email = $"{Unique("merge")}@example.com";
+        var a = await CreateTicket(app.Admin, email, extra: new { tags = new[] { "催单" } });
+        var b = await CreateTicket(app.Admin, email);
+        var merged = await KefuApp.PostOk(app.Lead.Http, $"/api/v1/tickets/{a["id"]}/merge", new { targetTicketId = b["id"]!.GetValue<long>() });
+        Assert.Equal(b["id"]!.GetValue<long>(), merged["id"]!.GetValue<long>());
+        Assert.Contains("催单", merged["tags"]!.AsArray().Select(x => x!.GetValue<string>()));
+
+        var source = await KefuApp.Json(await app.Admin.GetAsync($"/api/v1/tickets/{a["id"]}"), true);
+        Assert.Equal("closed", source["status"]!.GetValue<string>());
+        Assert.Equal(b["id"]!.GetValue<long>(), source["mergedIntoId"]!.GetValue<long>());
+        var messages = (await KefuApp.Json(await app.Admin.GetAsync($"/api/v1/tickets/{b["id"]}/messages"), true)).AsArray();
+        Assert.Equal(3, messages.Count); // both customer messages and the merge note
+        Assert.Equal(HttpStatusCode.Forbidden, (await app.AgentA.Http.PostAsJsonAsync($"/api/v1/tickets/{b["id"]}/merge", new { targetTicketId = a["id"]!.GetValue<long>() })).StatusCode);
+        var audit = (await KefuApp.Json(await app.Admin.GetAsync($"/api/v1/tickets/{a["id"]}/audit"), true)).AsArray();
+        Assert.Contains(audit, e => e!["action"]!.GetValue<string>() == "merged_into");
+    }
+
+    [Fact]
+    public async Task Merging_customers_moves_identities_and_tickets()
+    {
+        var a = await CreateTicket(app.Admin, $"{Unique("ca")}@example.com");
+        var b = await CreateTicket(app.Admin, $"{Unique("cb")}@example.com");
+        var target = a["customer"]!["id"]!.GetValue<long>();
+        var source = b["customer"]!["id"]!.GetValue<long>();
+        var result = await KefuApp.PostOk(app.Lead.Http, $"/api/v1/customers/{target}/merge", new { sourceCustomerId = source });
+        Assert.Equal(2, result["identities"]!.AsArray().Count);
+        var ticketsOfTarget = await KefuApp.Json(await app.Admin.GetAsync($"/api/v1/tickets?customerId={target}"), true);
+        Assert.Equal(2, ticketsOfTarget["items"]!.AsArray().Count);
+        var old = await KefuApp.Json(await app.Admin.GetAsync($"/api/v1/customers/{source}"), true);
+        Assert.Equal(target, old["mergedIntoId"]!.GetValue<long>());
+        var audit = await KefuApp.Json(await app.Admin.GetAsync($"/api/v1/audit?entityType=customer&entityId={source}"), true);
+        Assert.Contains(audit["items"]!.AsArray(), e => e!["action"]!.GetValue<string>() == "merged_into");
+        Assert.Equal(HttpStatusCode.Forbidden, (await app.AgentA.Http.PostAsJsonAsync($"/api/v1/customers/{target}/merge", new { sourceCustomerId = source })).StatusCode);
+        Assert.Equal(HttpStatusCode.Conflict, (await app.Lead.Http.PostAsJsonAsync($"/api/v1/customers/{target}/merge", new { sourceCustomerId = source })).StatusCode);
+    }
+
+    [Fact]
+    public async Task Audit_trail_records_who_changed_what_and_from_where()
+    {
+        var t = await CreateTicket(app.Admin);
+        var url = $"/api/v1/tickets/{t["id"]}";
+        await Patch(app.AgentA.Http, url, new { priority = "urgent", tags = new[] { "VIP", "催单" } }, null);
+        var audit = (await KefuApp.Json(await app.AgentA.Http.GetAsync($"{url}/audit"), true)).AsArray();
+        Assert.Equal("created", audit[0]!["action"]!.GetValue<string>());
+        var update = audit.Single(e => e!["action"]!.GetValue<string>() == "updated")!;
+        Assert.Equal(app.AgentA.Id, update["actorId"]!.GetValue<Guid>());
+        Assert.Equal("Agent A", update["actorName"]!.GetValue<string>());
+        Assert.Equal("api-token", update["via"]!.GetValue<string>());
+        Assert.Equal(["high", "urgent"], update["changes"]!["priority"]!.AsArray().Select(x => x!.GetValue<string>()));
+        Assert.NotNull(update["changes"]!["tags"]);
+    }
+
+    [Fact]
+    public async Task Html_is_sanitised_and_attachments_round_trip()
+    {
+        var t = await CreateTicket(app.Admin);
+        var url = $"/api/v1/tickets/{t["id"]}";
+        using var form = new MultipartFormDataContent();
+        var bytes = Encoding.UTF8.GetBytes("订单截图 pretend png");
+        var file = new ByteArrayContent(bytes);
+        file.Headers.ContentType = new MediaTypeHeaderValue("image/png");
+        form.Add(file, "file", "截图.png");
+        var upload = await KefuApp.Json(await app.AgentA.Http.PostAsync("/api/v1/attachments", form), true);
+
+        var msg = await KefuApp.PostOk(app.AgentA.Http, $"{url}/messages", new
+        {
+            kind = "public_reply", html = "<p>请看<b>截图</b><script>alert(1)</script><img src=x onerror=alert(2)></p>",
+            attachmentIds = new[] { upload["id"]!.GetValue<long>() },
+        });
+        var html = msg["bodyHtml"]!.GetValue<string>();
+        Assert.DoesNotContain("script", html);
+        Assert.DoesNotContain("onerror", html);
+        Assert.Contains("<b>截图</b>", html);
+        Assert.Equal("请看截图", msg["body"]!.GetValue<string>());
+        var attachment = Assert.Single(msg["attachments"]!.AsArray())!;
+        var download = await app.AgentA.Http.GetAsync(attachment["url"]!.GetValue<string>());
+        Assert.Equal(bytes, await download.Content.ReadAsByteArrayAsync());
+        Assert.Equal(HttpStatusCode.Forbidden, (await app.AgentB.Http.GetAsync(attachment["url"]!.GetValue<string>())).StatusCode);
+        // An attachment is used once.
+        var reuse = await app.AgentA.Http.PostAsJsonAsync($"{url}/messages", new { kind = "internal_note", body = "x", attachmentIds = new[] { upload["id"]!.GetValue<long>() } });
+        Assert.Equal(HttpStatusCode.BadRequest, reuse.StatusCode);
+    }
+
+    [Fact]
+    public async Task Taxonomy_is_three_levels_and_editable_by_admins()
+    {
+        var tree = (await KefuApp.Json(await app.AgentA.Http.GetAsync("/api/v1/taxonomy"), true)).AsArray();
+        Assert.Equal(3, tree.Count);
+        var leaf = tree[0]!["children"]![0]!["children"]![0]!;
+        Assert.Equal("订单服务/下单问题/无法支付", leaf["path"]!.GetValue<string>());
+        var tooDeep = await app.Admin.PostAsJsonAsync("/api/v1/taxonomy", new { parentId = leaf["id"]!.GetValue<int>(), name = "第四级" });
+        Assert.Equal(HttpStatusCode.BadRequest, tooDeep.StatusCode);
+        var name = Unique("新分类");
+        var created = await KefuApp.PostOk(app.Admin, "/api/v1/taxonomy", new { parentId = tree[0]!["children"]![0]!["id"]!.GetValue<int>(), name, defaultPriority = "urgent" });
+        Assert.Equal($"订单服务/下单问题/{name}", created["path"]!.GetValue<string>());
+        var t = await CreateTicket(app.Admin, extra: new { category = $"订单服务/下单问题/{name}" });
+        Assert.Equal("urgent", t["priority"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task Cookie_sign_in_works_and_locks_out_after_repeated_failures()
+    {
+        var user = await app.CreateStaff(Unique("login"), "Login Tester", ["agent"], [app.TeamA]);
+        var browser = app.Client(null);
+        var ok = await browser.PostAsJsonAsync("/api/v1/auth/login", new { userName = user.UserName, password = "Secret#2026" });
+        Assert.Equal(HttpStatusCode.NoContent, ok.StatusCode);
+        var me = await KefuApp.Json(await browser.GetAsync("/api/v1/me"), true);
+        Assert.Equal(user.UserName, me["userName"]!.GetValue<string>());
+
+        var attacker = app.Client(null);
+        for (var i = 0; i < 4; i++)
+            Assert.Equal(HttpStatusCode.Unauthorized, (await attacker.PostAsJsonAsync("/api/v1/auth/login", new { userName = user.UserName, password = "wrong" })).StatusCode);
+        Assert.Equal((HttpStatusCode)423, (await attacker.PostAsJsonAsync("/api/v1/auth/login", new { userName = user.UserName, password = "wrong" })).StatusCode);
+        Assert.Equal((HttpStatusCode)423, (await attacker.PostAsJsonAsync("/api/v1/auth/login", new { userName = user.UserName, password = "Secret#2026" })).StatusCode);
+    }
+
+    [Fact]
+    public async Task Operations_endpoints_answer()
+    {
+        var anonymous = app.Client(null);
+        Assert.Equal("Healthy", await anonymous.GetStringAsync("/health/live"));
+        Assert.Equal("Healthy", await anonymous.GetStringAsync("/health/ready"));
+        var openapi = await KefuApp.Json(await anonymous.GetAsync("/api/openapi/v1.json"), true);
+        Assert.StartsWith("3.1", openapi["openapi"]!.GetValue<string>());
+        Assert.NotNull(openapi["paths"]!["/api/v1/tickets"]);
+        Assert.Contains("<html", await anonymous.GetStringAsync("/api/docs/"), StringComparison.OrdinalIgnoreCase);
+        await app.Admin.GetAsync("/api/v1/tickets?limit=1");
+        Assert.Contains("http_server_request_duration", await anonymous.GetStringAsync("/metrics"));
+    }
+
+    private async Task<int> CountTickets()
+    {
+        var total = 0;
+        string? cursor = null;
+        do
+        {
+            var page = await KefuApp.Json(await app.Admin.GetAsync("/api/v1/tickets?limit=200" + (cursor is null ? "" : $"&cursor={cursor}")), true);
+            total += page["items"]!.AsArray().Count;
+            cursor = page["nextCursor"]?.GetValue<string>();
+        } while (cursor is not null);
+        return total;
+    }
+
+    private static Task<HttpResponseMessage> Patch(HttpClient client, string url, object body, string? etag)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Patch, url) { Content = JsonContent.Create(body) };
+        if (etag is not null) request.Headers.TryAddWithoutValidation("If-Match", etag);
+        return client.SendAsync(request);
+    }
+}
+
+[Collection(SqliteCollection.Name)]
+public sealed class SqliteTicketsApiTests(SqliteApp app) : TicketsApiTests(app);
+
+[Collection(PostgresCollection.Name)]
+public sealed class PostgresTicketsApiTests(PostgresApp app) : TicketsApiTests(app);
