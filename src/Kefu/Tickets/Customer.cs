@@ -38,9 +38,9 @@ public sealed class CustomerIdentity
 
     private static string NormalizePhone(string value)
     {
-        var plus = value.StartsWith('+');
         var digits = new string(value.Where(char.IsDigit).ToArray());
-        if (plus && digits.StartsWith("86", StringComparison.Ordinal) && digits.Length == 13) digits = digits[2..];
-        return plus && !(digits.Length == 11 && digits[0] == '1') ? "+" + digits : digits;
+        if (!value.StartsWith('+')) return digits;
+        // +86 numbers are stored the way they are dialled inside China; others keep their country code.
+        return digits.StartsWith("86", StringComparison.Ordinal) ? digits[2..] : "+" + digits;
     }
 }

@@ -14,14 +14,15 @@ public static partial class PiiMasker
         return (local.Length <= 2 ? local[..1] : local[..2]) + "***" + email[at..];
     }
 
-    /// <summary>13812345678 → 138****5678; other numbers keep their first 3 and last 2 digits.</summary>
+    /// <summary>13812345678 → 138****5678: keeps the country code, the first 3 and the last 4 (short numbers: 2) digits.</summary>
     public static string Phone(string phone)
     {
-        var digits = phone.Where(char.IsDigit).Count();
+        var skip = phone.TrimStart().StartsWith("+86", StringComparison.Ordinal) ? 2 : 0;
+        var digits = phone.Count(char.IsDigit) - skip;
         if (digits < 7) return Stars(phone);
         var keepEnd = digits >= 11 ? 4 : 2;
         var chars = phone.ToCharArray();
-        var seen = 0;
+        var seen = -skip;
         for (var i = 0; i < chars.Length; i++)
         {
             if (!char.IsDigit(chars[i])) continue;

@@ -1,0 +1,100 @@
+using System.Collections.Concurrent;
+using Kefu.Platform.Database;
+using Kefu.Platform.Events;
+using Kefu.Tickets;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.EntityFrameworkCore;
+
+namespace Kefu.Tests.Platform;
+
+/// <summary>Records every TicketCreated it handles; fails once for subjects that ask it to.</summary>
+public sealed class RecordingHandler(KefuDb db) : IEventHandler<TicketCreated>
+{
+    public static readonly ConcurrentDictionary<long, int> Handled = new();
+    public static readonly ConcurrentDictionary<long, TaskCompletionSource> Seen = new();
+    private static readonly ConcurrentDictionary<long, bool> Failed = new();
+
+    public static Task WaitFor(long ticketId) => Seen.GetOrAdd(ticketId, _ => new(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
+
+    public async Task HandleAsync(TicketCreated e, EventContext context, CancellationToken ct)
+    {
+        var subject = await db.Set<Ticket>().Where(t => t.Id == e.TicketId).Select(t => t.Subject).FirstAsync(ct);
+        if (subject.Contains("FAIL-ONCE") && Failed.TryAdd(e.TicketId, true)) throw new InvalidOperationException("transient failure");
+        Handled.AddOrUpdate(e.TicketId, 1, (_, n) => n + 1);
+        Seen.GetOrAdd(e.TicketId, _ => new(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
+    }
+}
+
+public sealed class OutboxApp : KefuApp
+{
+    public override string Provider => "Sqlite";
+    protected override Task<string?> CreateDatabaseAsync() => Task.FromResult<string?>(null);
+    protected override void Configure(IWebHostBuilder builder) => builder.ConfigureServices(s =>
+    {
+        s.AddSingleton(new EventRegistry([typeof(Program).Assembly, typeof(RecordingHandler).Assembly]));
+        s.AddScoped<RecordingHandler>();
+    });
+}
+
+public sealed class OutboxTests(OutboxApp app) : IClassFixture<OutboxApp>
+{
+    private async Task<long> Create(string subject) => (await KefuApp.PostOk(app.Admin, "/api/v1/tickets", new
+    {
+        subject, customer = new { email = $"{Guid.NewGuid():N}@example.com" }, message = new { body = "x" },
+    }))["id"]!.GetValue<long>();
+
+    [Fact]
+    public async Task A_committed_change_reaches_its_handler()
+    {
+        var id = await Create("outbox delivery");
+        await RecordingHandler.WaitFor(id).WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal(1, RecordingHandler.Handled[id]);
+    }
+
+    [Fact]
+    public async Task Redelivery_after_a_crash_does_not_run_a_finished_handler_twice()
+    {
+        var id = await Create("outbox redelivery");
+        await RecordingHandler.WaitFor(id).WaitAsync(TimeSpan.FromSeconds(30));
+        using (var scope = app.Factory.Services.CreateScope())
+        {
+            // As if the node died after the handler committed but before the row was marked dispatched.
+            var db = scope.ServiceProvider.GetRequiredService<KefuDb>();
+            var payload = $"{{\"ticketId\":{id},";
+            await db.Outbox.Where(m => m.Type == nameof(TicketCreated) && m.Payload.StartsWith(payload))
+                .ExecuteUpdateAsync(s => s.SetProperty(m => m.DispatchedAt, (DateTime?)null));
+        }
+        await app.Service<OutboxDispatcher>().DispatchBatchAsync(CancellationToken.None);
+        Assert.Equal(1, RecordingHandler.Handled[id]);
+        using var check = app.Factory.Services.CreateScope();
+        var rows = await check.ServiceProvider.GetRequiredService<KefuDb>().Outbox.AsNoTracking()
+            .Where(m => m.Type == nameof(TicketCreated) && m.Payload.StartsWith($"{{\"ticketId\":{id},")).ToListAsync();
+        Assert.All(rows, r => Assert.NotNull(r.DispatchedAt));
+    }
+
+    [Fact]
+    public async Task A_failing_handler_is_retried_until_it_succeeds()
+    {
+        var id = await Create("outbox FAIL-ONCE");
+        await RecordingHandler.WaitFor(id).WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal(1, RecordingHandler.Handled[id]);
+        using var scope = app.Factory.Services.CreateScope();
+        var row = await scope.ServiceProvider.GetRequiredService<KefuDb>().Outbox.AsNoTracking()
+            .FirstAsync(m => m.Type == nameof(TicketCreated) && m.Payload.StartsWith($"{{\"ticketId\":{id},"));
+        Assert.True(row.Attempts >= 1);
+    }
+
+    [Fact]
+    public async Task A_rejected_request_writes_no_event()
+    {
+        using var scope = app.Factory.Services.CreateScope();
+        var db = scope.ServiceProvider.GetRequiredService<KefuDb>();
+        var before = await db.Outbox.CountAsync();
+        var response = await app.Admin.PostAsJsonAsync("/api/v1/tickets", new
+        {
+            subject = "x", teamId = 999999, customer = new { email = "rejected@example.com" }, message = new { body = "x" },
+        });
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal(before, await db.Outbox.CountAsync());
+    }
+}
