@@ -60,6 +60,18 @@ public static class Startup
             }
         }
 
+        string? demoToken = null;
+        if (options.Demo && adminPassword is not null && string.IsNullOrEmpty(options.BootstrapApiToken))
+        {
+            // Evaluation convenience: a ready API token for the demo admin, shown once and kept in the data folder.
+            var admin = await uow.Db.Users.FirstAsync(u => u.UserName == "admin", ct);
+            var audit = sp.GetRequiredService<Platform.Audit.AuditLog>();
+            var time = sp.GetRequiredService<TimeProvider>();
+            demoToken = (await uow.RunAsync(c => AuthEndpoints.Create(uow.Db, audit, time, admin.Id,
+                new CreateTokenRequest("demo", null), c), ct)).Value;
+            await File.WriteAllTextAsync(Path.Combine(options.DataDir, "demo-api-token.txt"), demoToken + "\n", ct);
+        }
+
         if (options.Demo && !await uow.Db.Set<Ticket>().AnyAsync(ct))
         {
             var started = System.Diagnostics.Stopwatch.StartNew();
@@ -67,18 +79,19 @@ public static class Startup
             log.LogInformation("Seeded {Count} demo tickets in {Ms} ms", count, started.ElapsedMilliseconds);
         }
 
-        if (adminPassword is not null)
+        var tokenFile = Path.Combine(options.DataDir, "demo-api-token.txt");
+        demoToken ??= options.Demo && File.Exists(tokenFile) ? (await File.ReadAllTextAsync(tokenFile, ct)).Trim() : null;
+        var login = options.Demo
+            ? $"Sign in as 'admin' with password '{DemoPassword}'; demo staff (supervisor, lead1, agent1, outsourced1, qa, …) use the same password."
+            : adminPassword is not null ? $"Sign in as 'admin' with password '{adminPassword}' (shown only now: change it)." : null;
+        app.Lifetime.ApplicationStarted.Register(() =>
         {
-            app.Lifetime.ApplicationStarted.Register(() =>
-            {
-                var urls = string.Join(", ", app.Urls);
-                Console.WriteLine();
-                Console.WriteLine($"Kefu is running at {urls}  (API docs: /api/docs)");
-                Console.WriteLine($"Sign in as 'admin' with password '{adminPassword}'" +
-                    (options.Demo ? $"; demo staff (agent1, lead1, supervisor, qa, outsourced1, …) use the same password." : "."));
-                Console.WriteLine();
-            });
-        }
+            Console.WriteLine();
+            Console.WriteLine($"Kefu is running at {string.Join(", ", app.Urls)}   API docs: {app.Urls.FirstOrDefault()}/api/docs");
+            if (login is not null) Console.WriteLine(login);
+            if (demoToken is not null) Console.WriteLine($"Demo API token: {demoToken}   (curl -H 'Authorization: Bearer {demoToken}' {app.Urls.FirstOrDefault()}/api/v1/tickets)");
+            Console.WriteLine();
+        });
     }
 
     /// <summary>Loads the shipped 3-level taxonomy on first start; afterwards admins own it.</summary>

@@ -63,6 +63,7 @@ public static class PlatformModule
         services.AddSingleton<OutboxSignal>();
         services.AddSingleton<OutboxDispatcher>();
         services.AddHostedService(sp => sp.GetRequiredService<OutboxDispatcher>());
+        services.AddHostedService<Maintenance>();
         services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(30));
 
         // Identity, cookies, tokens, permissions
@@ -139,7 +140,20 @@ public static class PlatformModule
         services.AddOpenApi(o => o.AddDocumentTransformer((doc, _, _) =>
         {
             doc.Info.Title = "Kefu API";
-            doc.Info.Description = "Authenticate with `Authorization: Bearer <personal access token>`. Errors are RFC 9457 problem details.";
+            doc.Info.Description = "Authenticate with `Authorization: Bearer <personal access token>` (create one with " +
+                "POST /api/v1/me/tokens after signing in, or set KEFU_BOOTSTRAP_API_TOKEN). Every error is an RFC 9457 problem " +
+                "detail; creates honour `Idempotency-Key`; updates honour `If-Match` with the ETag you read.";
+            doc.Components ??= new Microsoft.OpenApi.OpenApiComponents();
+            doc.Components.SecuritySchemes ??= new Dictionary<string, Microsoft.OpenApi.IOpenApiSecurityScheme>();
+            doc.Components.SecuritySchemes["bearer"] = new Microsoft.OpenApi.OpenApiSecurityScheme
+            {
+                Type = Microsoft.OpenApi.SecuritySchemeType.Http, Scheme = "bearer", Description = "Personal access token (kfp_…)",
+            };
+            doc.Security ??= [];
+            doc.Security.Add(new Microsoft.OpenApi.OpenApiSecurityRequirement
+            {
+                [new Microsoft.OpenApi.OpenApiSecuritySchemeReference("bearer", doc)] = [],
+            });
             return Task.CompletedTask;
         }));
 

@@ -87,7 +87,7 @@ public static class CatalogEndpoints
             }, ct);
             cache.Invalidate();
             return TypedResults.Created($"/api/v1/taxonomy/{category.Id}", Tree(await cache.GetAsync(ct), category.ParentId).First(n => n.Id == category.Id));
-        }).RequireAuthorization(Permissions.TaxonomyManage);
+        }).AddEndpointFilter<IdempotencyFilter>().RequireAuthorization(Permissions.TaxonomyManage);
         tax.MapPatch("/{id:int}", async (int id, UpdateCategoryRequest r, UnitOfWork uow, TaxonomyCache cache, AuditLog audit,
             HttpContext http, CancellationToken ct) =>
         {

@@ -76,7 +76,7 @@ public static class CustomersEndpoints
                 return customer;
             }, ct);
             return TypedResults.Created($"/api/v1/customers/{id}", TicketQueries.ToDto(c, staff));
-        }).RequireAuthorization(Permissions.CustomersWrite);
+        }).AddEndpointFilter<IdempotencyFilter>().RequireAuthorization(Permissions.CustomersWrite);
 
         g.MapPost("/{id:long}/merge", async (long id, MergeCustomerRequest request, CurrentUser user, UnitOfWork uow,
             CustomerService customers, CancellationToken ct) =>

@@ -58,13 +58,13 @@ public static class AuthEndpoints
             var staff = await current.GetAsync(ct);
             var created = await uow.RunAsync(c => Create(uow.Db, audit, time, staff.UserId, r, c), ct);
             return TypedResults.Created($"/api/v1/me/tokens/{created.Token.Id}", created);
-        }).WithSummary("Create a personal access token; the value is shown only in this response.");
+        }).AddEndpointFilter<IdempotencyFilter>().WithSummary("Create a personal access token; the value is shown only in this response.");
         g.MapPost("/users/{userId:guid}/tokens", async (Guid userId, CreateTokenRequest r, UnitOfWork uow, AuditLog audit, TimeProvider time, CancellationToken ct) =>
         {
             if (!await uow.Db.Users.AnyAsync(u => u.Id == userId, ct)) throw DomainException.NotFound($"User {userId}");
             var created = await uow.RunAsync(c => Create(uow.Db, audit, time, userId, r, c), ct);
             return TypedResults.Created($"/api/v1/users/{userId}/tokens/{created.Token.Id}", created);
-        }).RequireAuthorization(Permissions.UsersManage).WithSummary("Admin: create a token for an integration account.");
+        }).AddEndpointFilter<IdempotencyFilter>().RequireAuthorization(Permissions.UsersManage).WithSummary("Admin: create a token for an integration account.");
         g.MapDelete("/me/tokens/{id:long}", async (long id, CurrentUser current, UnitOfWork uow, AuditLog audit,
             IMemoryCache cache, TimeProvider time, CancellationToken ct) =>
         {

@@ -106,6 +106,11 @@ public sealed class IdempotencyFilter : IEndpointFilter
         foreach (var arg in arguments)
         {
             // The request's own values: route ids and the body (request DTOs are named *Request by convention).
+            if (arg is IFormFile file)
+            {
+                sb.Append(file.FileName).Append(' ').Append(file.Length).Append(' ').Append(file.ContentType).Append('\n');
+                continue;
+            }
             var own = arg is string or long or int or Guid || arg?.GetType().Name.EndsWith("Request", StringComparison.Ordinal) == true;
             if (!own) continue;
             sb.Append(JsonSerializer.Serialize(arg, arg!.GetType(), json)).Append('\n');
