@@ -18,12 +18,16 @@ public sealed class CustomerService(KefuDb db, AuditLog audit, TimeProvider time
             throw DomainException.Validation("customer",
                 "Identify the customer by id, email, phone, weChatOpenId, appUserId or visitorId.");
 
+        // One query finds every identity the contact gave that is already known.
+        var values = identities.Select(i => i.Value).ToList();
+        var known = (await db.Set<CustomerIdentity>().Where(i => values.Contains(i.Value))
+                .Select(i => new { i.Kind, i.Value, i.CustomerId }).ToListAsync(ct))
+            .Where(k => identities.Contains((k.Kind, k.Value))).ToList();
+
         Customer? customer = null;
         foreach (var (kind, value) in identities)
         {
-            var owner = await db.Set<CustomerIdentity>().Where(i => i.Kind == kind && i.Value == value)
-                .Select(i => (long?)i.CustomerId).FirstOrDefaultAsync(ct);
-            if (owner is { } o) { customer = await FindLiveAsync(o, ct); break; }
+            if (known.FirstOrDefault(k => k.Kind == kind && k.Value == value) is { } hit) { customer = await FindLiveAsync(hit.CustomerId, ct); break; }
         }
 
         var now = time.UtcNow();
@@ -36,14 +40,9 @@ public sealed class CustomerService(KefuDb db, AuditLog audit, TimeProvider time
             await audit.RecordAsync("customer", customer.Id, "created", new { customer.Name }, ct);
         }
 
-        var known = await db.Set<CustomerIdentity>().Where(i => i.CustomerId == customer.Id).ToListAsync(ct);
-        foreach (var (kind, value) in identities)
-        {
-            if (known.Any(k => k.Kind == kind && k.Value == value)) continue;
-            // An identity already owned by another customer stays there: merging is an explicit act.
-            if (await db.Set<CustomerIdentity>().AnyAsync(i => i.Kind == kind && i.Value == value, ct)) continue;
+        // New identities join this customer; one already owned by another customer stays there (merging is explicit).
+        foreach (var (kind, value) in identities.Where(i => !known.Any(k => k.Kind == i.Kind && k.Value == i.Value)))
             db.Add(new CustomerIdentity { CustomerId = customer.Id, Kind = kind, Value = value, CreatedAt = now });
-        }
         return customer;
     }
 

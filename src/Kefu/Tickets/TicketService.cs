@@ -276,6 +276,7 @@ public sealed class TicketService(
     {
         var wanted = names.Select(n => n.Trim()).Where(n => n.Length > 0).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
         if (wanted.Any(n => n.Length > 50)) throw DomainException.Validation("tags", "A tag is at most 50 characters.");
+        if (ticket.Id == 0 && wanted.Count == 0) return null;
         var current = ticket.Id == 0 ? [] : await db.Set<TicketTag>().Where(t => t.TicketId == ticket.Id).Include(t => t.Tag).ToListAsync(ct);
         var currentNames = current.Select(t => t.Tag.Name).ToList();
         if (currentNames.Order().SequenceEqual(wanted.Order(), StringComparer.OrdinalIgnoreCase) && ticket.Id != 0) return null;

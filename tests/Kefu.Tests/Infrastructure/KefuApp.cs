@@ -45,6 +45,7 @@ public abstract class KefuApp : IAsyncLifetime
             b.UseSetting("Kefu:Demo", "false");
             b.UseSetting("Kefu:BootstrapApiToken", BootstrapToken);
             b.UseSetting("Kefu:Database:Provider", Provider);
+            b.UseSetting("Kefu:Attachments:MaxBytes", (1024 * 1024).ToString());
             if (cs is not null) b.UseSetting("Kefu:Database:ConnectionString", cs);
             Configure(b);
         });

@@ -421,6 +421,8 @@ public abstract class TicketsApiTests(KefuApp app)
         var download = await app.AgentA.Http.GetAsync(attachment["url"]!.GetValue<string>());
         Assert.Equal(bytes, await download.Content.ReadAsByteArrayAsync());
         Assert.Equal(HttpStatusCode.Forbidden, (await app.AgentB.Http.GetAsync(attachment["url"]!.GetValue<string>())).StatusCode);
+        using var big = new MultipartFormDataContent { { new ByteArrayContent(new byte[1024 * 1024 + 1]), "file", "big.bin" } };
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, (await app.AgentA.Http.PostAsync("/api/v1/attachments", big)).StatusCode);
         // An attachment is used once.
         var reuse = await app.AgentA.Http.PostAsJsonAsync($"{url}/messages", new { kind = "internal_note", body = "x", attachmentIds = new[] { upload["id"]!.GetValue<long>() } });
         Assert.Equal(HttpStatusCode.BadRequest, reuse.StatusCode);
