@@ -59,48 +59,54 @@ public sealed class OutboxDispatcher(
                 .Where(m => m.DispatchedAt == null && (m.NextAttemptAt == null || m.NextAttemptAt <= now) && m.Attempts < MaxAttempts)
                 .OrderBy(m => m.Id).Take(BatchSize).ToListAsync(ct);
         }
-        var done = 0;
+        var delivered = new List<long>();
+        var failed = new List<(OutboxMessage Message, string Error)>();
         foreach (var message in batch)
         {
-            if (await DispatchOneAsync(message, ct)) done++;
+            if (await DeliverAsync(message, ct) is { } error) failed.Add((message, error));
+            else delivered.Add(message.Id);
         }
-        return done;
+        if (batch.Count > 0) await RecordOutcomeAsync(delivered, failed, ct);
+        _delivered.Add(delivered.Count);
+        return delivered.Count;
     }
 
-    private async Task<bool> DispatchOneAsync(OutboxMessage message, CancellationToken ct)
+    /// <summary>Runs every handler of one event; returns the first failure, or null when all succeeded.</summary>
+    private async Task<string?> DeliverAsync(OutboxMessage message, CancellationToken ct)
     {
-        string? error = null;
-        if (registry.EventTypes.TryGetValue(message.Type, out var type))
-        {
-            var e = (IDomainEvent)JsonSerializer.Deserialize(message.Payload, type, KefuJson.Stored)!;
-            var context = new EventContext(message.Id, message.OccurredAt);
-            foreach (var handlerType in registry.Handlers.GetValueOrDefault(type, []))
-            {
-                try { await RunHandlerAsync(handlerType, type, e, context, ct); }
-                catch (Exception ex) when (ex is not OperationCanceledException)
-                {
-                    log.LogError(ex, "Handler {Handler} failed for event {EventId} ({Type})", handlerType.Name, message.Id, message.Type);
-                    error = $"{handlerType.Name}: {ex.Message}";
-                }
-            }
-        }
-        else
+        if (!registry.EventTypes.TryGetValue(message.Type, out var type))
         {
             log.LogWarning("Unknown event type {Type} in outbox row {Id}; marking dispatched", message.Type, message.Id);
+            return null;
         }
+        string? error = null;
+        var e = (IDomainEvent)JsonSerializer.Deserialize(message.Payload, type, KefuJson.Stored)!;
+        var context = new EventContext(message.Id, message.OccurredAt);
+        foreach (var handlerType in registry.Handlers.GetValueOrDefault(type, []))
+        {
+            try { await RunHandlerAsync(handlerType, type, e, context, ct); }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                log.LogError(ex, "Handler {Handler} failed for event {EventId} ({Type})", handlerType.Name, message.Id, message.Type);
+                error ??= $"{handlerType.Name}: {ex.Message}";
+            }
+        }
+        return error;
+    }
 
+    /// <summary>Marks a batch's delivered rows in one statement; failed rows get a back-off.</summary>
+    private async Task RecordOutcomeAsync(List<long> delivered, List<(OutboxMessage Message, string Error)> failed, CancellationToken ct)
+    {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<KefuDb>();
         var gate = scope.ServiceProvider.GetRequiredService<WriteGate>();
         var now = time.UtcNow();
         using (await gate.EnterAsync(ct))
         {
-            if (error is null)
-            {
-                await db.Outbox.Where(m => m.Id == message.Id)
+            if (delivered.Count > 0)
+                await db.Outbox.Where(m => delivered.Contains(m.Id))
                     .ExecuteUpdateAsync(s => s.SetProperty(m => m.DispatchedAt, now).SetProperty(m => m.LastError, (string?)null), ct);
-            }
-            else
+            foreach (var (message, error) in failed)
             {
                 var attempts = message.Attempts + 1;
                 var next = now.AddSeconds(Math.Min(300, Math.Pow(2, attempts)));
@@ -110,8 +116,6 @@ public sealed class OutboxDispatcher(
                     .SetProperty(m => m.LastError, error.Length > 2000 ? error[..2000] : error), ct);
             }
         }
-        if (error is null) _delivered.Add(1);
-        return error is null;
     }
 
     private async Task RunHandlerAsync(Type handlerType, Type eventType, IDomainEvent e, EventContext context, CancellationToken ct)
