@@ -39,7 +39,9 @@ public static class Startup
             }
             else
             {
-                adminPassword = options.AdminPassword ?? Convert.ToBase64String(RandomNumberGenerator.GetBytes(12));
+                // Letters and digits from each class, so it always passes the password rules.
+                adminPassword = options.AdminPassword ?? RandomNumberGenerator.GetString("abcdefghjkmnpqrstuvwxyz", 6)
+                    + RandomNumberGenerator.GetString("ABCDEFGHJKLMNPQRSTUVWXYZ", 3) + RandomNumberGenerator.GetString("23456789", 3);
                 await uow.RunAsync(c => staff.CreateAsync(new CreateUserRequest("admin", "Administrator", null, adminPassword,
                     [Roles.Admin], null, false, "zh-CN"), c), ct);
             }
