@@ -1,15 +1,18 @@
 using Kefu.Demo;
 using Kefu.Platform;
+using Kefu.Platform.Web;
 using Kefu.Tickets;
 
-var builder = WebApplication.CreateBuilder(args);
+// Settings and web assets come from the app's own folder, wherever it is started from.
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 builder.AddPlatform();
 builder.AddTickets();
+builder.AddWeb();
 
 var app = builder.Build();
 app.MapPlatform();
 app.MapTickets();
-app.MapGet("/", () => Results.Redirect("/api/docs")).ExcludeFromDescription();
+app.MapWeb();
 
 await Startup.InitializeAsync(app);
 app.Run();

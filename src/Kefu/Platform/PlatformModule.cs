@@ -60,6 +60,7 @@ public static class PlatformModule
         var registry = new EventRegistry([typeof(PlatformModule).Assembly]);
         services.AddSingleton(registry);
         foreach (var handler in registry.AllHandlerTypes) services.AddScoped(handler);
+        foreach (var observer in registry.AllObserverTypes) services.AddSingleton(observer);
         services.AddSingleton<OutboxSignal>();
         services.AddSingleton<OutboxDispatcher>();
         services.AddHostedService(sp => sp.GetRequiredService<OutboxDispatcher>());
@@ -172,7 +173,14 @@ public static class PlatformModule
     public static void MapPlatform(this WebApplication app)
     {
         app.UseExceptionHandler();
-        app.UseStatusCodePages();
+        app.UseStatusCodePages(async c =>
+        {
+            // Problem details for API calls; pages keep their own rendering.
+            if (c.HttpContext.Request.Path.StartsWithSegments("/api") || c.HttpContext.Request.Path.StartsWithSegments("/health"))
+                await c.HttpContext.RequestServices.GetRequiredService<IProblemDetailsService>()
+                    .TryWriteAsync(new ProblemDetailsContext { HttpContext = c.HttpContext });
+        });
+        app.UseRequestLocalization();
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseRateLimiter();

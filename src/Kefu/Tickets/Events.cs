@@ -7,6 +7,6 @@ public sealed record CustomersMerged(long SourceCustomerId, long TargetCustomerI
 public sealed record TicketCreated(long TicketId, long CustomerId, Channel Channel) : IDomainEvent;
 public sealed record TicketUpdated(long TicketId, string[] Fields) : IDomainEvent;
 public sealed record TicketStatusChanged(long TicketId, TicketStatus From, TicketStatus To) : IDomainEvent;
-public sealed record AssigneeChanged(long TicketId, Guid? From, Guid? To, int? TeamId) : IDomainEvent;
+public sealed record AssigneeChanged(long TicketId, Guid? From, Guid? To, int? TeamId, Guid? ByUserId) : IDomainEvent;
 public sealed record MessageAdded(long TicketId, long MessageId, MessageKind Kind) : IDomainEvent;
 public sealed record TicketsMerged(long SourceTicketId, long TargetTicketId) : IDomainEvent;

@@ -10,7 +10,10 @@ namespace Kefu.Tickets;
 public sealed record TicketFilter(
     string? Status, int? TeamId, string? Assignee, string? Owner, string? Priority, int? CategoryId, string? Category,
     string? Tag, string? Channel, long? CustomerId, DateTime? CreatedFrom, DateTime? CreatedTo, string? Q,
-    string? Sort, string? Cursor, int? Limit);
+    string? Sort, string? Cursor, int? Limit, bool? MyTeams = null)
+{
+    public const string OpenStatuses = "new,open,pending_customer,on_hold";
+}
 
 /// <summary>The read side: visibility scoping, filters, keyset pages, and DTOs with PII masked where required.</summary>
 public sealed class TicketQueries(KefuDb db, TaxonomyCache taxonomy)
@@ -36,37 +39,14 @@ public sealed class TicketQueries(KefuDb db, TaxonomyCache taxonomy)
         return ticket;
     }
 
+    /// <summary>How many visible tickets match the filter (for the workspace's view counts).</summary>
+    public async Task<int> CountAsync(TicketFilter f, StaffContext staff, CancellationToken ct) =>
+        await (await FilterAsync(f, staff, ct)).CountAsync(ct);
+
     public async Task<Page<TicketDto>> ListAsync(TicketFilter f, StaffContext staff, CancellationToken ct)
     {
         var limit = Cursor.Limit(f.Limit);
-        var tax = await taxonomy.GetAsync(ct);
-        var q = Visible(staff).Where(t => t.MergedIntoId == null || f.Status != null);
-
-        if (f.Status is { } s) { var set = ParseList<TicketStatus>(s, "status"); q = q.Where(t => set.Contains(t.Status)); }
-        if (f.Priority is { } p) { var set = ParseList<TicketPriority>(p, "priority"); q = q.Where(t => set.Contains(t.Priority)); }
-        if (f.Channel is { } c) { var set = ParseList<Channel>(c, "channel"); q = q.Where(t => set.Contains(t.Channel)); }
-        if (f.TeamId is { } team) q = q.Where(t => t.TeamId == team);
-        if (f.Assignee is { } a) q = a switch
-        {
-            "none" => q.Where(t => t.AssigneeId == null),
-            "me" => q.Where(t => t.AssigneeId == staff.UserId),
-            _ => q.Where(t => t.AssigneeId == ParseGuid(a, "assignee")),
-        };
-        if (f.Owner is { } o) q = o == "me" ? q.Where(t => t.OwnerId == staff.UserId) : q.Where(t => t.OwnerId == ParseGuid(o, "owner"));
-        var categoryFilter = f.CategoryId;
-        if (categoryFilter is null && f.Category is { } path)
-            categoryFilter = tax.FindPath(path)?.Id ?? throw DomainException.Validation("category", $"Category '{path}' does not exist.");
-        if (categoryFilter is { } cid)
-        {
-            var ids = tax.WithDescendants(cid);
-            q = q.Where(t => t.CategoryId != null && ids.Contains(t.CategoryId.Value));
-        }
-        if (f.Tag is { } tag) q = q.Where(t => t.Tags.Any(x => x.Tag.Name == tag));
-        if (f.CustomerId is { } cust) q = q.Where(t => t.CustomerId == cust);
-        if (f.CreatedFrom is { } from) { var u = from.ToUniversalTime(); q = q.Where(t => t.CreatedAt >= u); }
-        if (f.CreatedTo is { } to) { var u = to.ToUniversalTime(); q = q.Where(t => t.CreatedAt < u); }
-        if (!string.IsNullOrWhiteSpace(f.Q)) q = ApplyText(q, f.Q.Trim());
-
+        var q = await FilterAsync(f, staff, ct);
         var (sortKey, descending) = ParseSort(f.Sort);
         if (f.Cursor is { } cursor)
         {
@@ -105,6 +85,42 @@ public sealed class TicketQueries(KefuDb db, TaxonomyCache taxonomy)
             }, last.Id);
         }
         return new Page<TicketDto>(await ToDtosAsync(rows, staff, ct), next);
+    }
+
+    private async Task<IQueryable<Ticket>> FilterAsync(TicketFilter f, StaffContext staff, CancellationToken ct)
+    {
+        var tax = await taxonomy.GetAsync(ct);
+        var q = Visible(staff).Where(t => t.MergedIntoId == null || f.Status != null);
+        if (f.Status is { } s) { var set = ParseList<TicketStatus>(s, "status"); q = q.Where(t => set.Contains(t.Status)); }
+        if (f.Priority is { } p) { var set = ParseList<TicketPriority>(p, "priority"); q = q.Where(t => set.Contains(t.Priority)); }
+        if (f.Channel is { } c) { var set = ParseList<Channel>(c, "channel"); q = q.Where(t => set.Contains(t.Channel)); }
+        if (f.TeamId is { } team) q = q.Where(t => t.TeamId == team);
+        if (f.MyTeams == true)
+        {
+            var mine = staff.TeamIds.ToList();
+            q = q.Where(t => t.TeamId != null && mine.Contains(t.TeamId.Value));
+        }
+        if (f.Assignee is { } a) q = a switch
+        {
+            "none" => q.Where(t => t.AssigneeId == null),
+            "me" => q.Where(t => t.AssigneeId == staff.UserId),
+            _ => q.Where(t => t.AssigneeId == ParseGuid(a, "assignee")),
+        };
+        if (f.Owner is { } o) q = o == "me" ? q.Where(t => t.OwnerId == staff.UserId) : q.Where(t => t.OwnerId == ParseGuid(o, "owner"));
+        var categoryFilter = f.CategoryId;
+        if (categoryFilter is null && f.Category is { } path)
+            categoryFilter = tax.FindPath(path)?.Id ?? throw DomainException.Validation("category", $"Category '{path}' does not exist.");
+        if (categoryFilter is { } cid)
+        {
+            var ids = tax.WithDescendants(cid);
+            q = q.Where(t => t.CategoryId != null && ids.Contains(t.CategoryId.Value));
+        }
+        if (f.Tag is { } tag) q = q.Where(t => t.Tags.Any(x => x.Tag.Name == tag));
+        if (f.CustomerId is { } cust) q = q.Where(t => t.CustomerId == cust);
+        if (f.CreatedFrom is { } from) { var u = from.ToUniversalTime(); q = q.Where(t => t.CreatedAt >= u); }
+        if (f.CreatedTo is { } to) { var u = to.ToUniversalTime(); q = q.Where(t => t.CreatedAt < u); }
+        if (!string.IsNullOrWhiteSpace(f.Q)) q = ApplyText(q, f.Q.Trim());
+        return q;
     }
 
     private IQueryable<Ticket> ApplyText(IQueryable<Ticket> q, string text)

@@ -50,7 +50,7 @@ public sealed class TicketService(
             r.Message.AttachmentIds, null, customer.Id, null, staff, "message", ct);
         db.Publish(new TicketCreated(ticket.Id, customer.Id, channel), time);
         db.Publish(new MessageAdded(ticket.Id, message.Id, message.Kind), time);
-        if (ticket.AssigneeId is not null) db.Publish(new AssigneeChanged(ticket.Id, null, ticket.AssigneeId, ticket.TeamId), time);
+        if (ticket.AssigneeId is not null) db.Publish(new AssigneeChanged(ticket.Id, null, ticket.AssigneeId, ticket.TeamId, staff.UserId), time);
         await audit.RecordAsync("ticket", ticket.Id, "created",
             new { ticket.Subject, channel, ticket.Priority, category = tax.PathOf(ticket.CategoryId), ticket.TeamId, ticket.AssigneeId }, ct);
         return (ticket, true);
@@ -132,7 +132,7 @@ public sealed class TicketService(
         db.Publish(new TicketUpdated(ticket.Id, [.. fields]), time);
         if (oldStatus != ticket.Status) db.Publish(new TicketStatusChanged(ticket.Id, oldStatus, ticket.Status), time);
         if (oldAssignee != ticket.AssigneeId || fields.Contains("team"))
-            db.Publish(new AssigneeChanged(ticket.Id, oldAssignee, ticket.AssigneeId, ticket.TeamId), time);
+            db.Publish(new AssigneeChanged(ticket.Id, oldAssignee, ticket.AssigneeId, ticket.TeamId, staff.UserId), time);
         return ticket;
     }
 

@@ -7,7 +7,10 @@ public static class TicketsModule
         builder.Services.AddScoped<CustomerService>();
         builder.Services.AddScoped<TicketService>();
         builder.Services.AddScoped<TicketQueries>();
+        builder.Services.AddScoped<AttachmentStore>();
         builder.Services.AddSingleton<TaxonomyCache>();
+        builder.Services.AddSingleton<Live.TicketFeed>();
+        builder.Services.AddSingleton<Live.PresenceTracker>();
     }
 
     public static void MapTickets(this WebApplication app)

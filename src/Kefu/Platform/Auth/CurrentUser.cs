@@ -7,12 +7,20 @@ public sealed class CurrentUser(IHttpContextAccessor http, StaffDirectory direct
 {
     private StaffContext? _staff;
 
+    /// <summary>Set for work done for a signed-in user outside an HTTP request (a Blazor circuit's operations).</summary>
+    public ClaimsPrincipal? Principal { get; set; }
+
+    /// <summary>The remote address captured when the circuit started, for the audit trail.</summary>
+    public string? CircuitAddress { get; set; }
+
+    private ClaimsPrincipal? User => Principal ?? http.HttpContext?.User;
+
     public Guid? UserId =>
-        Guid.TryParse(http.HttpContext?.User.FindFirstValue(ClaimTypes.NameIdentifier), out var id) ? id : null;
+        Guid.TryParse(User?.FindFirstValue(ClaimTypes.NameIdentifier), out var id) ? id : null;
 
-    public string? RemoteAddress => http.HttpContext?.Connection.RemoteIpAddress?.ToString();
+    public string? RemoteAddress => CircuitAddress ?? http.HttpContext?.Connection.RemoteIpAddress?.ToString();
 
-    public string Via => http.HttpContext?.User.Identity?.AuthenticationType switch
+    public string Via => User?.Identity?.AuthenticationType switch
     {
         TokenAuthentication.SchemeName => "api-token",
         null => "system",

@@ -11,3 +11,12 @@ public interface IEventHandler<in TEvent> where TEvent : IDomainEvent
 }
 
 public sealed record EventContext(long EventId, DateTime OccurredAt);
+
+/// <summary>
+/// A best-effort, in-memory reaction (push to open screens, cache invalidation): called once per delivery, after the
+/// event's transaction committed, without a receipt or transaction of its own, never retried. Must not write data.
+/// </summary>
+public interface IEventObserver<in TEvent> where TEvent : IDomainEvent
+{
+    void OnEvent(TEvent e, EventContext context);
+}

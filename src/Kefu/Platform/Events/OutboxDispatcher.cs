@@ -11,7 +11,7 @@ namespace Kefu.Platform.Events;
 /// On shutdown it drains what is already committed before the host stops.
 /// </summary>
 public sealed class OutboxDispatcher(
-    IServiceScopeFactory scopes, EventRegistry registry, OutboxSignal signal, TimeProvider time,
+    IServiceScopeFactory scopes, IServiceProvider services, EventRegistry registry, OutboxSignal signal, TimeProvider time,
     ILogger<OutboxDispatcher> log, IMeterFactory meters) : BackgroundService
 {
     private const int BatchSize = 200;
@@ -82,6 +82,16 @@ public sealed class OutboxDispatcher(
         string? error = null;
         var e = (IDomainEvent)JsonSerializer.Deserialize(message.Payload, type, KefuJson.Stored)!;
         var context = new EventContext(message.Id, message.OccurredAt);
+        foreach (var observerType in registry.Observers.GetValueOrDefault(type, []))
+        {
+            try
+            {
+                var observer = services.GetRequiredService(observerType);
+                var method = typeof(IEventObserver<>).MakeGenericType(type).GetMethod("OnEvent")!;
+                method.Invoke(observer, [e, context]);
+            }
+            catch (Exception ex) { log.LogWarning(ex, "Observer {Observer} failed for event {EventId}", observerType.Name, message.Id); }
+        }
         foreach (var handlerType in registry.Handlers.GetValueOrDefault(type, []))
         {
             try { await RunHandlerAsync(handlerType, type, e, context, ct); }

@@ -1,0 +1,30 @@
+using System.Security.Claims;
+using Kefu.Platform.Auth;
+using Microsoft.AspNetCore.Components.Authorization;
+
+namespace Kefu.Platform.Web;
+
+/// <summary>
+/// Runs one UI operation in its own DI scope (its own DbContext and unit of work) on behalf of the circuit's signed-in
+/// user: a circuit lives for hours and its events may overlap, so it must not share one DbContext.
+/// </summary>
+public sealed class UiScope(IServiceScopeFactory scopes, AuthenticationStateProvider auth, IHttpContextAccessor http)
+{
+    private readonly string? _address = http.HttpContext?.Connection.RemoteIpAddress?.ToString();
+
+    public async Task<T> RunAsync<T>(Func<IServiceProvider, StaffContext, CancellationToken, Task<T>> work, CancellationToken ct = default)
+    {
+        var principal = (await auth.GetAuthenticationStateAsync()).User;
+        await using var scope = scopes.CreateAsyncScope();
+        var user = scope.ServiceProvider.GetRequiredService<CurrentUser>();
+        user.Principal = principal;
+        user.CircuitAddress = _address;
+        var staff = await user.GetAsync(ct);
+        return await work(scope.ServiceProvider, staff, ct);
+    }
+
+    public Task RunAsync(Func<IServiceProvider, StaffContext, CancellationToken, Task> work, CancellationToken ct = default) =>
+        RunAsync(async (sp, staff, c) => { await work(sp, staff, c); return true; }, ct);
+
+    public async Task<ClaimsPrincipal> PrincipalAsync() => (await auth.GetAuthenticationStateAsync()).User;
+}

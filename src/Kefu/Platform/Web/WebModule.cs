@@ -1,0 +1,61 @@
+using System.Globalization;
+using Kefu.Components;
+using Kefu.Platform.Auth;
+using Microsoft.AspNetCore.Components.Server.Circuits;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Localization;
+using Microsoft.EntityFrameworkCore;
+using MudBlazor.Services;
+
+namespace Kefu.Platform.Web;
+
+/// <summary>The staff web UI: Blazor (interactive server) with MudBlazor, bilingual resources.</summary>
+public static class WebModule
+{
+    public static readonly CultureInfo[] Cultures = [new("zh-CN"), new("en")];
+
+    public static void AddWeb(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddRazorComponents().AddInteractiveServerComponents();
+        services.AddCascadingAuthenticationState();
+        services.AddMudServices();
+        services.AddLocalization(o => o.ResourcesPath = "Resources");
+        services.AddScoped<UiScope>();
+        services.Configure<RequestLocalizationOptions>(o =>
+        {
+            o.DefaultRequestCulture = new RequestCulture("zh-CN");
+            o.SupportedCultures = Cultures;
+            o.SupportedUICultures = Cultures;
+            o.RequestCultureProviders = [new CookieRequestCultureProvider(), new AcceptLanguageHeaderRequestCultureProvider()];
+        });
+    }
+
+    public static void MapWeb(this WebApplication app)
+    {
+        app.UseAntiforgery();
+        app.MapStaticAssets();
+        app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+
+        var account = app.MapGroup("/account").ExcludeFromDescription();
+        account.MapGet("/culture", async (string culture, string? returnUrl, HttpContext http, UserManager<StaffUser> users) =>
+        {
+            if (!Cultures.Any(c => c.Name == culture)) return Results.BadRequest();
+            http.Response.Cookies.Append(CookieRequestCultureProvider.DefaultCookieName,
+                CookieRequestCultureProvider.MakeCookieValue(new RequestCulture(culture)),
+                new CookieOptions { Expires = DateTimeOffset.UtcNow.AddYears(1), IsEssential = true, SameSite = SameSiteMode.Lax });
+            // Remember the choice on the profile so it follows the user to other browsers.
+            if (await users.GetUserAsync(http.User) is { } user && user.Language != culture)
+            {
+                user.Language = culture;
+                await users.UpdateAsync(user);
+            }
+            return Results.LocalRedirect(Pages.LoginHelpers.SafeReturnUrl(returnUrl));
+        });
+        account.MapPost("/logout", async (SignInManager<StaffUser> signIn) =>
+        {
+            await signIn.SignOutAsync();
+            return Results.LocalRedirect("/login");
+        });
+    }
+}

@@ -1,0 +1,241 @@
+using System.Text.Json.Nodes;
+using Kefu.Platform;
+using Kefu.Platform.Audit;
+using Kefu.Platform.Auth;
+using Kefu.Platform.Database;
+using Kefu.Platform.Web;
+using Kefu.Tickets.Live;
+using Microsoft.AspNetCore.Components;
+using Microsoft.AspNetCore.Components.Forms;
+using Microsoft.AspNetCore.Components.Web;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.JSInterop;
+
+namespace Kefu.Tickets.Pages;
+
+/// <summary>One open ticket: thread with inline events, reply editor (drafts kept per ticket), properties, customer.</summary>
+public partial class TicketPane
+{
+    [Parameter, EditorRequired] public TicketDto Ticket { get; set; } = default!;
+    [Parameter, EditorRequired] public StaffContext Me { get; set; } = default!;
+    [Parameter, EditorRequired] public string Session { get; set; } = default!;
+    [Parameter] public EventCallback OnChanged { get; set; }
+    [Inject] private UiScope Ui { get; set; } = default!;
+    [Inject] private PresenceTracker Presence { get; set; } = default!;
+    [Inject] private IJSRuntime JS { get; set; } = default!;
+
+    private sealed record TimelineItem(DateTime At, long Order, MessageDto? Message, string? Event);
+    private sealed record Option(string Id, string Name);
+    private sealed record Leaf(int Id, string Path);
+
+    private List<TimelineItem> _timeline = [];
+    private CustomerDto? _customer;
+    private List<TicketDto> _customerTickets = [];
+    private List<Option> _teams = [], _staff = [];
+    private List<Leaf> _leaves = [];
+    private IReadOnlyList<Viewer> _others = [];
+    private readonly List<AttachmentDto> _attachments = [];
+    private string _text = "", _newTag = "";
+    private bool _note, _solveAfter, _sending;
+    private string? _editorError, _propError;
+    private TimeZoneInfo _zone = TimeZoneInfo.Utc;
+    private CancellationTokenSource? _typingReset;
+
+    protected override async Task OnInitializedAsync()
+    {
+        await LoadReferenceDataAsync();
+        await RefreshAsync();
+        Presence.Changed += OnPresence;
+        Presence.Enter(Ticket.Id, new Viewer(Session, Me.UserId, Me.DisplayName, false));
+        _others = Presence.Others(Ticket.Id, Session);
+    }
+
+    protected override async Task OnAfterRenderAsync(bool firstRender)
+    {
+        if (!firstRender) return;
+        var draft = await JS.InvokeAsync<string?>("kefu.drafts.get", Ticket.Id);
+        if (!string.IsNullOrEmpty(draft)) { _text = draft; StateHasChanged(); }
+    }
+
+    private async Task LoadReferenceDataAsync()
+    {
+        (_teams, _staff, _leaves, _zone) = await Ui.RunAsync(async (sp, staff, ct) =>
+        {
+            var db = sp.GetRequiredService<KefuDb>();
+            var tax = await sp.GetRequiredService<TaxonomyCache>().GetAsync(ct);
+            var teams = await db.Teams.AsNoTracking().OrderBy(t => t.Name).Select(t => new Option(t.Id.ToString(), t.Name)).ToListAsync(ct);
+            var people = await db.Users.AsNoTracking().Where(u => u.IsActive && u.Roles.Any(r => r.Role.Name != Roles.KnowledgeEditor))
+                .OrderBy(u => u.DisplayName).Select(u => new Option(u.Id.ToString(), u.DisplayName)).ToListAsync(ct);
+            var leaves = tax.All.Where(c => c.Level == 3 && c.IsActive).Select(c => new Leaf(c.Id, tax.PathOf(c.Id)!)).OrderBy(l => l.Path).ToList();
+            var tzId = await db.Users.Where(u => u.Id == staff.UserId).Select(u => u.TimeZone).FirstAsync(ct);
+            var zone = TimeZoneInfo.TryFindSystemTimeZoneById(tzId, out var z) ? z : TimeZoneInfo.Utc;
+            return (teams, people, leaves, zone);
+        });
+    }
+
+    /// <summary>Reloads the thread, events and customer panel (called on open and when the ticket changes live).</summary>
+    public async Task RefreshAsync()
+    {
+        var id = Ticket.Id;
+        var customerId = Ticket.Customer.Id;
+        (_timeline, _customer, _customerTickets) = await Ui.RunAsync(async (sp, staff, ct) =>
+        {
+            var db = sp.GetRequiredService<KefuDb>();
+            var queries = sp.GetRequiredService<TicketQueries>();
+            var messages = await queries.MessagesAsync(id, staff, ct);
+            var key = id.ToString();
+            var audit = await db.Audit.AsNoTracking().Where(a => a.EntityType == "ticket" && a.EntityId == key && a.Action == "updated")
+                .OrderBy(a => a.Id).ToListAsync(ct);
+            var timeline = messages.Select(m => new TimelineItem(m.CreatedAt, m.Id, m, null))
+                .Concat(audit.Select(a => new TimelineItem(a.At, a.Id, null, Describe(a))))
+                .OrderBy(i => i.At).ToList();
+            var customer = await db.Set<Customer>().AsNoTracking().Include(c => c.Identities).FirstAsync(c => c.Id == customerId, ct);
+            var others = await queries.ListAsync(new TicketFilter(null, null, null, null, null, null, null, null, null, customerId,
+                null, null, null, null, null, 10), staff, ct);
+            return (timeline, TicketQueries.ToDto(customer, staff), others.Items.ToList());
+        });
+        StateHasChanged();
+    }
+
+    private string Describe(AuditEntry a)
+    {
+        var changes = a.Changes is null ? null : JsonNode.Parse(a.Changes)?.AsObject();
+        var parts = changes?.Select(kv => $"{L[$"Field.{kv.Key}"]}: {Show(kv.Value?[0])} → {Show(kv.Value?[1])}") ?? [];
+        return $"{a.ActorName ?? L["Common.System"]} · {string.Join("; ", parts)} · {Local(a.At)}";
+    }
+
+    private string Show(JsonNode? node)
+    {
+        if (node is null) return "—";
+        if (node is JsonArray arr) return arr.Count == 0 ? "—" : string.Join(", ", arr.Select(x => x?.ToString()));
+        var s = node.ToString();
+        if (Guid.TryParse(s, out var g)) return _staff.FirstOrDefault(x => x.Id == g.ToString())?.Name ?? s;
+        return s;
+    }
+
+    private string Local(DateTime utc) => TimeZoneInfo.ConvertTimeFromUtc(utc, _zone).ToString("yyyy-MM-dd HH:mm");
+
+    private static string Size(long bytes) => bytes < 1024 ? $"{bytes} B" : bytes < 1024 * 1024 ? $"{bytes / 1024} KB" : $"{bytes / 1024 / 1024} MB";
+
+    private void OnPresence(long ticketId)
+    {
+        if (ticketId != Ticket.Id) return;
+        _ = InvokeAsync(() => { _others = Presence.Others(Ticket.Id, Session); StateHasChanged(); });
+    }
+
+    private async Task OnInput(ChangeEventArgs e)
+    {
+        _text = e.Value?.ToString() ?? "";
+        await JS.InvokeVoidAsync("kefu.drafts.set", Ticket.Id, _text);
+        Presence.SetTyping(Ticket.Id, Session, true);
+        _typingReset?.Cancel();
+        var cts = _typingReset = new CancellationTokenSource();
+        _ = Task.Delay(3000, cts.Token).ContinueWith(t => { if (!t.IsCanceled) Presence.SetTyping(Ticket.Id, Session, false); }, TaskScheduler.Default);
+    }
+
+    private void SetMode(bool note) => _note = note;
+
+    public async Task StartReplyAsync(bool note)
+    {
+        _note = note;
+        StateHasChanged();
+        await JS.InvokeVoidAsync("kefu.focus", "reply-box");
+    }
+
+    private async Task UploadAsync(InputFileChangeEventArgs e)
+    {
+        _editorError = null;
+        foreach (var file in e.GetMultipleFiles(10))
+        {
+            try
+            {
+                var dto = await Ui.RunAsync(async (sp, staff, ct) =>
+                {
+                    var store = sp.GetRequiredService<AttachmentStore>();
+                    await using var stream = file.OpenReadStream(store.MaxBytes, ct);
+                    var a = await store.SaveAsync(stream, file.Name, file.ContentType, file.Size, staff, ct);
+                    return new AttachmentDto(a.Id, a.FileName, a.ContentType, a.Size, $"/api/v1/attachments/{a.Id}");
+                });
+                _attachments.Add(dto);
+            }
+            catch (Exception ex) when (ex is DomainException or IOException) { _editorError = ex.Message; }
+        }
+    }
+
+    private async Task SendAsync()
+    {
+        if (_sending) return;
+        _editorError = null;
+        if (string.IsNullOrWhiteSpace(_text) && _attachments.Count == 0) { _editorError = L["Editor.Empty"]; return; }
+        _sending = true;
+        try
+        {
+            var kind = _note ? MessageKind.InternalNote : MessageKind.PublicReply;
+            var request = new AddMessageRequest(kind, _text, null, [.. _attachments.Select(a => a.Id)], null);
+            var solve = _solveAfter && !_note;
+            await Ui.RunAsync(async (sp, staff, ct) =>
+            {
+                var uow = sp.GetRequiredService<UnitOfWork>();
+                var q = sp.GetRequiredService<TicketQueries>();
+                var tickets = sp.GetRequiredService<TicketService>();
+                await uow.RunAsync(async c =>
+                {
+                    var t = await q.LoadAsync(Ticket.Id, staff, true, c);
+                    await tickets.AddMessageAsync(t, request, staff, c);
+                    if (solve) await tickets.UpdateAsync(t, new JsonObject { ["status"] = "solved" }, KefuJson.Stored, staff, c);
+                }, ct);
+            });
+            _text = "";
+            _attachments.Clear();
+            _solveAfter = false;
+            await JS.InvokeVoidAsync("kefu.drafts.remove", Ticket.Id);
+            Presence.SetTyping(Ticket.Id, Session, false);
+            await OnChanged.InvokeAsync();
+            await RefreshAsync();
+        }
+        catch (DomainException ex) { _editorError = ex.Message; }
+        finally { _sending = false; }
+    }
+
+    public Task AssignToMeAsync() => PatchAsync("assigneeId", Me.UserId.ToString());
+
+    public Task SolveAsync() => Ticket.AllowedStatuses.Contains(TicketStatus.Solved) ? PatchAsync("status", "solved") : Task.CompletedTask;
+
+    private async Task TagKeyDown(KeyboardEventArgs e)
+    {
+        if (e.Key != "Enter" || string.IsNullOrWhiteSpace(_newTag)) return;
+        await SetTagsAsync(Ticket.Tags.Append(_newTag.Trim()).Distinct());
+        _newTag = "";
+    }
+
+    private Task SetTagsAsync(IEnumerable<string> tags) =>
+        PatchAsync("tags", new JsonArray([.. tags.Select(t => (JsonNode)t!)]));
+
+    private async Task PatchAsync(string field, object? value)
+    {
+        _propError = null;
+        var patch = new JsonObject { [field] = value is JsonNode n ? n : JsonValue.Create(value) };
+        try
+        {
+            await Ui.RunAsync(async (sp, staff, ct) =>
+            {
+                var uow = sp.GetRequiredService<UnitOfWork>();
+                var q = sp.GetRequiredService<TicketQueries>();
+                await uow.RunAsync(async c => await sp.GetRequiredService<TicketService>().UpdateAsync(
+                    await q.LoadAsync(Ticket.Id, staff, true, c), patch, KefuJson.Stored, staff, c), ct);
+            });
+            await OnChanged.InvokeAsync();
+        }
+        catch (DomainException ex)
+        {
+            _propError = ex.Errors?.Values.SelectMany(v => v).FirstOrDefault() ?? ex.Message;
+        }
+    }
+
+    public void Dispose()
+    {
+        Presence.Changed -= OnPresence;
+        Presence.Leave(Ticket.Id, Session);
+        _typingReset?.Cancel();
+    }
+}

@@ -1,0 +1,320 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Kefu.Platform;
+using Kefu.Platform.Auth;
+using Kefu.Platform.Database;
+using Kefu.Platform.Web;
+using Kefu.Tickets.Live;
+using Microsoft.AspNetCore.Components;
+using Microsoft.AspNetCore.Components.Web;
+using Microsoft.JSInterop;
+using MudBlazor;
+
+namespace Kefu.Tickets.Pages;
+
+public enum WorkspaceView { Unassigned, Mine, Owned, MyTeam, Pending, Urgent, All }
+
+/// <summary>The agent workspace: views with live counts, the ticket list, and the open ticket.</summary>
+public partial class Workspace
+{
+    [Parameter] public long? TicketId { get; set; }
+    [Inject] private UiScope Ui { get; set; } = default!;
+    [Inject] private TicketFeed Feed { get; set; } = default!;
+    [Inject] private NavigationManager Nav { get; set; } = default!;
+    [Inject] private ISnackbar Snackbar { get; set; } = default!;
+    [Inject] private IJSRuntime JS { get; set; } = default!;
+
+    private readonly string _session = Guid.NewGuid().ToString("N");
+    private StaffContext? _me;
+    private WorkspaceView _view = WorkspaceView.Unassigned;
+    private readonly Dictionary<WorkspaceView, int> _counts = [];
+    private List<TicketDto> _tickets = [];
+    private string? _next;
+    private bool _loading = true;
+    private TicketDto? _ticket;
+    private bool _forbidden, _notFound, _showHelp;
+    private string _search = "";
+    private string? _searchActive;
+    private string _bulkTag = "";
+    private readonly HashSet<long> _selected = [];
+    private TicketPane? _pane;
+    private DotNetObjectReference<Workspace>? _self;
+    private CancellationTokenSource? _refreshDebounce;
+    private string Sort { get; set; } = "-updatedAt";
+
+    private IEnumerable<WorkspaceView> VisibleViews => Enum.GetValues<WorkspaceView>()
+        .Where(v => v != WorkspaceView.MyTeam || _me?.TeamIds.Count > 0);
+
+    protected override async Task OnInitializedAsync()
+    {
+        _me = await Ui.RunAsync((_, staff, _) => Task.FromResult(staff));
+        if (_me.SeesAllTickets && _me.TeamIds.Count == 0) _view = WorkspaceView.Unassigned;
+        Feed.Changed += OnFeed;
+        await Task.WhenAll(ReloadCountsAsync(), ReloadListAsync());
+    }
+
+    protected override async Task OnParametersSetAsync()
+    {
+        if (TicketId is { } id && id != _ticket?.Id) await LoadTicketAsync(id);
+    }
+
+    protected override async Task OnAfterRenderAsync(bool firstRender)
+    {
+        if (!firstRender) return;
+        _self = DotNetObjectReference.Create(this);
+        await JS.InvokeVoidAsync("kefu.workspace.attach", _self);
+    }
+
+    private static TicketFilter FilterFor(WorkspaceView view) => view switch
+    {
+        WorkspaceView.Unassigned => Filter(TicketFilter.OpenStatuses, assignee: "none"),
+        WorkspaceView.Mine => Filter(TicketFilter.OpenStatuses, assignee: "me"),
+        WorkspaceView.Owned => Filter(TicketFilter.OpenStatuses, owner: "me"),
+        WorkspaceView.MyTeam => Filter(TicketFilter.OpenStatuses) with { MyTeams = true },
+        WorkspaceView.Pending => Filter("pending_customer"),
+        WorkspaceView.Urgent => Filter(TicketFilter.OpenStatuses) with { Priority = "urgent" },
+        _ => Filter(null),
+    };
+
+    private static TicketFilter Filter(string? status, string? assignee = null, string? owner = null) =>
+        new(status, null, assignee, owner, null, null, null, null, null, null, null, null, null, null, null, null);
+
+    private async Task ReloadCountsAsync()
+    {
+        var counts = await Ui.RunAsync(async (sp, staff, ct) =>
+        {
+            var q = sp.GetRequiredService<TicketQueries>();
+            var result = new Dictionary<WorkspaceView, int>();
+            foreach (var v in Enum.GetValues<WorkspaceView>()) result[v] = await q.CountAsync(FilterFor(v), staff, ct);
+            return result;
+        });
+        foreach (var (k, v) in counts) _counts[k] = v;
+    }
+
+    private async Task ReloadListAsync()
+    {
+        _loading = true;
+        var filter = (_searchActive is { } q ? Filter(null) with { Q = q } : FilterFor(_view)) with { Sort = Sort, Limit = 100 };
+        var page = await Ui.RunAsync((sp, staff, ct) => sp.GetRequiredService<TicketQueries>().ListAsync(filter, staff, ct));
+        _tickets = [.. page.Items];
+        _next = page.NextCursor;
+        _loading = false;
+        _selected.IntersectWith(_tickets.Select(t => t.Id));
+    }
+
+    private async Task LoadMoreAsync()
+    {
+        if (_next is null) return;
+        var filter = (_searchActive is { } q ? Filter(null) with { Q = q } : FilterFor(_view)) with { Sort = Sort, Limit = 100, Cursor = _next };
+        var page = await Ui.RunAsync((sp, staff, ct) => sp.GetRequiredService<TicketQueries>().ListAsync(filter, staff, ct));
+        _tickets.AddRange(page.Items);
+        _next = page.NextCursor;
+    }
+
+    private async Task SelectView(WorkspaceView view)
+    {
+        _view = view;
+        _searchActive = null;
+        _search = "";
+        _selected.Clear();
+        await ReloadListAsync();
+    }
+
+    private async Task SearchKeyDown(KeyboardEventArgs e)
+    {
+        if (e.Key == "Enter")
+        {
+            _searchActive = string.IsNullOrWhiteSpace(_search) ? null : _search.Trim();
+            await ReloadListAsync();
+        }
+        else if (e.Key == "Escape")
+        {
+            _search = "";
+            _searchActive = null;
+            await ReloadListAsync();
+        }
+    }
+
+    private async Task OpenAsync(long id)
+    {
+        Nav.NavigateTo($"/tickets/{id}");
+        await Task.CompletedTask;
+    }
+
+    private async Task LoadTicketAsync(long id)
+    {
+        _forbidden = _notFound = false;
+        try
+        {
+            _ticket = await Ui.RunAsync(async (sp, staff, ct) =>
+            {
+                var q = sp.GetRequiredService<TicketQueries>();
+                return await q.ToDtoAsync(await q.LoadAsync(id, staff, track: false, ct), staff, ct);
+            });
+        }
+        catch (DomainException e) when (e.Status is 403 or 404)
+        {
+            _ticket = null;
+            _forbidden = e.Status == 403;
+            _notFound = e.Status == 404;
+        }
+    }
+
+    private async Task OnPaneChangedAsync()
+    {
+        if (_ticket is not null) await LoadTicketAsync(_ticket.Id);
+        await Task.WhenAll(ReloadCountsAsync(), ReloadListAsync());
+    }
+
+    // Live updates: the feed fires on the dispatcher's thread; debounce bursts and re-render on the circuit.
+    private void OnFeed(TicketChange change)
+    {
+        _ = InvokeAsync(async () =>
+        {
+            if (change.TicketId == _ticket?.Id)
+            {
+                await LoadTicketAsync(change.TicketId);
+                if (_pane is not null) await _pane.RefreshAsync();
+                StateHasChanged();
+            }
+            if (change.Kind == "assignee" && change.AssigneeId == _me?.UserId && change.ActorId != _me?.UserId)
+                await JS.InvokeVoidAsync("kefu.notify", L["Notify.Assigned"].Value, $"#{change.TicketId + TicketRules.NumberOffset}");
+            ScheduleRefresh();
+        });
+    }
+
+    private void ScheduleRefresh()
+    {
+        _refreshDebounce?.Cancel();
+        var cts = _refreshDebounce = new CancellationTokenSource();
+        _ = InvokeAsync(async () =>
+        {
+            try { await Task.Delay(150, cts.Token); } catch (OperationCanceledException) { return; }
+            await Task.WhenAll(ReloadCountsAsync(), ReloadListAsync());
+            StateHasChanged();
+        });
+    }
+
+    private void Toggle(long id, bool on)
+    {
+        if (on) _selected.Add(id); else _selected.Remove(id);
+    }
+
+    private Task BulkTakeAsync() => BulkAsync(new JsonObject { ["assigneeId"] = _me!.UserId.ToString() });
+
+    private Task BulkStatusAsync(TicketStatus status) =>
+        BulkAsync(new JsonObject { ["status"] = JsonNamingPolicy.SnakeCaseLower.ConvertName(status.ToString()) });
+
+    private async Task BulkTagAsync()
+    {
+        var tag = _bulkTag.Trim();
+        if (tag.Length == 0) return;
+        foreach (var t in _tickets.Where(t => _selected.Contains(t.Id)).ToList())
+            await UpdateAsync(t.Id, new JsonObject { ["tags"] = new JsonArray([.. t.Tags.Append(tag).Distinct().Select(x => (JsonNode)x!)]) });
+        _bulkTag = "";
+        await AfterBulkAsync();
+    }
+
+    private async Task BulkMergeAsync()
+    {
+        var ids = _selected.Order().ToList();
+        var target = ids[^1];
+        foreach (var source in ids[..^1])
+        {
+            try
+            {
+                await Ui.RunAsync(async (sp, staff, ct) =>
+                {
+                    var uow = sp.GetRequiredService<UnitOfWork>();
+                    var q = sp.GetRequiredService<TicketQueries>();
+                    await uow.RunAsync(async c => await sp.GetRequiredService<TicketService>().MergeAsync(
+                        await q.LoadAsync(source, staff, true, c), await q.LoadAsync(target, staff, true, c), staff, c), ct);
+                });
+            }
+            catch (DomainException e) { Snackbar.Add(e.Message, Severity.Error); }
+        }
+        await AfterBulkAsync();
+    }
+
+    private async Task BulkAsync(JsonObject patch)
+    {
+        foreach (var id in _selected.ToList()) await UpdateAsync(id, (JsonObject)patch.DeepClone());
+        await AfterBulkAsync();
+    }
+
+    private async Task AfterBulkAsync()
+    {
+        _selected.Clear();
+        await Task.WhenAll(ReloadCountsAsync(), ReloadListAsync());
+        if (_ticket is not null) await LoadTicketAsync(_ticket.Id);
+    }
+
+    private async Task UpdateAsync(long id, JsonObject patch)
+    {
+        try
+        {
+            await Ui.RunAsync(async (sp, staff, ct) =>
+            {
+                var uow = sp.GetRequiredService<UnitOfWork>();
+                var q = sp.GetRequiredService<TicketQueries>();
+                await uow.RunAsync(async c => await sp.GetRequiredService<TicketService>().UpdateAsync(
+                    await q.LoadAsync(id, staff, true, c), patch, KefuJson.Stored, staff, c), ct);
+            });
+        }
+        catch (DomainException e) { Snackbar.Add($"#{id + TicketRules.NumberOffset}: {e.Message}", Severity.Error); }
+    }
+
+    /// <summary>Keyboard shortcuts, sent by app.js when focus is not in a text field.</summary>
+    [JSInvokable]
+    public async Task OnShortcut(string key)
+    {
+        switch (key)
+        {
+            case "j": await MoveAsync(+1); break;
+            case "k": await MoveAsync(-1); break;
+            case "?": _showHelp = !_showHelp; break;
+            case "/": await JS.InvokeVoidAsync("kefu.focus", "search"); break;
+            case "r": if (_pane is not null) await _pane.StartReplyAsync(note: false); break;
+            case "n": if (_pane is not null) await _pane.StartReplyAsync(note: true); break;
+            case "a": if (_pane is not null) await _pane.AssignToMeAsync(); break;
+            case "s": if (_pane is not null) await _pane.SolveAsync(); break;
+            case "Escape": _showHelp = false; break;
+        }
+        StateHasChanged();
+    }
+
+    private async Task MoveAsync(int delta)
+    {
+        if (_tickets.Count == 0) return;
+        var index = _ticket is null ? -1 : _tickets.FindIndex(t => t.Id == _ticket.Id);
+        var next = Math.Clamp(index + delta, 0, _tickets.Count - 1);
+        if (index == -1) next = 0;
+        await OpenAsync(_tickets[next].Id);
+        await JS.InvokeVoidAsync("kefu.scrollIntoView", $"row-{_tickets[next].Id}");
+    }
+
+    internal static string Snake(Enum value) => JsonNamingPolicy.SnakeCaseLower.ConvertName(value.ToString());
+
+    internal static string ChannelIcon(Channel c) => c switch
+    {
+        Channel.Email => "✉", Channel.Chat => "💬", Channel.WebForm => "📝", Channel.Api => "⚙",
+        Channel.WeChat => "🟢", Channel.App => "📱", _ => "☎",
+    };
+
+    private string Ago(DateTime utc)
+    {
+        var span = DateTime.UtcNow - utc;
+        return span.TotalMinutes < 1 ? L["Time.JustNow"]
+            : span.TotalHours < 1 ? L["Time.MinutesAgo", (int)span.TotalMinutes]
+            : span.TotalDays < 1 ? L["Time.HoursAgo", (int)span.TotalHours]
+            : L["Time.DaysAgo", (int)span.TotalDays];
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Feed.Changed -= OnFeed;
+        _refreshDebounce?.Cancel();
+        try { await JS.InvokeVoidAsync("kefu.workspace.detach"); } catch (JSDisconnectedException) { }
+        _self?.Dispose();
+    }
+}
