@@ -16,6 +16,8 @@ set -euo pipefail
 # Debian packages the tests need; one per line.
 APT_PACKAGES=(
   postgresql
+  chromium          # browser tests (Playwright drives Debian's Chromium; no browser download)
+  fonts-noto-cjk    # Chinese text in browser screenshots
 )
 
 cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")"

@@ -16,11 +16,14 @@ public static class WebModule
 
     public static void AddWeb(this WebApplicationBuilder builder)
     {
+        // Serve framework and library assets (blazor.web.js, MudBlazor) from the build output in every environment,
+        // not only Development: `dotnet run -c Release` and the tests run unpublished builds.
+        builder.WebHost.UseStaticWebAssets();
         var services = builder.Services;
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddCascadingAuthenticationState();
         services.AddMudServices();
-        services.AddLocalization(o => o.ResourcesPath = "Resources");
+        services.AddLocalization(); // Resources/SharedResource.*.resx compile to Kefu.SharedResource (they sit beside the class)
         services.AddScoped<UiScope>();
         services.Configure<RequestLocalizationOptions>(o =>
         {

@@ -40,6 +40,7 @@ public partial class TicketPane
     private string? _editorError, _propError;
     private TimeZoneInfo _zone = TimeZoneInfo.Utc;
     private CancellationTokenSource? _typingReset;
+    private readonly UiCulture _culture = UiCulture.Capture();
 
     protected override async Task OnInitializedAsync()
     {
@@ -64,8 +65,10 @@ public partial class TicketPane
             var db = sp.GetRequiredService<KefuDb>();
             var tax = await sp.GetRequiredService<TaxonomyCache>().GetAsync(ct);
             var teams = await db.Teams.AsNoTracking().OrderBy(t => t.Name).Select(t => new Option(t.Id.ToString(), t.Name)).ToListAsync(ct);
-            var people = await db.Users.AsNoTracking().Where(u => u.IsActive && u.Roles.Any(r => r.Role.Name != Roles.KnowledgeEditor))
-                .OrderBy(u => u.DisplayName).Select(u => new Option(u.Id.ToString(), u.DisplayName)).ToListAsync(ct);
+            // Guids are turned into text here, not in SQL (SQLite stores them upper-case).
+            var people = (await db.Users.AsNoTracking().Where(u => u.IsActive && u.Roles.Any(r => r.Role.Name != Roles.KnowledgeEditor))
+                .OrderBy(u => u.DisplayName).Select(u => new { u.Id, u.DisplayName }).ToListAsync(ct))
+                .Select(u => new Option(u.Id.ToString(), u.DisplayName)).ToList();
             var leaves = tax.All.Where(c => c.Level == 3 && c.IsActive).Select(c => new Leaf(c.Id, tax.PathOf(c.Id)!)).OrderBy(l => l.Path).ToList();
             var tzId = await db.Users.Where(u => u.Id == staff.UserId).Select(u => u.TimeZone).FirstAsync(ct);
             var zone = TimeZoneInfo.TryFindSystemTimeZoneById(tzId, out var z) ? z : TimeZoneInfo.Utc;
@@ -120,7 +123,12 @@ public partial class TicketPane
     private void OnPresence(long ticketId)
     {
         if (ticketId != Ticket.Id) return;
-        _ = InvokeAsync(() => { _others = Presence.Others(Ticket.Id, Session); StateHasChanged(); });
+        _ = InvokeAsync(() =>
+        {
+            _culture.Apply();
+            _others = Presence.Others(Ticket.Id, Session);
+            StateHasChanged();
+        });
     }
 
     private async Task OnInput(ChangeEventArgs e)

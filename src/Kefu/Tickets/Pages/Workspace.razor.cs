@@ -41,6 +41,7 @@ public partial class Workspace
     private DotNetObjectReference<Workspace>? _self;
     private CancellationTokenSource? _refreshDebounce;
     private string Sort { get; set; } = "-updatedAt";
+    private readonly UiCulture _culture = UiCulture.Capture();
 
     private IEnumerable<WorkspaceView> VisibleViews => Enum.GetValues<WorkspaceView>()
         .Where(v => v != WorkspaceView.MyTeam || _me?.TeamIds.Count > 0);
@@ -171,6 +172,7 @@ public partial class Workspace
     {
         _ = InvokeAsync(async () =>
         {
+            _culture.Apply();
             if (change.TicketId == _ticket?.Id)
             {
                 await LoadTicketAsync(change.TicketId);
@@ -189,6 +191,7 @@ public partial class Workspace
         var cts = _refreshDebounce = new CancellationTokenSource();
         _ = InvokeAsync(async () =>
         {
+            _culture.Apply();
             try { await Task.Delay(150, cts.Token); } catch (OperationCanceledException) { return; }
             await Task.WhenAll(ReloadCountsAsync(), ReloadListAsync());
             StateHasChanged();

@@ -1,0 +1,115 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Playwright;
+
+namespace Kefu.BrowserTests;
+
+/// <summary>
+/// Kefu on a real Kestrel socket with a fresh SQLite database, Debian's Chromium driven by Playwright, and a small
+/// cast: two teams, agents in each, an outsourced agent, an admin. Tests create their own tickets through the API.
+/// </summary>
+public sealed class BrowserApp : IAsyncLifetime
+{
+    public const string Password = "Secret#2026";
+    private const string Token = "kfp_browser_tests_bootstrap_0123456789abcdef";
+    private readonly string _dataDir = Path.Combine(Path.GetTempPath(), "kefu-browser-" + Guid.NewGuid().ToString("N"));
+    private WebApplicationFactory<Program> _factory = null!;
+    private IPlaywright _playwright = null!;
+
+    public IBrowser Browser { get; private set; } = null!;
+    public string BaseUrl { get; private set; } = "";
+    public HttpClient Api { get; private set; } = null!;
+    public int TeamA { get; private set; }
+    public int TeamB { get; private set; }
+    public static string ArtifactsDir => Path.Combine(AppContext.BaseDirectory, "artifacts");
+
+    public async Task InitializeAsync()
+    {
+        _factory = new WebApplicationFactory<Program>().WithWebHostBuilder(b =>
+        {
+            b.UseEnvironment("Testing");
+            b.UseSetting("Kefu:DataDir", _dataDir);
+            b.UseSetting("Kefu:Demo", "false");
+            b.UseSetting("Kefu:BootstrapApiToken", Token);
+        });
+        _factory.UseKestrel(0);
+        _factory.StartServer();
+        var addresses = _factory.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses;
+        BaseUrl = addresses.First().Replace("[::]", "127.0.0.1").Replace("localhost", "127.0.0.1").TrimEnd('/');
+        Api = new HttpClient { BaseAddress = new Uri(BaseUrl) };
+        Api.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", Token);
+
+        TeamA = (await Post("/api/v1/teams", new { name = "售后组" }))["id"]!.GetValue<int>();
+        TeamB = (await Post("/api/v1/teams", new { name = "技术组" }))["id"]!.GetValue<int>();
+        await CreateStaff("agent.a", "王芳", ["agent"], [TeamA]);
+        await CreateStaff("agent.a2", "李娜", ["agent"], [TeamA]);
+        await CreateStaff("agent.b", "张伟", ["agent"], [TeamB]);
+        await CreateStaff("out.a", "外包小刘", ["agent"], [TeamA], outsourced: true);
+        await CreateStaff("boss", "管理员", ["admin"], []);
+
+        _playwright = await Playwright.CreateAsync();
+        Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = "/usr/bin/chromium",
+            Headless = true,
+            Args = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+                "--disable-component-update", "--disable-sync"],
+        });
+    }
+
+    public async Task<JsonNode> Post(string url, object body)
+    {
+        var response = await Api.PostAsJsonAsync(url, body);
+        var text = await response.Content.ReadAsStringAsync();
+        if (!response.IsSuccessStatusCode) throw new InvalidOperationException($"POST {url} → {(int)response.StatusCode}: {text}");
+        return JsonNode.Parse(text)!;
+    }
+
+    public Task<JsonNode> CreateStaff(string userName, string name, string[] roles, int[] teams, bool outsourced = false) =>
+        Post("/api/v1/users", new { userName, displayName = name, email = $"{userName}@staff.test", password = Password, roles, teamIds = teams, isOutsourced = outsourced });
+
+    /// <summary>A ticket in team A from a customer with a phone number and e-mail.</summary>
+    public async Task<JsonNode> CreateTicket(string subject, int? teamId = null, string? email = null, string? phone = null) =>
+        await Post("/api/v1/tickets", new
+        {
+            subject, channel = "web_form", teamId = teamId ?? TeamA,
+            customer = new { email = email ?? $"{Guid.NewGuid():N}"[..10] + "@example.com", phone, name = "陈静" },
+            message = new { body = $"{subject}，麻烦尽快处理。" },
+        });
+
+    /// <summary>A signed-in page in its own browser context (own cookies), as a person would have.</summary>
+    public async Task<IPage> SignIn(string userName, string? culture = null)
+    {
+        var context = await Browser.NewContextAsync(new BrowserNewContextOptions
+        {
+            ViewportSize = new ViewportSize { Width = 1440, Height = 900 },
+            Locale = culture ?? "zh-CN",
+        });
+        context.SetDefaultTimeout(15_000);
+        var page = await context.NewPageAsync();
+        await page.GotoAsync(BaseUrl + "/");
+        await page.FillAsync("#username", userName);
+        await page.FillAsync("#password", Password);
+        await page.ClickAsync("#sign-in");
+        await page.WaitForSelectorAsync("#workspace");
+        return page;
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (Browser is not null) await Browser.CloseAsync();
+        _playwright?.Dispose();
+        Api?.Dispose();
+        await _factory.DisposeAsync();
+        try { Directory.Delete(_dataDir, recursive: true); } catch (IOException) { }
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class BrowserCollection : ICollectionFixture<BrowserApp> { public const string Name = "browser"; }

@@ -1,0 +1,186 @@
+using System.Runtime.CompilerServices;
+using Microsoft.Playwright;
+
+namespace Kefu.BrowserTests;
+
+[Collection(BrowserCollection.Name)]
+public sealed class WorkspaceTests(BrowserApp app) : IAsyncLifetime
+{
+    private readonly List<(IPage Page, string Name)> _pages = [];
+
+    private async Task<IPage> Open(string user, string? culture = null, [CallerMemberName] string test = "")
+    {
+        var page = await app.SignIn(user, culture);
+        _pages.Add((page, $"{test}-{user}"));
+        return page;
+    }
+
+    [Fact]
+    public async Task An_agent_handles_a_ticket_from_arrival_to_solved()
+    {
+        var subject = "退款还没到账 " + Guid.NewGuid().ToString("N")[..6];
+        var ticket = await app.CreateTicket(subject);
+        var id = ticket["id"]!.GetValue<long>();
+        var page = await Open("agent.a");
+
+        await page.ClickAsync("#view-unassigned");
+        await page.ClickAsync($"#row-{id}");
+        await page.WaitForSelectorAsync($"#ticket-pane[data-ticket-id='{id}']");
+        await Assertions.Expect(page.Locator("#ticket-title")).ToContainTextAsync(subject);
+
+        await page.ClickAsync("#take");
+        await Assertions.Expect(page.Locator("#prop-assignee")).ToHaveValueAsync(await UserId("agent.a"));
+
+        await page.FillAsync("#reply-box", "您好，退款已提交，预计1-3个工作日到账。");
+        await page.ClickAsync("#send");
+        await Assertions.Expect(page.Locator("#thread .kind-public_reply")).ToContainTextAsync("预计1-3个工作日到账");
+        await Assertions.Expect(page.Locator("#prop-owner")).ToHaveTextAsync("王芳");
+
+        await page.ClickAsync("#mode-note");
+        await page.FillAsync("#reply-box", "已和财务确认");
+        await page.ClickAsync("#send");
+        await Assertions.Expect(page.Locator("#thread .kind-internal_note")).ToContainTextAsync("已和财务确认");
+
+        await page.SelectOptionAsync("#prop-status", "solved");
+        await Assertions.Expect(page.Locator("#ticket-status")).ToHaveTextAsync("已解决");
+
+        var stored = await app.Api.GetStringAsync($"/api/v1/tickets/{id}");
+        Assert.Contains("\"status\":\"solved\"", stored);
+    }
+
+    [Fact]
+    public async Task A_colleague_sees_changes_live_without_reloading()
+    {
+        var subject = "APP 闪退 " + Guid.NewGuid().ToString("N")[..6];
+        var id = (await app.CreateTicket(subject))["id"]!.GetValue<long>();
+        var watcher = await Open("agent.a2");
+        await watcher.GotoAsync($"{app.BaseUrl}/tickets/{id}");
+        await watcher.WaitForSelectorAsync($"#ticket-pane[data-ticket-id='{id}']");
+        var unassignedBefore = int.Parse(await watcher.Locator("#count-unassigned").InnerTextAsync());
+
+        var actor = await Open("agent.a");
+        await actor.GotoAsync($"{app.BaseUrl}/tickets/{id}");
+        await actor.WaitForSelectorAsync($"#ticket-pane[data-ticket-id='{id}']");
+        await Assertions.Expect(watcher.Locator("#collision")).ToContainTextAsync("王芳");
+
+        await actor.ClickAsync("#take");
+        await actor.FillAsync("#reply-box", "正在为您排查");
+        await actor.ClickAsync("#send");
+
+        // No reload on the watcher's side: the thread, properties and counts follow.
+        await Assertions.Expect(watcher.Locator("#thread .kind-public_reply")).ToContainTextAsync("正在为您排查");
+        await Assertions.Expect(watcher.Locator("#prop-owner")).ToHaveTextAsync("王芳");
+        await Assertions.Expect(watcher.Locator("#count-unassigned")).ToHaveTextAsync((unassignedBefore - 1).ToString());
+    }
+
+    [Fact]
+    public async Task Keyboard_shortcuts_move_reply_and_show_help()
+    {
+        var a = (await app.CreateTicket("快捷键一 " + Guid.NewGuid().ToString("N")[..6]))["id"]!.GetValue<long>();
+        var b = (await app.CreateTicket("快捷键二 " + Guid.NewGuid().ToString("N")[..6]))["id"]!.GetValue<long>();
+        var page = await Open("agent.a");
+        await page.ClickAsync("#view-unassigned");
+        await page.WaitForSelectorAsync($"#row-{b}");
+
+        await page.Keyboard.PressAsync("j");
+        await page.WaitForSelectorAsync($"#ticket-pane[data-ticket-id='{b}']"); // newest first
+        await page.Keyboard.PressAsync("j");
+        await page.WaitForSelectorAsync($"#ticket-pane[data-ticket-id='{a}']");
+        await page.Keyboard.PressAsync("k");
+        await page.WaitForSelectorAsync($"#ticket-pane[data-ticket-id='{b}']");
+
+        await page.Keyboard.PressAsync("?");
+        await Assertions.Expect(page.Locator("#shortcut-help")).ToBeVisibleAsync();
+        await page.Keyboard.PressAsync("Escape");
+        await Assertions.Expect(page.Locator("#shortcut-help")).ToBeHiddenAsync();
+
+        await page.Keyboard.PressAsync("n");
+        await Assertions.Expect(page.Locator("#reply-box")).ToBeFocusedAsync();
+        await Assertions.Expect(page.Locator("#editor")).ToHaveClassAsync(new System.Text.RegularExpressions.Regex("note"));
+        await page.Keyboard.PressAsync("Escape");
+        await page.Keyboard.PressAsync("/");
+        await Assertions.Expect(page.Locator("#search")).ToBeFocusedAsync();
+    }
+
+    [Fact]
+    public async Task Search_finds_chinese_substrings()
+    {
+        var marker = "兑换码失效" + Guid.NewGuid().ToString("N")[..4];
+        var id = (await app.CreateTicket($"活动{marker}问题"))["id"]!.GetValue<long>();
+        var page = await Open("agent.a");
+        await page.FillAsync("#search", marker[..5]);
+        await page.PressAsync("#search", "Enter");
+        await page.WaitForSelectorAsync($"#row-{id}");
+    }
+
+    [Fact]
+    public async Task Language_switches_to_english_and_back()
+    {
+        var page = await Open("agent.a");
+        await Assertions.Expect(page.Locator("#view-unassigned")).ToContainTextAsync("待分配");
+        await page.GotoAsync($"{app.BaseUrl}/account/culture?culture=en&returnUrl=/");
+        await Assertions.Expect(page.Locator("#view-unassigned")).ToContainTextAsync("Unassigned");
+        await Assertions.Expect(page.Locator("#sign-out")).ToContainTextAsync("Sign out");
+        await page.GotoAsync($"{app.BaseUrl}/account/culture?culture=zh-CN&returnUrl=/");
+        await Assertions.Expect(page.Locator("#view-unassigned")).ToContainTextAsync("待分配");
+    }
+
+    [Fact]
+    public async Task Outsourced_agents_see_masked_contact_details()
+    {
+        var phone = "1391234" + Random.Shared.Next(1000, 9999);
+        var email = $"zhangsan{Random.Shared.Next(1000, 9999)}@example.com";
+        var id = (await app.CreateTicket("修改收货地址", email: email, phone: phone))["id"]!.GetValue<long>();
+        var page = await Open("out.a");
+        await page.GotoAsync($"{app.BaseUrl}/tickets/{id}");
+        await page.WaitForSelectorAsync("#customer-panel");
+        var panel = await page.Locator("#customer-panel").InnerTextAsync();
+        Assert.Contains(phone[..3] + "****" + phone[^4..], panel);
+        Assert.Contains("zh***@example.com", panel);
+        Assert.DoesNotContain(phone, panel);
+        Assert.DoesNotContain(email, panel);
+    }
+
+    [Fact]
+    public async Task An_agent_of_another_team_cannot_open_the_ticket_by_url()
+    {
+        var id = (await app.CreateTicket("别的团队的工单"))["id"]!.GetValue<long>();
+        var page = await Open("agent.b");
+        await page.GotoAsync($"{app.BaseUrl}/tickets/{id}");
+        await Assertions.Expect(page.Locator("#forbidden")).ToContainTextAsync("403");
+        Assert.Equal(0, await page.Locator("#ticket-pane").CountAsync());
+    }
+
+    [Fact]
+    public async Task Signing_in_with_a_wrong_password_says_so()
+    {
+        var context = await app.Browser.NewContextAsync(new BrowserNewContextOptions { Locale = "zh-CN" });
+        var page = await context.NewPageAsync();
+        _pages.Add((page, nameof(Signing_in_with_a_wrong_password_says_so)));
+        await page.GotoAsync(app.BaseUrl + "/");
+        await page.FillAsync("#username", "agent.b");
+        await page.FillAsync("#password", "not-the-password");
+        await page.ClickAsync("#sign-in");
+        await Assertions.Expect(page.Locator("#login-error")).ToContainTextAsync("用户名或密码错误");
+    }
+
+    private async Task<string> UserId(string userName)
+    {
+        var users = System.Text.Json.Nodes.JsonNode.Parse(await app.Api.GetStringAsync("/api/v1/users"))!.AsArray();
+        return users.First(u => u!["userName"]!.GetValue<string>() == userName)!["id"]!.GetValue<string>();
+    }
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync()
+    {
+        // Screenshots of every page a test used, kept as artifacts (test.sh keeps them for failed runs).
+        Directory.CreateDirectory(BrowserApp.ArtifactsDir);
+        foreach (var (page, name) in _pages)
+        {
+            try { await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(BrowserApp.ArtifactsDir, $"{name}.png") }); }
+            catch (PlaywrightException) { }
+            await page.Context.CloseAsync();
+        }
+    }
+}
