@@ -113,6 +113,9 @@ public static class PlatformModule
         services.AddSingleton<StaffDirectory>();
         services.AddScoped<CurrentUser>();
         services.AddScoped<StaffService>();
+        services.AddScoped<TeamService>();
+        services.AddScoped<ProfileService>();
+        services.AddScoped<AccessTokenService>();
         services.AddScoped<AuditLog>();
         services.AddSingleton<HtmlCleaner>();
         services.AddRateLimiter(o =>

@@ -8,6 +8,8 @@ public static class TicketsModule
         builder.Services.AddScoped<TicketService>();
         builder.Services.AddScoped<TicketQueries>();
         builder.Services.AddScoped<AttachmentStore>();
+        builder.Services.AddScoped<TagService>();
+        builder.Services.AddScoped<TaxonomyService>();
         builder.Services.AddSingleton<TaxonomyCache>();
         builder.Services.AddSingleton<Live.TicketFeed>();
         builder.Services.AddSingleton<Live.PresenceTracker>();

@@ -12,7 +12,25 @@ window.kefu = (function () {
     workspace.invokeMethodAsync('OnShortcut', e.key);
   });
 
+  // A short two-tone chime made with Web Audio (no sound file to ship).
+  const chime = () => {
+    try {
+      const ctx = new (window.AudioContext || window.webkitAudioContext)();
+      [880, 1320].forEach((freq, i) => {
+        const osc = ctx.createOscillator(), gain = ctx.createGain();
+        osc.frequency.value = freq;
+        gain.gain.setValueAtTime(0.0001, ctx.currentTime + i * 0.15);
+        gain.gain.exponentialRampToValueAtTime(0.2, ctx.currentTime + i * 0.15 + 0.02);
+        gain.gain.exponentialRampToValueAtTime(0.0001, ctx.currentTime + i * 0.15 + 0.3);
+        osc.connect(gain).connect(ctx.destination);
+        osc.start(ctx.currentTime + i * 0.15);
+        osc.stop(ctx.currentTime + i * 0.15 + 0.32);
+      });
+    } catch (_) { }
+  };
+
   return {
+    chime,
     workspace: {
       attach: ref => { workspace = ref; },
       detach: () => { workspace = null; },
@@ -24,10 +42,11 @@ window.kefu = (function () {
       set: (id, text) => { if (text) localStorage.setItem('kefu.draft.' + id, text); else localStorage.removeItem('kefu.draft.' + id); },
       remove: id => localStorage.removeItem('kefu.draft.' + id),
     },
-    notify: (title, body) => {
-      if (!('Notification' in window)) return;
+    // browser and sound: the person's profile preferences for new assignments.
+    notify: (title, body, browser = true, sound = true) => {
+      if (sound) chime();
+      if (!browser || !('Notification' in window)) return;
       const show = () => { try { new Notification(title, { body }); } catch (_) { } };
-      try { new Audio('data:audio/wav;base64,UklGRiQAAABXQVZFZm10IBAAAAABAAEAQB8AAEAfAAABAAgAZGF0YQAAAAA=').play().catch(() => { }); } catch (_) { }
       if (Notification.permission === 'granted') show();
       else if (Notification.permission !== 'denied') Notification.requestPermission().then(p => { if (p === 'granted') show(); });
     },

@@ -3,7 +3,6 @@ using Kefu.Platform.Database;
 using Kefu.Platform.Http;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Caching.Memory;
 
 namespace Kefu.Platform.Auth;
 
@@ -41,61 +40,52 @@ public static class AuthEndpoints
                 [.. staff.TeamIds], u.IsOutsourced, u.Language, u.TimeZone));
         }).WithTags("Auth").RequireAuthorization();
 
+        app.MapPost("/api/v1/me/password", async (ChangePasswordRequest r, CurrentUser current, UnitOfWork uow,
+            SignInManager<StaffUser> signIn, HttpContext http, CancellationToken ct) =>
+        {
+            var staff = await current.GetAsync(ct);
+            var profile = http.RequestServices.GetRequiredService<ProfileService>();
+            var user = await uow.RunAsync(c => profile.ChangePasswordAsync(staff.UserId, r, c), ct);
+            // The security stamp changed: re-issue this browser's cookie so it stays signed in (other sessions end).
+            if (http.User.Identity?.AuthenticationType == IdentityConstants.ApplicationScheme) await signIn.RefreshSignInAsync(user);
+            return TypedResults.NoContent();
+        }).WithTags("Auth").RequireAuthorization().WithSummary("Change your own password (the current one is required).");
+
         MapTokens(app);
     }
 
     private static void MapTokens(IEndpointRouteBuilder app)
     {
         var g = app.MapGroup("/api/v1").WithTags("Tokens").RequireAuthorization();
-        g.MapGet("/me/tokens", async (CurrentUser current, KefuDb db, CancellationToken ct) =>
+        g.MapGet("/me/tokens", async (CurrentUser current, HttpContext http, CancellationToken ct) =>
         {
             var staff = await current.GetAsync(ct);
-            return TypedResults.Ok(await db.AccessTokens.AsNoTracking().Where(t => t.UserId == staff.UserId)
-                .OrderBy(t => t.Id).Select(t => ToDto(t)).ToListAsync(ct));
+            return TypedResults.Ok(await http.RequestServices.GetRequiredService<AccessTokenService>().ListForAsync(staff.UserId, ct));
         });
-        g.MapPost("/me/tokens", async (CreateTokenRequest r, CurrentUser current, UnitOfWork uow, AuditLog audit, TimeProvider time, CancellationToken ct) =>
+        g.MapPost("/me/tokens", async (CreateTokenRequest r, CurrentUser current, UnitOfWork uow, HttpContext http, CancellationToken ct) =>
         {
             var staff = await current.GetAsync(ct);
-            var created = await uow.RunAsync(c => Create(uow.Db, audit, time, staff.UserId, r, c), ct);
+            var tokens = http.RequestServices.GetRequiredService<AccessTokenService>();
+            var created = await uow.RunAsync(c => tokens.CreateAsync(staff.UserId, r, c), ct);
             return TypedResults.Created($"/api/v1/me/tokens/{created.Token.Id}", created);
         }).AddEndpointFilter<IdempotencyFilter>().WithSummary("Create a personal access token; the value is shown only in this response.");
-        g.MapPost("/users/{userId:guid}/tokens", async (Guid userId, CreateTokenRequest r, UnitOfWork uow, AuditLog audit, TimeProvider time, CancellationToken ct) =>
+        g.MapPost("/users/{userId:guid}/tokens", async (Guid userId, CreateTokenRequest r, UnitOfWork uow, HttpContext http, CancellationToken ct) =>
         {
             if (!await uow.Db.Users.AnyAsync(u => u.Id == userId, ct)) throw DomainException.NotFound($"User {userId}");
-            var created = await uow.RunAsync(c => Create(uow.Db, audit, time, userId, r, c), ct);
+            var tokens = http.RequestServices.GetRequiredService<AccessTokenService>();
+            var created = await uow.RunAsync(c => tokens.CreateAsync(userId, r, c), ct);
             return TypedResults.Created($"/api/v1/users/{userId}/tokens/{created.Token.Id}", created);
         }).AddEndpointFilter<IdempotencyFilter>().RequireAuthorization(Permissions.UsersManage).WithSummary("Admin: create a token for an integration account.");
-        g.MapDelete("/me/tokens/{id:long}", async (long id, CurrentUser current, UnitOfWork uow, AuditLog audit,
-            IMemoryCache cache, TimeProvider time, CancellationToken ct) =>
+        g.MapDelete("/me/tokens/{id:long}", async (long id, CurrentUser current, UnitOfWork uow, HttpContext http, CancellationToken ct) =>
         {
             var staff = await current.GetAsync(ct);
-            await uow.RunAsync(async c =>
-            {
-                var t = await uow.Db.AccessTokens.FirstOrDefaultAsync(x => x.Id == id, c);
-                if (t is null || (t.UserId != staff.UserId && !staff.Can(Permissions.UsersManage))) throw DomainException.NotFound($"Token {id}");
-                t.RevokedAt ??= time.UtcNow();
-                TokenAuthentication.Forget(cache, t.Hash);
-                await audit.RecordAsync("token", id, "revoked", new { t.Name, t.UserId }, c);
-            }, ct);
+            var tokens = http.RequestServices.GetRequiredService<AccessTokenService>();
+            await uow.RunAsync(c => tokens.RevokeAsync(id, staff, c), ct);
             return TypedResults.NoContent();
         }).WithSummary("Revoke a token (your own, or any with users.manage).");
     }
 
-    internal static async Task<CreatedTokenDto> Create(KefuDb db, AuditLog audit, TimeProvider time, Guid userId, CreateTokenRequest r, CancellationToken ct, string? value = null)
-    {
-        if (r.ExpiresAt is { } e && e.ToUniversalTime() <= time.UtcNow())
-            throw DomainException.Validation("expiresAt", "expiresAt must be in the future.");
-        value ??= TokenAuthentication.NewToken();
-        var token = new AccessToken
-        {
-            UserId = userId, Name = r.Name.Trim(), Hash = TokenAuthentication.Hash(value), Prefix = value[..8],
-            CreatedAt = time.UtcNow(), ExpiresAt = r.ExpiresAt?.ToUniversalTime(),
-        };
-        db.AccessTokens.Add(token);
-        await db.SaveChangesAsync(ct);
-        await audit.RecordAsync("token", token.Id, "created", new { token.Name, userId }, ct);
-        return new CreatedTokenDto(ToDto(token), value);
-    }
-
-    private static TokenDto ToDto(AccessToken t) => new(t.Id, t.UserId, t.Name, t.Prefix, t.CreatedAt, t.ExpiresAt, t.RevokedAt, t.LastUsedAt);
+    /// <summary>Kept for start-up code (bootstrap and demo tokens); the logic lives in <see cref="AccessTokenService"/>.</summary>
+    internal static Task<CreatedTokenDto> Create(KefuDb db, AuditLog audit, TimeProvider time, Guid userId, CreateTokenRequest r, CancellationToken ct, string? value = null) =>
+        AccessTokenService.Create(db, audit, time, userId, r, ct, value);
 }

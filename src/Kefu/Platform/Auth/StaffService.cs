@@ -94,8 +94,11 @@ public sealed class StaffService(KefuDb db, UserManager<StaffUser> users, RoleMa
     {
         var roleNames = await db.UserRoles.Where(r => r.UserId == u.Id).Select(r => r.Role.Name!).ToArrayAsync(ct);
         var teams = await db.TeamMembers.Where(m => m.UserId == u.Id).Select(m => m.TeamId).ToArrayAsync(ct);
-        return new UserDto(u.Id, u.UserName!, u.DisplayName, u.Email, roleNames, teams, u.IsOutsourced, u.IsActive, u.Language, u.TimeZone, u.CreatedAt);
+        return ToDto(u, roleNames, teams);
     }
+
+    public static UserDto ToDto(StaffUser u, string[] roles, int[] teams) =>
+        new(u.Id, u.UserName!, u.DisplayName, u.Email, roles, teams, u.IsOutsourced, u.IsActive, u.Language, u.TimeZone, u.CreatedAt);
 
     private static void ValidateRoles(string[] requested)
     {

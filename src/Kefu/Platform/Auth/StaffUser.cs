@@ -10,6 +10,10 @@ public sealed class StaffUser : IdentityUser<Guid>
     public bool IsActive { get; set; } = true;
     public string Language { get; set; } = "zh-CN";
     public string TimeZone { get; set; } = "Asia/Shanghai";
+    /// <summary>Show a browser notification when a ticket is assigned to this person.</summary>
+    public bool NotifyBrowser { get; set; } = true;
+    /// <summary>Play a sound when a ticket is assigned to this person.</summary>
+    public bool NotifySound { get; set; } = true;
     public DateTime CreatedAt { get; set; }
     public ICollection<StaffUserRole> Roles { get; set; } = [];
     public ICollection<TeamMember> Teams { get; set; } = [];

@@ -103,7 +103,7 @@ public partial class TicketPane
     private string Describe(AuditEntry a)
     {
         var changes = a.Changes is null ? null : JsonNode.Parse(a.Changes)?.AsObject();
-        var parts = changes?.Select(kv => $"{L[$"Field.{kv.Key}"]}: {Show(kv.Value?[0])} → {Show(kv.Value?[1])}") ?? [];
+        var parts = changes?.Select(kv => $"{L[$"Change.{kv.Key}"]}: {Show(kv.Value?[0])} → {Show(kv.Value?[1])}") ?? [];
         return $"{a.ActorName ?? L["Common.System"]} · {string.Join("; ", parts)} · {Local(a.At)}";
     }
 

@@ -7,6 +7,7 @@ using Kefu.Platform.Web;
 using Kefu.Tickets.Live;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Web;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.JSInterop;
 using MudBlazor;
 
@@ -42,6 +43,7 @@ public partial class Workspace
     private CancellationTokenSource? _refreshDebounce;
     private string Sort { get; set; } = "-updatedAt";
     private readonly UiCulture _culture = UiCulture.Capture();
+    private bool _notifyBrowser = true, _notifySound = true; // the profile's preferences for new assignments
 
     private IEnumerable<WorkspaceView> VisibleViews => Enum.GetValues<WorkspaceView>()
         .Where(v => v != WorkspaceView.MyTeam || _me?.TeamIds.Count > 0);
@@ -49,6 +51,8 @@ public partial class Workspace
     protected override async Task OnInitializedAsync()
     {
         _me = await Ui.RunAsync((_, staff, _) => Task.FromResult(staff));
+        (_notifyBrowser, _notifySound) = await Ui.RunAsync(async (sp, staff, ct) => await sp.GetRequiredService<KefuDb>().Users
+            .Where(u => u.Id == staff.UserId).Select(u => ValueTuple.Create(u.NotifyBrowser, u.NotifySound)).FirstAsync(ct));
         if (_me.SeesAllTickets && _me.TeamIds.Count == 0) _view = WorkspaceView.Unassigned;
         Feed.Changed += OnFeed;
         await Task.WhenAll(ReloadCountsAsync(), ReloadListAsync());
@@ -179,8 +183,8 @@ public partial class Workspace
                 if (_pane is not null) await _pane.RefreshAsync();
                 StateHasChanged();
             }
-            if (change.Kind == "assignee" && change.AssigneeId == _me?.UserId && change.ActorId != _me?.UserId)
-                await JS.InvokeVoidAsync("kefu.notify", L["Notify.Assigned"].Value, $"#{change.TicketId + TicketRules.NumberOffset}");
+            if (change.Kind == "assignee" && change.AssigneeId == _me?.UserId && change.ActorId != _me?.UserId && (_notifyBrowser || _notifySound))
+                await JS.InvokeVoidAsync("kefu.notify", L["Notify.Assigned"].Value, $"#{change.TicketId + TicketRules.NumberOffset}", _notifyBrowser, _notifySound);
             ScheduleRefresh();
         });
     }

@@ -251,6 +251,14 @@ namespace Kefu.Platform.Database.Migrations.Postgres
                         .HasColumnType("character varying(256)")
                         .HasColumnName("normalized_user_name");
 
+                    b.Property<bool>("NotifyBrowser")
+                        .HasColumnType("boolean")
+                        .HasColumnName("notify_browser");
+
+                    b.Property<bool>("NotifySound")
+                        .HasColumnType("boolean")
+                        .HasColumnName("notify_sound");
+
                     b.Property<string>("PasswordHash")
                         .HasColumnType("text")
                         .HasColumnName("password_hash");

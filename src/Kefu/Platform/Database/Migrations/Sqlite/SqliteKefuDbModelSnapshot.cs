@@ -242,6 +242,14 @@ namespace Kefu.Platform.Database.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("normalized_user_name");
 
+                    b.Property<bool>("NotifyBrowser")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("notify_browser");
+
+                    b.Property<bool>("NotifySound")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("notify_sound");
+
                     b.Property<string>("PasswordHash")
                         .HasColumnType("TEXT")
                         .HasColumnName("password_hash");

@@ -1,0 +1,33 @@
+using Kefu.Platform.Database;
+using Kefu.Platform.Http;
+using Microsoft.EntityFrameworkCore;
+
+namespace Kefu.Platform.Audit;
+
+/// <summary>Which audit rows to show. <see cref="SystemOnly"/> selects rows with no actor (start-up, jobs).</summary>
+public sealed record AuditFilter(string? EntityType = null, string? EntityId = null, Guid? ActorId = null, bool SystemOnly = false,
+    DateTime? FromUtc = null, DateTime? ToUtc = null);
+
+/// <summary>Reads the audit trail newest first, a keyset page at a time (the cursor is the last id seen).</summary>
+public static class AuditQuery
+{
+    public static async Task<Page<AuditDto>> PageAsync(KefuDb db, AuditFilter f, string? cursor, int limit, CancellationToken ct)
+    {
+        var q = db.Audit.AsNoTracking();
+        if (f.EntityType is { Length: > 0 } type) q = q.Where(a => a.EntityType == type);
+        if (f.EntityId is { Length: > 0 } id) q = q.Where(a => a.EntityId == id);
+        if (f.ActorId is { } actor) q = q.Where(a => a.ActorId == actor);
+        else if (f.SystemOnly) q = q.Where(a => a.ActorId == null);
+        if (f.FromUtc is { } from) q = q.Where(a => a.At >= from);
+        if (f.ToUtc is { } to) q = q.Where(a => a.At < to);
+        if (cursor is not null) { var (_, last) = Cursor.Decode(cursor); q = q.Where(a => a.Id < last); }
+        var rows = await q.OrderByDescending(a => a.Id).Take(limit + 1).ToListAsync(ct);
+        string? next = null;
+        if (rows.Count > limit) { rows.RemoveAt(limit); next = Cursor.Encode(0, rows[^1].Id); }
+        return new Page<AuditDto>([.. rows.Select(AuditDto.From)], next);
+    }
+
+    /// <summary>The entity types that occur in the trail, for the filter list.</summary>
+    public static Task<List<string>> EntityTypesAsync(KefuDb db, CancellationToken ct) =>
+        db.Audit.AsNoTracking().Select(a => a.EntityType).Distinct().OrderBy(t => t).ToListAsync(ct);
+}

@@ -1,0 +1,40 @@
+using Kefu.Platform;
+using Kefu.Platform.Audit;
+using Kefu.Platform.Database;
+using Microsoft.EntityFrameworkCore;
+
+namespace Kefu.Tickets;
+
+/// <summary>The tag list for the API and the admin console: each change is one audited unit of work (joining the
+/// caller's, if any).</summary>
+public sealed class TagService(UnitOfWork uow, AuditLog audit, TimeProvider time)
+{
+
+    public Task<List<TagDto>> ListAsync(CancellationToken ct)
+    {
+        var db = uow.Db;
+        return db.Set<Tag>().AsNoTracking().OrderBy(t => t.Name)
+            .Select(t => new TagDto(t.Id, t.Name, db.Set<TicketTag>().Count(x => x.TagId == t.Id))).ToListAsync(ct);
+    }
+
+    public Task<Tag> CreateAsync(string rawName, CancellationToken ct) => uow.RunAsync(async c =>
+    {
+        var name = rawName.Trim();
+        if (name.Length == 0) throw DomainException.Validation("name", "name must not be empty.");
+        if (await uow.Db.Set<Tag>().AnyAsync(t => t.Name == name, c)) throw DomainException.Conflict($"Tag '{name}' exists.");
+        var t = new Tag { Name = name, CreatedAt = time.UtcNow() };
+        uow.Db.Add(t);
+        await uow.Db.SaveChangesAsync(c);
+        await audit.RecordAsync("tag", t.Id, "created", new { name }, c);
+        return t;
+    }, ct);
+
+    /// <summary>Deletes the tag and takes it off every ticket that had it.</summary>
+    public Task DeleteAsync(int id, CancellationToken ct) => uow.RunAsync(async c =>
+    {
+        var tag = await uow.Db.Set<Tag>().FirstOrDefaultAsync(t => t.Id == id, c) ?? throw DomainException.NotFound($"Tag {id}");
+        await uow.Db.Set<TicketTag>().Where(t => t.TagId == id).ExecuteDeleteAsync(c);
+        uow.Db.Remove(tag);
+        await audit.RecordAsync("tag", id, "deleted", new { tag.Name }, c);
+    }, ct);
+}

@@ -1,0 +1,341 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Runtime.CompilerServices;
+using System.Text.Json.Nodes;
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace Kefu.BrowserTests;
+
+/// <summary>The admin console and the profile page, driven as an administrator and as agents would.</summary>
+[Collection(BrowserCollection.Name)]
+public sealed class AdminTests(BrowserApp app) : IAsyncLifetime
+{
+    private readonly List<(IPage Page, string Name)> _pages = [];
+
+    private async Task<IPage> Open(string user, string? culture = null, [CallerMemberName] string test = "")
+    {
+        var page = await app.SignIn(user, culture);
+        _pages.Add((page, $"{test}-{user}"));
+        return page;
+    }
+
+    private static string Unique(string prefix) => prefix + Guid.NewGuid().ToString("N")[..6];
+
+    [Fact]
+    public async Task Admin_creates_a_staff_account_that_then_signs_in()
+    {
+        var page = await Open("boss");
+        await page.ClickAsync("#nav-admin");
+        await page.WaitForSelectorAsync("#staff-table");
+        await page.ClickAsync("#staff-new");
+
+        var userName = Unique("zhao.min.");
+        await page.FillAsync("#staff-username", userName);
+        await page.FillAsync("#staff-displayname", "赵敏");
+        await page.FillAsync("#staff-email", $"{userName}@staff.test");
+        await page.FillAsync("#staff-password", BrowserApp.Password);
+        await Expect(page.Locator("#staff-role-agent")).ToBeCheckedAsync(); // the usual role is preselected
+        await page.CheckAsync($"#staff-team-{app.TeamA}");
+        await page.CheckAsync("#staff-outsourced");
+        await page.ClickAsync("#staff-save");
+
+        var row = page.Locator($"tr[data-username='{userName}']");
+        await Expect(row).ToContainTextAsync("赵敏");
+        await Expect(row).ToContainTextAsync("售后组");
+        await Expect(row).ToContainTextAsync("客服");
+        await Expect(row).ToContainTextAsync("外包");
+
+        // The filters find the new account by team and role, and hide it for another team.
+        await page.SelectOptionAsync("#staff-filter-team", app.TeamA.ToString());
+        await page.SelectOptionAsync("#staff-filter-role", "agent");
+        await Expect(row).ToBeVisibleAsync();
+        await page.SelectOptionAsync("#staff-filter-team", app.TeamB.ToString());
+        await Expect(row).ToHaveCountAsync(0);
+
+        // A fresh browser, as the new colleague would have.
+        var colleague = await app.SignIn(userName);
+        _pages.Add((colleague, $"{nameof(Admin_creates_a_staff_account_that_then_signs_in)}-{userName}"));
+        await Expect(colleague.Locator("#current-user")).ToContainTextAsync(userName);
+
+        var audit = await Json($"/api/v1/audit?entityType=user&limit=200");
+        Assert.Contains(audit["items"]!.AsArray(), a => a!["action"]!.GetValue<string>() == "created"
+            && a["actorName"]?.GetValue<string>() == "管理员" && a["changes"]!["userName"]!.GetValue<string>() == userName);
+    }
+
+    [Fact]
+    public async Task A_deactivated_account_can_no_longer_sign_in()
+    {
+        var userName = Unique("leaver.");
+        await app.CreateStaff(userName, "离职员工", ["agent"], [app.TeamA]);
+        var page = await Open("boss");
+        await page.GotoAsync($"{app.BaseUrl}/admin/staff");
+        await page.ClickAsync($"tr[data-username='{userName}']");
+        await Expect(page.Locator("#staff-editor-title")).ToContainTextAsync("离职员工");
+
+        await page.ClickAsync("#staff-deactivate");
+        await Expect(page.Locator("#staff-deactivate-confirmation")).ToContainTextAsync("离职员工");
+        await page.ClickAsync("#staff-deactivate-confirm");
+        await Expect(page.Locator($"tr[data-username='{userName}'] .staff-status")).ToHaveTextAsync("已停用");
+        await Expect(page.Locator("#staff-reactivate")).ToBeVisibleAsync();
+
+        var context = await app.Browser.NewContextAsync(new BrowserNewContextOptions { Locale = "zh-CN" });
+        var login = await context.NewPageAsync();
+        _pages.Add((login, $"{nameof(A_deactivated_account_can_no_longer_sign_in)}-{userName}"));
+        await login.GotoAsync(app.BaseUrl + "/");
+        await login.FillAsync("#username", userName);
+        await login.FillAsync("#password", BrowserApp.Password);
+        await login.ClickAsync("#sign-in");
+        await Expect(login.Locator("#login-error")).ToContainTextAsync("用户名或密码错误");
+        Assert.Equal(0, await login.Locator("#workspace").CountAsync());
+    }
+
+    [Fact]
+    public async Task The_taxonomy_editor_adds_a_leaf_sets_its_defaults_and_reorders()
+    {
+        var page = await Open("boss");
+        await page.GotoAsync($"{app.BaseUrl}/admin/taxonomy");
+        await page.ClickAsync("#tax-tree [data-path='订单服务/下单问题'] .kefu-tax-name");
+        await Expect(page.Locator("#tax-editor")).ToHaveAttributeAsync("data-path", "订单服务/下单问题");
+
+        var leaf = Unique("优惠券无法使用");
+        await page.FillAsync("#tax-child-name", leaf);
+        await page.ClickAsync("#tax-add-child");
+        var node = page.Locator($"#tax-tree [data-path='订单服务/下单问题/{leaf}']");
+        await Expect(node).ToBeVisibleAsync();
+        var id = int.Parse((await node.GetAttributeAsync("data-drag"))!);
+
+        // Defaults on the leaf.
+        await node.Locator(".kefu-tax-name").ClickAsync();
+        await page.SelectOptionAsync("#tax-default-team", app.TeamB.ToString());
+        await page.SelectOptionAsync("#tax-default-priority", "Urgent");
+        await page.ClickAsync("#tax-save");
+        await Expect(node).ToContainTextAsync("技术组");
+        await Expect(node).ToContainTextAsync("紧急");
+        var stored = Find(await Json("/api/v1/taxonomy"), id)!;
+        Assert.Equal(app.TeamB, stored["defaultTeamId"]!.GetValue<int>());
+        Assert.Equal("urgent", stored["defaultPriority"]!.GetValue<string>());
+
+        // Reorder with the keyboard alternative (the new leaf is last), then by dragging it onto the first sibling.
+        var before = Siblings(await Json("/api/v1/taxonomy"), "订单服务/下单问题");
+        Assert.Equal(id, before[^1]);
+        await page.ClickAsync($"#tax-up-{id}");
+        await Expect(page.Locator($"#tax-down-{id}")).ToBeEnabledAsync();
+        var afterUp = Siblings(await Json("/api/v1/taxonomy"), "订单服务/下单问题");
+        Assert.Equal(id, afterUp[^2]);
+
+        await node.DragToAsync(page.Locator($"#tax-node-{before[0]}"));
+        await Expect(page.Locator($"#tax-up-{id}")).ToBeDisabledAsync(); // it is first now
+        Assert.Equal(id, Siblings(await Json("/api/v1/taxonomy"), "订单服务/下单问题")[0]);
+
+        // Retire: stays in the tree, marked, and can come back.
+        await page.ClickAsync("#tax-retire");
+        await Expect(node).ToHaveClassAsync(new System.Text.RegularExpressions.Regex("retired"));
+        Assert.False(Find(await Json("/api/v1/taxonomy"), id)!["isActive"]!.GetValue<bool>());
+    }
+
+    [Fact]
+    public async Task The_language_chosen_on_the_profile_follows_the_user_to_the_next_sign_in()
+    {
+        var userName = Unique("lang.");
+        await app.CreateStaff(userName, "语言测试", ["agent"], [app.TeamA]);
+        var page = await Open(userName);
+        await page.ClickAsync("#nav-profile");
+        await page.WaitForSelectorAsync("#profile-language");
+        await page.SelectOptionAsync("#profile-language", "en");
+        await page.SelectOptionAsync("#profile-timezone", "Europe/Berlin");
+        await page.ClickAsync("#profile-save");
+
+        // Saving a new language reloads the page in it.
+        await Expect(page.Locator("#profile-saved")).ToContainTextAsync("Your settings are saved.");
+        await Expect(page.Locator("#nav-profile")).ToContainTextAsync("Profile");
+        await Expect(page.Locator("#profile-timezone")).ToHaveValueAsync("Europe/Berlin");
+
+        await page.ClickAsync("#sign-out");
+        await page.WaitForSelectorAsync("#username");
+
+        // Another browser that prefers Chinese: the profile's language wins after sign-in.
+        var again = await app.SignIn(userName, "zh-CN");
+        _pages.Add((again, $"{nameof(The_language_chosen_on_the_profile_follows_the_user_to_the_next_sign_in)}-again"));
+        await Expect(again.Locator("#view-unassigned")).ToContainTextAsync("Unassigned");
+        await Expect(again.Locator("#sign-out")).ToContainTextAsync("Sign out");
+    }
+
+    [Fact]
+    public async Task Validation_messages_appear_next_to_the_field_in_the_users_language()
+    {
+        var page = await Open("boss");
+        await page.GotoAsync($"{app.BaseUrl}/admin/staff");
+        await page.ClickAsync("#staff-new");
+        await page.FillAsync("#staff-username", "agent.a"); // taken
+        await page.FillAsync("#staff-displayname", "重名的人");
+        await page.FillAsync("#staff-password", "abc1");
+        await page.ClickAsync("#staff-save");
+        await Expect(page.Locator("#staff-password-error")).ToHaveTextAsync("密码至少需要 8 个字符。");
+        await Expect(page.Locator("#staff-password")).ToHaveAttributeAsync("aria-invalid", "true");
+
+        await page.FillAsync("#staff-password", BrowserApp.Password);
+        await page.ClickAsync("#staff-save");
+        await Expect(page.Locator("#staff-username-error")).ToHaveTextAsync("该用户名已被占用。"); // the server's answer, translated
+        await Expect(page.Locator("#staff-password-error")).ToHaveCountAsync(0);
+
+        // The same in English, for a team name that exists (a conflict the service reports without a field).
+        await page.GotoAsync($"{app.BaseUrl}/account/culture?culture=en&returnUrl=/admin/teams");
+        await page.FillAsync("#team-new-name", "售后组");
+        await page.ClickAsync("#team-create");
+        await Expect(page.Locator("#team-new-name-error")).ToHaveTextAsync("This name is already used.");
+        await page.GotoAsync($"{app.BaseUrl}/account/culture?culture=zh-CN&returnUrl=/admin/teams");
+        await page.ClickAsync("#team-create");
+        await Expect(page.Locator("#team-new-name-error")).ToHaveTextAsync("此项必填。");
+    }
+
+    [Fact]
+    public async Task A_non_admin_gets_the_403_view_at_admin()
+    {
+        var page = await Open("agent.a");
+        await Expect(page.Locator("#nav-admin")).ToHaveCountAsync(0);
+        await page.GotoAsync($"{app.BaseUrl}/admin");
+        await Expect(page.Locator("#forbidden")).ToContainTextAsync("403");
+        await page.GotoAsync($"{app.BaseUrl}/admin/taxonomy");
+        await Expect(page.Locator("#forbidden")).ToContainTextAsync("403");
+        Assert.Equal(0, await page.Locator("#admin").CountAsync());
+        Assert.Equal(0, await page.Locator("#tax-tree").CountAsync());
+    }
+
+    [Fact]
+    public async Task An_agent_changes_their_password_on_the_profile()
+    {
+        var userName = Unique("pw.");
+        await app.CreateStaff(userName, "改密码", ["agent"], [app.TeamA]);
+        var page = await Open(userName);
+        await page.GotoAsync($"{app.BaseUrl}/profile");
+
+        await page.FillAsync("#profile-current-password", "Wrong#2026x");
+        await page.FillAsync("#profile-new-password", "Better#2027");
+        await page.FillAsync("#profile-confirm-password", "Better#2027");
+        await page.ClickAsync("#profile-change-password");
+        await Expect(page.Locator("#profile-current-password-error")).ToHaveTextAsync("当前密码不正确。");
+
+        await page.FillAsync("#profile-current-password", BrowserApp.Password);
+        await page.ClickAsync("#profile-change-password");
+        await Expect(page.Locator("#profile-password-changed")).ToBeVisibleAsync();
+        Directory.CreateDirectory(BrowserApp.ArtifactsDir);
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(BrowserApp.ArtifactsDir, "profile.png"), FullPage = true });
+
+        // This browser stays signed in; the new password works elsewhere.
+        await page.GotoAsync(app.BaseUrl + "/");
+        await page.WaitForSelectorAsync("#workspace");
+        var context = await app.Browser.NewContextAsync(new BrowserNewContextOptions { Locale = "zh-CN" });
+        var other = await context.NewPageAsync();
+        _pages.Add((other, $"{nameof(An_agent_changes_their_password_on_the_profile)}-other"));
+        await other.GotoAsync(app.BaseUrl + "/");
+        await other.FillAsync("#username", userName);
+        await other.FillAsync("#password", "Better#2027");
+        await other.ClickAsync("#sign-in");
+        await other.WaitForSelectorAsync("#workspace");
+    }
+
+    [Fact]
+    public async Task Admin_creates_a_token_that_works_once_shown_and_revokes_it()
+    {
+        var page = await Open("boss");
+        await page.GotoAsync($"{app.BaseUrl}/admin/tokens");
+        var name = Unique("CRM 同步 ");
+        await page.SelectOptionAsync("#token-user", await UserId("agent.b"));
+        await page.FillAsync("#token-name", name);
+        await page.ClickAsync("#token-create");
+        var value = await page.Locator("#token-value").InnerTextAsync();
+        Assert.StartsWith("kfp_", value);
+
+        using var client = new HttpClient { BaseAddress = new Uri(app.BaseUrl) };
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", value);
+        Assert.Contains("\"userName\":\"agent.b\"", await client.GetStringAsync("/api/v1/me"));
+
+        var row = page.Locator("#token-table tr", new() { HasText = name });
+        var id = await row.GetAttributeAsync("data-token-id");
+        await page.ClickAsync($"#token-revoke-{id}");
+        await page.ClickAsync($"#token-revoke-confirm-{id}");
+        await Expect(row.Locator(".token-status")).ToHaveTextAsync("已吊销");
+        Assert.Equal(HttpStatusCode.Unauthorized, (await client.GetAsync("/api/v1/me")).StatusCode);
+
+        // Both show in the audit log, filtered to tokens.
+        await page.GotoAsync($"{app.BaseUrl}/admin/audit");
+        await page.SelectOptionAsync("#audit-entity", "token");
+        await page.ClickAsync("#audit-apply");
+        await Expect(page.Locator($"#audit-table tr[data-entity-type='token'][data-action='revoked']").First).ToContainTextAsync(name);
+        await Expect(page.Locator("#audit-table tr[data-entity-type='user']")).ToHaveCountAsync(0);
+    }
+
+    [Fact]
+    public async Task Admin_manages_teams_and_tags()
+    {
+        var page = await Open("boss");
+        await page.GotoAsync($"{app.BaseUrl}/admin/teams");
+        var team = Unique("投诉组");
+        await page.FillAsync("#team-new-name", team);
+        await page.ClickAsync("#team-create");
+        var teamRow = page.Locator("#team-table tr", new() { HasText = team });
+        await Expect(teamRow).ToBeVisibleAsync();
+        var teamId = await teamRow.GetAttributeAsync("data-team-id");
+        await page.ClickAsync($"#team-rename-{teamId}");
+        await page.FillAsync("#team-edit-name", team + "二");
+        await page.ClickAsync("#team-edit-save");
+        await Expect(page.Locator($"tr[data-team-id='{teamId}'] .team-name")).ToHaveTextAsync(team + "二");
+
+        var tag = Unique("加急");
+        var ticket = await app.CreateTicket("标签统计 " + tag);
+        await page.GotoAsync($"{app.BaseUrl}/admin/tags");
+        await page.FillAsync("#tag-new-name", tag);
+        await page.ClickAsync("#tag-create");
+        var tagRow = page.Locator($"tr[data-tag='{tag}']");
+        await Expect(tagRow.Locator(".tag-usage")).ToHaveTextAsync("0");
+        var patch = new HttpRequestMessage(HttpMethod.Patch, $"/api/v1/tickets/{ticket["id"]}") { Content = JsonContent(new { tags = new[] { tag } }) };
+        Assert.True((await app.Api.SendAsync(patch)).IsSuccessStatusCode);
+        await page.ReloadAsync();
+        await Expect(tagRow.Locator(".tag-usage")).ToHaveTextAsync("1");
+        var tagId = await tagRow.GetAttributeAsync("data-tag-id");
+        await page.ClickAsync($"#tag-delete-{tagId}");
+        await page.ClickAsync($"#tag-delete-confirm-{tagId}");
+        await Expect(tagRow).ToHaveCountAsync(0);
+    }
+
+    private static HttpContent JsonContent(object body) => System.Net.Http.Json.JsonContent.Create(body);
+
+    private async Task<JsonNode> Json(string url) => JsonNode.Parse(await app.Api.GetStringAsync(url))!;
+
+    private async Task<string> UserId(string userName) =>
+        (await Json("/api/v1/users")).AsArray().First(u => u!["userName"]!.GetValue<string>() == userName)!["id"]!.GetValue<string>();
+
+    private static JsonNode? Find(JsonNode tree, int id)
+    {
+        foreach (var n in tree.AsArray())
+        {
+            if (n!["id"]!.GetValue<int>() == id) return n;
+            if (Find(n["children"]!, id) is { } found) return found;
+        }
+        return null;
+    }
+
+    private static int[] Siblings(JsonNode tree, string parentPath)
+    {
+        foreach (var n in tree.AsArray())
+        {
+            if (n!["path"]!.GetValue<string>() == parentPath) return [.. n["children"]!.AsArray().Select(c => c!["id"]!.GetValue<int>())];
+            if (Siblings(n["children"]!, parentPath) is { Length: > 0 } found) return found;
+        }
+        return [];
+    }
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync()
+    {
+        Directory.CreateDirectory(BrowserApp.ArtifactsDir);
+        foreach (var (page, name) in _pages)
+        {
+            try { await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(BrowserApp.ArtifactsDir, $"{name}.png"), FullPage = true }); }
+            catch (PlaywrightException) { }
+            await page.Context.CloseAsync();
+        }
+    }
+}
