@@ -74,6 +74,19 @@ public sealed class WorkspaceTests(BrowserApp app) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_mention_in_a_note_notifies_the_colleague()
+    {
+        var id = (await app.CreateTicket("需要同事协助 " + Guid.NewGuid().ToString("N")[..6]))["id"]!.GetValue<long>();
+        var mentioned = await Open("agent.a");
+        var author = await Open("agent.a2");
+        await author.GotoAsync($"{app.BaseUrl}/tickets/{id}");
+        await author.ClickAsync("#mode-note");
+        await author.FillAsync("#reply-box", "@王芳 请帮忙看一下这个退款");
+        await author.ClickAsync("#send");
+        await Assertions.Expect(mentioned.Locator(".mud-snackbar")).ToContainTextAsync($"#{id + 100000}");
+    }
+
+    [Fact]
     public async Task Keyboard_shortcuts_move_reply_and_show_help()
     {
         var a = (await app.CreateTicket("快捷键一 " + Guid.NewGuid().ToString("N")[..6]))["id"]!.GetValue<long>();

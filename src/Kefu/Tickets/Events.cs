@@ -10,3 +10,4 @@ public sealed record TicketStatusChanged(long TicketId, TicketStatus From, Ticke
 public sealed record AssigneeChanged(long TicketId, Guid? From, Guid? To, int? TeamId, Guid? ByUserId) : IDomainEvent;
 public sealed record MessageAdded(long TicketId, long MessageId, MessageKind Kind) : IDomainEvent;
 public sealed record TicketsMerged(long SourceTicketId, long TargetTicketId) : IDomainEvent;
+public sealed record StaffMentioned(long TicketId, long MessageId, Guid UserId, Guid ByUserId) : IDomainEvent;

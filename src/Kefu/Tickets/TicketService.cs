@@ -171,6 +171,9 @@ public sealed class TicketService(
 
         db.Publish(new MessageAdded(ticket.Id, message.Id, message.Kind), time);
         if (oldStatus != ticket.Status) db.Publish(new TicketStatusChanged(ticket.Id, oldStatus, ticket.Status), time);
+        if (r.Kind == MessageKind.InternalNote)
+            foreach (var mentioned in await MentionedStaffAsync(message.Body, staff.UserId, ct))
+                db.Publish(new StaffMentioned(ticket.Id, message.Id, mentioned, staff.UserId), time);
         await audit.RecordAsync("ticket", ticket.Id, r.Kind switch
         {
             MessageKind.PublicReply => "replied",
@@ -213,6 +216,16 @@ public sealed class TicketService(
         await audit.RecordAsync("ticket", target.Id, "merged_in", new { source = source.Id }, ct);
         db.Publish(new TicketsMerged(source.Id, target.Id), time);
         if (oldStatus != TicketStatus.Closed) db.Publish(new TicketStatusChanged(source.Id, oldStatus, TicketStatus.Closed), time);
+    }
+
+    /// <summary>Colleagues named in a note as @user.name or @显示名 (active staff only, never the author).</summary>
+    private async Task<List<Guid>> MentionedStaffAsync(string body, Guid author, CancellationToken ct)
+    {
+        if (!body.Contains('@')) return [];
+        var staff = await db.Users.AsNoTracking().Where(u => u.IsActive && u.Id != author)
+            .Select(u => new { u.Id, u.UserName, u.DisplayName }).ToListAsync(ct);
+        return [.. staff.Where(u => body.Contains("@" + u.UserName, StringComparison.OrdinalIgnoreCase)
+            || body.Contains("@" + u.DisplayName, StringComparison.Ordinal)).Select(u => u.Id)];
     }
 
     private static DateTime? Min(DateTime? a, DateTime? b) => a is null ? b : b is null ? a : a < b ? a : b;

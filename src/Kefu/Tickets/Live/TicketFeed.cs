@@ -19,13 +19,15 @@ public sealed class TicketFeed
 /// <summary>Turns ticket events into feed notifications.</summary>
 public sealed class TicketFeedObserver(TicketFeed feed) :
     IEventObserver<TicketCreated>, IEventObserver<TicketUpdated>, IEventObserver<MessageAdded>,
-    IEventObserver<TicketStatusChanged>, IEventObserver<AssigneeChanged>, IEventObserver<TicketsMerged>
+    IEventObserver<TicketStatusChanged>, IEventObserver<AssigneeChanged>, IEventObserver<TicketsMerged>,
+    IEventObserver<StaffMentioned>
 {
     public void OnEvent(TicketCreated e, EventContext context) => feed.Publish(new(e.TicketId, "created"));
     public void OnEvent(TicketUpdated e, EventContext context) => feed.Publish(new(e.TicketId, "updated"));
     public void OnEvent(MessageAdded e, EventContext context) => feed.Publish(new(e.TicketId, "message"));
     public void OnEvent(TicketStatusChanged e, EventContext context) => feed.Publish(new(e.TicketId, "status"));
     public void OnEvent(AssigneeChanged e, EventContext context) => feed.Publish(new(e.TicketId, "assignee", e.To, e.ByUserId));
+    public void OnEvent(StaffMentioned e, EventContext context) => feed.Publish(new(e.TicketId, "mention", e.UserId, e.ByUserId));
     public void OnEvent(TicketsMerged e, EventContext context)
     {
         feed.Publish(new(e.SourceTicketId, "merged"));

@@ -183,8 +183,14 @@ public partial class Workspace
                 if (_pane is not null) await _pane.RefreshAsync();
                 StateHasChanged();
             }
-            if (change.Kind == "assignee" && change.AssigneeId == _me?.UserId && change.ActorId != _me?.UserId && (_notifyBrowser || _notifySound))
-                await JS.InvokeVoidAsync("kefu.notify", L["Notify.Assigned"].Value, $"#{change.TicketId + TicketRules.NumberOffset}", _notifyBrowser, _notifySound);
+            if (change.Kind is "assignee" or "mention" && change.AssigneeId == _me?.UserId && change.ActorId != _me?.UserId)
+            {
+                var number = $"#{change.TicketId + TicketRules.NumberOffset}";
+                var text = change.Kind == "mention" ? L["Notify.Mentioned", number].Value : L["Notify.AssignedTicket", number].Value;
+                Snackbar.Add(text, Severity.Info, o => o.OnClick = _ => { Nav.NavigateTo($"/tickets/{change.TicketId}"); return Task.CompletedTask; });
+                if (_notifyBrowser || _notifySound)
+                    await JS.InvokeVoidAsync("kefu.notify", text, number, _notifyBrowser, _notifySound);
+            }
             ScheduleRefresh();
         });
     }
