@@ -46,6 +46,11 @@ public sealed class WorkspaceTests(BrowserApp app) : IAsyncLifetime
 
         var stored = await app.Api.GetStringAsync($"/api/v1/tickets/{id}");
         Assert.Contains("\"status\":\"solved\"", stored);
+
+        await page.FillAsync("#customer-note", "老客户，偏好电话联系");
+        await page.ClickAsync("#save-customer-note");
+        await Assertions.Expect(page.Locator("#save-customer-note")).ToHaveCountAsync(0);
+        Assert.Contains("老客户，偏好电话联系", await app.Api.GetStringAsync($"/api/v1/customers/{ticket["customer"]!["id"]}"));
     }
 
     [Fact]

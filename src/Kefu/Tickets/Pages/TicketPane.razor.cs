@@ -35,7 +35,7 @@ public partial class TicketPane
     private List<Leaf> _leaves = [];
     private IReadOnlyList<Viewer> _others = [];
     private readonly List<AttachmentDto> _attachments = [];
-    private string _text = "", _newTag = "";
+    private string _text = "", _newTag = "", _customerNote = "";
     private bool _note, _solveAfter, _sending;
     private string? _editorError, _propError;
     private TimeZoneInfo _zone = TimeZoneInfo.Utc;
@@ -97,6 +97,7 @@ public partial class TicketPane
                 null, null, null, null, null, 10), staff, ct);
             return (timeline, TicketQueries.ToDto(customer, staff), others.Items.ToList());
         });
+        _customerNote = _customer.Note ?? "";
         StateHasChanged();
     }
 
@@ -203,6 +204,27 @@ public partial class TicketPane
         }
         catch (DomainException ex) { _editorError = ex.Message; }
         finally { _sending = false; }
+    }
+
+    private async Task SaveCustomerNoteAsync()
+    {
+        var customerId = Ticket.Customer.Id;
+        var note = _customerNote;
+        try
+        {
+            await Ui.RunAsync(async (sp, staff, ct) =>
+            {
+                if (!staff.Can(Permissions.CustomersWrite)) throw DomainException.Forbidden("customers.write");
+                var uow = sp.GetRequiredService<UnitOfWork>();
+                await uow.RunAsync(async c =>
+                {
+                    var customer = await uow.Db.Set<Customer>().FirstAsync(x => x.Id == customerId, c);
+                    await sp.GetRequiredService<CustomerService>().UpdateAsync(customer, new UpdateCustomerRequest(null, null, note, null), c);
+                }, ct);
+            });
+            await RefreshAsync();
+        }
+        catch (DomainException ex) { _propError = ex.Message; }
     }
 
     public Task AssignToMeAsync() => PatchAsync("assigneeId", Me.UserId.ToString());
