@@ -462,6 +462,24 @@ public abstract class TicketsApiTests(KefuApp app)
     }
 
     [Fact]
+    public async Task View_counts_from_one_query_match_each_views_list()
+    {
+        var mine = await CreateTicket(app.Admin, extra: new { assigneeId = app.AgentA.Id, priority = "urgent" });
+        await KefuApp.PostOk(app.AgentA.Http, $"/api/v1/tickets/{mine["id"]}/messages", new { kind = "public_reply", body = "在处理" });
+        await CreateTicket(app.Admin);
+        foreach (var staff in new[] { app.AgentA, app.AgentB, app.Supervisor })
+        {
+            var context = (await app.Service<Kefu.Platform.Auth.StaffDirectory>().GetAsync(staff.Id, CancellationToken.None))!;
+            using var scope = app.Factory.Services.CreateScope();
+            var queries = scope.ServiceProvider.GetRequiredService<Kefu.Tickets.TicketQueries>();
+            var counts = await Kefu.Tickets.TicketViews.CountsAsync(queries, context, CancellationToken.None);
+            foreach (var view in Enum.GetValues<Kefu.Tickets.TicketView>())
+                Assert.Equal(await queries.CountAsync(Kefu.Tickets.TicketViews.Filter(view), context, CancellationToken.None), counts[view]);
+            if (staff == app.AgentA) Assert.True(counts[Kefu.Tickets.TicketView.Mine] >= 1 && counts[Kefu.Tickets.TicketView.Urgent] >= 1);
+        }
+    }
+
+    [Fact]
     public async Task Operations_endpoints_answer()
     {
         var anonymous = app.Client(null);

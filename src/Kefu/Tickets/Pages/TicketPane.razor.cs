@@ -20,31 +20,30 @@ public partial class TicketPane
     [Parameter, EditorRequired] public StaffContext Me { get; set; } = default!;
     [Parameter, EditorRequired] public string Session { get; set; } = default!;
     [Parameter] public EventCallback OnChanged { get; set; }
+    [Parameter, EditorRequired] public PaneOptions Options { get; set; } = default!;
     [Inject] private UiScope Ui { get; set; } = default!;
     [Inject] private PresenceTracker Presence { get; set; } = default!;
     [Inject] private IJSRuntime JS { get; set; } = default!;
 
     private sealed record TimelineItem(DateTime At, long Order, MessageDto? Message, string? Event);
-    private sealed record Option(string Id, string Name);
-    private sealed record Leaf(int Id, string Path);
 
     private List<TimelineItem> _timeline = [];
     private CustomerDto? _customer;
     private List<TicketDto> _customerTickets = [];
-    private List<Option> _teams = [], _staff = [];
-    private List<Leaf> _leaves = [];
+    private List<PaneOptions.Option> _teams => Options.Teams;
+    private List<PaneOptions.Option> _staff => Options.Staff;
+    private List<PaneOptions.Leaf> _leaves => Options.Leaves;
     private IReadOnlyList<Viewer> _others = [];
     private readonly List<AttachmentDto> _attachments = [];
     private string _text = "", _newTag = "", _customerNote = "";
     private bool _note, _solveAfter, _sending;
     private string? _editorError, _propError;
-    private TimeZoneInfo _zone = TimeZoneInfo.Utc;
+    private TimeZoneInfo _zone => Options.Zone;
     private CancellationTokenSource? _typingReset;
     private readonly UiCulture _culture = UiCulture.Capture();
 
     protected override async Task OnInitializedAsync()
     {
-        await LoadReferenceDataAsync();
         await RefreshAsync();
         Presence.Changed += OnPresence;
         Presence.Enter(Ticket.Id, new Viewer(Session, Me.UserId, Me.DisplayName, false));
@@ -56,24 +55,6 @@ public partial class TicketPane
         if (!firstRender) return;
         var draft = await JS.InvokeAsync<string?>("kefu.drafts.get", Ticket.Id);
         if (!string.IsNullOrEmpty(draft)) { _text = draft; StateHasChanged(); }
-    }
-
-    private async Task LoadReferenceDataAsync()
-    {
-        (_teams, _staff, _leaves, _zone) = await Ui.RunAsync(async (sp, staff, ct) =>
-        {
-            var db = sp.GetRequiredService<KefuDb>();
-            var tax = await sp.GetRequiredService<TaxonomyCache>().GetAsync(ct);
-            var teams = await db.Teams.AsNoTracking().OrderBy(t => t.Name).Select(t => new Option(t.Id.ToString(), t.Name)).ToListAsync(ct);
-            // Guids are turned into text here, not in SQL (SQLite stores them upper-case).
-            var people = (await db.Users.AsNoTracking().Where(u => u.IsActive && u.Roles.Any(r => r.Role.Name != Roles.KnowledgeEditor))
-                .OrderBy(u => u.DisplayName).Select(u => new { u.Id, u.DisplayName }).ToListAsync(ct))
-                .Select(u => new Option(u.Id.ToString(), u.DisplayName)).ToList();
-            var leaves = tax.All.Where(c => c.Level == 3 && c.IsActive).Select(c => new Leaf(c.Id, tax.PathOf(c.Id)!)).OrderBy(l => l.Path).ToList();
-            var tzId = await db.Users.Where(u => u.Id == staff.UserId).Select(u => u.TimeZone).FirstAsync(ct);
-            var zone = TimeZoneInfo.TryFindSystemTimeZoneById(tzId, out var z) ? z : TimeZoneInfo.Utc;
-            return (teams, people, leaves, zone);
-        });
     }
 
     /// <summary>Reloads the thread, events and customer panel (called on open and when the ticket changes live).</summary>

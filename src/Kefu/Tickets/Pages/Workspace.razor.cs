@@ -13,8 +13,6 @@ using MudBlazor;
 
 namespace Kefu.Tickets.Pages;
 
-public enum WorkspaceView { Unassigned, Mine, Owned, MyTeam, Pending, Urgent, All }
-
 /// <summary>The agent workspace: views with live counts, the ticket list, and the open ticket.</summary>
 public partial class Workspace
 {
@@ -27,8 +25,8 @@ public partial class Workspace
 
     private readonly string _session = Guid.NewGuid().ToString("N");
     private StaffContext? _me;
-    private WorkspaceView _view = WorkspaceView.Unassigned;
-    private readonly Dictionary<WorkspaceView, int> _counts = [];
+    private TicketView _view = TicketView.Unassigned;
+    private readonly Dictionary<TicketView, int> _counts = [];
     private List<TicketDto> _tickets = [];
     private string? _next;
     private bool _loading = true;
@@ -39,23 +37,26 @@ public partial class Workspace
     private string _bulkTag = "";
     private readonly HashSet<long> _selected = [];
     private TicketPane? _pane;
+    private PaneOptions? _options;
     private DotNetObjectReference<Workspace>? _self;
     private CancellationTokenSource? _refreshDebounce;
     private string Sort { get; set; } = "-updatedAt";
     private readonly UiCulture _culture = UiCulture.Capture();
     private bool _notifyBrowser = true, _notifySound = true; // the profile's preferences for new assignments
 
-    private IEnumerable<WorkspaceView> VisibleViews => Enum.GetValues<WorkspaceView>()
-        .Where(v => v != WorkspaceView.MyTeam || _me?.TeamIds.Count > 0);
+    private IEnumerable<TicketView> VisibleViews => Enum.GetValues<TicketView>()
+        .Where(v => v != TicketView.MyTeam || _me?.TeamIds.Count > 0);
 
     protected override async Task OnInitializedAsync()
     {
         _me = await Ui.RunAsync((_, staff, _) => Task.FromResult(staff));
         (_notifyBrowser, _notifySound) = await Ui.RunAsync(async (sp, staff, ct) => await sp.GetRequiredService<KefuDb>().Users
             .Where(u => u.Id == staff.UserId).Select(u => ValueTuple.Create(u.NotifyBrowser, u.NotifySound)).FirstAsync(ct));
-        if (_me.SeesAllTickets && _me.TeamIds.Count == 0) _view = WorkspaceView.Unassigned;
+        if (_me.SeesAllTickets && _me.TeamIds.Count == 0) _view = TicketView.Unassigned;
         Feed.Changed += OnFeed;
-        await Task.WhenAll(ReloadCountsAsync(), ReloadListAsync());
+        await ReloadListAsync();
+        // Counts follow the first render of the list rather than delay it.
+        _ = InvokeAsync(async () => { await ReloadCountsAsync(); StateHasChanged(); });
     }
 
     protected override async Task OnParametersSetAsync()
@@ -70,29 +71,13 @@ public partial class Workspace
         await JS.InvokeVoidAsync("kefu.workspace.attach", _self);
     }
 
-    private static TicketFilter FilterFor(WorkspaceView view) => view switch
-    {
-        WorkspaceView.Unassigned => Filter(TicketFilter.OpenStatuses, assignee: "none"),
-        WorkspaceView.Mine => Filter(TicketFilter.OpenStatuses, assignee: "me"),
-        WorkspaceView.Owned => Filter(TicketFilter.OpenStatuses, owner: "me"),
-        WorkspaceView.MyTeam => Filter(TicketFilter.OpenStatuses) with { MyTeams = true },
-        WorkspaceView.Pending => Filter("pending_customer"),
-        WorkspaceView.Urgent => Filter(TicketFilter.OpenStatuses) with { Priority = "urgent" },
-        _ => Filter(null),
-    };
+    private static TicketFilter FilterFor(TicketView view) => TicketViews.Filter(view);
 
-    private static TicketFilter Filter(string? status, string? assignee = null, string? owner = null) =>
-        new(status, null, assignee, owner, null, null, null, null, null, null, null, null, null, null, null, null);
+    private static TicketFilter Filter(string? status) => TicketViews.Base(status);
 
     private async Task ReloadCountsAsync()
     {
-        var counts = await Ui.RunAsync(async (sp, staff, ct) =>
-        {
-            var q = sp.GetRequiredService<TicketQueries>();
-            var result = new Dictionary<WorkspaceView, int>();
-            foreach (var v in Enum.GetValues<WorkspaceView>()) result[v] = await q.CountAsync(FilterFor(v), staff, ct);
-            return result;
-        });
+        var counts = await Ui.RunAsync((sp, staff, ct) => TicketViews.CountsAsync(sp.GetRequiredService<TicketQueries>(), staff, ct));
         foreach (var (k, v) in counts) _counts[k] = v;
     }
 
@@ -116,7 +101,7 @@ public partial class Workspace
         _next = page.NextCursor;
     }
 
-    private async Task SelectView(WorkspaceView view)
+    private async Task SelectView(TicketView view)
     {
         _view = view;
         _searchActive = null;
@@ -148,6 +133,7 @@ public partial class Workspace
 
     private async Task LoadTicketAsync(long id)
     {
+        _options ??= await PaneOptions.LoadAsync(Ui);
         _forbidden = _notFound = false;
         try
         {

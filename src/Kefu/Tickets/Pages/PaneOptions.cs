@@ -1,0 +1,29 @@
+using Kefu.Platform.Auth;
+using Kefu.Platform.Database;
+using Kefu.Platform.Web;
+using Microsoft.EntityFrameworkCore;
+
+namespace Kefu.Tickets.Pages;
+
+/// <summary>What the ticket pane's pickers offer (teams, staff, category leaves) and the viewer's time zone: loaded
+/// once per workspace, not per opened ticket.</summary>
+public sealed record PaneOptions(List<PaneOptions.Option> Teams, List<PaneOptions.Option> Staff, List<PaneOptions.Leaf> Leaves, TimeZoneInfo Zone)
+{
+    public sealed record Option(string Id, string Name);
+    public sealed record Leaf(int Id, string Path);
+
+    public static Task<PaneOptions> LoadAsync(UiScope ui) => ui.RunAsync(async (sp, staff, ct) =>
+    {
+        var db = sp.GetRequiredService<KefuDb>();
+        var tax = await sp.GetRequiredService<TaxonomyCache>().GetAsync(ct);
+        var teams = await db.Teams.AsNoTracking().OrderBy(t => t.Name).Select(t => new Option(t.Id.ToString(), t.Name)).ToListAsync(ct);
+        // Guids are turned into text here, not in SQL (SQLite stores them upper-case).
+        var people = (await db.Users.AsNoTracking().Where(u => u.IsActive && u.Roles.Any(r => r.Role.Name != Roles.KnowledgeEditor))
+            .OrderBy(u => u.DisplayName).Select(u => new { u.Id, u.DisplayName }).ToListAsync(ct))
+            .Select(u => new Option(u.Id.ToString(), u.DisplayName)).ToList();
+        var leaves = tax.All.Where(c => c.Level == 3 && c.IsActive).Select(c => new Leaf(c.Id, tax.PathOf(c.Id)!)).OrderBy(l => l.Path).ToList();
+        var tzId = await db.Users.Where(u => u.Id == staff.UserId).Select(u => u.TimeZone).FirstAsync(ct);
+        var zone = TimeZoneInfo.TryFindSystemTimeZoneById(tzId, out var z) ? z : TimeZoneInfo.Utc;
+        return new PaneOptions(teams, people, leaves, zone);
+    });
+}
