@@ -16,7 +16,7 @@ public sealed record TicketFilter(
 }
 
 /// <summary>The read side: visibility scoping, filters, keyset pages, and DTOs with PII masked where required.</summary>
-public sealed class TicketQueries(KefuDb db, TaxonomyCache taxonomy)
+public sealed class TicketQueries(KefuDb db, TaxonomyCache taxonomy, StaffDirectory directory)
 {
     /// <summary>Tickets the staff member may see: all with tickets.scope_all, else their teams', assigned or owned.</summary>
     public IQueryable<Ticket> Visible(StaffContext staff)
@@ -160,10 +160,8 @@ public sealed class TicketQueries(KefuDb db, TaxonomyCache taxonomy)
         var customers = await db.Set<Customer>().AsNoTracking().Where(c => customerIds.Contains(c.Id))
             .Select(c => new { c.Id, c.Name, Identities = c.Identities.Select(i => new { i.Kind, i.Value }).ToList() })
             .ToDictionaryAsync(c => c.Id, ct);
-        var names = staffIds.Count == 0 ? [] : await db.Users.AsNoTracking().Where(u => staffIds.Contains(u.Id))
-            .ToDictionaryAsync(u => u.Id, u => u.DisplayName, ct);
-        var teams = teamIds.Count == 0 ? [] : await db.Teams.AsNoTracking().Where(t => teamIds.Contains(t.Id))
-            .ToDictionaryAsync(t => t.Id, t => t.Name, ct);
+        var names = await directory.NamesAsync(staffIds, ct);
+        var teams = teamIds.Count == 0 ? new Dictionary<int, string>() : await directory.TeamNamesAsync(ct);
 
         StaffRef? Staff(Guid? id) => id is { } g ? new StaffRef(g, names.GetValueOrDefault(g) ?? "?") : null;
         return tickets.Select(t =>

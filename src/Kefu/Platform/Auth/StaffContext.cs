@@ -47,5 +47,29 @@ public sealed class StaffDirectory(IServiceScopeFactory scopes, IMemoryCache cac
 
     public void Invalidate(Guid userId) => cache.Remove(Key(userId));
 
+    /// <summary>Display names of staff (for lists), from the same short-lived cache.</summary>
+    public async Task<Dictionary<Guid, string>> NamesAsync(IEnumerable<Guid> ids, CancellationToken ct)
+    {
+        var result = new Dictionary<Guid, string>();
+        foreach (var id in ids.Distinct())
+            if (await GetAsync(id, ct) is { } staff) result[id] = staff.DisplayName;
+        return result;
+    }
+
+    /// <summary>Team names by id, cached briefly (a handful of rows read by every list).</summary>
+    public async Task<IReadOnlyDictionary<int, string>> TeamNamesAsync(CancellationToken ct)
+    {
+        if (cache.TryGetValue(TeamsKey, out IReadOnlyDictionary<int, string>? names)) return names!;
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<KefuDb>();
+        names = await db.Teams.AsNoTracking().ToDictionaryAsync(t => t.Id, t => t.Name, ct);
+        cache.Set(TeamsKey, names, Lifetime);
+        return names;
+    }
+
+    public void InvalidateTeams() => cache.Remove(TeamsKey);
+
+    private const string TeamsKey = "staff:teams";
+
     private static string Key(Guid id) => $"staff:{id}";
 }

@@ -6,7 +6,7 @@ namespace Kefu.Platform.Auth;
 
 /// <summary>Creates and renames teams for the admin console, with the same rules and audit rows as the teams API.
 /// Each call is one unit of work (joining the caller's, if any).</summary>
-public sealed class TeamService(UnitOfWork uow, AuditLog audit, TimeProvider time)
+public sealed class TeamService(UnitOfWork uow, AuditLog audit, TimeProvider time, StaffDirectory directory)
 {
 
     public Task<List<TeamDto>> ListAsync(CancellationToken ct) =>
@@ -21,6 +21,7 @@ public sealed class TeamService(UnitOfWork uow, AuditLog audit, TimeProvider tim
         uow.Db.Teams.Add(t);
         await uow.Db.SaveChangesAsync(c);
         await audit.RecordAsync("team", t.Id, "created", new { name }, c);
+        directory.InvalidateTeams();
         return t;
     }, ct);
 
@@ -38,7 +39,7 @@ public sealed class TeamService(UnitOfWork uow, AuditLog audit, TimeProvider tim
             if (changes.Set("name", t.Name, name)) t.Name = name;
         }
         if (r.Description is { } d && changes.Set("description", t.Description, Blank(d))) t.Description = Blank(d);
-        if (changes.Any) { t.Version++; await audit.RecordAsync("team", id, "updated", changes.Fields, c); }
+        if (changes.Any) { t.Version++; await audit.RecordAsync("team", id, "updated", changes.Fields, c); directory.InvalidateTeams(); }
         return t;
     }, ct);
 
