@@ -27,6 +27,8 @@ public sealed class UnitOfWork(KefuDb db, WriteGate gate, OutboxSignal signal)
         }
 
         using var _ = await gate.EnterAsync(ct);
+        // The unit rolls back as a whole, so EF's savepoint around each SaveChanges inside it is pure cost.
+        db.Database.AutoSavepointsEnabled = false;
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         _depth++;
         try

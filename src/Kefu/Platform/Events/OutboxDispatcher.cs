@@ -16,6 +16,7 @@ public sealed class OutboxDispatcher(
 {
     private const int BatchSize = 200;
     private const int MaxAttempts = 10;
+    private static readonly TimeSpan CoalesceDelay = TimeSpan.FromMilliseconds(50);
     private readonly Counter<long> _delivered = meters.Create("Kefu").CreateCounter<long>("kefu_events_dispatched");
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -25,7 +26,9 @@ public sealed class OutboxDispatcher(
             try
             {
                 if (await DispatchBatchAsync(stoppingToken) > 0) continue;
-                await signal.WaitAsync(TimeSpan.FromSeconds(2), stoppingToken);
+                // Woken by a commit: wait a moment so one read and one update cover a burst of commits.
+                if (await signal.WaitAsync(TimeSpan.FromSeconds(2), stoppingToken))
+                    await Task.Delay(CoalesceDelay, time, stoppingToken);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested) { break; }
             catch (Exception ex)

@@ -1,0 +1,216 @@
+using System.Globalization;
+using System.Runtime.InteropServices;
+using System.Text;
+
+namespace Kefu.Bench.Tickets;
+
+/// <summary>Collects the figures, prints the results table and writes the tickets section of docs/benchmarks.md.</summary>
+public sealed class Report(BenchOptions o)
+{
+    public const double CreateTarget = 3000;
+    public const double RatioTarget = 0.5;
+    public const double ListP50Target = 5.0;
+    public const double IdleRssTarget = 150;
+
+    private const string Begin = "<!-- bench/tickets:begin (written by bench/tickets/run.sh; edits inside are overwritten) -->";
+    private const string End = "<!-- bench/tickets:end -->";
+
+    public DateTime StartedUtc { get; } = DateTime.UtcNow;
+    public Dictionary<int, PhaseResult> ApiCreates { get; } = [];
+    public Dictionary<int, PhaseResult> RawCreates { get; } = [];
+    public Dictionary<int, (long Backlog, TimeSpan Drain)> OutboxAfter { get; } = [];
+    public PhaseResult? ApiList { get; set; }
+    public PhaseResult? ApiListCold { get; set; }
+    public PhaseResult? HttpFloor { get; set; }
+    public PhaseResult? RawGroupCommit { get; set; }
+    public PhaseResult? RawList { get; set; }
+    public Seeder.Result? Seed { get; set; }
+    public double? RssReady { get; set; }
+    public double? RssIdle { get; set; }
+    public double? RssAfterLoad { get; set; }
+    public double? RssSeededReady { get; set; }
+    public double? RssAfterList { get; set; }
+    public TimeSpan? TimeToReady { get; set; }
+    public List<string> Notes { get; } = [];
+    public string? Failure { get; set; }
+
+    private static string F(double v, string fmt = "0.00") => double.IsNaN(v) ? "–" : v.ToString(fmt, CultureInfo.InvariantCulture);
+    private static string Met(bool? ok) => ok is null ? "–" : ok.Value ? "met" : "**missed**";
+
+    private sealed record Row(string Measure, string Api, string Raw, string Ratio, string Target, bool? Ok);
+
+    private List<Row> Rows()
+    {
+        var rows = new List<Row>();
+        foreach (var c in o.Concurrency)
+        {
+            if (!ApiCreates.TryGetValue(c, out var api)) continue;
+            RawCreates.TryGetValue(c, out var raw);
+            var ratio = raw is null ? double.NaN : api.PerSecond / raw.PerSecond;
+            var last = c == o.Concurrency.Max();
+            rows.Add(new Row($"create, {c} client{(c == 1 ? "" : "s")}: tickets/s", F(api.PerSecond, "#,0"),
+                raw is null ? "–" : F(raw.PerSecond, "#,0"), double.IsNaN(ratio) ? "–" : $"{ratio:P0}",
+                last ? $"≥ {CreateTarget:#,0}/s; ≥ {RatioTarget:P0} of raw" : "",
+                last ? api.PerSecond >= CreateTarget && !double.IsNaN(ratio) && ratio >= RatioTarget : null));
+            rows.Add(new Row($"create, {c} client{(c == 1 ? "" : "s")}: p50 / p99 ms", $"{F(api.P50)} / {F(api.P99)}",
+                raw is null ? "–" : $"{F(raw.P50, "0.000")} / {F(raw.P99, "0.000")}", "", "", null));
+            rows.Add(new Row($"create, {c} client{(c == 1 ? "" : "s")}: CPU ms per ticket (API: server / load generator; raw: process)",
+                $"{F(api.ServerCpuMsPerOp)} / {F(api.OwnCpuMsPerOp)}", raw is null ? "–" : F(raw.OwnCpuMsPerOp, "0.000"), "", "", null));
+        }
+        if (RawGroupCommit is { } g)
+            rows.Add(new Row($"(reference) raw, {g.Concurrency} writers, group commit ≤ 64 tickets/transaction: tickets/s", "",
+                $"{F(g.PerSecond, "#,0")} (p50 {F(g.P50)} ms)", "", "", null));
+        if (HttpFloor is { } h)
+        {
+            rows.Add(new Row($"HTTP floor: GET /health/live, {h.Concurrency} clients: req/s", F(h.PerSecond, "#,0"), "", "", "", null));
+            rows.Add(new Row("HTTP floor: CPU ms per request (server / load generator)", $"{F(h.ServerCpuMsPerOp, "0.000")} / {F(h.OwnCpuMsPerOp, "0.000")}", "", "", "", null));
+        }
+        if (ApiList is not null)
+        {
+            rows.Add(new Row($"list 50 of {(Seed?.Tickets ?? 0) / 1e6:0.##}M (team+open): p50 ms", F(ApiList.P50), RawList is null ? "–" : F(RawList.P50, "0.000"),
+                RawList is null ? "–" : $"{ApiList.P50 / RawList.P50:0.0}× raw", $"≤ {ListP50Target:0} ms", ApiList.P50 <= ListP50Target));
+            rows.Add(new Row("list: p99 ms", F(ApiList.P99), RawList is null ? "–" : F(RawList.P99, "0.000"), "", "", null));
+            if (ApiListCold is { } cold)
+                rows.Add(new Row($"list, first {cold.Ok} requests after start (cold JIT): p50 / p99 ms", $"{F(cold.P50)} / {F(cold.P99)}", "", "", "", null));
+            rows.Add(new Row("list: CPU ms per request (server / raw process)", F(ApiList.ServerCpuMsPerOp),
+                RawList is null ? "–" : F(RawList.OwnCpuMsPerOp, "0.000"), "", "", null));
+        }
+        if (RssReady is not null) rows.Add(new Row("server RSS at ready, empty DB (MiB)", F(RssReady.Value, "0.0"), "", "", "", null));
+        if (RssIdle is not null)
+            rows.Add(new Row($"server RSS after {o.Idle.TotalSeconds:0} s idle, empty DB (MiB)", F(RssIdle.Value, "0.0"), "", "",
+                $"≤ {IdleRssTarget:0} MiB", RssIdle <= IdleRssTarget));
+        if (RssAfterLoad is not null) rows.Add(new Row("server RSS after the create load (MiB)", F(RssAfterLoad.Value, "0.0"), "", "", "", null));
+        if (RssAfterList is not null) rows.Add(new Row("server RSS after the list run, 1M DB (MiB)", F(RssAfterList.Value, "0.0"), "", "", "", null));
+        return rows;
+    }
+
+    public void Print(TextWriter w)
+    {
+        var rows = Rows();
+        string[] head = ["measure", "API", "raw baseline", "API/raw", "target", "result"];
+        var cells = rows.Select(r => new[] { r.Measure, r.Api, r.Raw, r.Ratio, r.Target, Met(r.Ok).Replace("*", "") }).ToList();
+        var widths = head.Select((h, i) => Math.Max(Width(h), cells.Count == 0 ? 0 : cells.Max(c => Width(c[i])))).ToArray();
+        w.WriteLine();
+        w.WriteLine("Kefu tickets benchmark — results");
+        w.WriteLine(string.Join("  ", head.Select((h, i) => Pad(h, widths[i]))));
+        w.WriteLine(string.Join("  ", widths.Select(x => new string('-', x))));
+        foreach (var c in cells) w.WriteLine(string.Join("  ", c.Select((s, i) => Pad(s, widths[i]))));
+        foreach (var (c, (backlog, drain)) in OutboxAfter.OrderBy(x => x.Key))
+            w.WriteLine($"outbox after the {c}-client phase: {backlog:N0} undispatched rows, drained in {drain.TotalSeconds:0.0} s");
+        if (Interference() is { } i) w.WriteLine(i);
+        foreach (var n in Notes) w.WriteLine("note: " + n);
+        if (Failure is not null) w.WriteLine("FAILED: " + Failure);
+        w.WriteLine();
+    }
+
+    /// <summary>How busy the machine was with other processes during the measured phases.</summary>
+    private string? Interference()
+    {
+        var phases = ApiCreates.Values.Concat(RawCreates.Values).Append(ApiList).Append(RawList).Append(HttpFloor).Append(RawGroupCommit)
+            .OfType<PhaseResult>().Where(p => p.OtherCores is not null).ToList();
+        if (phases.Count == 0) return null;
+        var worst = phases.MaxBy(p => p.OtherCores!.Value)!;
+        return $"Other processes on the machine used on average {phases.Average(p => p.OtherCores!.Value):0.00} cores during the measured phases "
+            + $"(most: {worst.OtherCores:0.00} during '{worst.Name}', c={worst.Concurrency}); the more, the more pessimistic the figures.";
+    }
+
+    // Terminal width: CJK characters take two columns.
+    private static int Width(string s) => s.Sum(ch => ch >= 0x2E80 && ch != '–' && ch != '≥' && ch != '≤' && ch != '×' ? 2 : 1);
+    private static string Pad(string s, int width) => s + new string(' ', Math.Max(0, width - Width(s)));
+
+    public string Markdown()
+    {
+        var sb = new StringBuilder();
+        sb.AppendLine(Begin);
+        sb.AppendLine("## Tickets: create throughput, list latency, idle memory");
+        sb.AppendLine();
+        sb.AppendLine("What it measures: the real server (`dotnet Kefu.dll`, Release, `ASPNETCORE_ENVIRONMENT=Production`, logs at Warning, "
+            + "SQLite in WAL with `synchronous=NORMAL`) started as a separate process on a temporary `KEFU_DATA_DIR`, driven over "
+            + "HTTP/1.1 keep-alive on 127.0.0.1 by a C# closed-loop load generator (`bench/Kefu.Bench.Tickets`, `SocketsHttpHandler`) "
+            + "with the bootstrap API token. The raw baseline runs in the same run on a fresh copy of the same migrated schema "
+            + "through Microsoft.Data.Sqlite with the app's connection string and pragmas:");
+        sb.AppendLine();
+        sb.AppendLine("- **create**: `POST /api/v1/tickets` with a new customer (e-mail identity), Chinese subject/body and category "
+            + $"`{Workload.CategoryPath}`. Raw baseline: the same rows the API writes per ticket — customer, identity, ticket, "
+            + "message, 3 outbox rows, 2 audit rows — as plain prepared INSERTs in one transaction per ticket, writers queued on an "
+            + "in-process lock as the app's `WriteGate` does. The server's outbox dispatcher runs as usual during the API phases "
+            + "(the backlog is drained between phases). The *(reference) group commit* row writes the same rows with one writer that "
+            + "drains the queue of waiting tickets into one transaction (≤ 64 tickets) — not what the app does; it shows what batching "
+            + "writers would allow on this machine.");
+        sb.AppendLine("- **list**: `GET /api/v1/tickets?teamId=<t>&status=open&limit=50` (rotating over 4 teams, one client) on a database "
+            + "seeded through SQL with " + (Seed is null ? "1,000,000 tickets" : $"{Seed.Tickets:N0} tickets, {Seed.Customers:N0} customers") + " over a year "
+            + "(4 teams, 6 statuses, ~20 % tagged, ~50 % assigned; no messages — the list does not read them). Raw baseline: the statements the "
+            + "endpoint issues (page by the team/status/created index, then tags, customers with identities, staff and team names "
+            + "of the page) read through Microsoft.Data.Sqlite, without HTTP or JSON.");
+        sb.AppendLine("- **HTTP floor**: `GET /health/live` (middleware pipeline, no database) with the same client — the cost of HTTP "
+            + "itself on this machine. CPU per operation is the server's utime+stime from `/proc/<pid>/stat` (and the load "
+            + "generator's own CPU) over the phase, divided by the completed operations.");
+        sb.AppendLine("- **idle memory**: VmRSS of the server process right after `/health/ready` answers 200 and after an idle period "
+            + "without requests, empty database (`KEFU_DEMO=false`).");
+        sb.AppendLine();
+        sb.AppendLine("Command (from the repository root; builds Kefu and the load generator in Release into `/tmp/kefu-bench-artifacts`; "
+            + "`KEFU_BENCH_SOURCE=head` benchmarks the last commit, without it the working tree; about 4 minutes):");
+        sb.AppendLine();
+        sb.AppendLine("```sh");
+        sb.AppendLine(o.Command);
+        sb.AppendLine("```");
+        sb.AppendLine();
+        sb.AppendLine($"Run {StartedUtc:yyyy-MM-dd HH:mm} UTC{(o.Commit is null ? "" : $", source `{o.Commit}`")}; {o.Describe()}.");
+        sb.AppendLine();
+        sb.AppendLine("Machine: " + Machine() + ". The load generator and the server share the machine's cores.");
+        sb.AppendLine();
+        sb.AppendLine("| measure | API | raw baseline | API/raw | target | result |");
+        sb.AppendLine("|---|---:|---:|---:|---|---|");
+        foreach (var r in Rows()) sb.AppendLine($"| {r.Measure} | {r.Api} | {r.Raw} | {r.Ratio} | {r.Target} | {Met(r.Ok)} |");
+        sb.AppendLine();
+        foreach (var (c, (backlog, drain)) in OutboxAfter.OrderBy(x => x.Key))
+            sb.AppendLine($"- Outbox right after the {c}-client API phase: {backlog:N0} undispatched rows, drained in {drain.TotalSeconds:0.0} s.");
+        if (Seed is not null)
+            sb.AppendLine($"- Seeding {Seed.Tickets:N0} tickets took {Seed.Elapsed.TotalSeconds:0} s; database file {Seed.FileBytes / 1048576.0:0} MiB; "
+                + $"{Seed.OpenInFirstTeam:N0} open tickets in the first team.");
+        if (RssSeededReady is not null) sb.AppendLine($"- Server RSS at ready on the seeded database: {RssSeededReady:0.0} MiB.");
+        if (TimeToReady is not null) sb.AppendLine($"- Server start to ready (empty database, migrations applied on first start): {TimeToReady.Value.TotalSeconds:0.0} s.");
+        if (Interference() is { } i) sb.AppendLine("- " + i);
+        foreach (var n in Notes) sb.AppendLine("- " + n);
+        if (Failure is not null) sb.AppendLine($"- **The run failed:** {Failure}");
+        sb.AppendLine();
+        sb.AppendLine(End);
+        return sb.ToString();
+    }
+
+    /// <summary>Replaces this benchmark's section of docs/benchmarks.md, keeping everything else in the file.</summary>
+    public void WriteDocs(string path)
+    {
+        var section = Markdown();
+        var text = File.Exists(path) ? File.ReadAllText(path) : "# Benchmarks\n\nEach `bench/` script measures Kefu against a raw baseline in the same run and rewrites its own section below.\n\n";
+        var b = text.IndexOf("<!-- bench/tickets:begin", StringComparison.Ordinal);
+        var e = text.IndexOf(End, StringComparison.Ordinal);
+        text = b >= 0 && e > b
+            ? text[..b] + section.TrimEnd('\n') + text[(e + End.Length)..]
+            : text.TrimEnd('\n') + "\n\n" + section;
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        File.WriteAllText(path, text);
+    }
+
+    public static string Machine()
+    {
+        string? cpu = null;
+        try { cpu = File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name"))?.Split(':', 2)[1].Trim(); } catch (IOException) { }
+        string? mem = null;
+        try
+        {
+            var kb = long.Parse(File.ReadLines("/proc/meminfo").First(l => l.StartsWith("MemTotal:"))["MemTotal:".Length..].Trim().Split(' ')[0]);
+            mem = $"{kb / 1048576.0:0.#} GiB RAM";
+        }
+        catch (IOException) { }
+        string? os = null;
+        try { os = File.ReadLines("/etc/os-release").FirstOrDefault(l => l.StartsWith("PRETTY_NAME="))?.Split('=', 2)[1].Trim('"'); } catch (IOException) { }
+        string? kernel = null;
+        try { kernel = File.ReadAllText("/proc/sys/kernel/osrelease").Trim(); } catch (IOException) { }
+        return string.Join(", ", new[]
+        {
+            $"{Environment.ProcessorCount} cores{(cpu is null ? "" : $" ({cpu})")}", mem, os, kernel is null ? null : "Linux " + kernel,
+            RuntimeInformation.FrameworkDescription, "SQLite " + RawSqlite.SqliteVersion(),
+        }.Where(x => x is not null));
+    }
+}
