@@ -213,19 +213,26 @@ public static class PlatformModule
     }
 }
 
-/// <summary>Ready when the database answers and every migration is applied.</summary>
+/// <summary>Ready when the database answers and every migration is applied. Migrations only change with a new
+/// version, so once none is pending that is remembered; later probes only check that the database answers.</summary>
 internal sealed class DatabaseReadyCheck(IServiceScopeFactory scopes) : IHealthCheck
 {
+    private volatile bool _migrated;
+
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken ct = default)
     {
         try
         {
             await using var scope = scopes.CreateAsyncScope();
             var db = scope.ServiceProvider.GetRequiredService<KefuDb>();
-            var pending = (await Microsoft.EntityFrameworkCore.RelationalDatabaseFacadeExtensions.GetPendingMigrationsAsync(db.Database, ct)).ToList();
-            return pending.Count == 0
-                ? HealthCheckResult.Healthy("database reachable, migrations applied")
-                : HealthCheckResult.Unhealthy($"{pending.Count} migration(s) pending");
+            if (!await db.Database.CanConnectAsync(ct)) return HealthCheckResult.Unhealthy("database unreachable");
+            if (!_migrated)
+            {
+                var pending = (await Microsoft.EntityFrameworkCore.RelationalDatabaseFacadeExtensions.GetPendingMigrationsAsync(db.Database, ct)).ToList();
+                if (pending.Count > 0) return HealthCheckResult.Unhealthy($"{pending.Count} migration(s) pending");
+                _migrated = true;
+            }
+            return HealthCheckResult.Healthy("database reachable, migrations applied");
         }
         catch (Exception ex)
         {
