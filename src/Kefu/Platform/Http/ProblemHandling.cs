@@ -17,6 +17,9 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILo
             BadHttpRequestException b => Problem(b.StatusCode, "Bad request", b.Message, null),
             DbUpdateConcurrencyException => Problem(412, "Precondition failed",
                 "The resource was changed by someone else; fetch it again and retry with its new ETag.", null),
+            DbUpdateException u when IsUniqueViolation(u) => Problem(409, "Conflict",
+                "A concurrent request created the same thing (e.g. the same customer identity) at the same moment; nothing " +
+                "was written. Retry the request (with the same Idempotency-Key, if you sent one).", null),
             _ => null,
         };
         if (problem is null)
@@ -37,6 +40,14 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILo
             message = $"The value at '{field}' is not valid for its type (unknown enum value, wrong type or bad format).";
         return Problem(400, "Malformed request body", message, new Dictionary<string, string[]> { [FieldName(field)] = [message] });
     }
+
+    /// <summary>A unique index refused the write: two requests raced to create the same row.</summary>
+    internal static bool IsUniqueViolation(DbUpdateException e) => e.InnerException switch
+    {
+        Npgsql.PostgresException pg => pg.SqlState == Npgsql.PostgresErrorCodes.UniqueViolation,
+        Microsoft.Data.Sqlite.SqliteException sqlite => sqlite.SqliteErrorCode == 19 && sqlite.SqliteExtendedErrorCode is 2067 or 1555,
+        _ => false,
+    };
 
     internal static string FieldName(string jsonPath) => jsonPath.StartsWith("$.", StringComparison.Ordinal) ? jsonPath[2..] : jsonPath;
 
