@@ -56,7 +56,7 @@ public static class Startup
                     .OrderBy(u => u.CreatedAt).FirstAsync(ct);
                 var audit = sp.GetRequiredService<Platform.Audit.AuditLog>();
                 var time = sp.GetRequiredService<TimeProvider>();
-                await uow.RunAsync(c => AuthEndpoints.Create(uow.Db, audit, time, admin.Id,
+                await uow.RunAsync(c => AccessTokenService.Create(uow.Db, audit, time, admin.Id,
                     new CreateTokenRequest("bootstrap", null), c, options.BootstrapApiToken), ct);
                 log.LogInformation("Created the bootstrap API token for {User}", admin.UserName);
             }
@@ -69,7 +69,7 @@ public static class Startup
             var admin = await uow.Db.Users.FirstAsync(u => u.UserName == "admin", ct);
             var audit = sp.GetRequiredService<Platform.Audit.AuditLog>();
             var time = sp.GetRequiredService<TimeProvider>();
-            demoToken = (await uow.RunAsync(c => AuthEndpoints.Create(uow.Db, audit, time, admin.Id,
+            demoToken = (await uow.RunAsync(c => AccessTokenService.Create(uow.Db, audit, time, admin.Id,
                 new CreateTokenRequest("demo", null), c), ct)).Value;
             await File.WriteAllTextAsync(Path.Combine(options.DataDir, "demo-api-token.txt"), demoToken + "\n", ct);
         }

@@ -23,37 +23,37 @@ public static class CatalogEndpoints
     public static void MapCatalogEndpoints(this IEndpointRouteBuilder app)
     {
         var tags = app.MapGroup("/api/v1/tags").WithTags("Tags").RequireAuthorization(Permissions.TagsRead);
-        tags.MapGet("", async (HttpContext http, CancellationToken ct) => TypedResults.Ok(await http.RequestServices.GetRequiredService<TagService>().ListAsync(ct)));
-        tags.MapPost("", async (CreateTagRequest r, HttpContext http, CancellationToken ct) =>
+        tags.MapGet("", async (TagService tagService, CancellationToken ct) => TypedResults.Ok(await tagService.ListAsync(ct)));
+        tags.MapPost("", async (CreateTagRequest r, TagService tagService, CancellationToken ct) =>
         {
-            var tag = await http.RequestServices.GetRequiredService<TagService>().CreateAsync(r.Name, ct);
+            var tag = await tagService.CreateAsync(r.Name, ct);
             return TypedResults.Created($"/api/v1/tags/{tag.Id}", new TagDto(tag.Id, tag.Name, 0));
         }).AddEndpointFilter<IdempotencyFilter>().RequireAuthorization(Permissions.TagsManage);
-        tags.MapDelete("/{id:int}", async (int id, HttpContext http, CancellationToken ct) =>
+        tags.MapDelete("/{id:int}", async (int id, TagService tagService, CancellationToken ct) =>
         {
-            await http.RequestServices.GetRequiredService<TagService>().DeleteAsync(id, ct);
+            await tagService.DeleteAsync(id, ct);
             return TypedResults.NoContent();
         }).RequireAuthorization(Permissions.TagsManage);
 
         var tax = app.MapGroup("/api/v1/taxonomy").WithTags("Taxonomy").RequireAuthorization(Permissions.TaxonomyRead);
         tax.MapGet("", async (TaxonomyCache cache, CancellationToken ct) => TypedResults.Ok(TaxonomyService.Tree(await cache.GetAsync(ct), null)))
             .WithSummary("The 3-level problem taxonomy as a tree.");
-        tax.MapPost("", async (CreateCategoryRequest r, TaxonomyCache cache, HttpContext http, CancellationToken ct) =>
+        tax.MapPost("", async (CreateCategoryRequest r, TaxonomyCache cache, TaxonomyService taxonomy, CancellationToken ct) =>
         {
-            var category = await http.RequestServices.GetRequiredService<TaxonomyService>().CreateAsync(r, ct);
+            var category = await taxonomy.CreateAsync(r, ct);
             return TypedResults.Created($"/api/v1/taxonomy/{category.Id}",
                 TaxonomyService.Tree(await cache.GetAsync(ct), category.ParentId).First(n => n.Id == category.Id));
         }).AddEndpointFilter<IdempotencyFilter>().RequireAuthorization(Permissions.TaxonomyManage);
-        tax.MapPatch("/{id:int}", async (int id, UpdateCategoryRequest r, TaxonomyCache cache, HttpContext http, CancellationToken ct) =>
+        tax.MapPatch("/{id:int}", async (int id, UpdateCategoryRequest r, TaxonomyCache cache, TaxonomyService taxonomy, HttpContext http, CancellationToken ct) =>
         {
-            await http.RequestServices.GetRequiredService<TaxonomyService>().UpdateAsync(id, CategoryPatch.From(r), v => ETags.Check(http, v), ct);
+            await taxonomy.UpdateAsync(id, CategoryPatch.From(r), v => ETags.Check(http, v), ct);
             var snapshot = await cache.GetAsync(ct);
             ETags.Set(http, snapshot.Find(id)!.Version);
             return TypedResults.Ok(TaxonomyService.Tree(snapshot, snapshot.Find(id)!.ParentId).First(n => n.Id == id));
         }).RequireAuthorization(Permissions.TaxonomyManage);
-        tax.MapDelete("/{id:int}", async (int id, HttpContext http, CancellationToken ct) =>
+        tax.MapDelete("/{id:int}", async (int id, TaxonomyService taxonomy, CancellationToken ct) =>
         {
-            await http.RequestServices.GetRequiredService<TaxonomyService>().DeleteAsync(id, ct);
+            await taxonomy.DeleteAsync(id, ct);
             return TypedResults.NoContent();
         }).RequireAuthorization(Permissions.TaxonomyManage);
     }

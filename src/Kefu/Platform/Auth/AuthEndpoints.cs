@@ -41,10 +41,9 @@ public static class AuthEndpoints
         }).WithTags("Auth").RequireAuthorization();
 
         app.MapPost("/api/v1/me/password", async (ChangePasswordRequest r, CurrentUser current, UnitOfWork uow,
-            SignInManager<StaffUser> signIn, HttpContext http, CancellationToken ct) =>
+            SignInManager<StaffUser> signIn, ProfileService profile, HttpContext http, CancellationToken ct) =>
         {
             var staff = await current.GetAsync(ct);
-            var profile = http.RequestServices.GetRequiredService<ProfileService>();
             var user = await uow.RunAsync(c => profile.ChangePasswordAsync(staff.UserId, r, c), ct);
             // The security stamp changed: re-issue this browser's cookie so it stays signed in (other sessions end).
             if (http.User.Identity?.AuthenticationType == IdentityConstants.ApplicationScheme) await signIn.RefreshSignInAsync(user);
@@ -57,35 +56,28 @@ public static class AuthEndpoints
     private static void MapTokens(IEndpointRouteBuilder app)
     {
         var g = app.MapGroup("/api/v1").WithTags("Tokens").RequireAuthorization();
-        g.MapGet("/me/tokens", async (CurrentUser current, HttpContext http, CancellationToken ct) =>
+        g.MapGet("/me/tokens", async (CurrentUser current, AccessTokenService tokens, CancellationToken ct) =>
         {
             var staff = await current.GetAsync(ct);
-            return TypedResults.Ok(await http.RequestServices.GetRequiredService<AccessTokenService>().ListForAsync(staff.UserId, ct));
+            return TypedResults.Ok(await tokens.ListForAsync(staff.UserId, ct));
         });
-        g.MapPost("/me/tokens", async (CreateTokenRequest r, CurrentUser current, UnitOfWork uow, HttpContext http, CancellationToken ct) =>
+        g.MapPost("/me/tokens", async (CreateTokenRequest r, CurrentUser current, UnitOfWork uow, AccessTokenService tokens, CancellationToken ct) =>
         {
             var staff = await current.GetAsync(ct);
-            var tokens = http.RequestServices.GetRequiredService<AccessTokenService>();
             var created = await uow.RunAsync(c => tokens.CreateAsync(staff.UserId, r, c), ct);
             return TypedResults.Created($"/api/v1/me/tokens/{created.Token.Id}", created);
         }).AddEndpointFilter<IdempotencyFilter>().WithSummary("Create a personal access token; the value is shown only in this response.");
-        g.MapPost("/users/{userId:guid}/tokens", async (Guid userId, CreateTokenRequest r, UnitOfWork uow, HttpContext http, CancellationToken ct) =>
+        g.MapPost("/users/{userId:guid}/tokens", async (Guid userId, CreateTokenRequest r, UnitOfWork uow, AccessTokenService tokens, CancellationToken ct) =>
         {
             if (!await uow.Db.Users.AnyAsync(u => u.Id == userId, ct)) throw DomainException.NotFound($"User {userId}");
-            var tokens = http.RequestServices.GetRequiredService<AccessTokenService>();
             var created = await uow.RunAsync(c => tokens.CreateAsync(userId, r, c), ct);
             return TypedResults.Created($"/api/v1/users/{userId}/tokens/{created.Token.Id}", created);
         }).AddEndpointFilter<IdempotencyFilter>().RequireAuthorization(Permissions.UsersManage).WithSummary("Admin: create a token for an integration account.");
-        g.MapDelete("/me/tokens/{id:long}", async (long id, CurrentUser current, UnitOfWork uow, HttpContext http, CancellationToken ct) =>
+        g.MapDelete("/me/tokens/{id:long}", async (long id, CurrentUser current, UnitOfWork uow, AccessTokenService tokens, CancellationToken ct) =>
         {
             var staff = await current.GetAsync(ct);
-            var tokens = http.RequestServices.GetRequiredService<AccessTokenService>();
             await uow.RunAsync(c => tokens.RevokeAsync(id, staff, c), ct);
             return TypedResults.NoContent();
         }).WithSummary("Revoke a token (your own, or any with users.manage).");
     }
-
-    /// <summary>Kept for start-up code (bootstrap and demo tokens); the logic lives in <see cref="AccessTokenService"/>.</summary>
-    internal static Task<CreatedTokenDto> Create(KefuDb db, AuditLog audit, TimeProvider time, Guid userId, CreateTokenRequest r, CancellationToken ct, string? value = null) =>
-        AccessTokenService.Create(db, audit, time, userId, r, ct, value);
 }

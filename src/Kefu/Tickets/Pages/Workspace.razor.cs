@@ -71,9 +71,9 @@ public partial class Workspace
         await JS.InvokeVoidAsync("kefu.workspace.attach", _self);
     }
 
-    private static TicketFilter FilterFor(TicketView view) => TicketViews.Filter(view);
-
-    private static TicketFilter Filter(string? status) => TicketViews.Base(status);
+    /// <summary>The list's filter: the search when one is active, else the selected view.</summary>
+    private TicketFilter CurrentFilter() =>
+        (_searchActive is { } q ? TicketViews.Base(null) with { Q = q } : TicketViews.Filter(_view)) with { Sort = Sort, Limit = 100 };
 
     private async Task ReloadCountsAsync()
     {
@@ -84,7 +84,7 @@ public partial class Workspace
     private async Task ReloadListAsync()
     {
         _loading = true;
-        var filter = (_searchActive is { } q ? Filter(null) with { Q = q } : FilterFor(_view)) with { Sort = Sort, Limit = 100 };
+        var filter = CurrentFilter();
         var page = await Ui.RunAsync((sp, staff, ct) => sp.GetRequiredService<TicketQueries>().ListAsync(filter, staff, ct));
         _tickets = [.. page.Items];
         _next = page.NextCursor;
@@ -95,7 +95,7 @@ public partial class Workspace
     private async Task LoadMoreAsync()
     {
         if (_next is null) return;
-        var filter = (_searchActive is { } q ? Filter(null) with { Q = q } : FilterFor(_view)) with { Sort = Sort, Limit = 100, Cursor = _next };
+        var filter = CurrentFilter() with { Cursor = _next };
         var page = await Ui.RunAsync((sp, staff, ct) => sp.GetRequiredService<TicketQueries>().ListAsync(filter, staff, ct));
         _tickets.AddRange(page.Items);
         _next = page.NextCursor;
