@@ -28,7 +28,8 @@ public static class Roles
         [Agent] = AgentPermissions,
         [SeniorAgent] = SeniorPermissions,
         [TeamLead] = [.. SeniorPermissions, Permissions.TicketsAssignAny, Permissions.AuditRead],
-        [Supervisor] = [.. SeniorPermissions, Permissions.TicketsAssignAny, Permissions.TicketsScopeAll, Permissions.TicketsExport, Permissions.AuditRead],
+        [Supervisor] = [.. SeniorPermissions, Permissions.TicketsAssignAny, Permissions.TicketsScopeAll, Permissions.TicketsExport, Permissions.AuditRead,
+            Permissions.SlaManage],
         [QualityInspector] = [Permissions.TicketsRead, Permissions.TicketsScopeAll, Permissions.CustomersRead, Permissions.TagsRead,
             Permissions.TeamsRead, Permissions.TaxonomyRead, Permissions.UsersRead],
         [KnowledgeEditor] = [Permissions.TagsRead, Permissions.TeamsRead, Permissions.TaxonomyRead, Permissions.UsersRead],
@@ -57,11 +58,13 @@ public static class Permissions
     public const string TaxonomyRead = "taxonomy.read";
     public const string TaxonomyManage = "taxonomy.manage";
     public const string AuditRead = "audit.read";
+    /// <summary>Business calendars, SLA policies, escalation tiers and settings.</summary>
+    public const string SlaManage = "sla.manage";
 
     public static readonly string[] All =
     [
         TicketsRead, TicketsWrite, TicketsMerge, TicketsAssignAny, TicketsScopeAll, TicketsExport,
         CustomersRead, CustomersWrite, CustomersMerge, TagsRead, TagsManage, TeamsRead, TeamsManage,
-        UsersRead, UsersManage, TaxonomyRead, TaxonomyManage, AuditRead,
+        UsersRead, UsersManage, TaxonomyRead, TaxonomyManage, AuditRead, SlaManage,
     ];
 }

@@ -24,6 +24,7 @@ public partial class TicketPane
     [Inject] private UiScope Ui { get; set; } = default!;
     [Inject] private PresenceTracker Presence { get; set; } = default!;
     [Inject] private IJSRuntime JS { get; set; } = default!;
+    [Inject] private IEnumerable<TicketPaneSlot> PaneSlots { get; set; } = default!;
 
     private sealed record TimelineItem(DateTime At, long Order, MessageDto? Message, string? Event);
 

@@ -28,6 +28,7 @@ public partial class Workspace
     private TicketView _view = TicketView.Unassigned;
     private readonly Dictionary<TicketView, int> _counts = [];
     private List<TicketDto> _tickets = [];
+    private Dictionary<long, RenderFragment> _slots = []; // other modules' badges per row (ITicketSlotProvider)
     private string? _next;
     private bool _loading = true;
     private TicketDto? _ticket;
@@ -90,6 +91,13 @@ public partial class Workspace
         _next = page.NextCursor;
         _loading = false;
         _selected.IntersectWith(_tickets.Select(t => t.Id));
+        await LoadSlotsAsync();
+    }
+
+    private async Task LoadSlotsAsync()
+    {
+        var ids = _tickets.Select(t => t.Id).ToList();
+        _slots = await Ui.RunAsync((sp, staff, ct) => TicketSlots.LoadAsync(sp, ids, staff, ct));
     }
 
     private async Task LoadMoreAsync()
@@ -99,6 +107,7 @@ public partial class Workspace
         var page = await Ui.RunAsync((sp, staff, ct) => sp.GetRequiredService<TicketQueries>().ListAsync(filter, staff, ct));
         _tickets.AddRange(page.Items);
         _next = page.NextCursor;
+        await LoadSlotsAsync();
     }
 
     private async Task SelectView(TicketView view)

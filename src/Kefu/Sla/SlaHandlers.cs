@@ -1,0 +1,79 @@
+using Kefu.Platform.Events;
+using Kefu.Tickets;
+using Kefu.Tickets.Live;
+
+namespace Kefu.Sla;
+
+/// <summary>A new ticket gets its clocks (and, when configured, an urgent one goes straight to tier 1).</summary>
+public sealed class StartClocksOnTicketCreated(SlaEngine engine, SlaCache cache, EscalationService escalations)
+    : IEventHandler<TicketCreated>
+{
+    public async Task HandleAsync(TicketCreated e, EventContext context, CancellationToken ct)
+    {
+        await engine.StartAsync(e.TicketId, ct);
+        if ((await cache.SettingsAsync(ct)).EscalateUrgentOnCreate
+            && await engine.FactsAsync(e.TicketId, ct) is { Facts.Priority: TicketPriority.Urgent }
+            && await escalations.OpenAsync(e.TicketId, ct) is null)
+            await escalations.RaiseAsync(e.TicketId, 1, EscalationTrigger.Priority, "Urgent ticket", null, ct);
+    }
+}
+
+/// <summary>A public reply meets the response targets; a customer message after a reply starts a next-response target.</summary>
+public sealed class TrackResponsesOnMessageAdded(SlaEngine engine) : IEventHandler<MessageAdded>
+{
+    public Task HandleAsync(MessageAdded e, EventContext context, CancellationToken ct) => e.Kind switch
+    {
+        MessageKind.PublicReply => engine.OnReplyAsync(e.TicketId, context.OccurredAt, ct),
+        MessageKind.Customer => engine.OnCustomerMessageAsync(e.TicketId, context.OccurredAt, ct),
+        _ => Task.CompletedTask,
+    };
+}
+
+/// <summary>Waiting on the customer pauses the clocks; coming back resumes them; solved/closed ends them.</summary>
+public sealed class PauseClocksOnStatusChanged(SlaEngine engine, EscalationService escalations) : IEventHandler<TicketStatusChanged>
+{
+    public async Task HandleAsync(TicketStatusChanged e, EventContext context, CancellationToken ct)
+    {
+        if (e.To is TicketStatus.Solved or TicketStatus.Closed)
+        {
+            await engine.OnResolvedAsync(e.TicketId, context.OccurredAt, ct);
+            await escalations.CloseForTicketAsync(e.TicketId, ct);
+        }
+        else if (e.To == TicketStatus.PendingCustomer) await engine.PauseAsync(e.TicketId, context.OccurredAt, ct);
+        else if (e.From == TicketStatus.PendingCustomer) await engine.ResumeAsync(e.TicketId, context.OccurredAt, ct);
+    }
+}
+
+/// <summary>Priority, category or tags changed: the policy may change.</summary>
+public sealed class ReselectPolicyOnTicketUpdated(SlaEngine engine) : IEventHandler<TicketUpdated>
+{
+    public Task HandleAsync(TicketUpdated e, EventContext context, CancellationToken ct) =>
+        e.Fields.Any(f => f is "priority" or "category" or "tags")
+            ? engine.ReselectAsync(e.TicketId, context.OccurredAt, ct)
+            : Task.CompletedTask;
+}
+
+/// <summary>A breach escalates to tier 1 (unless the ticket already has an open escalation).</summary>
+public sealed class EscalateOnBreach(SlaCache cache, EscalationService escalations, SlaEngine engine) : IEventHandler<SlaBreached>
+{
+    public async Task HandleAsync(SlaBreached e, EventContext context, CancellationToken ct)
+    {
+        if (!(await cache.SettingsAsync(ct)).EscalateOnBreach) return;
+        if (await engine.FactsAsync(e.TicketId, ct) is not var (ticket, _) || !TicketRules.IsOpenState(ticket.Status)) return;
+        if (await escalations.OpenAsync(e.TicketId, ct) is not null) return;
+        await escalations.RaiseAsync(e.TicketId, 1, EscalationTrigger.Breach, $"SLA breached: {e.Metric}", null, ct);
+    }
+}
+
+/// <summary>Open screens refresh the ticket when its SLA state changes.</summary>
+public sealed class SlaFeedObserver(TicketFeed feed) :
+    IEventObserver<SlaWarning>, IEventObserver<SlaBreached>, IEventObserver<EscalationRaised>, IEventObserver<EscalationHandled>,
+    IEventObserver<ApprovalRequested>, IEventObserver<ApprovalDecided>
+{
+    public void OnEvent(SlaWarning e, EventContext context) => feed.Publish(new(e.TicketId, "sla"));
+    public void OnEvent(SlaBreached e, EventContext context) => feed.Publish(new(e.TicketId, "sla"));
+    public void OnEvent(EscalationRaised e, EventContext context) => feed.Publish(new(e.TicketId, "sla"));
+    public void OnEvent(EscalationHandled e, EventContext context) => feed.Publish(new(e.TicketId, "sla"));
+    public void OnEvent(ApprovalRequested e, EventContext context) => feed.Publish(new(e.TicketId, "sla"));
+    public void OnEvent(ApprovalDecided e, EventContext context) => feed.Publish(new(e.TicketId, "sla"));
+}
