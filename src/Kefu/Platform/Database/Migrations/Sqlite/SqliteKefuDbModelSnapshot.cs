@@ -491,6 +491,528 @@ namespace Kefu.Platform.Database.Migrations.Sqlite
                     b.ToTable("platform_idempotency", (string)null);
                 });
 
+            modelBuilder.Entity("Kefu.Sla.ApprovalRequest", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<decimal?>("Amount")
+                        .HasPrecision(12, 2)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("amount");
+
+                    b.Property<int>("ApproverTier")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("approver_tier");
+
+                    b.Property<DateTime?>("DecidedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("decided_at");
+
+                    b.Property<Guid?>("DecidedBy")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("decided_by");
+
+                    b.Property<string>("DecisionNote")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("decision_note");
+
+                    b.Property<int>("Kind")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("kind");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("reason");
+
+                    b.Property<DateTime>("RequestedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("requested_at");
+
+                    b.Property<Guid>("RequestedBy")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("requested_by");
+
+                    b.Property<int>("State")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("state");
+
+                    b.Property<long>("TicketId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("ticket_id");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("version");
+
+                    b.HasKey("Id")
+                        .HasName("pk_sla_approval_requests");
+
+                    b.HasIndex("State", "ApproverTier")
+                        .HasDatabaseName("ix_sla_approval_requests_state_approver_tier");
+
+                    b.HasIndex("TicketId", "Id")
+                        .HasDatabaseName("ix_sla_approval_requests_ticket_id_id");
+
+                    b.ToTable("sla_approval_requests", (string)null);
+                });
+
+            modelBuilder.Entity("Kefu.Sla.BusinessCalendar", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("created_at");
+
+                    b.Property<bool>("IsDefault")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("is_default");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("name");
+
+                    b.Property<string>("TimeZoneId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("time_zone_id");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("version");
+
+                    b.HasKey("Id")
+                        .HasName("pk_sla_calendars");
+
+                    b.HasIndex("Name")
+                        .IsUnique()
+                        .HasDatabaseName("ix_sla_calendars_name");
+
+                    b.ToTable("sla_calendars", (string)null);
+                });
+
+            modelBuilder.Entity("Kefu.Sla.CalendarDay", b =>
+                {
+                    b.Property<int>("CalendarId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("calendar_id");
+
+                    b.Property<DateOnly>("Date")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("date");
+
+                    b.Property<int>("Kind")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("kind");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("name");
+
+                    b.HasKey("CalendarId", "Date")
+                        .HasName("pk_sla_calendar_days");
+
+                    b.ToTable("sla_calendar_days", (string)null);
+                });
+
+            modelBuilder.Entity("Kefu.Sla.CalendarHours", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<int>("CalendarId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("calendar_id");
+
+                    b.Property<int>("Day")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("day");
+
+                    b.Property<int>("EndMinute")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("end_minute");
+
+                    b.Property<int>("StartMinute")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("start_minute");
+
+                    b.HasKey("Id")
+                        .HasName("pk_sla_calendar_hours");
+
+                    b.HasIndex("CalendarId")
+                        .HasDatabaseName("ix_sla_calendar_hours_calendar_id");
+
+                    b.ToTable("sla_calendar_hours", (string)null);
+                });
+
+            modelBuilder.Entity("Kefu.Sla.Escalation", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<DateTime>("DueAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("due_at");
+
+                    b.Property<DateTime?>("HandledAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("handled_at");
+
+                    b.Property<Guid?>("HandledBy")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("handled_by");
+
+                    b.Property<string>("HandledNote")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("handled_note");
+
+                    b.Property<Guid?>("HolderId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("holder_id");
+
+                    b.Property<DateTime?>("NextDueAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("next_due_at");
+
+                    b.Property<string>("NotifiedUserIds")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("notified_user_ids");
+
+                    b.Property<DateTime>("RaisedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("raised_at");
+
+                    b.Property<Guid?>("RaisedBy")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("raised_by");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("reason");
+
+                    b.Property<int>("State")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("state");
+
+                    b.Property<int?>("TeamId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("team_id");
+
+                    b.Property<long>("TicketId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("ticket_id");
+
+                    b.Property<int>("Tier")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("tier");
+
+                    b.Property<int>("Trigger")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("trigger");
+
+                    b.HasKey("Id")
+                        .HasName("pk_sla_escalations");
+
+                    b.HasIndex("NextDueAt")
+                        .HasDatabaseName("ix_sla_escalations_next_due_at");
+
+                    b.HasIndex("TicketId", "Id")
+                        .HasDatabaseName("ix_sla_escalations_ticket_id_id");
+
+                    b.ToTable("sla_escalations", (string)null);
+                });
+
+            modelBuilder.Entity("Kefu.Sla.EscalationTier", b =>
+                {
+                    b.Property<int>("Tier")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("tier");
+
+                    b.Property<decimal>("ApprovalLimit")
+                        .HasPrecision(12, 2)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("approval_limit");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("name");
+
+                    b.Property<string>("Role")
+                        .IsRequired()
+                        .HasMaxLength(50)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("role");
+
+                    b.Property<bool>("TeamScoped")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("team_scoped");
+
+                    b.Property<int>("TimeLimitMinutes")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("time_limit_minutes");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("version");
+
+                    b.HasKey("Tier")
+                        .HasName("pk_sla_escalation_tiers");
+
+                    b.ToTable("sla_escalation_tiers", (string)null);
+                });
+
+            modelBuilder.Entity("Kefu.Sla.SlaClock", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<DateTime?>("BreachedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("breached_at");
+
+                    b.Property<Guid?>("BreachedHolderId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("breached_holder_id");
+
+                    b.Property<bool>("BusinessHours")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("business_hours");
+
+                    b.Property<int?>("CalendarId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("calendar_id");
+
+                    b.Property<DateTime?>("CompletedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("completed_at");
+
+                    b.Property<int>("Cycle")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("cycle");
+
+                    b.Property<DateTime?>("DueAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("due_at");
+
+                    b.Property<int>("Metric")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("metric");
+
+                    b.Property<DateTime?>("NextDueAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("next_due_at");
+
+                    b.Property<DateTime?>("PausedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("paused_at");
+
+                    b.Property<int>("PolicyId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("policy_id");
+
+                    b.Property<long?>("RemainingDueSeconds")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("remaining_due_seconds");
+
+                    b.Property<long?>("RemainingWarnSeconds")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("remaining_warn_seconds");
+
+                    b.Property<DateTime>("StartedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("started_at");
+
+                    b.Property<int>("State")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("state");
+
+                    b.Property<int>("TargetMinutes")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("target_minutes");
+
+                    b.Property<long>("TicketId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("ticket_id");
+
+                    b.Property<DateTime?>("WarnAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("warn_at");
+
+                    b.Property<int>("WarnAtPercent")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("warn_at_percent");
+
+                    b.Property<DateTime?>("WarnedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("warned_at");
+
+                    b.HasKey("Id")
+                        .HasName("pk_sla_ticket_clocks");
+
+                    b.HasIndex("NextDueAt")
+                        .HasDatabaseName("ix_sla_ticket_clocks_next_due_at");
+
+                    b.HasIndex("PolicyId")
+                        .HasDatabaseName("ix_sla_ticket_clocks_policy_id");
+
+                    b.HasIndex("TicketId", "Metric")
+                        .IsUnique()
+                        .HasDatabaseName("ix_sla_ticket_clocks_ticket_id_metric");
+
+                    b.ToTable("sla_ticket_clocks", (string)null);
+                });
+
+            modelBuilder.Entity("Kefu.Sla.SlaPolicy", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<bool>("BusinessHours")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("business_hours");
+
+                    b.Property<int?>("CalendarId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("calendar_id");
+
+                    b.PrimitiveCollection<string>("CategoryIds")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("category_ids");
+
+                    b.PrimitiveCollection<string>("Channels")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("channels");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("created_at");
+
+                    b.Property<int?>("FirstResponseMinutes")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("first_response_minutes");
+
+                    b.Property<bool>("IsActive")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("is_active");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("name");
+
+                    b.Property<int?>("NextResponseMinutes")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("next_response_minutes");
+
+                    b.Property<int>("Position")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("position");
+
+                    b.PrimitiveCollection<string>("Priorities")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("priorities");
+
+                    b.Property<int?>("ResolutionMinutes")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("resolution_minutes");
+
+                    b.PrimitiveCollection<string>("Tags")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("tags");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("updated_at");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("version");
+
+                    b.Property<int>("WarnAtPercent")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("warn_at_percent");
+
+                    b.HasKey("Id")
+                        .HasName("pk_sla_policies");
+
+                    b.HasIndex("CalendarId")
+                        .HasDatabaseName("ix_sla_policies_calendar_id");
+
+                    b.HasIndex("Name")
+                        .IsUnique()
+                        .HasDatabaseName("ix_sla_policies_name");
+
+                    b.ToTable("sla_policies", (string)null);
+                });
+
+            modelBuilder.Entity("Kefu.Sla.SlaSettings", b =>
+                {
+                    b.Property<int>("Id")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<decimal>("AgentApprovalLimit")
+                        .HasPrecision(12, 2)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("agent_approval_limit");
+
+                    b.Property<bool>("EscalateOnBreach")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("escalate_on_breach");
+
+                    b.Property<bool>("EscalateUrgentOnCreate")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("escalate_urgent_on_create");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("version");
+
+                    b.HasKey("Id")
+                        .HasName("pk_sla_settings");
+
+                    b.ToTable("sla_settings", (string)null);
+                });
+
             modelBuilder.Entity("Kefu.Tickets.Attachment", b =>
                 {
                     b.Property<long>("Id")
@@ -1077,6 +1599,45 @@ namespace Kefu.Platform.Database.Migrations.Sqlite
                     b.Navigation("User");
                 });
 
+            modelBuilder.Entity("Kefu.Sla.CalendarDay", b =>
+                {
+                    b.HasOne("Kefu.Sla.BusinessCalendar", null)
+                        .WithMany("Days")
+                        .HasForeignKey("CalendarId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_sla_calendar_days_sla_calendars_calendar_id");
+                });
+
+            modelBuilder.Entity("Kefu.Sla.CalendarHours", b =>
+                {
+                    b.HasOne("Kefu.Sla.BusinessCalendar", null)
+                        .WithMany("Hours")
+                        .HasForeignKey("CalendarId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_sla_calendar_hours_sla_calendars_calendar_id");
+                });
+
+            modelBuilder.Entity("Kefu.Sla.SlaClock", b =>
+                {
+                    b.HasOne("Kefu.Sla.SlaPolicy", null)
+                        .WithMany()
+                        .HasForeignKey("PolicyId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_sla_ticket_clocks_sla_policy_policy_id");
+                });
+
+            modelBuilder.Entity("Kefu.Sla.SlaPolicy", b =>
+                {
+                    b.HasOne("Kefu.Sla.BusinessCalendar", null)
+                        .WithMany()
+                        .HasForeignKey("CalendarId")
+                        .OnDelete(DeleteBehavior.SetNull)
+                        .HasConstraintName("fk_sla_policies_sla_calendars_calendar_id");
+                });
+
             modelBuilder.Entity("Kefu.Tickets.Attachment", b =>
                 {
                     b.HasOne("Kefu.Tickets.Message", null)
@@ -1232,6 +1793,13 @@ namespace Kefu.Platform.Database.Migrations.Sqlite
             modelBuilder.Entity("Kefu.Platform.Auth.Team", b =>
                 {
                     b.Navigation("Members");
+                });
+
+            modelBuilder.Entity("Kefu.Sla.BusinessCalendar", b =>
+                {
+                    b.Navigation("Days");
+
+                    b.Navigation("Hours");
                 });
 
             modelBuilder.Entity("Kefu.Tickets.Customer", b =>
