@@ -1,3 +1,4 @@
+using Kefu.Chat;
 using Kefu.Demo;
 using Kefu.Platform;
 using Kefu.Platform.Web;
@@ -7,11 +8,13 @@ using Kefu.Tickets;
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 builder.AddPlatform();
 builder.AddTickets();
+builder.AddChat();
 builder.AddWeb();
 
 var app = builder.Build();
 app.MapPlatform();
 app.MapTickets();
+app.MapChat();
 app.MapWeb();
 
 await Startup.InitializeAsync(app);

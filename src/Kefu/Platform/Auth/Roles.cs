@@ -57,11 +57,13 @@ public static class Permissions
     public const string TaxonomyRead = "taxonomy.read";
     public const string TaxonomyManage = "taxonomy.manage";
     public const string AuditRead = "audit.read";
+    /// <summary>Configure chat widget sites (keys, secrets, allowed origins, look).</summary>
+    public const string ChatManage = "chat.manage";
 
     public static readonly string[] All =
     [
         TicketsRead, TicketsWrite, TicketsMerge, TicketsAssignAny, TicketsScopeAll, TicketsExport,
         CustomersRead, CustomersWrite, CustomersMerge, TagsRead, TagsManage, TeamsRead, TeamsManage,
-        UsersRead, UsersManage, TaxonomyRead, TaxonomyManage, AuditRead,
+        UsersRead, UsersManage, TaxonomyRead, TaxonomyManage, AuditRead, ChatManage,
     ];
 }
