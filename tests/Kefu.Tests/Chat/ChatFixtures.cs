@@ -50,9 +50,10 @@ public sealed class TestVisitor : IAsyncDisposable
     public Channel<TypingDto> Typing { get; } = Channel.CreateUnbounded<TypingDto>();
     public StartResult? Started { get; private set; }
 
-    public TestVisitor(KefuApp app, bool messagePack = false)
+    public TestVisitor(KefuApp app, bool messagePack = false) : this(app.Factory.Server, messagePack) { }
+
+    public TestVisitor(TestServer server, bool messagePack = false)
     {
-        var server = app.Factory.Server;
         var builder = new HubConnectionBuilder().WithUrl(new Uri(server.BaseAddress, "hubs/widget"), o =>
         {
             o.Transports = HttpTransportType.WebSockets;
