@@ -124,7 +124,15 @@ public sealed class ChatService(
         ChatMessage message;
         try
         {
-            (conversation, message, started) = await uow.RunAsync(c => StoreVisitorMessageAsync(s, r, text, attachmentIds, c), ct);
+            for (var attempt = 1; ; attempt++)
+            {
+                try
+                {
+                    (conversation, message, started) = await uow.RunAsync(c => StoreVisitorMessageAsync(s, r, text, attachmentIds, c), ct);
+                    break;
+                }
+                catch (DbUpdateConcurrencyException) when (attempt < 3) { } // the ticket changed under us: try again
+            }
         }
         catch (DbUpdateException)
         {
@@ -156,6 +164,9 @@ public sealed class ChatService(
 
         var conversation = await Db.Set<ChatConversation>().Where(x => x.VisitorId == s.VisitorId && x.State != ConversationState.Ended)
             .OrderByDescending(x => x.Id).FirstOrDefaultAsync(ct);
+        // The conversation row lock comes first, then the ticket is read: every writer of a chat's ticket takes the
+        // locks in that order (no deadlock) and sees the ticket as the previous writer committed it (its version).
+        var seq = conversation is null ? 0 : await NextSeqAsync(conversation.Id, ct);
         Ticket? ticket = conversation is null ? null : await Db.Set<Ticket>().FirstAsync(t => t.Id == conversation.TicketId, ct);
         if (conversation is not null && (ticket!.Status == TicketStatus.Closed || ticket.MergedIntoId is not null))
         {
@@ -195,7 +206,6 @@ public sealed class ChatService(
             return (conversation, message, true);
         }
 
-        var seq = await NextSeqAsync(conversation.Id, ct);
         var (ticketMessage, _) = await tickets.AddMessageAsync(ticket!, new AddMessageRequest(
             MessageKind.Customer, body, null, attachmentIds, ExternalId(conversation.Id, r.ClientId)), System, ct);
         message = NewMessage(conversation.Id, seq, r.ClientId, ChatSender.Visitor, null, visitor.Name, body, attachments, ticketMessage.Id, now);
@@ -339,6 +349,7 @@ public sealed class ChatService(
         ChatMessage? botMessage = null;
         await uow.RunAsync(async c =>
         {
+            await LockAsync(conv.Id, c);
             var tracked = await Db.Set<ChatConversation>().FirstAsync(x => x.Id == conv.Id, c);
             if (tracked.State != ConversationState.Bot) return;
             if (!string.IsNullOrWhiteSpace(reply.Text))
@@ -390,6 +401,7 @@ public sealed class ChatService(
         staff.Demand(Permissions.TicketsWrite);
         await uow.RunAsync(async c =>
         {
+            await LockAsync(conversationId, c);
             var conv = await Db.Set<ChatConversation>().FirstOrDefaultAsync(x => x.Id == conversationId, c)
                 ?? throw DomainException.NotFound("Chat");
             if (conv.State == ConversationState.Ended) throw DomainException.Conflict("This chat has ended.");
@@ -422,6 +434,7 @@ public sealed class ChatService(
         var acting = staff with { Permissions = staff.Permissions.Append(Permissions.TicketsAssignAny).ToFrozenSet() };
         await uow.RunAsync(async c =>
         {
+            await LockAsync(conversationId, c);
             var conv = await Db.Set<ChatConversation>().FirstOrDefaultAsync(x => x.Id == conversationId, c)
                 ?? throw DomainException.NotFound("Chat");
             if (conv.State == ConversationState.Ended) throw DomainException.Conflict("This chat has ended.");
@@ -459,6 +472,7 @@ public sealed class ChatService(
     {
         var ended = await uow.RunAsync(async c =>
         {
+            await LockAsync(conversationId, c);
             var conv = await Db.Set<ChatConversation>().FirstOrDefaultAsync(x => x.Id == conversationId, c)
                 ?? throw DomainException.NotFound("Chat");
             if (conv.State == ConversationState.Ended) return false;
@@ -495,10 +509,11 @@ public sealed class ChatService(
         if (existing is not null) return ToDto(existing);
         var (conv, message) = await uow.RunAsync(async c =>
         {
+            await LockAsync(conversationId, c);
             var conv = await Db.Set<ChatConversation>().FirstOrDefaultAsync(x => x.Id == conversationId, c)
                 ?? throw DomainException.NotFound("Chat");
-            var ticket = await Db.Set<Ticket>().FirstAsync(t => t.Id == conv.TicketId, c);
             var seq = await NextSeqAsync(conv.Id, c);
+            var ticket = await Db.Set<Ticket>().FirstAsync(t => t.Id == conv.TicketId, c);
             var (reply, _) = await tickets.AddMessageAsync(ticket, new AddMessageRequest(MessageKind.PublicReply, text, null, null,
                 ExternalId(conv.Id, clientId)), staff, c);
             var message = NewMessage(conv.Id, seq, clientId, ChatSender.Agent, staff.UserId, staff.DisplayName, text, [], reply.Id, time.UtcNow());
@@ -601,6 +616,10 @@ public sealed class ChatService(
     }
 
     // ---------------------------------------------------------------- helpers
+
+    /// <summary>Takes the conversation's row lock for the rest of the transaction (see NextSeqAsync).</summary>
+    private Task LockAsync(long conversationId, CancellationToken ct) =>
+        Db.Database.ExecuteSqlAsync($"UPDATE chat_conversations SET last_seq = last_seq WHERE id = {conversationId}", ct);
 
     private async Task<long> NextSeqAsync(long conversationId, CancellationToken ct)
     {
