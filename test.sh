@@ -83,6 +83,9 @@ kefu_pg_stop() { :; } # until the real one is sourced
 
 # --- prerequisites -------------------------------------------------------------------
 scripts/ensure-apt-packages.sh "${APT_PACKAGES[@]}"
+# Node.js + npm build the chat widget (src/Kefu.Widget); any install that provides `npm` will do (the Debian
+# packages, or NodeSource's nodejs which bundles npm and conflicts with Debian's npm package).
+command -v npm >/dev/null 2>&1 || scripts/ensure-apt-packages.sh nodejs npm
 # shellcheck source=scripts/start-postgres.sh
 source scripts/start-postgres.sh
 

@@ -1,3 +1,4 @@
+using Kefu.Chat;
 using Kefu.Demo;
 using Kefu.Platform;
 using Kefu.Platform.Web;
@@ -9,12 +10,14 @@ var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = ar
 builder.AddPlatform();
 builder.AddTickets();
 builder.AddSla();
+builder.AddChat();
 builder.AddWeb();
 
 var app = builder.Build();
 app.MapPlatform();
 app.MapTickets();
 app.MapSla();
+app.MapChat();
 app.MapWeb();
 
 await Startup.InitializeAsync(app);

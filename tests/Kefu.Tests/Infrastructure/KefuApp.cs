@@ -107,14 +107,14 @@ public abstract class KefuApp : IAsyncLifetime
 
 public sealed record Staff(Guid Id, string UserName, HttpClient Http);
 
-public sealed class SqliteApp : KefuApp
+public class SqliteApp : KefuApp
 {
     public override string Provider => "Sqlite";
     protected override Task<string?> CreateDatabaseAsync() => Task.FromResult<string?>(null);
 }
 
 /// <summary>A fresh database on the PostgreSQL server the test command started (KEFU_TEST_PG).</summary>
-public sealed class PostgresApp : KefuApp
+public class PostgresApp : KefuApp
 {
     private readonly string _database = "kefu_t_" + Guid.NewGuid().ToString("N")[..12];
     public override string Provider => "Postgres";

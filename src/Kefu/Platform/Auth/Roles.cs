@@ -60,11 +60,13 @@ public static class Permissions
     public const string AuditRead = "audit.read";
     /// <summary>Business calendars, SLA policies, escalation tiers and settings.</summary>
     public const string SlaManage = "sla.manage";
+    /// <summary>Configure chat widget sites (keys, secrets, allowed origins, look).</summary>
+    public const string ChatManage = "chat.manage";
 
     public static readonly string[] All =
     [
         TicketsRead, TicketsWrite, TicketsMerge, TicketsAssignAny, TicketsScopeAll, TicketsExport,
         CustomersRead, CustomersWrite, CustomersMerge, TagsRead, TagsManage, TeamsRead, TeamsManage,
-        UsersRead, UsersManage, TaxonomyRead, TaxonomyManage, AuditRead, SlaManage,
+        UsersRead, UsersManage, TaxonomyRead, TaxonomyManage, AuditRead, SlaManage, ChatManage,
     ];
 }

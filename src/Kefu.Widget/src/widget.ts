@@ -1,0 +1,427 @@
+import { HubClient } from "./signalr";
+import { pickTexts, Texts } from "./i18n";
+import { css } from "./styles";
+
+export interface WidgetUser { id: string; name?: string; email?: string; signature: string }
+export interface BootOptions { siteKey?: string; user?: WidgetUser; baseUrl?: string; open?: boolean; language?: string }
+interface Attachment { id: number; name: string; type: string; size: number }
+interface Msg {
+  conversationId: number; seq: number; id: number; clientId?: string | null; sender: "visitor" | "agent" | "bot" | "system";
+  authorName?: string | null; body: string; attachments: Attachment[]; createdAt: string;
+}
+interface Conv {
+  id: number; state: "bot" | "queued" | "active" | "offline" | "ended"; lastSeq: number; agentReadSeq: number;
+  agentName?: string | null; queuePosition?: number | null; estimatedWaitSeconds?: number | null; rating?: number | null;
+}
+interface Site { name: string; color: string; greeting: string; offlineMessage: string; preChatFields: string[]; agentsOnline: boolean }
+interface Pending { clientId: string; text: string; attachmentIds: number[]; attachments: Attachment[] }
+type Listener = (data: any) => void;
+
+const EMOJI = ["😀", "😂", "😊", "😍", "🤔", "😅", "😭", "😡", "👍", "👎", "🙏", "👏", "🎉", "❤️", "🔥", "✅", "❓", "📦", "💰", "📱", "⏰", "🙂", "😉", "👌"];
+const PERMANENT = /^(too_long|invalid|identity_rejected|unknown_site|origin_not_allowed)/;
+
+const el = <K extends keyof HTMLElementTagNameMap>(tag: K, props: Record<string, any> = {}, ...children: (Node | string | null | false)[]) => {
+  const e = document.createElement(tag);
+  for (const [k, v] of Object.entries(props)) {
+    if (k.startsWith("on")) e.addEventListener(k.slice(2), v);
+    else if (k === "text") e.textContent = v; // customer and agent text: always text, never HTML
+    else if (v !== false && v != null) e.setAttribute(k, v === true ? "" : String(v));
+  }
+  for (const c of children) if (c) e.append(c);
+  return e;
+};
+
+const newId = () => {
+  const b = new Uint8Array(16);
+  crypto.getRandomValues(b);
+  return Array.from(b, (x) => x.toString(16).padStart(2, "0")).join("");
+};
+
+/** Hub error text is "code: message"; the server's message is written for the visitor. */
+const errorText = (e: unknown) => {
+  const m = String((e as Error)?.message ?? e);
+  const i = m.indexOf("HubException: ");
+  return i >= 0 ? m.slice(i + 14) : m;
+};
+
+export class Widget {
+  private t: Texts;
+  private hub?: HubClient;
+  private token: string | null;
+  private site?: Site;
+  private conv: Conv | null = null;
+  private messages = new Map<number, Msg>();
+  private lastSeq = 0;
+  private pending: Pending[];
+  private flushing = false;
+  private isOpen = false;
+  private unread = 0;
+  private readSent = 0;
+  private typingSent = 0;
+  private typingIdle?: number;
+  private agentTypingUntil = 0;
+  private agentTypingName = "";
+  private preChat: Record<string, string> | null = null;
+  private notice = "";
+  private reconnecting = false;
+  private stopped = false;
+  private listeners = new Map<string, Listener[]>();
+  private root!: ShadowRoot;
+  private host!: HTMLElement;
+  private ui: Record<string, HTMLElement> = {};
+  private showEmoji = false;
+  private rated = false;
+
+  constructor(private siteKey: string, private base: string, private user: WidgetUser | undefined, language: string) {
+    this.t = pickTexts(language);
+    this.token = localStorage.getItem(this.key("token"));
+    this.pending = JSON.parse(localStorage.getItem(this.key("pending")) ?? "[]");
+    const pre = localStorage.getItem(this.key("prechat"));
+    this.preChat = pre ? JSON.parse(pre) : null;
+  }
+
+  private key(name: string) { return `kefu:${this.siteKey}:${name}`; }
+
+  on(event: string, fn: Listener) { this.listeners.set(event, [...(this.listeners.get(event) ?? []), fn]); }
+  private emit(event: string, data?: any) { (this.listeners.get(event) ?? []).forEach((f) => { try { f(data); } catch { /* host code */ } }); }
+
+  mount() {
+    this.host = el("div", { id: "kefu-widget" });
+    this.root = this.host.attachShadow({ mode: "open" });
+    document.body.append(this.host);
+    this.render();
+    this.connect();
+    // Another tab of the same visitor sent or received something: its pending list is ours too.
+    window.addEventListener("storage", (e) => { if (e.key === this.key("pending")) this.pending = JSON.parse(e.newValue ?? "[]"); });
+    document.addEventListener("visibilitychange", () => this.markRead());
+  }
+
+  /** Stops this widget but keeps the visitor's token (a re-boot with other options). */
+  shutdownKeepStorage() { this.stopped = true; this.hub?.stop(); this.host?.remove(); }
+
+  shutdown() {
+    this.stopped = true;
+    this.hub?.stop();
+    this.host?.remove();
+    for (const k of ["token", "pending", "prechat"]) localStorage.removeItem(this.key(k));
+  }
+
+  open() { this.isOpen = true; this.unread = 0; this.render(); this.emit("open"); this.markRead(); (this.ui.input as HTMLTextAreaElement | undefined)?.focus(); }
+  close() { this.isOpen = false; this.render(); this.emit("close"); (this.ui.launcher as HTMLButtonElement).focus(); }
+
+  // ------------------------------------------------------------------ connection
+
+  private async connect() {
+    let delay = 500;
+    while (!this.stopped) {
+      try {
+        const hub = new HubClient(`${this.base}/hubs/widget`);
+        hub.on("message", (m: Msg) => this.add(m));
+        hub.on("state", (c: Conv) => this.setConv(c));
+        hub.on("typing", (x: { typing: boolean; name?: string }) => {
+          this.agentTypingUntil = x.typing ? Date.now() + 5000 : 0;
+          this.agentTypingName = x.name ?? "";
+          this.renderTyping();
+          if (x.typing) setTimeout(() => this.renderTyping(), 5100);
+        });
+        hub.on("read", (x: { conversationId: number; seq: number }) => {
+          if (this.conv && x.conversationId === this.conv.id) { this.conv.agentReadSeq = Math.max(this.conv.agentReadSeq, x.seq); this.renderLog(); }
+        });
+        await hub.start();
+        const res = await hub.invoke("Start", {
+          siteKey: this.siteKey, visitorToken: this.token, user: this.user ?? null,
+          pageUrl: location.href, locale: navigator.language, referrer: document.referrer || null,
+        });
+        this.hub = hub;
+        this.token = res.visitorToken;
+        localStorage.setItem(this.key("token"), res.visitorToken);
+        this.site = res.site;
+        this.host.style.setProperty("--kefu-color", res.site.color);
+        if (res.conversation) this.setConv(res.conversation);
+        this.reconnecting = false;
+        this.render();
+        await this.catchUp();
+        this.flush();
+        hub.onclose = () => { this.hub = undefined; if (!this.stopped) { this.reconnecting = true; this.renderBanner(); this.connect(); } };
+        return;
+      } catch (e) {
+        const text = errorText(e);
+        if (PERMANENT.test(text)) { this.notice = text.replace(/^\w+: /, ""); this.render(); return; }
+        await new Promise((r) => setTimeout(r, delay));
+        delay = Math.min(delay * 2, 10000);
+      }
+    }
+  }
+
+  /** Fetches every message after the last one seen (after a reconnect, or when a pushed message skips a number). */
+  private async catchUp() {
+    if (!this.hub || !this.conv) return;
+    try {
+      const missed: Msg[] = await this.hub.invoke("Since", this.conv.id, this.lastSeq);
+      missed.forEach((m) => this.add(m));
+    } catch { /* the next reconnect retries */ }
+  }
+
+  private setConv(c: Conv) {
+    if (this.conv && c.id < this.conv.id) return; // an older chat's late update
+    if (!this.conv || c.id !== this.conv.id) { this.messages.clear(); this.lastSeq = 0; this.rated = !!c.rating; }
+    const before = this.conv?.state;
+    this.conv = c;
+    if (c.lastSeq > this.lastSeq) this.catchUp();
+    if (before !== c.state) this.emit("state", c.state);
+    this.render();
+  }
+
+  private add(m: Msg) {
+    if (this.conv && m.conversationId < this.conv.id) return;
+    if (!this.conv || m.conversationId !== this.conv.id) {
+      this.setConv({ id: m.conversationId, state: "queued", lastSeq: 0, agentReadSeq: 0 });
+      this.hub?.invoke("Current").then((c: Conv | null) => c && this.setConv(c)).catch(() => {});
+    }
+    if (this.messages.has(m.seq)) return;
+    this.messages.set(m.seq, m);
+    const gap = m.seq > this.lastSeq + 1;
+    this.lastSeq = Math.max(this.lastSeq, m.seq);
+    if (gap) this.catchUp();
+    if (m.clientId && this.pending.some((p) => p.clientId === m.clientId)) this.dropPending(m.clientId);
+    if (m.sender !== "visitor") {
+      if (m.sender === "agent") this.agentTypingUntil = 0;
+      if (!this.isOpen) this.unread++;
+      this.emit("message", m);
+    }
+    this.render();
+    this.markRead();
+  }
+
+  // ------------------------------------------------------------------ sending
+
+  send(text: string, attachments: Attachment[] = []) {
+    text = text.trim();
+    if (!text && attachments.length === 0) return;
+    this.pending.push({ clientId: newId(), text, attachmentIds: attachments.map((a) => a.id), attachments });
+    this.savePending();
+    this.notice = "";
+    this.render();
+    this.flush();
+    this.hub?.send("Typing", false);
+    this.typingSent = 0;
+  }
+
+  /** Sends unacknowledged messages one by one, in order; each stays pending until the server acknowledges it. */
+  private async flush() {
+    if (this.flushing) return;
+    this.flushing = true;
+    try {
+      while (this.hub?.connected && this.pending.length > 0) {
+        const p = this.pending[0];
+        try {
+          const ack = await this.hub.invoke("Send", { clientId: p.clientId, text: p.text, attachmentIds: p.attachmentIds, preChat: this.preChat });
+          this.dropPending(p.clientId);
+          if (!this.conv || ack.conversationId !== this.conv.id || ack.seq > this.lastSeq) {
+            const c: Conv | null = await this.hub.invoke("Current");
+            if (c) this.setConv(c);
+            await this.catchUp();
+          }
+        } catch (e) {
+          const text = errorText(e);
+          if (!this.hub?.connected) break; // resent after the reconnect
+          this.notice = text.replace(/^\w+: /, "");
+          if (PERMANENT.test(text)) this.dropPending(p.clientId);
+          else { this.render(); setTimeout(() => this.flush(), 10000); break; } // rate limited: try again later
+          this.render();
+        }
+      }
+    } finally { this.flushing = false; }
+  }
+
+  private dropPending(clientId: string) {
+    this.pending = this.pending.filter((x) => x.clientId !== clientId);
+    this.savePending();
+    this.render();
+  }
+
+  private savePending() { localStorage.setItem(this.key("pending"), JSON.stringify(this.pending)); }
+
+  private async upload(file: File) {
+    if (file.size > 10 * 1024 * 1024) { this.notice = this.t.tooBig; this.render(); return; }
+    const form = new FormData();
+    form.append("file", file);
+    try {
+      const r = await fetch(`${this.base}/api/v1/widget/uploads`, {
+        method: "POST", body: form, headers: { "X-Kefu-Site": this.siteKey, "X-Kefu-Visitor": this.token ?? "" },
+      });
+      const body = await r.json();
+      if (!r.ok) { this.notice = body.detail ?? body.title ?? String(r.status); this.render(); return; }
+      this.send("", [body as Attachment]);
+    } catch (e) { this.notice = errorText(e); this.render(); }
+  }
+
+  private typing() {
+    const now = Date.now();
+    if (now - this.typingSent > 2000) { this.hub?.send("Typing", true); this.typingSent = now; }
+    clearTimeout(this.typingIdle);
+    this.typingIdle = window.setTimeout(() => { this.hub?.send("Typing", false); this.typingSent = 0; }, 3000);
+  }
+
+  private markRead() {
+    if (!this.isOpen || document.visibilityState !== "visible" || !this.conv || !this.hub) return;
+    if (this.lastSeq > this.readSent) { this.readSent = this.lastSeq; this.hub.send("Read", this.conv.id, this.lastSeq); }
+  }
+
+  // ------------------------------------------------------------------ rendering
+
+  private render() {
+    const t = this.t;
+    const color = this.site?.color ?? "#1565c0";
+    this.root.replaceChildren(el("style", { text: css(color) }));
+    const launcher = el("button", { class: "launcher", "aria-label": this.isOpen ? t.close : t.open, "aria-expanded": String(this.isOpen),
+      onclick: () => (this.isOpen ? this.close() : this.open()) },
+      el("span", { "aria-hidden": "true", text: this.isOpen ? "✕" : "💬" }),
+      this.unread > 0 && !this.isOpen ? el("span", { class: "badge", text: String(this.unread) }) : null);
+    this.ui.launcher = launcher;
+    this.root.append(launcher);
+    if (!this.isOpen) return;
+
+    const conv = this.conv;
+    const live = conv && conv.state !== "ended";
+    const win = el("div", { class: "win", role: "dialog", "aria-label": t.title, onkeydown: (e: KeyboardEvent) => { if (e.key === "Escape") this.close(); } },
+      el("div", { class: "head" },
+        el("h2", { text: this.site?.name ? `${t.title} · ${this.site.name}` : t.title }),
+        live && conv.state === "bot" ? el("button", { id: "kefu-human", onclick: () => this.hub?.invoke("TalkToPerson").then((c) => c && this.setConv(c)) }, t.human) : null,
+        live ? el("button", { id: "kefu-end", onclick: () => this.hub?.invoke("End") }, t.end) : null,
+        el("button", { "aria-label": t.close, onclick: () => this.close() }, "✕")));
+    this.ui.banner = el("div");
+    win.append(this.ui.banner);
+    this.ui.log = el("div", { class: "log", role: "log", "aria-live": "polite", id: "kefu-log" });
+    win.append(this.ui.log);
+    this.ui.typing = el("div", { class: "typing", "aria-live": "polite", id: "kefu-typing" });
+    win.append(this.ui.typing);
+
+    if (conv?.state === "ended" && !this.rated) win.append(this.ratingForm());
+    else if (!conv && !this.preChat && (this.site?.preChatFields.length ?? 0) > 0) win.append(this.preChatForm());
+    else win.append(...this.composer());
+    this.root.append(win);
+    this.renderBanner();
+    this.renderLog();
+    this.renderTyping();
+  }
+
+  private renderBanner() {
+    const b = this.ui.banner;
+    if (!b) return;
+    const t = this.t, c = this.conv;
+    let text = "", warn = false;
+    if (this.reconnecting) { text = t.reconnecting; warn = true; }
+    else if (this.notice) { text = this.notice; warn = true; }
+    else if (c?.state === "queued" && c.queuePosition) text = t.queued(c.queuePosition, c.estimatedWaitSeconds ?? 60);
+    else if (c?.state === "offline" || (!c && this.site && !this.site.agentsOnline)) text = this.site?.offlineMessage || t.offline;
+    b.className = text ? `banner${warn ? " warn" : ""}` : "";
+    b.setAttribute("role", warn ? "alert" : "status");
+    b.textContent = text;
+  }
+
+  private renderLog() {
+    const log = this.ui.log;
+    if (!log) return;
+    const t = this.t;
+    log.replaceChildren();
+    if (this.site?.greeting) log.append(el("div", { class: "msg agent" }, el("span", { class: "who", text: this.site.name }), this.site.greeting));
+    const sorted = [...this.messages.values()].sort((a, b) => a.seq - b.seq);
+    for (const m of sorted) {
+      if (m.sender === "system") { log.append(el("div", { class: "sys", text: this.systemText(m) })); continue; }
+      const read = m.sender === "visitor" && this.conv && m.seq <= this.conv.agentReadSeq;
+      log.append(el("div", { class: `msg ${m.sender}`, "data-seq": m.seq },
+        m.sender !== "visitor" ? el("span", { class: "who", text: m.authorName || (m.sender === "bot" ? t.bot : t.agent) }) : null,
+        m.body && m.attachments.length === 0 ? m.body : m.attachments.length ? "" : m.body,
+        ...m.attachments.map((a) => this.attachment(a)),
+        m.sender === "visitor" ? el("span", { class: "meta", text: read ? t.read : new Date(m.createdAt).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" }) }) : null));
+    }
+    for (const p of this.pending) {
+      log.append(el("div", { class: "msg visitor pending", "data-client-id": p.clientId },
+        p.text, ...p.attachments.map((a) => el("span", { text: "📎 " + a.name })),
+        el("span", { class: "meta", text: this.hub?.connected ? t.sending : t.failed })));
+    }
+    log.scrollTop = log.scrollHeight;
+  }
+
+  private renderTyping() {
+    if (!this.ui.typing) return;
+    this.ui.typing.textContent = Date.now() < this.agentTypingUntil ? (this.agentTypingName ? `${this.agentTypingName}: ` : "") + this.t.typing : "";
+  }
+
+  private systemText(m: Msg) {
+    const t = this.t, n = m.authorName ?? "";
+    switch (m.body) {
+      case "joined": return t.joined(n);
+      case "transferred": return t.transferred(n);
+      case "ended": return t.ended;
+      case "queued": return t.queuedLine;
+      case "offline": return t.offlineLine;
+      default: return m.body;
+    }
+  }
+
+  private attachment(a: Attachment) {
+    const url = `${this.base}/api/v1/widget/attachments/${a.id}?site=${encodeURIComponent(this.siteKey)}&token=${encodeURIComponent(this.token ?? "")}`;
+    return a.type.startsWith("image/") ? el("a", { href: url, target: "_blank", rel: "noopener" }, el("img", { src: url, alt: a.name }))
+      : el("a", { href: url, download: a.name, text: "📎 " + a.name });
+  }
+
+  private composer(): HTMLElement[] {
+    const t = this.t;
+    const input = el("textarea", { id: "kefu-input", "aria-label": t.inputLabel, placeholder: t.placeholder, maxlength: "5000",
+      oninput: () => this.typing(),
+      onkeydown: (e: KeyboardEvent) => { if (e.key === "Enter" && !e.shiftKey && !e.isComposing) { e.preventDefault(); submit(); } } }) as HTMLTextAreaElement;
+    const submit = () => { this.send(input.value); input.value = ""; input.focus(); };
+    this.ui.input = input;
+    const file = el("input", { type: "file", class: "sr", id: "kefu-file", "aria-label": t.upload, tabindex: "-1",
+      accept: "image/png,image/jpeg,image/gif,image/webp,.pdf,.txt,.docx,.xlsx,.zip",
+      onchange: (e: Event) => { const f = (e.target as HTMLInputElement).files?.[0]; if (f) this.upload(f); } }) as HTMLInputElement;
+    const parts: HTMLElement[] = [el("div", { class: "bar" },
+      el("button", { "aria-label": t.emoji, "aria-expanded": String(this.showEmoji), onclick: () => { this.showEmoji = !this.showEmoji; this.render(); } }, "😊"),
+      el("button", { "aria-label": t.upload, onclick: () => file.click() }, "📎"), file)];
+    if (this.showEmoji)
+      parts.push(el("div", { class: "emojis", role: "group", "aria-label": t.emoji },
+        ...EMOJI.map((e) => el("button", { "aria-label": e, onclick: () => { input.value += e; input.focus(); } }, e))));
+    parts.push(el("div", { class: "compose" }, input, el("button", { class: "send", id: "kefu-send", onclick: submit }, t.send)));
+    return parts;
+  }
+
+  private preChatForm() {
+    const t = this.t;
+    const fields = this.site!.preChatFields;
+    const form = el("form", { class: "pre", id: "kefu-prechat", onsubmit: (e: Event) => {
+      e.preventDefault();
+      const data: Record<string, string> = {};
+      for (const f of fields) data[f] = ((form.querySelector(`[name=${f}]`) as HTMLInputElement).value ?? "").trim();
+      this.preChat = data;
+      localStorage.setItem(this.key("prechat"), JSON.stringify(data));
+      this.render();
+      (this.ui.input as HTMLTextAreaElement | undefined)?.focus();
+    } });
+    for (const f of fields) {
+      const label = f === "email" ? t.email : f === "phone" ? t.phone : t.name;
+      form.append(el("label", {}, label, el("input", { name: f, type: f === "email" ? "email" : f === "phone" ? "tel" : "text",
+        required: f === "email" && !this.site!.agentsOnline, autocomplete: f === "email" ? "email" : f === "phone" ? "tel" : "name" })));
+    }
+    form.append(el("button", { class: "primary", type: "submit" }, t.start));
+    return form;
+  }
+
+  private ratingForm() {
+    const t = this.t;
+    let score = 0;
+    const stars = el("div", { class: "stars", role: "group", "aria-label": t.rate });
+    const paint = () => stars.querySelectorAll("button").forEach((b, i) => b.setAttribute("aria-pressed", String(i < score)));
+    for (let i = 1; i <= 5; i++) stars.append(el("button", { type: "button", "aria-label": t.star(i), "aria-pressed": "false", onclick: () => { score = i; paint(); } }, "★"));
+    const comment = el("textarea", { "aria-label": t.comment, maxlength: "1000" }) as HTMLTextAreaElement;
+    return el("div", { class: "rating", id: "kefu-rating" }, el("label", {}, t.rate), stars, el("label", {}, t.comment, comment),
+      el("button", { class: "primary", onclick: async () => {
+        if (!score) return;
+        try { await this.hub?.invoke("Rate", score, comment.value || null); this.rated = true; this.notice = t.thanks; }
+        catch (e) { this.notice = errorText(e); }
+        this.render();
+      } }, t.submit),
+      el("button", { class: "primary", onclick: () => { this.rated = true; this.render(); } }, t.newChat));
+  }
+}

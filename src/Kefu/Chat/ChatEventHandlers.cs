@@ -1,0 +1,43 @@
+using Kefu.Platform.Events;
+using Kefu.Tickets;
+
+namespace Kefu.Chat;
+
+/// <summary>An agent's public reply on a chat ticket made anywhere (workspace reply box, API) reaches the visitor:
+/// stored as the next chat message, then pushed by <see cref="ChatStoredPusher"/> once committed.</summary>
+public sealed class ChatReplyHandler(ChatService chat) : IEventHandler<MessageAdded>
+{
+    public async Task HandleAsync(MessageAdded e, EventContext context, CancellationToken ct)
+    {
+        if (e.Kind != MessageKind.PublicReply) return;
+        await chat.StoreTicketReplyAsync(e.TicketId, e.MessageId, ct);
+    }
+}
+
+/// <summary>A chat ticket solved or closed in the workspace ends its chat (the visitor is asked for a rating).</summary>
+public sealed class ChatTicketClosedHandler(ChatService chat) : IEventHandler<TicketStatusChanged>
+{
+    public async Task HandleAsync(TicketStatusChanged e, EventContext context, CancellationToken ct)
+    {
+        if (e.To is not (TicketStatus.Solved or TicketStatus.Closed)) return;
+        await chat.EndForTicketAsync(e.TicketId, ct);
+    }
+}
+
+/// <summary>Pushes what a handler stored, after its commit (observers run only for committed events).</summary>
+public sealed class ChatStoredPusher(IServiceScopeFactory scopes, ILogger<ChatStoredPusher> log) : IEventObserver<ChatMessageStored>, IEventObserver<ChatEnded>
+{
+    public void OnEvent(ChatMessageStored e, EventContext context) => _ = RunAsync(chat => chat.PushStoredAsync(e.ConversationId, e.Seq, CancellationToken.None));
+
+    public void OnEvent(ChatEnded e, EventContext context) => _ = RunAsync(chat => chat.PushStateAsync(e.ConversationId, CancellationToken.None));
+
+    private async Task RunAsync(Func<ChatService, Task> work)
+    {
+        try
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            await work(scope.ServiceProvider.GetRequiredService<ChatService>());
+        }
+        catch (Exception ex) { log.LogWarning(ex, "Chat push failed; the client catches up on its next Since call"); }
+    }
+}
