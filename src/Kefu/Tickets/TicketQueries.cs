@@ -43,6 +43,13 @@ public sealed class TicketQueries(KefuDb db, TaxonomyCache taxonomy, StaffDirect
     public async Task<int> CountAsync(TicketFilter f, StaffContext staff, CancellationToken ct) =>
         await (await FilterAsync(f, staff, ct)).CountAsync(ct);
 
+    /// <summary>Checks a filter as a list would read it (unknown statuses, bad ids or sort are 400s) without running it.</summary>
+    public async Task ValidateAsync(TicketFilter f, StaffContext staff, CancellationToken ct)
+    {
+        await FilterAsync(f, staff, ct);
+        ParseSort(f.Sort);
+    }
+
     public async Task<Page<TicketDto>> ListAsync(TicketFilter f, StaffContext staff, CancellationToken ct)
     {
         var limit = Cursor.Limit(f.Limit);
@@ -103,13 +110,13 @@ public sealed class TicketQueries(KefuDb db, TaxonomyCache taxonomy, StaffDirect
             var mine = staff.TeamIds.ToList();
             q = q.Where(t => t.TeamId != null && mine.Contains(t.TeamId.Value));
         }
-        if (f.Assignee is { } a) q = a switch
+        // Ids are parsed here, not inside the expression: EF would evaluate them lazily and wrap a bad one in a 500.
+        if (f.Assignee is { } a)
         {
-            "none" => q.Where(t => t.AssigneeId == null),
-            "me" => q.Where(t => t.AssigneeId == staff.UserId),
-            _ => q.Where(t => t.AssigneeId == ParseGuid(a, "assignee")),
-        };
-        if (f.Owner is { } o) q = o == "me" ? q.Where(t => t.OwnerId == staff.UserId) : q.Where(t => t.OwnerId == ParseGuid(o, "owner"));
+            if (a == "none") q = q.Where(t => t.AssigneeId == null);
+            else { var assignee = a == "me" ? staff.UserId : ParseGuid(a, "assignee"); q = q.Where(t => t.AssigneeId == assignee); }
+        }
+        if (f.Owner is { } o) { var owner = o == "me" ? staff.UserId : ParseGuid(o, "owner"); q = q.Where(t => t.OwnerId == owner); }
         var categoryFilter = f.CategoryId;
         if (categoryFilter is null && f.Category is { } path)
             categoryFilter = tax.FindPath(path)?.Id ?? throw DomainException.Validation("category", $"Category '{path}' does not exist.");
