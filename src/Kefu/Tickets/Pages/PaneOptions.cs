@@ -7,7 +7,8 @@ namespace Kefu.Tickets.Pages;
 
 /// <summary>What the ticket pane's pickers offer (teams, staff, category leaves) and the viewer's time zone: loaded
 /// once per workspace, not per opened ticket.</summary>
-public sealed record PaneOptions(List<PaneOptions.Option> Teams, List<PaneOptions.Option> Staff, List<PaneOptions.Leaf> Leaves, TimeZoneInfo Zone)
+public sealed record PaneOptions(List<PaneOptions.Option> Teams, List<PaneOptions.Option> Staff, List<PaneOptions.Leaf> Leaves, TimeZoneInfo Zone,
+    List<PaneOptions.Leaf> Categories)
 {
     public sealed record Option(string Id, string Name);
     public sealed record Leaf(int Id, string Path);
@@ -22,8 +23,10 @@ public sealed record PaneOptions(List<PaneOptions.Option> Teams, List<PaneOption
             .OrderBy(u => u.DisplayName).Select(u => new { u.Id, u.DisplayName }).ToListAsync(ct))
             .Select(u => new Option(u.Id.ToString(), u.DisplayName)).ToList();
         var leaves = tax.All.Where(c => c.Level == 3 && c.IsActive).Select(c => new Leaf(c.Id, tax.PathOf(c.Id)!)).OrderBy(l => l.Path).ToList();
+        // Every active category, for the list's filter bar (a level-1 or level-2 filter includes what is below it).
+        var categories = tax.All.Where(c => c.IsActive).Select(c => new Leaf(c.Id, tax.PathOf(c.Id)!)).OrderBy(l => l.Path).ToList();
         var tzId = await db.Users.Where(u => u.Id == staff.UserId).Select(u => u.TimeZone).FirstAsync(ct);
         var zone = TimeZoneInfo.TryFindSystemTimeZoneById(tzId, out var z) ? z : TimeZoneInfo.Utc;
-        return new PaneOptions(teams, people, leaves, zone);
+        return new PaneOptions(teams, people, leaves, zone, categories);
     });
 }
