@@ -53,8 +53,8 @@ public partial class TicketPane
     protected override async Task OnAfterRenderAsync(bool firstRender)
     {
         if (!firstRender) return;
-        var draft = await JS.InvokeAsync<string?>("kefu.drafts.get", Ticket.Id);
-        if (!string.IsNullOrEmpty(draft)) { _text = draft; StateHasChanged(); }
+        // The editor's text is the browser's (see app.js): it restores the draft and keeps it on every keystroke.
+        _text = await JS.InvokeAsync<string?>("kefu.editor.attach", "reply-box", Ticket.Id, Options.Colleagues) ?? "";
     }
 
     /// <summary>Reloads the thread, events and customer panel (called on open and when the ticket changes live).</summary>
@@ -113,10 +113,9 @@ public partial class TicketPane
         });
     }
 
-    private async Task OnInput(ChangeEventArgs e)
+    private void OnInput(ChangeEventArgs e)
     {
         _text = e.Value?.ToString() ?? "";
-        await JS.InvokeVoidAsync("kefu.drafts.set", Ticket.Id, _text);
         Presence.SetTyping(Ticket.Id, Session, true);
         _typingReset?.Cancel();
         var cts = _typingReset = new CancellationTokenSource();
@@ -178,7 +177,7 @@ public partial class TicketPane
             _text = "";
             _attachments.Clear();
             _solveAfter = false;
-            await JS.InvokeVoidAsync("kefu.drafts.remove", Ticket.Id);
+            await JS.InvokeVoidAsync("kefu.editor.clear", "reply-box", Ticket.Id);
             Presence.SetTyping(Ticket.Id, Session, false);
             await OnChanged.InvokeAsync();
             await RefreshAsync();
