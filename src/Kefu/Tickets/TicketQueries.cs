@@ -32,11 +32,12 @@ public sealed class TicketQueries(KefuDb db, TaxonomyCache taxonomy, StaffDirect
     /// <summary>Loads a ticket for reading or changing: 404 when absent, 403 when outside the caller's scope.</summary>
     public async Task<Ticket> LoadAsync(long id, StaffContext staff, bool track, CancellationToken ct)
     {
-        var query = track ? db.Set<Ticket>() : db.Set<Ticket>().AsNoTracking();
-        var ticket = await query.FirstOrDefaultAsync(t => t.Id == id, ct) ?? throw DomainException.NotFound($"Ticket {id}");
-        if (!await Visible(staff).AnyAsync(t => t.Id == id, ct))
-            throw DomainException.Forbidden($"Ticket #{ticket.Number} belongs to a team you are not in.");
-        return ticket;
+        // One query in the usual case (a visible ticket); the second only tells 403 from 404.
+        var visible = Visible(staff);
+        if (track) visible = visible.AsTracking();
+        if (await visible.FirstOrDefaultAsync(t => t.Id == id, ct) is { } ticket) return ticket;
+        if (!await db.Set<Ticket>().AnyAsync(t => t.Id == id, ct)) throw DomainException.NotFound($"Ticket {id}");
+        throw DomainException.Forbidden($"Ticket #{id + TicketRules.NumberOffset} belongs to a team you are not in.");
     }
 
     /// <summary>How many visible tickets match the filter (for the workspace's view counts).</summary>

@@ -62,7 +62,10 @@ public partial class TicketPane
     {
         var id = Ticket.Id;
         var customerId = Ticket.Customer.Id;
-        (_timeline, _customer, _customerTickets) = await Ui.RunAsync(async (sp, staff, ct) =>
+        // The customer's other tickets come from their own scope, side by side with the thread.
+        var others = Ui.RunAsync((sp, staff, ct) => sp.GetRequiredService<TicketQueries>().ListAsync(
+            TicketViews.Base(null) with { CustomerId = customerId, Limit = 10 }, staff, ct));
+        (_timeline, _customer) = await Ui.RunAsync(async (sp, staff, ct) =>
         {
             var db = sp.GetRequiredService<KefuDb>();
             var queries = sp.GetRequiredService<TicketQueries>();
@@ -74,10 +77,9 @@ public partial class TicketPane
                 .Concat(audit.Select(a => new TimelineItem(a.At, a.Id, null, Describe(a))))
                 .OrderBy(i => i.At).ToList();
             var customer = await db.Set<Customer>().AsNoTracking().Include(c => c.Identities).FirstAsync(c => c.Id == customerId, ct);
-            var others = await queries.ListAsync(new TicketFilter(null, null, null, null, null, null, null, null, null, customerId,
-                null, null, null, null, null, 10), staff, ct);
-            return (timeline, TicketQueries.ToDto(customer, staff), others.Items.ToList());
+            return (timeline, TicketQueries.ToDto(customer, staff));
         });
+        _customerTickets = [.. (await others).Items];
         _customerNote = _customer.Note ?? "";
         StateHasChanged();
     }
