@@ -37,6 +37,8 @@ public sealed class BrowserApp : IAsyncLifetime
             b.UseSetting("Kefu:DataDir", _dataDir);
             b.UseSetting("Kefu:Demo", "false");
             b.UseSetting("Kefu:BootstrapApiToken", Token);
+            // A free port, not appsettings' 5080: a developer's server (or another checkout's tests) may hold that.
+            b.UseSetting("Urls", "http://127.0.0.1:0");
         });
         _factory.UseKestrel(0);
         _factory.StartServer();

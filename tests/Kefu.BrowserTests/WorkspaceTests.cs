@@ -92,6 +92,69 @@ public sealed class WorkspaceTests(BrowserApp app) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Typing_at_in_a_note_suggests_colleagues_by_name_or_user_name()
+    {
+        var id = (await app.CreateTicket("提醒同事 " + Guid.NewGuid().ToString("N")[..6]))["id"]!.GetValue<long>();
+        var mentioned = await Open("agent.a");
+        var author = await Open("agent.a2");
+        await author.GotoAsync($"{app.BaseUrl}/tickets/{id}");
+        var box = author.Locator("#reply-box");
+        var list = author.Locator("#mention-list");
+
+        // Not in a public reply: mentions are for colleagues, in notes.
+        await box.ClickAsync();
+        await author.Keyboard.TypeAsync("@");
+        await Assertions.Expect(list).ToHaveCountAsync(0);
+        await box.FillAsync("");
+
+        await author.ClickAsync("#mode-note");
+        await box.ClickAsync();
+        await author.Keyboard.TypeAsync("请@");
+        await Assertions.Expect(list).ToHaveCountAsync(0); // "@" inside a word (an e-mail address) is not a mention
+        await author.Keyboard.TypeAsync(" @");
+        await Assertions.Expect(list).ToBeVisibleAsync();
+        await Assertions.Expect(list).Not.ToContainTextAsync("李娜"); // not oneself
+        await author.Keyboard.TypeAsync("王");
+        await Assertions.Expect(list.Locator("li")).ToHaveCountAsync(1);
+        await Assertions.Expect(list.Locator("li.active")).ToContainTextAsync("王芳");
+        await author.Keyboard.PressAsync("Enter");
+        await Assertions.Expect(list).ToHaveCountAsync(0);
+        await Assertions.Expect(box).ToHaveValueAsync("请@ @王芳 ");
+
+        // By user name, moving with the arrow keys, chosen with Tab.
+        await author.Keyboard.TypeAsync("和 @agent");
+        await Assertions.Expect(list.Locator("li")).ToHaveCountAsync(2);
+        await Assertions.Expect(list.Locator("li.active")).ToHaveAttributeAsync("data-user-name", "agent.b"); // 张伟 sorts before 王芳
+        await author.Keyboard.PressAsync("ArrowDown");
+        await Assertions.Expect(list.Locator("li.active")).ToHaveAttributeAsync("data-user-name", "agent.a");
+        await author.Keyboard.PressAsync("ArrowDown");
+        await Assertions.Expect(list.Locator("li.active")).ToHaveAttributeAsync("data-user-name", "agent.b"); // wraps around
+        await author.Keyboard.PressAsync("ArrowUp");
+        await Assertions.Expect(list.Locator("li.active")).ToHaveAttributeAsync("data-user-name", "agent.a");
+        await author.Keyboard.PressAsync("ArrowUp");
+        await Assertions.Expect(list.Locator("li.active")).ToHaveAttributeAsync("data-user-name", "agent.b");
+        await author.Keyboard.PressAsync("Tab");
+        await Assertions.Expect(box).ToHaveValueAsync("请@ @王芳 和 @张伟 ");
+        await Assertions.Expect(box).ToBeFocusedAsync();
+
+        // Escape closes the list and stays in the editor; a click chooses too.
+        await author.Keyboard.TypeAsync("@管");
+        await Assertions.Expect(list).ToBeVisibleAsync();
+        await author.Keyboard.PressAsync("Escape");
+        await Assertions.Expect(list).ToHaveCountAsync(0);
+        await Assertions.Expect(box).ToBeFocusedAsync();
+        await author.Keyboard.PressAsync("Backspace");
+        await author.Keyboard.TypeAsync("管");
+        await list.Locator("li", new() { HasText = "管理员" }).ClickAsync();
+        await Assertions.Expect(box).ToHaveValueAsync("请@ @王芳 和 @张伟 @管理员 ");
+
+        await author.Keyboard.TypeAsync("请看一下");
+        await author.ClickAsync("#send");
+        await Assertions.Expect(author.Locator("#thread .kind-internal_note")).ToContainTextAsync("@管理员 请看一下");
+        await Assertions.Expect(mentioned.Locator(".mud-snackbar")).ToContainTextAsync($"#{id + 100000}");
+    }
+
+    [Fact]
     public async Task Keyboard_shortcuts_move_reply_and_show_help()
     {
         var a = (await app.CreateTicket("快捷键一 " + Guid.NewGuid().ToString("N")[..6]))["id"]!.GetValue<long>();

@@ -32,16 +32,24 @@ public sealed class TicketQueries(KefuDb db, TaxonomyCache taxonomy, StaffDirect
     /// <summary>Loads a ticket for reading or changing: 404 when absent, 403 when outside the caller's scope.</summary>
     public async Task<Ticket> LoadAsync(long id, StaffContext staff, bool track, CancellationToken ct)
     {
-        var query = track ? db.Set<Ticket>() : db.Set<Ticket>().AsNoTracking();
-        var ticket = await query.FirstOrDefaultAsync(t => t.Id == id, ct) ?? throw DomainException.NotFound($"Ticket {id}");
-        if (!await Visible(staff).AnyAsync(t => t.Id == id, ct))
-            throw DomainException.Forbidden($"Ticket #{ticket.Number} belongs to a team you are not in.");
-        return ticket;
+        // One query in the usual case (a visible ticket); the second only tells 403 from 404.
+        var visible = Visible(staff);
+        if (track) visible = visible.AsTracking();
+        if (await visible.FirstOrDefaultAsync(t => t.Id == id, ct) is { } ticket) return ticket;
+        if (!await db.Set<Ticket>().AnyAsync(t => t.Id == id, ct)) throw DomainException.NotFound($"Ticket {id}");
+        throw DomainException.Forbidden($"Ticket #{id + TicketRules.NumberOffset} belongs to a team you are not in.");
     }
 
     /// <summary>How many visible tickets match the filter (for the workspace's view counts).</summary>
     public async Task<int> CountAsync(TicketFilter f, StaffContext staff, CancellationToken ct) =>
         await (await FilterAsync(f, staff, ct)).CountAsync(ct);
+
+    /// <summary>Checks a filter as a list would read it (unknown statuses, bad ids or sort are 400s) without running it.</summary>
+    public async Task ValidateAsync(TicketFilter f, StaffContext staff, CancellationToken ct)
+    {
+        await FilterAsync(f, staff, ct);
+        ParseSort(f.Sort);
+    }
 
     public async Task<Page<TicketDto>> ListAsync(TicketFilter f, StaffContext staff, CancellationToken ct)
     {
@@ -103,13 +111,13 @@ public sealed class TicketQueries(KefuDb db, TaxonomyCache taxonomy, StaffDirect
             var mine = staff.TeamIds.ToList();
             q = q.Where(t => t.TeamId != null && mine.Contains(t.TeamId.Value));
         }
-        if (f.Assignee is { } a) q = a switch
+        // Ids are parsed here, not inside the expression: EF would evaluate them lazily and wrap a bad one in a 500.
+        if (f.Assignee is { } a)
         {
-            "none" => q.Where(t => t.AssigneeId == null),
-            "me" => q.Where(t => t.AssigneeId == staff.UserId),
-            _ => q.Where(t => t.AssigneeId == ParseGuid(a, "assignee")),
-        };
-        if (f.Owner is { } o) q = o == "me" ? q.Where(t => t.OwnerId == staff.UserId) : q.Where(t => t.OwnerId == ParseGuid(o, "owner"));
+            if (a == "none") q = q.Where(t => t.AssigneeId == null);
+            else { var assignee = a == "me" ? staff.UserId : ParseGuid(a, "assignee"); q = q.Where(t => t.AssigneeId == assignee); }
+        }
+        if (f.Owner is { } o) { var owner = o == "me" ? staff.UserId : ParseGuid(o, "owner"); q = q.Where(t => t.OwnerId == owner); }
         var categoryFilter = f.CategoryId;
         if (categoryFilter is null && f.Category is { } path)
             categoryFilter = tax.FindPath(path)?.Id ?? throw DomainException.Validation("category", $"Category '{path}' does not exist.");

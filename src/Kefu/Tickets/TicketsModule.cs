@@ -1,3 +1,5 @@
+using Kefu.Tickets.Views;
+
 namespace Kefu.Tickets;
 
 public static class TicketsModule
@@ -10,6 +12,7 @@ public static class TicketsModule
         builder.Services.AddScoped<AttachmentStore>();
         builder.Services.AddScoped<TagService>();
         builder.Services.AddScoped<TaxonomyService>();
+        builder.Services.AddScoped<SavedViewService>();
         builder.Services.AddSingleton<TaxonomyCache>();
         builder.Services.AddSingleton<Live.TicketFeed>();
         builder.Services.AddSingleton<Live.PresenceTracker>();
@@ -21,5 +24,6 @@ public static class TicketsModule
         app.MapCustomersEndpoints();
         app.MapCatalogEndpoints();
         app.MapAttachmentsEndpoints();
+        app.MapSavedViewsEndpoints();
     }
 }

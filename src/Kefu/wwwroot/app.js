@@ -29,19 +29,145 @@ window.kefu = (function () {
     } catch (_) { }
   };
 
+  // @mention autocomplete in the internal-note editor. Runs in the browser so arrow keys, Enter and Tab can be
+  // taken from the textarea without a server round trip; the chosen token is written back through an 'input'
+  // event, so Blazor (and the per-ticket draft) see the same text the agent sees.
+  const mentions = (() => {
+    let people = [], list = null, state = null;
+    const close = () => {
+      state = null;
+      if (list) list.remove();
+      list = null;
+      const ta = document.getElementById('reply-box');
+      if (ta) { ta.removeAttribute('aria-activedescendant'); ta.setAttribute('aria-expanded', 'false'); }
+    };
+    const inNote = ta => !!ta.closest('.kefu-editor.note');
+    // The "@word" just before the caret: '@' at the start or after a space, then no space up to the caret.
+    const query = ta => {
+      const upto = ta.value.slice(0, ta.selectionStart);
+      const at = upto.lastIndexOf('@');
+      if (at < 0 || (at > 0 && !/\s/.test(upto[at - 1]))) return null;
+      const q = upto.slice(at + 1);
+      return /\s/.test(q) || q.length > 30 ? null : { start: at, end: ta.selectionStart, q };
+    };
+    const matches = q => {
+      const needle = q.toLowerCase();
+      return people.filter(p => p.name.toLowerCase().includes(needle) || p.userName.toLowerCase().includes(needle))
+        .sort((a, b) => (b.name.toLowerCase().startsWith(needle) || b.userName.toLowerCase().startsWith(needle))
+          - (a.name.toLowerCase().startsWith(needle) || a.userName.toLowerCase().startsWith(needle)))
+        .slice(0, 8);
+    };
+    const render = ta => {
+      if (!list) {
+        list = document.createElement('ul');
+        list.id = 'mention-list';
+        list.className = 'kefu-mentions';
+        list.setAttribute('role', 'listbox');
+        document.body.appendChild(list);
+      }
+      const r = ta.getBoundingClientRect();
+      list.style.left = (r.left + 8) + 'px';
+      list.style.bottom = (window.innerHeight - r.top + 4) + 'px';
+      list.replaceChildren(...state.items.map((p, i) => {
+        const li = document.createElement('li');
+        li.id = 'mention-' + i;
+        li.setAttribute('role', 'option');
+        li.setAttribute('aria-selected', i === state.index ? 'true' : 'false');
+        li.className = i === state.index ? 'active' : '';
+        li.dataset.userName = p.userName;
+        const name = document.createElement('strong'); name.textContent = p.name;
+        const user = document.createElement('span'); user.textContent = '@' + p.userName;
+        li.append(name, user);
+        li.addEventListener('mousedown', e => { e.preventDefault(); choose(ta, i); });
+        return li;
+      }));
+      ta.setAttribute('aria-controls', 'mention-list');
+      ta.setAttribute('aria-expanded', 'true');
+      ta.setAttribute('aria-activedescendant', 'mention-' + state.index);
+    };
+    const choose = (ta, i) => {
+      const p = state && state.items[i];
+      if (!p) return close();
+      const insert = '@' + p.token + ' ';
+      ta.value = ta.value.slice(0, state.start) + insert + ta.value.slice(state.end);
+      const caret = state.start + insert.length;
+      ta.setSelectionRange(caret, caret);
+      close();
+      ta.dispatchEvent(new Event('input', { bubbles: true }));
+    };
+    const onInput = e => {
+      const ta = e.target;
+      const found = inNote(ta) ? query(ta) : null;
+      const items = found ? matches(found.q) : [];
+      if (!found || items.length === 0) return close();
+      state = { ...found, items, index: 0 };
+      render(ta);
+    };
+    const onKey = e => {
+      if (!state) return;
+      const ta = e.target, n = state.items.length;
+      if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
+        state.index = (state.index + (e.key === 'ArrowDown' ? 1 : n - 1)) % n;
+        render(ta);
+      } else if (e.key === 'Enter' || e.key === 'Tab') {
+        choose(ta, state.index);
+      } else if (e.key === 'Escape') {
+        close();
+      } else return;
+      e.preventDefault();
+      e.stopPropagation(); // not a workspace shortcut, and Escape must not leave the editor
+    };
+    return {
+      attach: (ta, colleagues) => {
+        people = colleagues || [];
+        if (ta.dataset.mentions) return;
+        ta.dataset.mentions = 'on';
+        ta.addEventListener('input', onInput);
+        ta.addEventListener('keydown', onKey);
+        ta.addEventListener('blur', close);
+        ta.addEventListener('click', () => { if (state && !query(ta)) close(); });
+      },
+    };
+  })();
+
+  // The reply editor's text lives in the browser: the server never writes it back while the agent types (a
+  // round trip could otherwise overwrite keystrokes made meanwhile), and the draft is kept per ticket on every
+  // keystroke, here, so it survives a lost connection or a reload.
+  const editor = {
+    attach: (id, ticketId, colleagues) => {
+      const ta = document.getElementById(id);
+      if (!ta) return null;
+      mentions.attach(ta, colleagues);
+      if (ta.dataset.ticketId !== String(ticketId)) {
+        ta.dataset.ticketId = String(ticketId);
+        ta.addEventListener('input', () => drafts.set(ta.dataset.ticketId, ta.value));
+        ta.value = drafts.get(ticketId) || '';
+      }
+      return ta.value; // the draft, for the server's copy of the text
+    },
+    clear: (id, ticketId) => {
+      const ta = document.getElementById(id);
+      if (ta) ta.value = '';
+      drafts.remove(ticketId);
+    },
+  };
+
+  const drafts = {
+    get: id => localStorage.getItem('kefu.draft.' + id),
+    set: (id, text) => { if (text) localStorage.setItem('kefu.draft.' + id, text); else localStorage.removeItem('kefu.draft.' + id); },
+    remove: id => localStorage.removeItem('kefu.draft.' + id),
+  };
+
   return {
     chime,
+    editor,
     workspace: {
       attach: ref => { workspace = ref; },
       detach: () => { workspace = null; },
     },
     focus: id => { const el = document.getElementById(id); if (el) { el.focus(); if (el.select && el.tagName === 'INPUT') el.select(); } },
     scrollIntoView: id => { const el = document.getElementById(id); if (el) el.scrollIntoView({ block: 'nearest' }); },
-    drafts: {
-      get: id => localStorage.getItem('kefu.draft.' + id),
-      set: (id, text) => { if (text) localStorage.setItem('kefu.draft.' + id, text); else localStorage.removeItem('kefu.draft.' + id); },
-      remove: id => localStorage.removeItem('kefu.draft.' + id),
-    },
+    drafts,
     // browser and sound: the person's profile preferences for new assignments.
     notify: (title, body, browser = true, sound = true) => {
       if (sound) chime();

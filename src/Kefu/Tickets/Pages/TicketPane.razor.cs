@@ -54,8 +54,8 @@ public partial class TicketPane
     protected override async Task OnAfterRenderAsync(bool firstRender)
     {
         if (!firstRender) return;
-        var draft = await JS.InvokeAsync<string?>("kefu.drafts.get", Ticket.Id);
-        if (!string.IsNullOrEmpty(draft)) { _text = draft; StateHasChanged(); }
+        // The editor's text is the browser's (see app.js): it restores the draft and keeps it on every keystroke.
+        _text = await JS.InvokeAsync<string?>("kefu.editor.attach", "reply-box", Ticket.Id, Options.Colleagues) ?? "";
     }
 
     /// <summary>Reloads the thread, events and customer panel (called on open and when the ticket changes live).</summary>
@@ -63,7 +63,10 @@ public partial class TicketPane
     {
         var id = Ticket.Id;
         var customerId = Ticket.Customer.Id;
-        (_timeline, _customer, _customerTickets) = await Ui.RunAsync(async (sp, staff, ct) =>
+        // The customer's other tickets come from their own scope, side by side with the thread.
+        var others = Ui.RunAsync((sp, staff, ct) => sp.GetRequiredService<TicketQueries>().ListAsync(
+            TicketViews.Base(null) with { CustomerId = customerId, Limit = 10 }, staff, ct));
+        (_timeline, _customer) = await Ui.RunAsync(async (sp, staff, ct) =>
         {
             var db = sp.GetRequiredService<KefuDb>();
             var queries = sp.GetRequiredService<TicketQueries>();
@@ -75,10 +78,9 @@ public partial class TicketPane
                 .Concat(audit.Select(a => new TimelineItem(a.At, a.Id, null, Describe(a))))
                 .OrderBy(i => i.At).ToList();
             var customer = await db.Set<Customer>().AsNoTracking().Include(c => c.Identities).FirstAsync(c => c.Id == customerId, ct);
-            var others = await queries.ListAsync(new TicketFilter(null, null, null, null, null, null, null, null, null, customerId,
-                null, null, null, null, null, 10), staff, ct);
-            return (timeline, TicketQueries.ToDto(customer, staff), others.Items.ToList());
+            return (timeline, TicketQueries.ToDto(customer, staff));
         });
+        _customerTickets = [.. (await others).Items];
         _customerNote = _customer.Note ?? "";
         StateHasChanged();
     }
@@ -114,10 +116,9 @@ public partial class TicketPane
         });
     }
 
-    private async Task OnInput(ChangeEventArgs e)
+    private void OnInput(ChangeEventArgs e)
     {
         _text = e.Value?.ToString() ?? "";
-        await JS.InvokeVoidAsync("kefu.drafts.set", Ticket.Id, _text);
         Presence.SetTyping(Ticket.Id, Session, true);
         _typingReset?.Cancel();
         var cts = _typingReset = new CancellationTokenSource();
@@ -179,7 +180,7 @@ public partial class TicketPane
             _text = "";
             _attachments.Clear();
             _solveAfter = false;
-            await JS.InvokeVoidAsync("kefu.drafts.remove", Ticket.Id);
+            await JS.InvokeVoidAsync("kefu.editor.clear", "reply-box", Ticket.Id);
             Presence.SetTyping(Ticket.Id, Session, false);
             await OnChanged.InvokeAsync();
             await RefreshAsync();

@@ -5,6 +5,7 @@ using Kefu.Platform.Auth;
 using Kefu.Platform.Database;
 using Kefu.Platform.Web;
 using Kefu.Tickets.Live;
+using Kefu.Tickets.Views;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Web;
 using Microsoft.EntityFrameworkCore;
@@ -45,6 +46,23 @@ public partial class Workspace
     private readonly UiCulture _culture = UiCulture.Capture();
     private bool _notifyBrowser = true, _notifySound = true; // the profile's preferences for new assignments
 
+    // Saved personal views, and the filter bar that narrows whichever list is shown (and can be saved as a view).
+    private List<SavedViewDto> _savedViews = [];
+    private long? _savedViewId;
+    private bool _showFilters, _renaming, _confirmDelete;
+    private string _fStatus = "", _fPriority = "", _fChannel = "", _fTeam = "", _fAssignee = "", _fCategory = "", _fTag = "";
+    private string _newViewName = "", _renameText = "";
+    private string? _viewError;
+
+    private SavedViewDto? ActiveSavedView => _savedViewId is { } id ? _savedViews.FirstOrDefault(v => v.Id == id) : null;
+
+    /// <summary>The filter bar's choices; a blank choice filters nothing.</summary>
+    private SavedViewFilters Bar => new SavedViewFilters(Status: _fStatus, Priority: _fPriority, Channel: _fChannel,
+        TeamId: int.TryParse(_fTeam, out var team) ? team : null, Assignee: _fAssignee,
+        CategoryId: int.TryParse(_fCategory, out var cat) ? cat : null, Tag: _fTag).Normalized();
+
+    private int BarCount => new object?[] { Bar.Status, Bar.Priority, Bar.Channel, Bar.TeamId, Bar.Assignee, Bar.CategoryId, Bar.Tag }.Count(x => x is not null);
+
     private IEnumerable<TicketView> VisibleViews => Enum.GetValues<TicketView>()
         .Where(v => v != TicketView.MyTeam || _me?.TeamIds.Count > 0);
 
@@ -72,14 +90,113 @@ public partial class Workspace
         await JS.InvokeVoidAsync("kefu.workspace.attach", _self);
     }
 
-    /// <summary>The list's filter: the search when one is active, else the selected view.</summary>
-    private TicketFilter CurrentFilter() =>
-        (_searchActive is { } q ? TicketViews.Base(null) with { Q = q } : TicketViews.Filter(_view)) with { Sort = Sort, Limit = 100 };
+    /// <summary>The list's filter: the search when one is active, else the saved or built-in view; narrowed by the
+    /// filter bar.</summary>
+    private TicketFilter CurrentFilter() => Bar.Refine(
+        _searchActive is { } q ? TicketViews.Base(null) with { Q = q }
+        : ActiveSavedView is { } saved ? saved.Filters.ToTicketFilter()
+        : TicketViews.Filter(_view)) with { Sort = Sort, Limit = 100 };
 
+    /// <summary>Built-in view counts (one query) and the saved views with theirs, side by side.</summary>
     private async Task ReloadCountsAsync()
     {
-        var counts = await Ui.RunAsync((sp, staff, ct) => TicketViews.CountsAsync(sp.GetRequiredService<TicketQueries>(), staff, ct));
-        foreach (var (k, v) in counts) _counts[k] = v;
+        var builtIn = Ui.RunAsync((sp, staff, ct) => TicketViews.CountsAsync(sp.GetRequiredService<TicketQueries>(), staff, ct));
+        var saved = Ui.RunAsync((sp, staff, ct) => sp.GetRequiredService<SavedViewService>().ListAsync(staff, withCounts: true, ct));
+        foreach (var (k, v) in await builtIn) _counts[k] = v;
+        _savedViews = await saved;
+        if (_savedViewId is not null && ActiveSavedView is null) _savedViewId = null; // deleted in another tab
+    }
+
+    private void ClearBar() => _fStatus = _fPriority = _fChannel = _fTeam = _fAssignee = _fCategory = _fTag = "";
+
+    private async Task ToggleFiltersAsync()
+    {
+        _showFilters = !_showFilters;
+        if (_showFilters) _options ??= await PaneOptions.LoadAsync(Ui);
+    }
+
+    private async Task ClearFiltersAsync()
+    {
+        ClearBar();
+        await ReloadListAsync();
+    }
+
+    private async Task SelectSavedViewAsync(long id)
+    {
+        _savedViewId = id;
+        _searchActive = null;
+        _search = "";
+        _renaming = _confirmDelete = false;
+        _viewError = null;
+        ClearBar();
+        _selected.Clear();
+        Sort = ActiveSavedView?.Filters.Sort ?? "-updatedAt";
+        await ReloadListAsync();
+    }
+
+    /// <summary>Saves what the list shows now (view or search, the filter bar, the sort) as a new personal view.</summary>
+    private async Task SaveViewAsync()
+    {
+        var request = new CreateSavedViewRequest(_newViewName, SavedViewFilters.From(CurrentFilter()));
+        var view = await SavedViewCommandAsync((sp, staff, ct) => sp.GetRequiredService<SavedViewService>().CreateAsync(request, staff, ct));
+        if (view is null) return;
+        _newViewName = "";
+        _showFilters = false;
+        await ReloadCountsAsync();
+        await SelectSavedViewAsync(view.Id);
+    }
+
+    /// <summary>Replaces the open view's filters with what the list shows now (its own plus the filter bar).</summary>
+    private async Task UpdateViewAsync()
+    {
+        if (ActiveSavedView is not { } active) return;
+        var request = new UpdateSavedViewRequest(null, SavedViewFilters.From(CurrentFilter()));
+        if (await SavedViewCommandAsync((sp, staff, ct) => sp.GetRequiredService<SavedViewService>().UpdateAsync(active.Id, request, staff, null, ct)) is null) return;
+        await ReloadCountsAsync();
+        await SelectSavedViewAsync(active.Id);
+    }
+
+    private void StartRename()
+    {
+        _renaming = true;
+        _confirmDelete = false;
+        _renameText = ActiveSavedView?.Name ?? "";
+    }
+
+    private async Task RenameViewAsync()
+    {
+        if (ActiveSavedView is not { } active) return;
+        var request = new UpdateSavedViewRequest(_renameText, null);
+        if (await SavedViewCommandAsync((sp, staff, ct) => sp.GetRequiredService<SavedViewService>().UpdateAsync(active.Id, request, staff, null, ct)) is null) return;
+        _renaming = false;
+        await ReloadCountsAsync();
+    }
+
+    private async Task RenameKeyDown(KeyboardEventArgs e)
+    {
+        if (e.Key == "Enter") await RenameViewAsync();
+        else if (e.Key == "Escape") _renaming = false;
+    }
+
+    private async Task DeleteViewAsync()
+    {
+        if (ActiveSavedView is not { } active) return;
+        if (await SavedViewCommandAsync(async (sp, staff, ct) => { await sp.GetRequiredService<SavedViewService>().DeleteAsync(active.Id, staff, ct); return active; }) is null) return;
+        _savedViewId = null;
+        _confirmDelete = false;
+        await ReloadCountsAsync();
+        await ReloadListAsync();
+    }
+
+    private async Task<T?> SavedViewCommandAsync<T>(Func<IServiceProvider, StaffContext, CancellationToken, Task<T>> work) where T : class
+    {
+        _viewError = null;
+        try { return await Ui.RunAsync(work); }
+        catch (DomainException e)
+        {
+            _viewError = e.Status == 409 ? L["SavedView.Conflict"] : e.Errors?.ContainsKey("name") == true ? L["SavedView.NameInvalid"] : e.Message;
+            return null;
+        }
     }
 
     private async Task ReloadListAsync()
@@ -113,6 +230,9 @@ public partial class Workspace
     private async Task SelectView(TicketView view)
     {
         _view = view;
+        _savedViewId = null;
+        _renaming = _confirmDelete = false;
+        ClearBar();
         _searchActive = null;
         _search = "";
         _selected.Clear();
@@ -124,6 +244,7 @@ public partial class Workspace
         if (e.Key == "Enter")
         {
             _searchActive = string.IsNullOrWhiteSpace(_search) ? null : _search.Trim();
+            if (_searchActive is not null) _savedViewId = null;
             await ReloadListAsync();
         }
         else if (e.Key == "Escape")
