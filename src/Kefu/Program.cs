@@ -1,17 +1,20 @@
 using Kefu.Demo;
 using Kefu.Platform;
 using Kefu.Platform.Web;
+using Kefu.Routing;
 using Kefu.Tickets;
 
 // Settings and web assets come from the app's own folder, wherever it is started from.
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 builder.AddPlatform();
 builder.AddTickets();
+builder.AddRouting();
 builder.AddWeb();
 
 var app = builder.Build();
 app.MapPlatform();
 app.MapTickets();
+app.MapRouting();
 app.MapWeb();
 
 await Startup.InitializeAsync(app);
