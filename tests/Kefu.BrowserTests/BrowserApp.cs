@@ -36,6 +36,7 @@ public sealed class BrowserApp : IAsyncLifetime
             b.UseEnvironment("Testing");
             b.UseSetting("Kefu:DataDir", _dataDir);
             b.UseSetting("Kefu:Demo", "false");
+            b.UseSetting("Kefu:Triage:Enabled", "false");
             b.UseSetting("Kefu:BootstrapApiToken", Token);
         });
         _factory.UseKestrel(0);

@@ -37,6 +37,10 @@ public static class TriageEndpoints
             .RequireAuthorization(Permissions.TaxonomyManage)
             .WithSummary("Trains a new version now from the shipped data and every agent correction, and swaps it in.");
 
+        g.MapGet("/decisions/{ticketId:long}", async (long ticketId, TriageService triage, CancellationToken ct) =>
+            TypedResults.Ok(await triage.DecisionAsync(ticketId, ct)))
+            .WithSummary("What triage decided for a ticket and why (rule, model version, confidence).");
+
         g.MapGet("/corrections", async (TriageService triage, int? limit, CancellationToken ct) =>
             TypedResults.Ok(await triage.CorrectionsAsync(limit ?? 50, ct)))
             .WithSummary("Labelled examples recorded from agents' category changes, newest first.");

@@ -47,6 +47,9 @@ public static class TextNormalizer
         using var reader = new StreamReader(stream, Encoding.UTF8);
         while (reader.ReadLine() is { } line)
             if (line.Length == 3 && line[1] == ' ') map[line[0]] = line[2];
+        // 帳號 → 账号, not 帐号: the form mainland users write (and 帐号 typed by them is the same word).
+        map['帳'] = '账';
+        map['帐'] = '账';
         return map;
     }
 }

@@ -27,6 +27,9 @@ public sealed record ModelVersionDto(int Version, DateTime TrainedAt, int Shippe
 
 public sealed record ModelsResponse(int? CurrentVersion, bool Ready, int PendingCorrections, int RetrainMinExamples, ModelVersionDto[] Versions);
 
+public sealed record DecisionDto(long TicketId, string? Category, string? PredictedCategory, double Confidence, int ModelVersion,
+    int? RuleId, TicketPriority? Priority, bool Manual, DateTime DecidedAt);
+
 public sealed record CorrectionDto(long TicketId, string Category, string? PredictedCategory, string Text, DateTime UpdatedAt);
 
 /// <summary>Triage administration shared by the API and the admin page: rules (audited), model versions,
@@ -103,6 +106,13 @@ public sealed class TriageService(
         var v = await trainer.RetrainNowAsync(ct);
         return new ModelVersionDto(v.Version, v.TrainedAt, v.ShippedExamples, v.Corrections, v.HoldbackCount, v.HoldbackAccuracy,
             v.HoldbackLevel1Accuracy, v.TrainMillis, classifier.Current?.Version == v.Version);
+    }
+
+    public async Task<DecisionDto> DecisionAsync(long ticketId, CancellationToken ct)
+    {
+        var d = await uow.Db.Set<TriageDecision>().AsNoTracking().FirstOrDefaultAsync(x => x.TicketId == ticketId, ct)
+            ?? throw DomainException.NotFound($"Triage decision for ticket {ticketId}");
+        return new DecisionDto(d.TicketId, d.Leaf, d.PredictedLeaf, d.Confidence, d.ModelVersion, d.RuleId, d.Priority, d.Manual, d.DecidedAt);
     }
 
     public Task<List<CorrectionDto>> CorrectionsAsync(int limit, CancellationToken ct) =>
