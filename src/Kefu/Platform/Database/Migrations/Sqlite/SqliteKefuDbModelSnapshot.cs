@@ -491,6 +491,204 @@ namespace Kefu.Platform.Database.Migrations.Sqlite
                     b.ToTable("platform_idempotency", (string)null);
                 });
 
+            modelBuilder.Entity("Kefu.Routing.Triage.TriageCorrection", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Leaf")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("leaf");
+
+                    b.Property<string>("PredictedLeaf")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("predicted_leaf");
+
+                    b.Property<string>("Text")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("text");
+
+                    b.Property<long>("TicketId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("ticket_id");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("Id")
+                        .HasName("pk_routing_examples");
+
+                    b.HasIndex("TicketId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_routing_examples_ticket_id");
+
+                    b.ToTable("routing_examples", (string)null);
+                });
+
+            modelBuilder.Entity("Kefu.Routing.Triage.TriageDecision", b =>
+                {
+                    b.Property<long>("TicketId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("ticket_id");
+
+                    b.Property<double>("Confidence")
+                        .HasColumnType("REAL")
+                        .HasColumnName("confidence");
+
+                    b.Property<DateTime>("DecidedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("decided_at");
+
+                    b.Property<string>("Leaf")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("leaf");
+
+                    b.Property<bool>("Manual")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("manual");
+
+                    b.Property<int>("ModelVersion")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("model_version");
+
+                    b.Property<string>("PredictedLeaf")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("predicted_leaf");
+
+                    b.Property<int?>("Priority")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("priority");
+
+                    b.Property<int?>("RuleId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("rule_id");
+
+                    b.HasKey("TicketId")
+                        .HasName("pk_routing_decisions");
+
+                    b.ToTable("routing_decisions", (string)null);
+                });
+
+            modelBuilder.Entity("Kefu.Routing.Triage.TriageModelVersion", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<int>("Corrections")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("corrections");
+
+                    b.Property<double>("HoldbackAccuracy")
+                        .HasColumnType("REAL")
+                        .HasColumnName("holdback_accuracy");
+
+                    b.Property<int>("HoldbackCount")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("holdback_count");
+
+                    b.Property<double>("HoldbackLevel1Accuracy")
+                        .HasColumnType("REAL")
+                        .HasColumnName("holdback_level1accuracy");
+
+                    b.Property<long>("MaxCorrectionId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("max_correction_id");
+
+                    b.Property<int>("ShippedExamples")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("shipped_examples");
+
+                    b.Property<int>("TrainMillis")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("train_millis");
+
+                    b.Property<DateTime>("TrainedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("trained_at");
+
+                    b.Property<int>("Version")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("version");
+
+                    b.HasKey("Id")
+                        .HasName("pk_routing_model_versions");
+
+                    b.HasIndex("Version")
+                        .IsUnique()
+                        .HasDatabaseName("ix_routing_model_versions_version");
+
+                    b.ToTable("routing_model_versions", (string)null);
+                });
+
+            modelBuilder.Entity("Kefu.Routing.Triage.TriageRule", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<int?>("CategoryId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("category_id");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("created_at");
+
+                    b.Property<bool>("IsEnabled")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("is_enabled");
+
+                    b.Property<bool>("IsRegex")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("is_regex");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("name");
+
+                    b.Property<string>("Pattern")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("pattern");
+
+                    b.Property<int?>("Priority")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("priority");
+
+                    b.Property<int>("SortOrder")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("sort_order");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("Id")
+                        .HasName("pk_routing_rules");
+
+                    b.ToTable("routing_rules", (string)null);
+                });
+
             modelBuilder.Entity("Kefu.Tickets.Attachment", b =>
                 {
                     b.Property<long>("Id")
