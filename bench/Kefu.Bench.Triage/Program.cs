@@ -39,6 +39,9 @@ for (var i = 0; i < 2000; i++) { loaded.Predict(texts[i % texts.Length]); bare.P
 const int N = 20000;
 var full = new double[N];
 var raw = new double[N];
+var gc0 = GC.CollectionCount(0);
+var gc2 = GC.CollectionCount(2);
+var allocated = GC.GetTotalAllocatedBytes();
 for (var i = 0; i < N; i++)
 {
     var t0 = Stopwatch.GetTimestamp();
@@ -50,7 +53,7 @@ for (var i = 0; i < N; i++)
     raw[i] = (t2 - t1) * 1000.0 / Stopwatch.Frequency;
 }
 double P(double[] xs, double q) { var s = xs.Order().ToArray(); return s[(int)Math.Min(s.Length - 1, Math.Round(q * (s.Length - 1)))]; }
-Console.WriteLine($"latency over {N} classifications ({texts.Length} distinct texts, one thread):");
+Console.WriteLine($"latency over {N} classifications ({texts.Length} distinct texts, one thread; {(GC.GetTotalAllocatedBytes() - allocated) / (2.0 * N) / 1024:0.0} KiB allocated per call on average, {GC.CollectionCount(0) - gc0} gen0 / {GC.CollectionCount(2) - gc2} gen2 collections in the loop):");
 Console.WriteLine($"  classifier p50 {P(full, .5):0.000} ms  p99 {P(full, .99):0.000} ms  max {full.Max():0.000} ms");
 Console.WriteLine($"  bare ML.NET engine p50 {P(raw, .5):0.000} ms  p99 {P(raw, .99):0.000} ms  max {raw.Max():0.000} ms");
 Console.WriteLine($"  ratio p50 {P(full, .5) / P(raw, .5):0.00}x  p99 {P(full, .99) / P(raw, .99):0.00}x");
