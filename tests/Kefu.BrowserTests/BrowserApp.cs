@@ -36,6 +36,7 @@ public sealed class BrowserApp : IAsyncLifetime
             b.UseEnvironment("Testing");
             b.UseSetting("Kefu:DataDir", _dataDir);
             b.UseSetting("Kefu:Demo", "false");
+            b.UseSetting("Kefu:Triage:Enabled", "false");
             b.UseSetting("Kefu:BootstrapApiToken", Token);
             // A free port, not appsettings' 5080: a developer's server (or another checkout's tests) may hold that.
             b.UseSetting("Urls", "http://127.0.0.1:0");

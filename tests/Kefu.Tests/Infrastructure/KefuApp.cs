@@ -47,6 +47,8 @@ public abstract class KefuApp : IAsyncLifetime
             b.UseSetting("Kefu:Database:Provider", Provider);
             b.UseSetting("Kefu:Attachments:MaxBytes", (1024 * 1024).ToString());
             if (cs is not null) b.UseSetting("Kefu:Database:ConnectionString", cs);
+            // Triage changes new tickets in the background; the suites that test it enable it in their own fixture.
+            b.UseSetting("Kefu:Triage:Enabled", "false");
             Configure(b);
         });
         Admin = Client(BootstrapToken);
@@ -130,6 +132,10 @@ public class PostgresApp : KefuApp
         await cmd.ExecuteNonQueryAsync();
         return new NpgsqlConnectionStringBuilder(ServerConnectionString) { Database = _database }.ToString();
     }
+
+    /// <summary>For other fixtures that need a PostgreSQL database of their own.</summary>
+    public Task<string?> CreateForAsync() => CreateDatabaseAsync();
+    public Task DropForAsync() => DropDatabaseAsync();
 
     protected override async Task DropDatabaseAsync()
     {

@@ -1,0 +1,60 @@
+using System.Diagnostics;
+using Kefu.Routing.Triage;
+using Microsoft.ML;
+
+// Usage: dotnet Kefu.Bench.Triage.dll [holdout.tsv] [--misses]
+var holdoutPath = args.FirstOrDefault(a => !a.StartsWith("--")) ?? "tests/Kefu.Tests/Routing/Data/triage-holdout.tsv";
+var showMisses = args.Contains("--misses");
+var lexicon = TriageLexicon.LoadEmbedded();
+var train = TriageExample.Shipped();
+var dev = TriageExample.Dev();
+var holdout = File.Exists(holdoutPath) ? TriageExample.ReadTsv(new StreamReader(holdoutPath)) : [];
+
+var sw = Stopwatch.StartNew();
+var model = TriageTrainer.Train(train, lexicon, 1);
+var trainMs = sw.Elapsed.TotalMilliseconds;
+Console.WriteLine($"trained on {train.Count} shipped lines in {trainMs:0} ms");
+
+var tmp = Path.Combine(Path.GetTempPath(), $"triage-bench-{Environment.ProcessId}.zip");
+TriageTrainer.Save(model, tmp);
+sw.Restart();
+var loaded = TriageTrainer.Load(tmp, lexicon, 1);
+Console.WriteLine($"model file {new FileInfo(tmp).Length / 1024.0:0} KiB, load {sw.Elapsed.TotalMilliseconds:0} ms");
+
+foreach (var (name, set) in new[] { ("dev (triage-dev.tsv)", dev), ($"holdout ({Path.GetFileName(holdoutPath)})", holdout) })
+{
+    if (set.Count == 0) continue;
+    var eval = TriageEvaluation.Run(loaded, set);
+    Console.WriteLine($"{name}: {eval}");
+    if (showMisses) foreach (var m in eval.Misses) Console.WriteLine("  " + m);
+}
+
+// Latency: the full classifier call (normalise, lexicon, ML.NET, hierarchy) against the bare ML.NET prediction engine
+// on the same, already normalised inputs — what the featurisation around the model costs.
+var texts = dev.Concat(holdout).Select(e => e.Text).ToArray();
+var ml = new MLContext();
+var bare = ml.Model.CreatePredictionEngine<TriageInput, TriageOutput>(loaded.Transformer);
+var prepared = texts.Select(t => new TriageInput { Text = TextNormalizer.Normalize(t), Lexicon = new float[TriageModel.LexiconSlots] }).ToArray();
+for (var i = 0; i < 2000; i++) { loaded.Predict(texts[i % texts.Length]); bare.Predict(prepared[i % prepared.Length]); }
+const int N = 20000;
+var full = new double[N];
+var raw = new double[N];
+var gc0 = GC.CollectionCount(0);
+var gc2 = GC.CollectionCount(2);
+var allocated = GC.GetTotalAllocatedBytes();
+for (var i = 0; i < N; i++)
+{
+    var t0 = Stopwatch.GetTimestamp();
+    loaded.Predict(texts[i % texts.Length]);
+    var t1 = Stopwatch.GetTimestamp();
+    bare.Predict(prepared[i % prepared.Length]);
+    var t2 = Stopwatch.GetTimestamp();
+    full[i] = (t1 - t0) * 1000.0 / Stopwatch.Frequency;
+    raw[i] = (t2 - t1) * 1000.0 / Stopwatch.Frequency;
+}
+double P(double[] xs, double q) { var s = xs.Order().ToArray(); return s[(int)Math.Min(s.Length - 1, Math.Round(q * (s.Length - 1)))]; }
+Console.WriteLine($"latency over {N} classifications ({texts.Length} distinct texts, one thread; {(GC.GetTotalAllocatedBytes() - allocated) / (2.0 * N) / 1024:0.0} KiB allocated per call on average, {GC.CollectionCount(0) - gc0} gen0 / {GC.CollectionCount(2) - gc2} gen2 collections in the loop):");
+Console.WriteLine($"  classifier p50 {P(full, .5):0.000} ms  p99 {P(full, .99):0.000} ms  max {full.Max():0.000} ms");
+Console.WriteLine($"  bare ML.NET engine p50 {P(raw, .5):0.000} ms  p99 {P(raw, .99):0.000} ms  max {raw.Max():0.000} ms");
+Console.WriteLine($"  ratio p50 {P(full, .5) / P(raw, .5):0.00}x  p99 {P(full, .99) / P(raw, .99):0.00}x");
+File.Delete(tmp);

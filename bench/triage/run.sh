@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Triage classifier: accuracy on the dev set and the holdout (both unseen in training), training/load time (the
+# startup cost), and per-ticket classification latency against the bare ML.NET prediction engine in the same run.
+# Rewrites its section of docs/benchmarks.md. Usage (from the repository root): bench/triage/run.sh
+set -euo pipefail
+ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
+ART=/tmp/kefu-bench-artifacts-triage
+dotnet build "$ROOT/bench/Kefu.Bench.Triage/Kefu.Bench.Triage.csproj" -c Release --artifacts-path "$ART" -v q -nologo -clp:ErrorsOnly
+OUT="$(mktemp)"
+(cd "$ROOT" && dotnet "$ART/bin/Kefu.Bench.Triage/release/Kefu.Bench.Triage.dll" tests/Kefu.Tests/Routing/Data/triage-holdout.tsv) | tee "$OUT"
+
+DOC="$ROOT/docs/benchmarks.md"
+SECTION="$(mktemp)"
+{
+  echo "<!-- bench/triage:begin (written by bench/triage/run.sh; edits inside are overwritten) -->"
+  echo "## Triage: accuracy, training time, classification latency"
+  echo
+  echo "What it measures: the shipped model trained from \`src/Kefu/Routing/Data/triage-train.tsv\` only, evaluated on"
+  echo "\`triage-dev.tsv\` (112 lines) and the hand-written \`tests/Kefu.Tests/Routing/Data/triage-holdout.tsv\` (140 lines), neither"
+  echo "of which is in the training data; model only (no admin rules). Latency: one thread, each call is the full"
+  echo "classifier (normalise, lexicon features, ML.NET featurisation + both heads, hierarchical decision); the raw baseline is"
+  echo "the bare ML.NET \`PredictionEngine\` on the same texts already normalised (no lexicon, no decision), timed in the same loop."
+  echo
+  echo "Command (from the repository root): \`bench/triage/run.sh\`"
+  echo
+  echo "Run $(date -u '+%Y-%m-%d %H:%M') UTC, source \`$(git -C "$ROOT" rev-parse --short HEAD)\`; $(nproc) cores, .NET $(dotnet --version)."
+  echo
+  echo '```'
+  cat "$OUT"
+  echo '```'
+  echo "<!-- bench/triage:end -->"
+} > "$SECTION"
+if grep -q "bench/triage:begin" "$DOC"; then
+  awk -v f="$SECTION" '/bench\/triage:begin/{while((getline l < f)>0) print l; skip=1; next} /bench\/triage:end/{skip=0; next} !skip' "$DOC" > "$DOC.tmp"
+else
+  { cat "$DOC"; echo; cat "$SECTION"; } > "$DOC.tmp"
+fi
+mv "$DOC.tmp" "$DOC"
+rm -f "$OUT" "$SECTION"

@@ -1,0 +1,19 @@
+using Kefu.Routing.Triage;
+
+namespace Kefu.Routing;
+
+public static class RoutingModule
+{
+    public static void AddRouting(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.Configure<TriageOptions>(builder.Configuration.GetSection("Kefu:Triage"));
+        services.AddSingleton<TriageClassifier>();
+        services.AddSingleton<TriageRuleCache>();
+        services.AddSingleton<TriageTrainingService>();
+        services.AddHostedService(sp => sp.GetRequiredService<TriageTrainingService>());
+        services.AddScoped<TriageService>();
+    }
+
+    public static void MapRouting(this WebApplication app) => app.MapTriageEndpoints();
+}

@@ -1,0 +1,71 @@
+using System.Text;
+
+namespace Kefu.Routing.Triage;
+
+/// <summary>
+/// Per-leaf keyword and synonym lists (Data/triage-lexicon.tsv) plus an "urgent" list (account takeover, fraud,
+/// legal and media threats). Their hit counts are extra model features: they carry domain knowledge the small
+/// training set cannot, so a paraphrase that shares only a synonym with the training lines still lands right.
+/// </summary>
+public sealed class TriageLexicon
+{
+    public const string UrgentKey = "!urgent";
+
+    private readonly (string Leaf, string[] Words)[] _lists;
+
+    public TriageLexicon(IEnumerable<(string Leaf, string[] Words)> lists)
+    {
+        _lists = [.. lists.Select(l => (l.Leaf, l.Words.Select(TextNormalizer.Normalize).Where(w => w.Length > 0).Distinct().ToArray()))];
+        Leaves = [.. _lists.Select(l => l.Leaf).Where(l => l != UrgentKey)];
+        UrgentIndex = Array.FindIndex(_lists, l => l.Leaf == UrgentKey);
+    }
+
+    /// <summary>Feature slots in order: one per list (the leaves, then !urgent).</summary>
+    public int Size => _lists.Length;
+    public string[] Leaves { get; }
+    public int UrgentIndex { get; }
+
+    public static TriageLexicon LoadEmbedded()
+    {
+        using var stream = typeof(TriageLexicon).Assembly.GetManifestResourceStream("Kefu.Routing.Data.triage-lexicon.tsv")
+            ?? throw new InvalidOperationException("Embedded resource Kefu.Routing.Data.triage-lexicon.tsv is missing.");
+        using var reader = new StreamReader(stream, Encoding.UTF8);
+        var lists = new List<(string, string[])>();
+        while (reader.ReadLine() is { } line)
+        {
+            if (line.StartsWith('#') || line.Trim().Length == 0) continue;
+            var cols = line.Split('\t');
+            lists.Add((cols[0].Trim(), cols[1].Split('|', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)));
+        }
+        return new TriageLexicon(lists);
+    }
+
+    /// <summary>Fills one value per list: a damped count of the list's words found in the normalised text.</summary>
+    public void Features(string normalized, Span<float> into)
+    {
+        for (var i = 0; i < _lists.Length; i++)
+        {
+            var hits = 0;
+            foreach (var w in _lists[i].Words)
+                if (Contains(normalized, w)) hits++;
+            into[i] = hits == 0 ? 0 : MathF.Sqrt(hits);
+        }
+    }
+
+    public bool HasUrgentWord(string normalized) =>
+        UrgentIndex >= 0 && _lists[UrgentIndex].Words.Any(w => Contains(normalized, w));
+
+    /// <summary>Substring match for Chinese; whole words for Latin words, so "sue" is not found in "issue".</summary>
+    public static bool Contains(string text, string word)
+    {
+        if (!char.IsAsciiLetterOrDigit(word[0])) return text.Contains(word, StringComparison.Ordinal);
+        for (var i = text.IndexOf(word, StringComparison.Ordinal); i >= 0; i = text.IndexOf(word, i + 1, StringComparison.Ordinal))
+        {
+            var before = i == 0 || !char.IsAsciiLetter(text[i - 1]);
+            var end = i + word.Length;
+            var after = end >= text.Length || !char.IsAsciiLetter(text[end]);
+            if (before && after) return true;
+        }
+        return false;
+    }
+}

@@ -1,0 +1,170 @@
+using System.Diagnostics;
+using System.Security.Cryptography;
+using System.Text;
+using Kefu.Platform;
+using Kefu.Platform.Database;
+using Kefu.Tickets;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace Kefu.Routing.Triage;
+
+/// <summary>
+/// Builds and swaps triage models in the background, so startup is not held up. On start: the latest recorded
+/// version is rebuilt from the shipped data plus the corrections it covered (or loaded from the model cache file,
+/// which makes every later start take well under a second). Then, whenever enough new agent corrections exist, a new
+/// version is trained, evaluated on the held-back split, recorded and swapped in. Training is deterministic, so every
+/// node rebuilds the same model for a version from the database: nothing lives only in one node's memory.
+/// </summary>
+public sealed class TriageTrainingService(
+    IServiceScopeFactory scopes, TriageClassifier classifier, IOptions<TriageOptions> options, IOptions<KefuOptions> kefu,
+    TimeProvider time, ILogger<TriageTrainingService> log) : BackgroundService
+{
+    private readonly SemaphoreSlim _signal = new(0);
+    private readonly SemaphoreSlim _training = new(1, 1);
+    private readonly TriageLexicon _lexicon = TriageLexicon.LoadEmbedded();
+    private List<TriageExample>? _shipped;
+
+    /// <summary>Wakes the loop (a correction was recorded).</summary>
+    public void Notify() => _signal.Release();
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (!options.Value.Enabled) return;
+        await Task.Yield();
+        try
+        {
+            await SeedRulesAsync(stoppingToken);
+            await SyncAsync(force: false, stoppingToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            log.LogError(ex, "Triage model could not be prepared; retrying in the background");
+        }
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await _signal.WaitAsync(options.Value.PollInterval, stoppingToken);
+                await SyncAsync(force: false, stoppingToken);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested) { break; }
+            catch (Exception ex) { log.LogError(ex, "Triage retraining failed"); }
+        }
+    }
+
+    /// <summary>Trains a new version now from every correction so far (admin "retrain"); returns it.</summary>
+    public async Task<TriageModelVersion> RetrainNowAsync(CancellationToken ct) => (await SyncAsync(force: true, ct))!;
+
+    /// <summary>Brings this node up to date: adopts the latest recorded version, and trains a new one when there
+    /// are enough new corrections (or when forced).</summary>
+    private async Task<TriageModelVersion?> SyncAsync(bool force, CancellationToken ct)
+    {
+        await _training.WaitAsync(ct);
+        try
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<KefuDb>();
+            var latest = await db.Set<TriageModelVersion>().AsNoTracking().OrderByDescending(v => v.Version).FirstOrDefaultAsync(ct);
+            if (latest is not null && classifier.Current?.Version != latest.Version)
+                classifier.Swap(await BuildAsync(db, latest.Version, latest.MaxCorrectionId, ct));
+
+            var fresh = await db.Set<TriageCorrection>().CountAsync(c => c.Id > (latest == null ? 0 : latest.MaxCorrectionId), ct);
+            if (latest is not null && !force && fresh < options.Value.RetrainMinExamples) return latest;
+            if (latest is not null && force && fresh == 0 && classifier.Current?.Version == latest.Version) return latest;
+
+            var maxId = await db.Set<TriageCorrection>().MaxAsync(c => (long?)c.Id, ct) ?? 0;
+            var version = (latest?.Version ?? 0) + 1;
+            var started = Stopwatch.StartNew();
+            var model = await BuildAsync(db, version, maxId, ct);
+            var ms = (int)started.ElapsedMilliseconds;
+            var corrections = await LoadCorrectionsAsync(db, maxId, ct);
+            var holdback = TriageExample.Dev().Concat(corrections.Where(IsHeldBack)).ToList();
+            var eval = TriageEvaluation.Run(model, holdback);
+            var row = new TriageModelVersion
+            {
+                Version = version, TrainedAt = time.GetUtcNow().UtcDateTime, ShippedExamples = Shipped().Count,
+                Corrections = corrections.Count(c => !IsHeldBack(c)), MaxCorrectionId = maxId, HoldbackCount = eval.Count,
+                HoldbackAccuracy = eval.LeafAccuracy, HoldbackLevel1Accuracy = eval.Level1Accuracy, TrainMillis = ms,
+            };
+            db.Add(row);
+            try { await db.SaveChangesAsync(ct); }
+            catch (DbUpdateException)
+            {
+                // Another node recorded this version first: it trained the same data, so adopt its row.
+                log.LogInformation("Triage model version {Version} was recorded by another node", version);
+                db.ChangeTracker.Clear();
+                row = await db.Set<TriageModelVersion>().AsNoTracking().FirstAsync(v => v.Version == version, ct);
+            }
+            classifier.Swap(model);
+            log.LogInformation("Triage model v{Version} trained in {Ms} ms on {Shipped} shipped lines + {Corrections} corrections; held-back accuracy {Accuracy:P1} ({Count})",
+                version, ms, row.ShippedExamples, row.Corrections, row.HoldbackAccuracy, row.HoldbackCount);
+            return row;
+        }
+        finally { _training.Release(); }
+    }
+
+    private List<TriageExample> Shipped() => _shipped ??= TriageExample.Shipped();
+
+    /// <summary>One correction in five (by a stable hash of the ticket text) is held back for evaluation.</summary>
+    private static bool IsHeldBack(TriageExample e) => SHA256.HashData(Encoding.UTF8.GetBytes(e.Text))[0] % 5 == 0;
+
+    private static async Task<List<TriageExample>> LoadCorrectionsAsync(KefuDb db, long maxId, CancellationToken ct) =>
+        (await db.Set<TriageCorrection>().AsNoTracking().Where(c => c.Id <= maxId).OrderBy(c => c.Id)
+            .Select(c => new { c.Leaf, c.Text }).ToListAsync(ct))
+        .Select(c => new TriageExample(c.Leaf, false, c.Text)).ToList();
+
+    /// <summary>The model for a version: from the cache file when this exact training data was seen before, else trained.</summary>
+    private async Task<TriageModel> BuildAsync(KefuDb db, int version, long maxCorrectionId, CancellationToken ct)
+    {
+        var corrections = (await LoadCorrectionsAsync(db, maxCorrectionId, ct)).Where(c => !IsHeldBack(c)).ToList();
+        var examples = Shipped().Concat(corrections).ToList();
+        var dir = options.Value.ModelCacheDir ?? Path.Combine(kefu.Value.DataDir, "triage");
+        var file = Path.Combine(dir, $"triage-{Fingerprint(examples)}.zip");
+        if (File.Exists(file))
+        {
+            try { return TriageTrainer.Load(file, _lexicon, version); }
+            catch (Exception ex) { log.LogWarning(ex, "Cached triage model {File} is unreadable; retraining", file); }
+        }
+        var model = await Task.Run(() => TriageTrainer.Train(examples, _lexicon, version), ct);
+        try { TriageTrainer.Save(model, file); }
+        catch (IOException ex) { log.LogWarning(ex, "Could not cache the triage model in {Dir}", dir); }
+        return model;
+    }
+
+    private static string Fingerprint(IEnumerable<TriageExample> examples)
+    {
+        using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        sha.AppendData(Encoding.UTF8.GetBytes(TriageTrainer.PipelineVersion + "\n"));
+        using (var lexicon = typeof(TriageLexicon).Assembly.GetManifestResourceStream("Kefu.Routing.Data.triage-lexicon.tsv")!)
+        {
+            var buffer = new byte[8192];
+            int n;
+            while ((n = lexicon.Read(buffer)) > 0) sha.AppendData(buffer, 0, n);
+        }
+        foreach (var e in examples) sha.AppendData(Encoding.UTF8.GetBytes($"{e.Leaf}\t{e.Urgent}\t{e.Text}\n"));
+        return Convert.ToHexString(sha.GetHashAndReset())[..16].ToLowerInvariant();
+    }
+
+    /// <summary>The starter rules (urgent on account takeover, fraud, legal or media threats), once, on an empty table.</summary>
+    private async Task SeedRulesAsync(CancellationToken ct)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var uow = scope.ServiceProvider.GetRequiredService<UnitOfWork>();
+        await uow.RunAsync(async c =>
+        {
+            if (await uow.Db.Set<TriageRule>().AnyAsync(c)) return;
+            var now = time.GetUtcNow().UtcDateTime;
+            var order = 0;
+            foreach (var (name, pattern) in DefaultRules)
+                uow.Db.Add(new TriageRule { Name = name, Pattern = pattern, Priority = TicketPriority.Urgent, SortOrder = order += 10, CreatedAt = now, UpdatedAt = now });
+        }, ct);
+    }
+
+    public static readonly (string Name, string Pattern)[] DefaultRules =
+    [
+        ("账号被盗 / account takeover", "盗号|被盗|号被盗|盗了我的号|被黑|被人盗|盗用|hacked|hijacked|account stolen|stolen account|account was stolen|account got stolen|compromised"),
+        ("欺诈 / fraud", "诈骗|骗子|欺诈|钓鱼|盗刷|fraud|scam|phishing"),
+        ("法律或媒体威胁 / legal or media threat", "律师|起诉|法院|律师函|诉讼|12315|消协|媒体|曝光|记者|lawyer|lawsuit|legal action|sue|journalist|the press"),
+    ];
+}

@@ -1,0 +1,48 @@
+using Kefu.Platform.Auth;
+using Kefu.Platform.Http;
+using Kefu.Routing.Triage;
+
+namespace Kefu.Routing;
+
+/// <summary>/api/v1/triage: admin rules (read by anyone who reads the taxonomy, changed by taxonomy managers),
+/// model versions and retraining, agent corrections, and a "classify this text" preview.</summary>
+public static class TriageEndpoints
+{
+    public static void MapTriageEndpoints(this IEndpointRouteBuilder app)
+    {
+        var g = app.MapGroup("/api/v1/triage").WithTags("Triage").RequireAuthorization(Permissions.TaxonomyRead);
+
+        g.MapGet("/rules", async (TriageService triage, CancellationToken ct) => TypedResults.Ok(await triage.ListRulesAsync(ct)))
+            .WithSummary("Admin rules in evaluation order; a matching rule's category/priority override the model.");
+        g.MapPost("/rules", async (TriageRuleRequest r, TriageService triage, CancellationToken ct) =>
+        {
+            var rule = await triage.CreateRuleAsync(r, ct);
+            return TypedResults.Created($"/api/v1/triage/rules/{rule.Id}", rule);
+        }).AddEndpointFilter<IdempotencyFilter>().RequireAuthorization(Permissions.TaxonomyManage);
+        g.MapPut("/rules/{id:int}", async (int id, TriageRuleRequest r, TriageService triage, CancellationToken ct) =>
+            TypedResults.Ok(await triage.UpdateRuleAsync(id, r, ct))).RequireAuthorization(Permissions.TaxonomyManage);
+        g.MapDelete("/rules/{id:int}", async (int id, TriageService triage, CancellationToken ct) =>
+        {
+            await triage.DeleteRuleAsync(id, ct);
+            return TypedResults.NoContent();
+        }).RequireAuthorization(Permissions.TaxonomyManage);
+
+        g.MapPost("/classify", async (ClassifyRequest r, TriageService triage, CancellationToken ct) =>
+            TypedResults.Ok(await triage.ClassifyAsync(r.Text, ct)))
+            .WithSummary("Classifies a text as a new ticket would be (rules, model, threshold) without changing anything.");
+
+        g.MapGet("/models", async (TriageService triage, CancellationToken ct) => TypedResults.Ok(await triage.ModelsAsync(ct)))
+            .WithSummary("Model versions with their accuracy on the held-back split, and the version this node uses.");
+        g.MapPost("/models/retrain", async (TriageService triage, CancellationToken ct) => TypedResults.Ok(await triage.RetrainAsync(ct)))
+            .RequireAuthorization(Permissions.TaxonomyManage)
+            .WithSummary("Trains a new version now from the shipped data and every agent correction, and swaps it in.");
+
+        g.MapGet("/decisions/{ticketId:long}", async (long ticketId, TriageService triage, CancellationToken ct) =>
+            TypedResults.Ok(await triage.DecisionAsync(ticketId, ct)))
+            .WithSummary("What triage decided for a ticket and why (rule, model version, confidence).");
+
+        g.MapGet("/corrections", async (TriageService triage, int? limit, CancellationToken ct) =>
+            TypedResults.Ok(await triage.CorrectionsAsync(limit ?? 50, ct)))
+            .WithSummary("Labelled examples recorded from agents' category changes, newest first.");
+    }
+}

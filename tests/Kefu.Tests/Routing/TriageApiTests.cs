@@ -1,0 +1,213 @@
+namespace Kefu.Tests.Routing;
+
+/// <summary>Triage end to end through the API on a real database; run once per provider.</summary>
+public abstract class TriageApiTests(KefuApp app)
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(90);
+
+    private async Task<JsonNode> Create(string subject, string body, object? extra = null)
+    {
+        var node = new JsonObject
+        {
+            ["subject"] = subject,
+            ["customer"] = new JsonObject { ["email"] = $"t{Guid.NewGuid():N}@example.com" },
+            ["message"] = new JsonObject { ["body"] = body },
+        };
+        if (extra is not null)
+            foreach (var (k, v) in JsonSerializer.SerializeToNode(extra)!.AsObject()) node[k] = v?.DeepClone();
+        return await KefuApp.PostOk(app.Admin, "/api/v1/tickets", node);
+    }
+
+    /// <summary>Waits until triage has handled the ticket (its decision is recorded), then returns the decision.</summary>
+    private async Task<JsonNode> Decision(long ticketId)
+    {
+        var deadline = DateTime.UtcNow + Patience;
+        while (true)
+        {
+            var response = await app.Admin.GetAsync($"/api/v1/triage/decisions/{ticketId}");
+            if (response.StatusCode == HttpStatusCode.OK) return await KefuApp.Json(response);
+            Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"Triage did not handle ticket {ticketId}");
+            await Task.Delay(50);
+        }
+    }
+
+    /// <summary>Waits until this server has a model (trained in the background at start, or loaded from the cache).</summary>
+    private async Task Ready()
+    {
+        var deadline = DateTime.UtcNow + Patience;
+        while (!(await KefuApp.Json(await app.Admin.GetAsync("/api/v1/triage/models"), true))["ready"]!.GetValue<bool>())
+        {
+            if (DateTime.UtcNow > deadline) throw new TimeoutException("The triage model was not ready in time");
+            await Task.Delay(50);
+        }
+    }
+
+    private async Task<JsonNode> Ticket(long id) => await KefuApp.Json(await app.Admin.GetAsync($"/api/v1/tickets/{id}"), true);
+
+    private async Task<int> CategoryId(string path)
+    {
+        var tree = await KefuApp.Json(await app.Admin.GetAsync("/api/v1/taxonomy"), true);
+        IEnumerable<JsonNode> All(JsonNode n) => new[] { n }.Concat(n["children"]!.AsArray().SelectMany(c => All(c!)));
+        return tree.AsArray().SelectMany(n => All(n!)).Single(n => n["path"]!.GetValue<string>() == path)["id"]!.GetValue<int>();
+    }
+
+    [Fact]
+    public async Task A_new_ticket_gets_category_priority_and_team_from_triage_as_the_system()
+    {
+        var leafId = await CategoryId("技术支持/APP故障/闪退");
+        var team = await app.Admin.PatchAsJsonAsync($"/api/v1/taxonomy/{leafId}", new { defaultTeamId = app.TeamA });
+        Assert.Equal(HttpStatusCode.OK, team.StatusCode);
+        var t = await Create("APP问题", "更新以后一打开就闪退，重装了也没用");
+        var id = t["id"]!.GetValue<long>();
+        Assert.Null(t["category"]);
+        var decision = await Decision(id);
+        Assert.Equal("技术支持/APP故障/闪退", decision["category"]!.GetValue<string>());
+        Assert.False(decision["manual"]!.GetValue<bool>());
+
+        var ticket = await Ticket(id);
+        Assert.Equal("技术支持/APP故障/闪退", ticket["category"]!["path"]!.GetValue<string>());
+        Assert.Equal("high", ticket["priority"]!.GetValue<string>()); // the leaf's default priority
+        Assert.Equal(app.TeamA, ticket["team"]!["id"]!.GetValue<int>()); // the leaf's default team
+
+        var audit = await KefuApp.Json(await app.Admin.GetAsync($"/api/v1/tickets/{id}/audit"), true);
+        var update = audit.AsArray().Single(a => a!["action"]!.GetValue<string>() == "updated");
+        Assert.Equal("system", update!["via"]!.GetValue<string>());
+        Assert.Null(update["actorId"]);
+    }
+
+    [Fact]
+    public async Task A_stolen_account_is_urgent()
+    {
+        var t = await Create("帳號被盜", "我的帳號被人盜了，現在登不進去，裡面還綁著信用卡");
+        var id = t["id"]!.GetValue<long>();
+        var decision = await Decision(id);
+        Assert.StartsWith("技术支持/账号问题/", decision["category"]!.GetValue<string>());
+        Assert.Equal("urgent", (await Ticket(id))["priority"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task What_the_creator_set_is_kept()
+    {
+        var t = await Create("退款", "我要退款，东西坏了", new { category = "投诉建议/产品建议/体验反馈", priority = "low" });
+        var id = t["id"]!.GetValue<long>();
+        var decision = await Decision(id);
+        Assert.Null(decision["category"]);
+        Assert.Equal("订单服务/售后问题/退款申请", decision["predictedCategory"]!.GetValue<string>());
+        var ticket = await Ticket(id);
+        Assert.Equal("投诉建议/产品建议/体验反馈", ticket["category"]!["path"]!.GetValue<string>());
+        Assert.Equal("low", ticket["priority"]!.GetValue<string>());
+        Assert.Equal(1, ticket["version"]!.GetValue<int>()); // not touched at all
+    }
+
+    [Fact]
+    public async Task A_vague_ticket_goes_to_the_manual_triage_queue()
+    {
+        var t = await Create("hello", "hello");
+        var id = t["id"]!.GetValue<long>();
+        var decision = await Decision(id);
+        Assert.True(decision["manual"]!.GetValue<bool>());
+        Assert.Null(decision["category"]);
+        var ticket = await Ticket(id);
+        Assert.Null(ticket["category"]);
+        Assert.Contains("manual-triage", ticket["tags"]!.AsArray().Select(x => x!.GetValue<string>()));
+    }
+
+    [Fact]
+    public async Task Admin_rules_override_the_model_and_are_validated()
+    {
+        var marker = "暗号" + Guid.NewGuid().ToString("N")[..6];
+        var rule = await KefuApp.PostOk(app.Admin, "/api/v1/triage/rules", new
+        {
+            name = "test rule", pattern = marker + "|never-matches-anything", isRegex = false,
+            category = "投诉建议/产品建议/功能优化", priority = "urgent",
+        });
+        var ruleId = rule["id"]!.GetValue<int>();
+        try
+        {
+            await Ready();
+            var preview = await KefuApp.PostOk(app.Admin, "/api/v1/triage/classify", new { text = $"APP一打开就闪退 {marker}" });
+            Assert.Equal("投诉建议/产品建议/功能优化", preview["category"]!.GetValue<string>());
+            Assert.Equal("urgent", preview["priority"]!.GetValue<string>());
+            Assert.Equal(ruleId, preview["ruleId"]!.GetValue<int>());
+            Assert.Equal("技术支持/APP故障/闪退", preview["predictedCategory"]!.GetValue<string>());
+
+            var t = await Create("闪退", $"APP一打开就闪退 {marker}");
+            var id = t["id"]!.GetValue<long>();
+            Assert.Equal(ruleId, (await Decision(id))["ruleId"]!.GetValue<int>());
+            var ticket = await Ticket(id);
+            Assert.Equal("投诉建议/产品建议/功能优化", ticket["category"]!["path"]!.GetValue<string>());
+            Assert.Equal("urgent", ticket["priority"]!.GetValue<string>());
+
+            var rules = await KefuApp.Json(await app.Admin.GetAsync("/api/v1/triage/rules"), true);
+            Assert.Contains(rules.AsArray(), r => r!["id"]!.GetValue<int>() == ruleId);
+            Assert.Contains(rules.AsArray(), r => r!["name"]!.GetValue<string>().Contains("account takeover"));
+        }
+        finally
+        {
+            Assert.Equal(HttpStatusCode.NoContent, (await app.Admin.DeleteAsync($"/api/v1/triage/rules/{ruleId}")).StatusCode);
+        }
+
+        var bad = await app.Admin.PostAsJsonAsync("/api/v1/triage/rules", new { name = "bad", pattern = "(unclosed", isRegex = true, priority = "high" });
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+        Assert.NotNull((await KefuApp.Json(bad))["errors"]!["pattern"]);
+        var noEffect = await app.Admin.PostAsJsonAsync("/api/v1/triage/rules", new { name = "bad", pattern = "x", isRegex = false });
+        Assert.Equal(HttpStatusCode.BadRequest, noEffect.StatusCode);
+        var notLeaf = await app.Admin.PostAsJsonAsync("/api/v1/triage/rules", new { name = "bad", pattern = "x", isRegex = false, category = "订单服务" });
+        Assert.NotNull((await KefuApp.Json(notLeaf))["errors"]!["category"]);
+        var agent = await app.AgentA.Http.PostAsJsonAsync("/api/v1/triage/rules", new { name = "x", pattern = "x", isRegex = false, priority = "high" });
+        Assert.Equal(HttpStatusCode.Forbidden, agent.StatusCode);
+    }
+
+    [Fact]
+    public async Task An_agent_correction_is_recorded_and_retraining_swaps_in_a_new_version()
+    {
+        var t = await Create("物流", "快递一直没发货，等了五天了");
+        var id = t["id"]!.GetValue<long>();
+        var decision = await Decision(id);
+        var predicted = decision["category"]!.GetValue<string>();
+        var corrected = predicted == "订单服务/物流问题/快递丢失" ? "订单服务/物流问题/未发货" : "订单服务/物流问题/快递丢失";
+
+        var patch = await app.Admin.PatchAsJsonAsync($"/api/v1/tickets/{id}", new { category = corrected });
+        Assert.Equal(HttpStatusCode.OK, patch.StatusCode);
+
+        var deadline = DateTime.UtcNow + Patience;
+        JsonNode? example = null;
+        while (example is null)
+        {
+            var list = await KefuApp.Json(await app.Admin.GetAsync("/api/v1/triage/corrections?limit=200"), true);
+            example = list.AsArray().FirstOrDefault(c => c!["ticketId"]!.GetValue<long>() == id);
+            if (example is null && DateTime.UtcNow > deadline) throw new TimeoutException("The correction was not recorded");
+            if (example is null) await Task.Delay(50);
+        }
+        Assert.Equal(corrected, example["category"]!.GetValue<string>());
+        Assert.Equal(predicted, example["predictedCategory"]!.GetValue<string>());
+        Assert.Contains("没发货", example["text"]!.GetValue<string>());
+
+        await Ready();
+        var before = await KefuApp.Json(await app.Admin.GetAsync("/api/v1/triage/models"), true);
+        var oldVersion = before["currentVersion"]!.GetValue<int>();
+        Assert.True(before["pendingCorrections"]!.GetValue<int>() >= 1);
+        var first = before["versions"]!.AsArray().Last()!;
+        Assert.Equal(1, first["version"]!.GetValue<int>());
+        Assert.True(first["holdbackCount"]!.GetValue<int>() >= 112);
+        Assert.True(first["holdbackAccuracy"]!.GetValue<double>() >= 0.85);
+
+        var retrained = await KefuApp.PostOk(app.Admin, "/api/v1/triage/models/retrain", new { });
+        Assert.True(retrained["version"]!.GetValue<int>() > oldVersion);
+        Assert.True(retrained["current"]!.GetValue<bool>());
+        var after = await KefuApp.Json(await app.Admin.GetAsync("/api/v1/triage/models"), true);
+        Assert.Equal(retrained["version"]!.GetValue<int>(), after["currentVersion"]!.GetValue<int>());
+        Assert.Equal(0, after["pendingCorrections"]!.GetValue<int>());
+
+        // Triage's own category change is not a correction.
+        var list2 = await KefuApp.Json(await app.Admin.GetAsync("/api/v1/triage/corrections?limit=200"), true);
+        Assert.Single(list2.AsArray(), c => c!["ticketId"]!.GetValue<long>() == id);
+    }
+}
+
+[Collection(TriageSqliteCollection.Name)]
+public sealed class SqliteTriageApiTests(TriageSqliteApp app) : TriageApiTests(app);
+
+[Collection(TriagePostgresCollection.Name)]
+public sealed class PostgresTriageApiTests(TriagePostgresApp app) : TriageApiTests(app);
