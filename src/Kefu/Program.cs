@@ -1,4 +1,5 @@
 using Kefu.Demo;
+using Kefu.Email;
 using Kefu.Platform;
 using Kefu.Platform.Web;
 using Kefu.Tickets;
@@ -7,11 +8,13 @@ using Kefu.Tickets;
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 builder.AddPlatform();
 builder.AddTickets();
+builder.AddEmail();
 builder.AddWeb();
 
 var app = builder.Build();
 app.MapPlatform();
 app.MapTickets();
+app.MapEmail();
 app.MapWeb();
 
 await Startup.InitializeAsync(app);

@@ -57,11 +57,13 @@ public static class Permissions
     public const string TaxonomyRead = "taxonomy.read";
     public const string TaxonomyManage = "taxonomy.manage";
     public const string AuditRead = "audit.read";
+    /// <summary>Configure channels (mailboxes and their passwords, …): admin only.</summary>
+    public const string ChannelsManage = "channels.manage";
 
     public static readonly string[] All =
     [
         TicketsRead, TicketsWrite, TicketsMerge, TicketsAssignAny, TicketsScopeAll, TicketsExport,
         CustomersRead, CustomersWrite, CustomersMerge, TagsRead, TagsManage, TeamsRead, TeamsManage,
-        UsersRead, UsersManage, TaxonomyRead, TaxonomyManage, AuditRead,
+        UsersRead, UsersManage, TaxonomyRead, TaxonomyManage, AuditRead, ChannelsManage,
     ];
 }
