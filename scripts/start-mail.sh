@@ -47,7 +47,9 @@ kefu_mail_start() {
     -keyout "$dir/key.pem" -out "$dir/cert.pem" >/dev/null 2>&1 || { kefu_mail__log "openssl failed"; kefu_mail_stop; return 1; }
   chmod 644 "$dir/key.pem"
 
-  imap=$(kefu_mail__free_port "${KEFU_MAIL_START_PORT:-51143}")
+  local base=${KEFU_MAIL_START_PORT:-51143} tries started=
+  for ((tries = 0; tries < 20; tries++)); do
+  imap=$(kefu_mail__free_port "$base")
   imaps=$(kefu_mail__free_port $((imap + 1)))
   smtp=$(kefu_mail__free_port $((imaps + 1)))
 
@@ -103,7 +105,12 @@ protocol imap {
   mail_max_userip_connections = 200
 }
 EOF
-  if ! /usr/sbin/dovecot -c "$dir/dovecot.conf" >"$dir/dovecot.start.log" 2>&1; then
+  if /usr/sbin/dovecot -c "$dir/dovecot.conf" >"$dir/dovecot.start.log" 2>&1; then started=1; break; fi
+  # Lost a race for a port (other test runs share the machine): try the next ones.
+  if ! grep -q "Address already in use" "$dir/dovecot.start.log" "$dir/dovecot.log" 2>/dev/null; then break; fi
+  base=$((smtp + 1))
+  done
+  if [[ -z "$started" ]]; then
     cat "$dir/dovecot.start.log" "$dir/dovecot.log" >&2 2>/dev/null
     kefu_mail__log "dovecot failed to start"
     kefu_mail_stop

@@ -133,7 +133,7 @@ public sealed class EmailIngestor(
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         await File.WriteAllBytesAsync(path, mail.Raw, ct);
         record.Status = EmailStatus.Failed;
-        record.Reason = Short(reason);
+        record.Reason = Short(EmailParser.Clean(reason));
         record.RawKey = key;
         if (record.MessageId.Length == 0) record.MessageId = $"failed-{mailbox.Id}-{record.UidValidity}-{mail.Uid}@kefu.invalid";
         if (record.Subject is { Length: > 300 } s) record.Subject = s[..300];

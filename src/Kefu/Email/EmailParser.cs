@@ -19,10 +19,65 @@ public static partial class EmailParser
     public const int HtmlMax = 200_000;
     public const int SubjectMax = 300;
 
-    static EmailParser() => Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
+    static EmailParser()
+    {
+        Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
+        Encoding.RegisterProvider(new Utf7Provider());
+    }
 
-    /// <summary>Call once at start-up (also done by the static constructor) so legacy code pages resolve.</summary>
-    public static void RegisterEncodings() => Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
+    /// <summary>Call once at start-up (runs the static constructor) so legacy code pages and UTF-7 resolve.</summary>
+    public static void RegisterEncodings() { }
+
+    /// <summary>.NET refuses UTF-7 by default (a security hardening for web input); old mail clients still send it,
+    /// and decoding it into text that is then sanitised is safe here.</summary>
+    private sealed class Utf7Provider : EncodingProvider
+    {
+#pragma warning disable SYSLIB0001
+        internal static readonly Encoding Utf7 = new UTF7Encoding();
+#pragma warning restore SYSLIB0001
+
+        public override Encoding? GetEncoding(int codepage) => codepage == 65000 ? Utf7 : null;
+
+        public override Encoding? GetEncoding(string name) => null;
+    }
+
+    private const string Utf7Label = "utf-7";
+
+    /// <summary>MimeKit cannot get a UTF-7 decoder from .NET, so UTF-7 encoded words (RFC 2047) are re-encoded as
+    /// UTF-8 words before parsing (Latin-1 keeps every other byte as it was); UTF-7 bodies: see BodyText.</summary>
+    private static byte[] RelabelUtf7(byte[] raw)
+    {
+        if (raw.AsSpan().IndexOf("?utf-7?"u8) < 0 && raw.AsSpan().IndexOf("?UTF-7?"u8) < 0) return raw;
+        var s = Encoding.Latin1.GetString(raw);
+        var replaced = Utf7Word().Replace(s, m =>
+        {
+            try
+            {
+                var payload = m.Groups["t"].Value;
+                byte[] bytes = m.Groups["e"].Value is "B" or "b"
+                    ? Convert.FromBase64String(payload)
+                    : QDecode(payload);
+                return "=?utf-8?B?" + Convert.ToBase64String(Encoding.UTF8.GetBytes(Utf7Provider.Utf7.GetString(bytes))) + "?=";
+            }
+            catch (FormatException) { return m.Value; }
+        });
+        return Encoding.Latin1.GetBytes(replaced);
+    }
+
+    private static byte[] QDecode(string q)
+    {
+        var bytes = new List<byte>();
+        for (var i = 0; i < q.Length; i++)
+        {
+            if (q[i] == '_') bytes.Add((byte)' ');
+            else if (q[i] == '=' && i + 2 < q.Length) { bytes.Add(Convert.ToByte(q.Substring(i + 1, 2), 16)); i += 2; }
+            else bytes.Add((byte)q[i]);
+        }
+        return [.. bytes];
+    }
+
+    [GeneratedRegex(@"=\?(utf-?7|unicode-1-1-utf-7)(\*[^?]*)?\?(?<e>[BbQq])\?(?<t>[^?\s]*)\?=", RegexOptions.IgnoreCase)]
+    private static partial Regex Utf7Word();
 
     public static ParsedEmail Parse(byte[] raw)
     {
@@ -30,7 +85,7 @@ public static partial class EmailParser
         MimeMessage message;
         try
         {
-            using var stream = new MemoryStream(raw, writable: false);
+            using var stream = new MemoryStream(RelabelUtf7(raw), writable: false);
             message = MimeMessage.Load(ParserOptions.Default, stream);
         }
         catch (Exception e) when (e is FormatException or ParseException or ArgumentException or InvalidOperationException or IOException)
@@ -52,7 +107,7 @@ public static partial class EmailParser
     {
         if (message.Headers.Count == 0) throw new MailParseException("No headers.");
         var from = message.From.Mailboxes.FirstOrDefault() ?? message.Sender ?? message.ReplyTo.Mailboxes.FirstOrDefault();
-        var address = from?.Address?.Trim();
+        var address = from?.Address is { } fa ? Clean(fa).Trim() : null;
         if (string.IsNullOrEmpty(address) || !address.Contains('@') || address.Length > 320)
             throw new MailParseException("No usable sender address (From).");
 
@@ -69,8 +124,8 @@ public static partial class EmailParser
         string? bounceOriginal = null, bounceReason = null;
         if (cls == MailClass.Bounce) (bounceOriginal, bounceReason) = BounceDetails(message);
 
-        var textBody = message.TextBody;
-        var htmlBody = message.HtmlBody;
+        var textBody = BodyText(message, html: false);
+        var htmlBody = BodyText(message, html: true);
         var attachments = new List<ParsedAttachment>();
         foreach (var part in message.BodyParts)
         {
@@ -94,6 +149,15 @@ public static partial class EmailParser
         return new ParsedEmail(messageId, address.ToLowerInvariant(), name, subject, text, html, threadIds, attachments, cls, bounceOriginal, bounceReason);
     }
 
+    /// <summary>MimeKit's TextBody/HtmlBody, except that UTF-7 parts are decoded by our own UTF-7 encoding.</summary>
+    private static string? BodyText(MimeMessage message, bool html)
+    {
+        var part = message.BodyParts.OfType<TextPart>().FirstOrDefault(p => !p.IsAttachment && (html ? p.IsHtml : p.IsPlain));
+        if (part?.ContentType.Charset is { } cs && (cs.Equals(Utf7Label, StringComparison.OrdinalIgnoreCase) || cs.Replace("-", "").Equals("utf7", StringComparison.OrdinalIgnoreCase)))
+            return part.GetText(Utf7Provider.Utf7);
+        return html ? message.HtmlBody : message.TextBody;
+    }
+
     /// <summary>Strips angle brackets and spaces; an id too long for the index is replaced by its hash.</summary>
     public static string? NormalizeId(string? id)
     {
@@ -104,7 +168,7 @@ public static partial class EmailParser
     }
 
     /// <summary>Removes NULs and lone surrogates that databases refuse.</summary>
-    private static string Clean(string s)
+    public static string Clean(string s)
     {
         if (s.Length == 0) return s;
         var sb = new StringBuilder(s.Length);
