@@ -18,6 +18,9 @@ APT_PACKAGES=(
   postgresql
   chromium          # browser tests (Playwright drives Debian's Chromium; no browser download)
   fonts-noto-cjk    # Chinese text in browser screenshots
+  dovecot-imapd     # email tests: a private IMAP server (scripts/start-mail.sh)
+  python3-aiosmtpd  # email tests: the SMTP sink capturing what Kefu sends (scripts/smtp-sink.py)
+  openssl           # email tests: self-signed certificate for IMAPS/STARTTLS
 )
 
 cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")"
@@ -46,6 +49,7 @@ fmt_secs() {
 finish() { # passed failed skipped exit-status
   FINISHED=1
   kefu_pg_stop 2>/dev/null || true
+  kefu_mail_stop 2>/dev/null || true
   echo "Elapsed: $(fmt_secs $((SECONDS - T0))) (build $(fmt_secs "$T_BUILD"), test $(fmt_secs "$T_TEST"))"
   echo "$1 passed, $2 failed, $3 skipped"
   exit "$4"
@@ -80,6 +84,7 @@ trap 'exit 130' INT
 trap 'exit 143' TERM
 
 kefu_pg_stop() { :; } # until the real one is sourced
+kefu_mail_stop() { :; }
 
 # --- prerequisites -------------------------------------------------------------------
 scripts/ensure-apt-packages.sh "${APT_PACKAGES[@]}"
@@ -88,6 +93,8 @@ scripts/ensure-apt-packages.sh "${APT_PACKAGES[@]}"
 command -v npm >/dev/null 2>&1 || scripts/ensure-apt-packages.sh nodejs npm
 # shellcheck source=scripts/start-postgres.sh
 source scripts/start-postgres.sh
+# shellcheck source=scripts/start-mail.sh
+source scripts/start-mail.sh
 
 # --- build -----------------------------------------------------------------------------
 echo "==> dotnet build Kefu.slnx -c Release"
@@ -102,6 +109,8 @@ T_BUILD=$((SECONDS - t))
 # --- services --------------------------------------------------------------------------
 kefu_pg_start
 echo "==> PostgreSQL $(basename "$(dirname "$(kefu_pg__bindir)")") ready on 127.0.0.1:$KEFU_PG_PORT (KEFU_TEST_PG)"
+kefu_mail_start
+echo "==> dovecot IMAP on 127.0.0.1:$KEFU_TEST_IMAP_PORT (IMAPS $KEFU_TEST_IMAPS_PORT), SMTP sink on 127.0.0.1:$KEFU_TEST_SMTP_PORT"
 
 # --- test ------------------------------------------------------------------------------
 rm -rf "$RESULTS_DIR"
@@ -121,6 +130,7 @@ run_child dotnet test Kefu.slnx -c Release --no-build --nologo \
   "$@" || test_rc=$?
 T_TEST=$((SECONDS - t))
 kefu_pg_stop
+kefu_mail_stop
 
 # --- summary from the TRX files ---------------------------------------------------------
 shopt -s nullglob

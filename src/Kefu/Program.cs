@@ -1,5 +1,6 @@
 using Kefu.Chat;
 using Kefu.Demo;
+using Kefu.Email;
 using Kefu.Platform;
 using Kefu.Platform.Web;
 using Kefu.Routing;
@@ -13,6 +14,7 @@ builder.AddTickets();
 builder.AddRouting();
 builder.AddSla();
 builder.AddChat();
+builder.AddEmail();
 builder.AddWeb();
 
 var app = builder.Build();
@@ -21,6 +23,7 @@ app.MapTickets();
 app.MapRouting();
 app.MapSla();
 app.MapChat();
+app.MapEmail();
 app.MapWeb();
 
 await Startup.InitializeAsync(app);

@@ -62,11 +62,13 @@ public static class Permissions
     public const string SlaManage = "sla.manage";
     /// <summary>Configure chat widget sites (keys, secrets, allowed origins, look).</summary>
     public const string ChatManage = "chat.manage";
+    /// <summary>Configure channels (mailboxes and their passwords, …): admin only.</summary>
+    public const string ChannelsManage = "channels.manage";
 
     public static readonly string[] All =
     [
         TicketsRead, TicketsWrite, TicketsMerge, TicketsAssignAny, TicketsScopeAll, TicketsExport,
         CustomersRead, CustomersWrite, CustomersMerge, TagsRead, TagsManage, TeamsRead, TeamsManage,
-        UsersRead, UsersManage, TaxonomyRead, TaxonomyManage, AuditRead, SlaManage, ChatManage,
+        UsersRead, UsersManage, TaxonomyRead, TaxonomyManage, AuditRead, SlaManage, ChatManage, ChannelsManage,
     ];
 }

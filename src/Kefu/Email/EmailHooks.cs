@@ -1,0 +1,12 @@
+namespace Kefu.Email;
+
+/// <summary>
+/// Fault-injection points for the exactly-once tests ("stored" = inside the transaction before commit,
+/// "committed" = after commit, before the IMAP server is told). Null in production.
+/// </summary>
+public sealed class EmailHooks
+{
+    public Func<string, Task>? Step { get; set; }
+
+    internal Task RunAsync(string step) => Step?.Invoke(step) ?? Task.CompletedTask;
+}

@@ -1,0 +1,214 @@
+using Kefu.Email;
+using MailKit;
+using Microsoft.EntityFrameworkCore;
+using MimeKit;
+
+namespace Kefu.Tests.Email;
+
+/// <summary>New mail → ticket, threading by each rule, exactly-once across crashes; against the real dovecot.</summary>
+public abstract class IngestionTests(KefuApp app) : EmailTestBase(app)
+{
+    [Fact]
+    public async Task New_mail_becomes_a_ticket_with_customer_attachments_and_clean_html()
+    {
+        var (id, user, address) = await CreateMailboxAsync();
+        var from = Customer();
+        var m = Mail(from, address, "订单 88213047 无法支付", "付款时提示交易受限", html: "<p>付款时提示<b>交易受限</b><img src=\"cid:logo@x\"></p><script>alert(1)</script>");
+        var builder = new BodyBuilder { TextBody = "付款时提示交易受限", HtmlBody = "<p>付款时提示<b>交易受限</b><img src=\"cid:logo@x\"></p><script>alert(1)</script>" };
+        var image = builder.LinkedResources.Add("logo.png", [0x89, 0x50, 0x4E, 0x47, 1, 2, 3], new ContentType("image", "png"));
+        image.ContentId = "logo@x";
+        builder.Attachments.Add("发票.pdf", "%PDF-1.4 fake"u8.ToArray(), new ContentType("application", "pdf"));
+        m.Body = builder.ToMessageBody();
+        await MailServers.AppendAsync(user, m);
+
+        var result = await FetchAsync(id);
+        Assert.Equal(1, result.Stored);
+
+        var record = await RecordOfAsync(id, m.MessageId);
+        Assert.Equal(EmailStatus.Ingested, record.Status);
+        var ticket = await TicketAsync(record.TicketId!.Value);
+        Assert.Equal("订单 88213047 无法支付", ticket["subject"]!.GetValue<string>());
+        Assert.Equal("email", ticket["channel"]!.GetValue<string>());
+        Assert.Equal(from, ticket["customer"]!["email"]!.GetValue<string>());
+        Assert.Equal(App.TeamA, ticket["team"]!["id"]!.GetValue<int>());
+        var message = Assert.Single(await MessagesAsync(record.TicketId!.Value))!;
+        Assert.Contains("交易受限", message["body"]!.GetValue<string>());
+        var html = message["bodyHtml"]!.GetValue<string>();
+        Assert.DoesNotContain("<script", html);
+        Assert.Contains("/api/v1/attachments/", html); // the inline image points at the stored copy
+        var names = message["attachments"]!.AsArray().Select(a => a!["fileName"]!.GetValue<string>()).Order().ToList();
+        Assert.Equal(["logo.png", "发票.pdf"], names);
+
+        var flags = await MailServers.FlagsAsync(user);
+        Assert.All(flags, f => Assert.True(f.Flags.HasFlag(MessageFlags.Seen)));
+        Assert.Equal(0, (await FetchAsync(id)).Stored); // nothing new the second time
+    }
+
+    [Fact]
+    public async Task Reply_threads_by_in_reply_to_and_references()
+    {
+        var (id, user, address) = await CreateMailboxAsync();
+        var from = Customer();
+        var first = Mail(from, address, "发票抬头错了", "请重开发票");
+        await MailServers.AppendAsync(user, first);
+        await FetchAsync(id);
+        var ticketId = (await RecordOfAsync(id, first.MessageId)).TicketId;
+
+        // A different subject on purpose: the headers alone decide.
+        var byInReplyTo = Mail(Customer(), address, "补充", "抬头是某某公司", inReplyTo: first.MessageId);
+        var byReferences = Mail(from, address, "再补充", "税号 123", references: ["unknown@elsewhere", first.MessageId!]);
+        await MailServers.AppendAsync(user, byInReplyTo);
+        await MailServers.AppendAsync(user, byReferences);
+        await FetchAsync(id);
+
+        Assert.Equal(ticketId, (await RecordOfAsync(id, byInReplyTo.MessageId)).TicketId);
+        Assert.Equal(ticketId, (await RecordOfAsync(id, byReferences.MessageId)).TicketId);
+        Assert.Equal(3, (await MessagesAsync(ticketId!.Value)).Count);
+    }
+
+    [Fact]
+    public async Task Reply_to_a_mail_kefu_sent_threads_onto_its_ticket()
+    {
+        var (id, user, address) = await CreateMailboxAsync();
+        var from = Customer();
+        var first = Mail(from, address, "退款进度", "什么时候到账？");
+        await MailServers.AppendAsync(user, first);
+        await FetchAsync(id);
+        var ticketId = (await RecordOfAsync(id, first.MessageId)).TicketId!.Value;
+        var replyId = await ReplyAsync(ticketId, "已经提交退款，3 个工作日内到账。");
+        var outbound = await OutboundForAsync(replyId);
+
+        // The customer's mail client answers our mail: In-Reply-To is Kefu's Message-ID only.
+        var answer = Mail(from, address, "Re: something else", "好的谢谢", inReplyTo: outbound.MessageId);
+        await MailServers.AppendAsync(user, answer);
+        await FetchAsync(id);
+        Assert.Equal(ticketId, (await RecordOfAsync(id, answer.MessageId)).TicketId);
+    }
+
+    [Fact]
+    public async Task Reply_threads_by_ticket_number_in_subject()
+    {
+        var (id, user, address) = await CreateMailboxAsync();
+        var first = Mail(Customer(), address, "账号被冻结", "无法登录");
+        await MailServers.AppendAsync(user, first);
+        await FetchAsync(id);
+        var ticketId = (await RecordOfAsync(id, first.MessageId)).TicketId!.Value;
+        var number = ticketId + 100000;
+
+        var follow = Mail(Customer(), address, $"回复：账号被冻结 [#{number}]", "身份证已上传");
+        await MailServers.AppendAsync(user, follow);
+        var unknown = Mail(Customer(), address, "Re: [#99999999] nothing", "no such ticket");
+        await MailServers.AppendAsync(user, unknown);
+        await FetchAsync(id);
+        Assert.Equal(ticketId, (await RecordOfAsync(id, follow.MessageId)).TicketId);
+        Assert.NotEqual(ticketId, (await RecordOfAsync(id, unknown.MessageId)).TicketId);
+    }
+
+    [Fact]
+    public async Task Subject_and_sender_thread_only_when_enabled()
+    {
+        var (on, onUser, onAddress) = await CreateMailboxAsync(new { subjectThreadingDays = 7 });
+        var (off, offUser, offAddress) = await CreateMailboxAsync();
+        foreach (var (mb, user, address) in new[] { (on, onUser, onAddress), (off, offUser, offAddress) })
+        {
+            var from = Customer();
+            var first = Mail(from, address, "快递一直没到", "单号 SF123");
+            await MailServers.AppendAsync(user, first);
+            await FetchAsync(mb);
+            var again = Mail(from, address, "RE: Fwd: 快递一直没到", "还是没到");
+            var otherSender = Mail(Customer(), address, "快递一直没到", "我的也没到");
+            await MailServers.AppendAsync(user, again);
+            await MailServers.AppendAsync(user, otherSender);
+            await FetchAsync(mb);
+            var t1 = (await RecordOfAsync(mb, first.MessageId)).TicketId;
+            var t2 = (await RecordOfAsync(mb, again.MessageId)).TicketId;
+            var t3 = (await RecordOfAsync(mb, otherSender.MessageId)).TicketId;
+            if (mb == on) Assert.Equal(t1, t2); else Assert.NotEqual(t1, t2);
+            Assert.NotEqual(t1, t3);
+        }
+    }
+
+    [Fact]
+    public async Task Crash_before_commit_loses_nothing_and_crash_after_commit_duplicates_nothing()
+    {
+        var (id, user, address) = await CreateMailboxAsync();
+        var mails = Enumerable.Range(0, 30).Select(i => Mail(Customer(), address, $"崩溃测试 {i}", $"正文 {i}")).ToList();
+        foreach (var m in mails) await MailServers.AppendAsync(user, m);
+        var hooks = App.Service<EmailHooks>();
+        try
+        {
+            // 1. Killed inside the transaction of the second batch (25 per batch): the first batch is kept.
+            var batches = 0;
+            hooks.Step = step => step == "stored" && ++batches == 2 ? throw new HookException(step) : Task.CompletedTask;
+            await Assert.ThrowsAsync<HookException>(() => FetchAsync(id));
+            Assert.Equal(25, (await RecordsAsync(id)).Count);
+
+            // 2. Killed after the commit, before the server is told: stored, not flagged.
+            hooks.Step = step => step == "committed" ? throw new HookException(step) : Task.CompletedTask;
+            await Assert.ThrowsAsync<HookException>(() => FetchAsync(id));
+            Assert.Equal(30, (await RecordsAsync(id)).Count);
+            Assert.Contains(await MailServers.FlagsAsync(user), f => !f.Flags.HasFlag(MessageFlags.Seen));
+        }
+        finally { hooks.Step = null; }
+
+        // 3. Restarted: every mail exactly once, all flagged now.
+        var again = await FetchAsync(id);
+        Assert.Equal(0, again.Stored);
+        var records = await RecordsAsync(id);
+        Assert.Equal(30, records.Count);
+        Assert.Equal(30, records.Select(r => r.MessageId).Distinct().Count());
+        Assert.Equal(mails.Select(m => m.MessageId).Order(), records.Select(r => r.MessageId).Order());
+        var ticketIds = records.Select(r => r.TicketId!.Value).ToList();
+        foreach (var t in ticketIds) Assert.Single(await MessagesAsync(t));
+        Assert.All(await MailServers.FlagsAsync(user), f => Assert.True(f.Flags.HasFlag(MessageFlags.Seen)));
+    }
+
+    [Fact]
+    public async Task Same_message_id_in_two_mailboxes_is_stored_once_and_moved_mail_leaves_the_inbox()
+    {
+        var (a, userA, addressA) = await CreateMailboxAsync(new { processedAction = "move", processedFolder = "Kefu" });
+        var (b, userB, _) = await CreateMailboxAsync();
+        var m = Mail(Customer(), addressA, "同时发给两个邮箱", "内容");
+        await MailServers.AppendAsync(userA, m);
+        await MailServers.AppendAsync(userB, m);
+        await FetchAsync(a);
+        await FetchAsync(b);
+        var ra = await RecordOfAsync(a, m.MessageId);
+        var rb = await RecordOfAsync(b, m.MessageId);
+        Assert.Equal(EmailStatus.Ingested, ra.Status);
+        Assert.Equal(EmailStatus.Duplicate, rb.Status);
+        Assert.Equal(ra.TicketId, rb.TicketId);
+        Assert.Single(await MessagesAsync(ra.TicketId!.Value));
+        Assert.Empty(await MailServers.FlagsAsync(userA));
+        Assert.Single(await MailServers.FlagsAsync(userA, "Kefu"));
+    }
+
+    [Fact]
+    public async Task Idle_picks_up_new_mail_without_polling()
+    {
+        var (id, user, address) = await CreateMailboxAsync(new { pollSeconds = 3600, useIdle = true, isActive = true });
+        using var stop = new CancellationTokenSource();
+        var watcher = App.Service<MailboxFetcher>().WatchAsync(id, stop.Token);
+        try
+        {
+            // Wait until the watcher has done its first pass (health stamp), then deliver.
+            await MailServers.EventuallyAsync(() => DbAsync(async db =>
+                (await db.Set<Mailbox>().AsNoTracking().FirstAsync(x => x.Id == id)).LastCheckedAt is { } t ? (DateTime?)t : null), "the first fetch");
+            var m = Mail(Customer(), address, "IDLE 推送", "实时到达");
+            await MailServers.AppendAsync(user, m);
+            await MailServers.EventuallyAsync(() => DbAsync(db =>
+                db.Set<EmailRecord>().AsNoTracking().FirstOrDefaultAsync(r => r.MailboxId == id && r.MessageId == m.MessageId)), "the mail via IDLE");
+        }
+        finally
+        {
+            await stop.CancelAsync();
+            await watcher;
+        }
+    }
+}
+
+[Collection(EmailSqliteCollection.Name)]
+public sealed class SqliteIngestionTests(EmailSqliteApp app) : IngestionTests(app);
+
+[Collection(EmailPostgresCollection.Name)]
+public sealed class PostgresIngestionTests(EmailPostgresApp app) : IngestionTests(app);

@@ -1,0 +1,47 @@
+using Kefu.Email;
+using Microsoft.EntityFrameworkCore;
+
+namespace Kefu.Tests.Email;
+
+/// <summary>Mailbox administration: permission, encrypted passwords, the connection test's stages.</summary>
+public abstract class MailboxApiTests(KefuApp app) : EmailTestBase(app)
+{
+    [Fact]
+    public async Task Only_admins_manage_mailboxes_and_passwords_are_encrypted_and_never_returned()
+    {
+        Assert.Equal(HttpStatusCode.Forbidden, (await App.AgentA.Http.GetAsync("/api/v1/mailboxes")).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await App.Supervisor.Http.PostAsJsonAsync("/api/v1/mailboxes", new { })).StatusCode);
+        var (id, _, _) = await CreateMailboxAsync();
+        var dto = await KefuApp.Json(await App.Admin.GetAsync($"/api/v1/mailboxes/{id}"), true);
+        Assert.True(dto["hasImapPassword"]!.GetValue<bool>());
+        Assert.DoesNotContain(MailServers.Password, dto.ToJsonString());
+        var stored = await DbAsync(db => db.Set<Mailbox>().AsNoTracking().FirstAsync(m => m.Id == id));
+        Assert.NotNull(stored.ImapPasswordProtected);
+        Assert.DoesNotContain(MailServers.Password, stored.ImapPasswordProtected);
+        Assert.Equal(MailServers.Password, App.Service<EmailSecrets>().Unprotect(stored.ImapPasswordProtected));
+    }
+
+    [Fact]
+    public async Task Connection_test_names_the_failing_stage()
+    {
+        async Task<JsonNode> Test(object overrides)
+        {
+            var (id, _, _) = await CreateMailboxAsync(overrides);
+            return await KefuApp.PostOk(App.Admin, $"/api/v1/mailboxes/{id}/test", new { });
+        }
+        var ok = await Test(new { });
+        Assert.True(ok["imap"]!["ok"]!.GetValue<bool>(), ok.ToJsonString());
+        Assert.True(ok["smtp"]!["ok"]!.GetValue<bool>(), ok.ToJsonString());
+        Assert.Equal("auth", (await Test(new { imapPassword = "wrong" }))["imap"]!["stage"]!.GetValue<string>());
+        Assert.Equal("auth", (await Test(new { smtpPassword = "wrong" }))["smtp"]!["stage"]!.GetValue<string>());
+        Assert.Equal("folder", (await Test(new { imapFolder = "NoSuchFolder" }))["imap"]!["stage"]!.GetValue<string>());
+        Assert.Equal("dns", (await Test(new { imapHost = "no-such-host.invalid" }))["imap"]!["stage"]!.GetValue<string>());
+        Assert.Equal("tls", (await Test(new { imapPort = MailServers.ImapsPort, imapSecurity = "tls" }))["imap"]!["stage"]!.GetValue<string>());
+        Assert.True((await Test(new { imapPort = MailServers.ImapsPort, imapSecurity = "tls", allowInvalidCertificates = true }))["imap"]!["ok"]!.GetValue<bool>());
+        Assert.True((await Test(new { imapSecurity = "start_tls", allowInvalidCertificates = true }))["imap"]!["ok"]!.GetValue<bool>());
+        Assert.Equal("connect", (await Test(new { smtpPort = 1 }))["smtp"]!["stage"]!.GetValue<string>());
+    }
+}
+
+[Collection(EmailSqliteCollection.Name)]
+public sealed class SqliteMailboxApiTests(EmailSqliteApp app) : MailboxApiTests(app);
