@@ -145,6 +145,8 @@ window.kefu = (function () {
       }
       return ta.value; // the draft, for the server's copy of the text
     },
+    // The text as the agent sees it: input events typed while the connection was down never reached the server.
+    value: id => document.getElementById(id)?.value ?? '',
     clear: (id, ticketId) => {
       const ta = document.getElementById(id);
       if (ta) ta.value = '';

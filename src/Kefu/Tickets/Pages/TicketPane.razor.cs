@@ -158,6 +158,7 @@ public partial class TicketPane
     {
         if (_sending) return;
         _editorError = null;
+        _text = await JS.InvokeAsync<string>("kefu.editor.value", "reply-box");
         if (string.IsNullOrWhiteSpace(_text) && _attachments.Count == 0) { _editorError = L["Editor.Empty"]; return; }
         _sending = true;
         try
