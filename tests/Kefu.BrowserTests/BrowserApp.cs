@@ -104,6 +104,19 @@ public sealed class BrowserApp : IAsyncLifetime
         return page;
     }
 
+    /// <summary>Saves a screenshot of every page a test used as an artifact (test.sh keeps them for failed runs),
+    /// then closes each page's browser context.</summary>
+    public static async Task ScreenshotAndCloseAsync(IEnumerable<(IPage Page, string Name)> pages, bool fullPage = false)
+    {
+        Directory.CreateDirectory(ArtifactsDir);
+        foreach (var (page, name) in pages)
+        {
+            try { await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(ArtifactsDir, $"{name}.png"), FullPage = fullPage }); }
+            catch (PlaywrightException) { }
+            await page.Context.CloseAsync();
+        }
+    }
+
     public async Task DisposeAsync()
     {
         if (Browser is not null) await Browser.CloseAsync();

@@ -79,14 +79,5 @@ public sealed class SavedViewsTests(BrowserApp app) : IAsyncLifetime
 
     public Task InitializeAsync() => Task.CompletedTask;
 
-    public async Task DisposeAsync()
-    {
-        Directory.CreateDirectory(BrowserApp.ArtifactsDir);
-        foreach (var (page, name) in _pages)
-        {
-            try { await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(BrowserApp.ArtifactsDir, $"{name}.png") }); }
-            catch (PlaywrightException) { }
-            await page.Context.CloseAsync();
-        }
-    }
+    public Task DisposeAsync() => BrowserApp.ScreenshotAndCloseAsync(_pages);
 }

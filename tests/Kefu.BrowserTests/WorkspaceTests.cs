@@ -253,15 +253,5 @@ public sealed class WorkspaceTests(BrowserApp app) : IAsyncLifetime
 
     public Task InitializeAsync() => Task.CompletedTask;
 
-    public async Task DisposeAsync()
-    {
-        // Screenshots of every page a test used, kept as artifacts (test.sh keeps them for failed runs).
-        Directory.CreateDirectory(BrowserApp.ArtifactsDir);
-        foreach (var (page, name) in _pages)
-        {
-            try { await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(BrowserApp.ArtifactsDir, $"{name}.png") }); }
-            catch (PlaywrightException) { }
-            await page.Context.CloseAsync();
-        }
-    }
+    public Task DisposeAsync() => BrowserApp.ScreenshotAndCloseAsync(_pages);
 }
