@@ -49,6 +49,9 @@ public sealed class ReconnectTests(BrowserApp app) : IAsyncLifetime
 
         var banner = page.Locator("#components-reconnect-modal");
         await Assertions.Expect(banner).ToBeHiddenAsync();
+        // Refusing WebSockets alone is not enough: SignalR then falls back to long polling, which can reconnect before
+        // the test sees the "reconnecting" state. Failing the negotiation blocks every transport.
+        await page.RouteAsync("**/_blazor/negotiate**", route => route.AbortAsync());
         await page.EvaluateAsync("() => { window.__refuseSockets = true; window.__sockets.forEach(s => s.close()); }");
         await Assertions.Expect(banner).ToBeVisibleAsync();
         await Assertions.Expect(page.Locator("#reconnect-retrying")).ToBeVisibleAsync();
@@ -57,6 +60,7 @@ public sealed class ReconnectTests(BrowserApp app) : IAsyncLifetime
         // Not blocking: the page stays usable for reading and typing meanwhile.
         await page.Locator("#reply-box").PressSequentiallyAsync("，请稍等");
 
+        await page.UnrouteAsync("**/_blazor/negotiate**");
         await page.EvaluateAsync("() => { window.__refuseSockets = false; }");
         await Assertions.Expect(page.Locator("#reconnect-done")).ToBeVisibleAsync(new() { Timeout = 30_000 });
         await Assertions.Expect(page.Locator("#reconnect-done")).ToHaveTextAsync("已重新连接");
