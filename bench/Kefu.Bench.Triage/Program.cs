@@ -2,36 +2,59 @@ using System.Diagnostics;
 using Kefu.Routing.Triage;
 using Microsoft.ML;
 
-// Usage: dotnet Kefu.Bench.Triage.dll [holdout.tsv] [--misses]
-var holdoutPath = args.FirstOrDefault(a => !a.StartsWith("--")) ?? "tests/Kefu.Tests/Routing/Data/triage-holdout.tsv";
+// Usage: dotnet Kefu.Bench.Triage.dll [holdout.tsv …] [--misses] [--eval] [--train=file.tsv] [--lexicon=file.tsv]
+//   --eval       accuracy and confusion pairs only (no latency loop): the fast loop while editing the training data
+//   --train/--lexicon  read the training set / lexicon from files instead of the embedded ones (no rebuild needed)
+var holdoutPaths = args.Where(a => !a.StartsWith("--")).DefaultIfEmpty("tests/Kefu.Tests/Routing/Data/triage-holdout.tsv").ToList();
 var showMisses = args.Contains("--misses");
-var lexicon = TriageLexicon.LoadEmbedded();
-var train = TriageExample.Shipped();
+var evalOnly = args.Contains("--eval");
+string? Opt(string name) => args.FirstOrDefault(a => a.StartsWith($"--{name}="))?[(name.Length + 3)..];
+var lexicon = Opt("lexicon") is { } lexPath ? TriageLexicon.Read(new StreamReader(lexPath)) : TriageLexicon.LoadEmbedded();
+var train = Opt("train") is { } trainPath ? TriageExample.ReadTsv(new StreamReader(trainPath)) : TriageExample.Shipped();
 var dev = TriageExample.Dev();
-var holdout = File.Exists(holdoutPath) ? TriageExample.ReadTsv(new StreamReader(holdoutPath)) : [];
+var sets = new List<(string Name, List<TriageExample> Set)> { ("dev (triage-dev.tsv)", dev) };
+foreach (var p in holdoutPaths.Where(File.Exists))
+    sets.Add(($"holdout ({Path.GetFileName(p)})", TriageExample.ReadTsv(new StreamReader(p))));
 
+// Training cost as the app pays it at first start: wall time and the managed memory it allocates and keeps.
+GC.Collect();
+var before = GC.GetTotalMemory(true);
+var allocatedBefore = GC.GetTotalAllocatedBytes(true);
 var sw = Stopwatch.StartNew();
 var model = TriageTrainer.Train(train, lexicon, 1);
 var trainMs = sw.Elapsed.TotalMilliseconds;
-Console.WriteLine($"trained on {train.Count} shipped lines in {trainMs:0} ms");
+var allocatedTraining = GC.GetTotalAllocatedBytes(true) - allocatedBefore;
+var retained = GC.GetTotalMemory(true) - before;
+Console.WriteLine($"trained on {train.Count} shipped lines in {trainMs:0} ms ({allocatedTraining / 1048576.0:0} MiB allocated while training, "
+    + $"{retained / 1048576.0:0.0} MiB managed memory retained by the trained model, peak working set {Process.GetCurrentProcess().PeakWorkingSet64 / 1048576.0:0} MiB)");
 
 var tmp = Path.Combine(Path.GetTempPath(), $"triage-bench-{Environment.ProcessId}.zip");
 TriageTrainer.Save(model, tmp);
 sw.Restart();
 var loaded = TriageTrainer.Load(tmp, lexicon, 1);
 Console.WriteLine($"model file {new FileInfo(tmp).Length / 1024.0:0} KiB, load {sw.Elapsed.TotalMilliseconds:0} ms");
+File.Delete(tmp);
 
-foreach (var (name, set) in new[] { ("dev (triage-dev.tsv)", dev), ($"holdout ({Path.GetFileName(holdoutPath)})", holdout) })
+var confusion = new Dictionary<(string, string), int>();
+foreach (var (name, set) in sets)
 {
-    if (set.Count == 0) continue;
     var eval = TriageEvaluation.Run(loaded, set);
     Console.WriteLine($"{name}: {eval}");
+    foreach (var e in set)
+    {
+        var p = loaded.Predict(e.Text);
+        if (p.Leaf != e.Leaf) confusion[(Short(e.Leaf), Short(p.Leaf))] = confusion.GetValueOrDefault((Short(e.Leaf), Short(p.Leaf))) + 1;
+    }
     if (showMisses) foreach (var m in eval.Misses) Console.WriteLine("  " + m);
 }
+if (confusion.Count > 0)
+    Console.WriteLine("confusion pairs over all sets (expected → predicted × count): "
+        + string.Join(", ", confusion.OrderByDescending(c => c.Value).Select(c => $"{c.Key.Item1}→{c.Key.Item2}×{c.Value}")));
+if (evalOnly) return;
 
 // Latency: the full classifier call (normalise, lexicon, ML.NET, hierarchy) against the bare ML.NET prediction engine
 // on the same, already normalised inputs — what the featurisation around the model costs.
-var texts = dev.Concat(holdout).Select(e => e.Text).ToArray();
+var texts = sets.SelectMany(s => s.Set).Select(e => e.Text).ToArray();
 var ml = new MLContext();
 var bare = ml.Model.CreatePredictionEngine<TriageInput, TriageOutput>(loaded.Transformer);
 var prepared = texts.Select(t => new TriageInput { Text = TextNormalizer.Normalize(t), Lexicon = new float[TriageModel.LexiconSlots] }).ToArray();
@@ -57,4 +80,5 @@ Console.WriteLine($"latency over {N} classifications ({texts.Length} distinct te
 Console.WriteLine($"  classifier p50 {P(full, .5):0.000} ms  p99 {P(full, .99):0.000} ms  max {full.Max():0.000} ms");
 Console.WriteLine($"  bare ML.NET engine p50 {P(raw, .5):0.000} ms  p99 {P(raw, .99):0.000} ms  max {raw.Max():0.000} ms");
 Console.WriteLine($"  ratio p50 {P(full, .5) / P(raw, .5):0.00}x  p99 {P(full, .99) / P(raw, .99):0.00}x");
-File.Delete(tmp);
+
+static string Short(string leaf) => leaf[(leaf.LastIndexOf('/') + 1)..];

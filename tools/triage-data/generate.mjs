@@ -4,6 +4,7 @@
 import * as OpenCC from 'opencc-js';
 import { writeFileSync } from 'node:fs';
 import { leaves, openers, closers, enOpeners, enClosers } from './leaves.mjs';
+import { extra, pinyin, emailOpeners, emailFillers, emailClosers, enEmailOpeners, enEmailClosers } from './extra.mjs';
 
 let seed = 20261123;
 const rnd = () => { seed |= 0; seed = (seed + 0x6d2b79f5) | 0; let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
@@ -33,8 +34,15 @@ function zhNoise(s) {
   if (chance(0.15)) s = s.replace(/[，。！？]/g, ' ');
   if (chance(0.1)) s = s.replace(/[，。]/g, '');
   if (chance(0.08)) s = s + pick(['？？？', '!!!', '。。。', '~~']);
+  if (chance(0.12)) { // pinyin typed instead of the characters (IME off), for one key word present in the line
+    const present = pinyin.filter(([a]) => s.includes(a));
+    if (present.length) { const [a, b] = pick(present); s = s.replace(a, b); }
+  }
   return s;
 }
+// A long formal message: the key fact buried between a greeting, neutral sentences and a sign-off.
+const email = s => pick(emailOpeners) + pick(emailFillers) + s + (/[。！？!?]$/.test(s) ? '' : '。') + pick(emailFillers).replace(/，$/, '。') + pick(emailClosers);
+const enEmail = s => pick(enEmailOpeners) + s + (/[.!?]$/.test(s) ? '' : '.') + pick(enEmailClosers);
 function enNoise(s) {
   if (chance(0.3)) { // swap two adjacent letters in one word
     const words = s.split(' '); const i = Math.floor(rnd() * words.length); const w = words[i];
@@ -61,8 +69,12 @@ for (const L of leaves) {
       add(L.leaf, priority, s);
     }
   };
+  const more = extra[L.leaf] ?? { hand: [], en: [] };
   for (const h of L.hand) zh(h, '-', 3);
-  for (const h of L.en) {
+  for (const h of more.hand) zh(h, '-', 4);
+  for (const h of [...L.hand, ...more.hand]) if (chance(0.3)) { let s = zhNoise(email(fill(h))); if (chance(0.25)) s = trad(s); add(L.leaf, '-', s); }
+  for (const h of [...L.en, ...more.en]) if (chance(0.3)) add(L.leaf, '-', enNoise(enEmail(fill(h))));
+  for (const h of [...L.en, ...more.en]) {
     add(L.leaf, '-', fill(h));
     for (let i = 0; i < 3; i++) add(L.leaf, '-', enNoise(fill(pick(enOpeners) + h + pick(enClosers))));
   }

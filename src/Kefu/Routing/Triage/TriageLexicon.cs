@@ -30,6 +30,12 @@ public sealed class TriageLexicon
         using var stream = typeof(TriageLexicon).Assembly.GetManifestResourceStream("Kefu.Routing.Data.triage-lexicon.tsv")
             ?? throw new InvalidOperationException("Embedded resource Kefu.Routing.Data.triage-lexicon.tsv is missing.");
         using var reader = new StreamReader(stream, Encoding.UTF8);
+        return Read(reader);
+    }
+
+    /// <summary>Reads the lexicon .tsv format: <c>leaf_path (or !urgent) \t word|word|…</c>, '#' lines are comments.</summary>
+    public static TriageLexicon Read(TextReader reader)
+    {
         var lists = new List<(string, string[])>();
         while (reader.ReadLine() is { } line)
         {
@@ -47,7 +53,7 @@ public sealed class TriageLexicon
         {
             var hits = 0;
             foreach (var w in _lists[i].Words)
-                if (Contains(normalized, w)) hits++;
+                if (i != UrgentIndex ? Contains(normalized, w, inflected: true) : Contains(normalized, w)) hits++;
             into[i] = hits == 0 ? 0 : MathF.Sqrt(hits);
         }
     }
@@ -55,16 +61,31 @@ public sealed class TriageLexicon
     public bool HasUrgentWord(string normalized) =>
         UrgentIndex >= 0 && _lists[UrgentIndex].Words.Any(w => Contains(normalized, w));
 
-    /// <summary>Substring match for Chinese; whole words for Latin words, so "sue" is not found in "issue".</summary>
-    public static bool Contains(string text, string word)
+    /// <summary>Substring match for Chinese; whole words (with an optional inflection) for Latin words, so "sue" is not found in "issue".</summary>
+    public static bool Contains(string text, string word, bool inflected = false)
     {
         if (!char.IsAsciiLetterOrDigit(word[0])) return text.Contains(word, StringComparison.Ordinal);
         for (var i = text.IndexOf(word, StringComparison.Ordinal); i >= 0; i = text.IndexOf(word, i + 1, StringComparison.Ordinal))
         {
             var before = i == 0 || !char.IsAsciiLetter(text[i - 1]);
-            var end = i + word.Length;
-            var after = end >= text.Length || !char.IsAsciiLetter(text[end]);
-            if (before && after) return true;
+            if (before && WordEndsAt(text, i + word.Length, inflected)) return true;
+        }
+        return false;
+    }
+
+    // For the leaf lists an English word may carry an inflection ("crash" finds "crashes", "crashed", "crashing"): a poor
+    // man's stemmer. Not for the urgent list and admin rules, where "press" must not find "pressed".
+    private static readonly string[] Suffixes = ["s", "es", "ed", "d", "ing", "er", "ers"];
+
+    private static bool WordEndsAt(string text, int end, bool inflected)
+    {
+        if (end >= text.Length || !char.IsAsciiLetter(text[end])) return true;
+        if (!inflected) return false;
+        foreach (var suffix in Suffixes)
+        {
+            var after = end + suffix.Length;
+            if (string.CompareOrdinal(text, end, suffix, 0, suffix.Length) == 0 && (after >= text.Length || !char.IsAsciiLetter(text[after])))
+                return true;
         }
         return false;
     }
