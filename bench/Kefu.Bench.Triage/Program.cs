@@ -39,7 +39,8 @@ var confusion = new Dictionary<(string, string), int>();
 foreach (var (name, set) in sets)
 {
     var eval = TriageEvaluation.Run(loaded, set);
-    Console.WriteLine($"{name}: {eval}");
+    var falseUrgent = set.Count(e => !e.Urgent && loaded.Predict(e.Text) is var p && (p.UrgentProbability >= TriageModel.UrgentThreshold || p.UrgentWord));
+    Console.WriteLine($"{name}: {eval}, {falseUrgent}/{set.Count(e => !e.Urgent)} others flagged urgent");
     foreach (var e in set)
     {
         var p = loaded.Predict(e.Text);

@@ -162,3 +162,15 @@ export const emailClosers = ['希望尽快给我一个答复，谢谢！', '麻�
   '辛苦了，盼复。', '请帮忙看一下，多谢！', '谢谢你们的耐心。'];
 export const enEmailOpeners = ['Hello support team, ', 'Dear customer service, ', 'Hi there, I have been a customer for years. ', 'Good morning. '];
 export const enEmailClosers = [' I would appreciate a quick reply.', ' Looking forward to hearing from you.', ' Please let me know what to do. Thanks.', ' Kind regards.'];
+
+// More account-takeover messages (must be urgent), phrased around the intruder rather than the word 盗.
+export const extraUrgent = {
+  '技术支持/账号问题/登录失败': ['账号在外地被人登录了，现在我自己登不上', '我的账户被别人用了，还买了东西，现在登录不进去', '凌晨有陌生设备登了我的号，我被踢下线了',
+    '不是我本人登录的，账号被人拿去用了，我现在进不去', '有人用我的账号下单，我登录提示密码错误', '收到在别的省登录的提醒，然后我就登不上了',
+    'Somebody else has access to my account, I got a login alert from a city I have never been to and now I cannot sign in',
+    'unknown device signed into my account and kicked me out', 'my account was compromised, someone is using it and I am locked out',
+    'there are orders I did not place and I can no longer log in', '帳號被別人登入了，還下了訂單，我現在登不進去'],
+  '技术支持/账号问题/密码找回': ['有人把我的密码和手机号都改了，我要找回账号', '密码被陌生人改掉了，怎么重置', '不是我改的密码，账号应该被人动了，怎么找回',
+    'someone reset my password without me, how do I get my account back', 'my password and email were changed by someone else, please help me recover it',
+    '密碼被不明人士修改，帳號要怎麼找回'],
+};

@@ -4,7 +4,7 @@
 import * as OpenCC from 'opencc-js';
 import { writeFileSync } from 'node:fs';
 import { leaves, openers, closers, enOpeners, enClosers } from './leaves.mjs';
-import { extra, pinyin, emailOpeners, emailFillers, emailClosers, enEmailOpeners, enEmailClosers } from './extra.mjs';
+import { extra, extraUrgent, pinyin, emailOpeners, emailFillers, emailClosers, enEmailOpeners, enEmailClosers } from './extra.mjs';
 
 let seed = 20261123;
 const rnd = () => { seed |= 0; seed = (seed + 0x6d2b79f5) | 0; let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
@@ -78,7 +78,7 @@ for (const L of leaves) {
     add(L.leaf, '-', fill(h));
     for (let i = 0; i < 3; i++) add(L.leaf, '-', enNoise(fill(pick(enOpeners) + h + pick(enClosers))));
   }
-  for (const u of L.urgent) {
+  for (const u of [...L.urgent, ...(extraUrgent[L.leaf] ?? [])]) {
     add(L.leaf, 'urgent', u);
     for (let i = 0; i < 4; i++) {
       const isEn = /^[\x00-\x7f]+$/.test(u);

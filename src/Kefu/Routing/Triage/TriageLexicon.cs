@@ -13,9 +13,19 @@ public sealed class TriageLexicon
 
     private readonly (string Leaf, string[] Words)[] _lists;
 
+    public const string TakeoverAccountKey = "!takeover-account";
+    public const string TakeoverActorKey = "!takeover-actor";
+
+    private readonly string[] _takeoverAccount;
+    private readonly string[] _takeoverActor;
+
     public TriageLexicon(IEnumerable<(string Leaf, string[] Words)> lists)
     {
-        _lists = [.. lists.Select(l => (l.Leaf, l.Words.Select(TextNormalizer.Normalize).Where(w => w.Length > 0).Distinct().ToArray()))];
+        var all = lists.Select(l => (l.Leaf, Words: l.Words.Select(TextNormalizer.Normalize).Where(w => w.Length > 0).Distinct().ToArray())).ToList();
+        // The two takeover lists are not features (the feature slots stay as they are); they make a text urgent together.
+        _takeoverAccount = all.FirstOrDefault(l => l.Leaf == TakeoverAccountKey).Words ?? [];
+        _takeoverActor = all.FirstOrDefault(l => l.Leaf == TakeoverActorKey).Words ?? [];
+        _lists = [.. all.Where(l => l.Leaf is not TakeoverAccountKey and not TakeoverActorKey)];
         Leaves = [.. _lists.Select(l => l.Leaf).Where(l => l != UrgentKey)];
         UrgentIndex = Array.FindIndex(_lists, l => l.Leaf == UrgentKey);
     }
@@ -58,8 +68,11 @@ public sealed class TriageLexicon
         }
     }
 
+    /// <summary>An urgent word (盗号, hacked, 律师 …), or an account takeover told without one: an account word together
+    /// with someone else acting on it (异地/陌生设备/别人登录/someone else …). Recall matters more than precision here.</summary>
     public bool HasUrgentWord(string normalized) =>
-        UrgentIndex >= 0 && _lists[UrgentIndex].Words.Any(w => Contains(normalized, w));
+        (UrgentIndex >= 0 && _lists[UrgentIndex].Words.Any(w => Contains(normalized, w)))
+        || (_takeoverActor.Any(w => Contains(normalized, w, inflected: true)) && _takeoverAccount.Any(w => Contains(normalized, w, inflected: true)));
 
     /// <summary>Substring match for Chinese; whole words (with an optional inflection) for Latin words, so "sue" is not found in "issue".</summary>
     public static bool Contains(string text, string word, bool inflected = false)
