@@ -18,8 +18,12 @@ public sealed class ShippedModelFixture
         DefaultRules = [.. TriageTrainingService.DefaultRules.Select((r, i) => new CompiledRule(i + 1, r.Name, r.Pattern, false, null, TicketPriority.Urgent))];
     }
 
-    public static List<TriageExample> Holdout() =>
-        TriageExample.ReadTsv(new StreamReader(Path.Combine(AppContext.BaseDirectory, "Routing", "Data", "triage-holdout.tsv")));
+    public static List<TriageExample> Holdout(string file = "triage-holdout.tsv") =>
+        TriageExample.ReadTsv(new StreamReader(Path.Combine(AppContext.BaseDirectory, "Routing", "Data", file)));
+
+    /// <summary>The hand-written holdouts: the first (140), the second (155, written before the data's second round) and
+    /// the third (84, kept blind while the data and lexicons were changed).</summary>
+    public static readonly (string File, int Count)[] Holdouts = [("triage-holdout.tsv", 140), ("triage-holdout2.tsv", 155), ("triage-holdout3.tsv", 84)];
 }
 
 public sealed class TriageModelTests(ShippedModelFixture f, ITestOutputHelper output) : IClassFixture<ShippedModelFixture>
@@ -30,26 +34,31 @@ public sealed class TriageModelTests(ShippedModelFixture f, ITestOutputHelper ou
     private bool UrgentWithRules(string text) => Classifier().Classify(f.Model, text, f.DefaultRules).Urgent;
 
     [Fact]
-    public void Accuracy_on_the_dev_set_and_the_holdout_is_printed_and_above_a_sane_floor()
+    public void Accuracy_on_the_dev_set_and_the_holdouts_is_printed_and_above_a_floor()
     {
-        var dev = TriageExample.Dev();
-        var holdout = ShippedModelFixture.Holdout();
-        Assert.Equal(112, dev.Count);
-        Assert.Equal(140, holdout.Count);
-        // Neither evaluation set is part of the training data.
+        var sets = new List<(string Name, List<TriageExample> Set)> { ("triage-dev.tsv", TriageExample.Dev()) };
+        foreach (var (file, count) in ShippedModelFixture.Holdouts)
+        {
+            var set = ShippedModelFixture.Holdout(file);
+            Assert.Equal(count, set.Count);
+            sets.Add((file, set));
+        }
+        Assert.Equal(112, sets[0].Set.Count);
+        // No evaluation set is part of the training data.
         var trained = TriageExample.Shipped().Select(e => TextNormalizer.Normalize(e.Text)).ToHashSet();
-        Assert.DoesNotContain(dev.Concat(holdout), e => trained.Contains(TextNormalizer.Normalize(e.Text)));
+        Assert.DoesNotContain(sets.SelectMany(s => s.Set), e => trained.Contains(TextNormalizer.Normalize(e.Text)));
 
-        var devEval = TriageEvaluation.Run(f.Model, dev, (text, _) => UrgentWithRules(text));
-        var holdoutEval = TriageEvaluation.Run(f.Model, holdout, (text, _) => UrgentWithRules(text));
-        output.WriteLine($"triage-dev.tsv (112 lines, unseen): {devEval}");
-        output.WriteLine($"triage-holdout.tsv (140 lines, unseen): {holdoutEval}");
-        foreach (var miss in devEval.Misses.Concat(holdoutEval.Misses)) output.WriteLine("  " + miss);
-        Console.WriteLine($"[triage] dev: {devEval} | holdout: {holdoutEval}");
-
-        Assert.True(devEval.LeafAccuracy >= 0.85, $"dev leaf accuracy {devEval.LeafAccuracy:P1}");
-        Assert.True(holdoutEval.LeafAccuracy >= 0.85, $"holdout leaf accuracy {holdoutEval.LeafAccuracy:P1}");
-        Assert.True(devEval.Level1Accuracy >= 0.9, $"dev level-1 accuracy {devEval.Level1Accuracy:P1}");
+        foreach (var (name, set) in sets)
+        {
+            var eval = TriageEvaluation.Run(f.Model, set, (text, _) => UrgentWithRules(text));
+            output.WriteLine($"{name} ({set.Count} lines, unseen): {eval}");
+            foreach (var miss in eval.Misses) output.WriteLine("  " + miss);
+            Console.WriteLine($"[triage] {name}: {eval}");
+            // Floors a little under the measured figures (docs/benchmarks.md): a regression fails, noise does not.
+            Assert.True(eval.LeafAccuracy >= 0.90, $"{name} leaf accuracy {eval.LeafAccuracy:P1}");
+            Assert.True(eval.Level1Accuracy >= 0.93, $"{name} level-1 accuracy {eval.Level1Accuracy:P1}");
+            Assert.Equal(eval.UrgentTotal, eval.UrgentFound); // no missed urgent
+        }
     }
 
     [Fact]
@@ -69,7 +78,7 @@ public sealed class TriageModelTests(ShippedModelFixture f, ITestOutputHelper ou
     [Fact]
     public void Ordinary_tickets_are_not_made_urgent()
     {
-        var ordinary = TriageExample.Dev().Where(e => !e.Urgent).ToList();
+        var ordinary = TriageExample.Dev().Concat(ShippedModelFixture.Holdouts.SelectMany(h => ShippedModelFixture.Holdout(h.File))).Where(e => !e.Urgent).ToList();
         var flagged = ordinary.Where(e => UrgentWithRules(e.Text)).Select(e => e.Text).ToList();
         output.WriteLine($"false urgent: {flagged.Count}/{ordinary.Count}: {string.Join(" | ", flagged)}");
         Assert.True(flagged.Count <= ordinary.Count / 20, $"{flagged.Count} ordinary tickets flagged urgent");
