@@ -59,14 +59,26 @@ public sealed class TriageLexicon
     /// <summary>Fills one value per list: a damped count of the list's words found in the normalised text.</summary>
     public void Features(string normalized, Span<float> into)
     {
+        // Which characters occur (1,024-bit filter): most words' first character is not in a short text, so their
+        // substring search is skipped — the lists hold over a thousand words and this runs for every ticket.
+        Span<ulong> seen = stackalloc ulong[16];
+        Mark(normalized, seen);
         for (var i = 0; i < _lists.Length; i++)
         {
             var hits = 0;
+            var inflected = i != UrgentIndex;
             foreach (var w in _lists[i].Words)
-                if (i != UrgentIndex ? Contains(normalized, w, inflected: true) : Contains(normalized, w)) hits++;
+                if (MaySee(seen, w) && Contains(normalized, w, inflected)) hits++;
             into[i] = hits == 0 ? 0 : MathF.Sqrt(hits);
         }
     }
+
+    private static void Mark(string text, Span<ulong> seen)
+    {
+        foreach (var c in text) seen[(c >> 6) & 15] |= 1UL << (c & 63);
+    }
+
+    private static bool MaySee(ReadOnlySpan<ulong> seen, string word) => (seen[(word[0] >> 6) & 15] & (1UL << (word[0] & 63))) != 0;
 
     /// <summary>An urgent word (盗号, hacked, 律师 …), or an account takeover told without one: an account word together
     /// with someone else acting on it (异地/陌生设备/别人登录/someone else …). Recall matters more than precision here.</summary>
