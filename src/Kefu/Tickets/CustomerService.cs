@@ -11,7 +11,22 @@ public sealed class CustomerService(KefuDb db, AuditLog audit, TimeProvider time
     /// <summary>Finds the customer an inbound contact belongs to, or creates one; adds identities it did not have.</summary>
     public async Task<Customer> ResolveAsync(CustomerInput input, CancellationToken ct)
     {
-        if (input.Id is { } id) return await FindLiveAsync(id, ct) ?? throw DomainException.Validation("customer.id", $"Customer {id} does not exist.");
+        var (customer, created) = await FindOrAddAsync(input, ct);
+        if (created)
+        {
+            await db.SaveChangesAsync(ct);
+            await RecordCreatedAsync(customer, ct);
+        }
+        return customer;
+    }
+
+    /// <summary>As <see cref="ResolveAsync"/> but without saving: a new customer and new identities are only added
+    /// to the unit of work, so the caller can save them with its own rows in one round trip. When Created is true the
+    /// caller must call <see cref="RecordCreatedAsync"/> once the customer has its id.</summary>
+    internal async Task<(Customer Customer, bool Created)> FindOrAddAsync(CustomerInput input, CancellationToken ct)
+    {
+        if (input.Id is { } id)
+            return (await FindLiveAsync(id, ct) ?? throw DomainException.Validation("customer.id", $"Customer {id} does not exist."), false);
 
         var identities = IdentitiesOf(input).ToList();
         if (identities.Count == 0)
@@ -31,19 +46,26 @@ public sealed class CustomerService(KefuDb db, AuditLog audit, TimeProvider time
         }
 
         var now = time.UtcNow();
+        var created = false;
         if (customer is null)
         {
             customer = new Customer { Name = input.Name?.Trim() is { Length: > 0 } n ? n : DefaultName(identities[0]), CreatedAt = now, UpdatedAt = now };
             db.Add(customer);
-            await db.SaveChangesAsync(ct);
-            db.Publish(new CustomerCreated(customer.Id), time);
-            await audit.RecordAsync("customer", customer.Id, "created", new { customer.Name }, ct);
+            created = true;
         }
 
         // New identities join this customer; one already owned by another customer stays there (merging is explicit).
+        // Linked by navigation, so a new customer needs no save before its identities are added.
         foreach (var (kind, value) in identities.Where(i => !known.Any(k => k.Kind == i.Kind && k.Value == i.Value)))
-            db.Add(new CustomerIdentity { CustomerId = customer.Id, Kind = kind, Value = value, CreatedAt = now });
-        return customer;
+            db.Add(new CustomerIdentity { Customer = customer, CustomerId = customer.Id, Kind = kind, Value = value, CreatedAt = now });
+        return (customer, created);
+    }
+
+    /// <summary>The event and audit row of a customer created by <see cref="FindOrAddAsync"/>, once it is saved.</summary>
+    internal async Task RecordCreatedAsync(Customer customer, CancellationToken ct)
+    {
+        db.Publish(new CustomerCreated(customer.Id), time);
+        await audit.RecordAsync("customer", customer.Id, "created", new { customer.Name }, ct);
     }
 
     public async Task<Customer> CreateAsync(CreateCustomerRequest r, CancellationToken ct)

@@ -33,21 +33,29 @@ public sealed class TicketService(
             throw DomainException.Validation("teamId", $"Team {tid} does not exist.");
         if (r.AssigneeId is { } aid) await CheckAssigneeAsync(staff, aid, "assigneeId", ct);
 
-        var customer = await customers.ResolveAsync(r.Customer, ct);
+        // One save for customer, identities, ticket, tags and message (linked by navigation and the ticket's
+        // temporary key); the events and audit rows, which need the generated ids, go with the unit's final save.
+        var (customer, customerCreated) = await customers.FindOrAddAsync(r.Customer, ct);
         var now = time.UtcNow();
         var ticket = new Ticket
         {
             Subject = r.Subject.Trim(), Channel = channel, Status = TicketStatus.New,
             Priority = r.Priority ?? category?.DefaultPriority ?? TicketPriority.Normal,
-            CategoryId = category?.Id, TeamId = teamId, AssigneeId = r.AssigneeId, CustomerId = customer.Id,
+            CategoryId = category?.Id, TeamId = teamId, AssigneeId = r.AssigneeId, Customer = customer, CustomerId = customer.Id,
             CreatedAt = now, UpdatedAt = now, ExternalId = r.ExternalId, Version = 1,
         };
         db.Add(ticket);
         await SetTagsAsync(ticket, r.Tags ?? [], ct);
+        var message = await NewMessageAsync(ticket, MessageKind.Customer, channel, r.Message.Body, r.Message.Html,
+            r.Message.AttachmentIds, null, customerCreated ? null : customer.Id, null, staff, "message", save: false, ct);
         await db.SaveChangesAsync(ct);
 
-        var message = await NewMessageAsync(ticket, MessageKind.Customer, channel, r.Message.Body, r.Message.Html,
-            r.Message.AttachmentIds, null, customer.Id, null, staff, "message", ct);
+        // The message's author is not a mapped relationship, so a new customer's id is set now (saved with the unit).
+        if (customerCreated)
+        {
+            message.AuthorCustomerId = customer.Id;
+            await customers.RecordCreatedAsync(customer, ct);
+        }
         db.Publish(new TicketCreated(ticket.Id, customer.Id, channel), time);
         db.Publish(new MessageAdded(ticket.Id, message.Id, message.Kind), time);
         if (ticket.AssigneeId is not null) db.Publish(new AssigneeChanged(ticket.Id, null, ticket.AssigneeId, ticket.TeamId, staff.UserId), time);
@@ -151,7 +159,7 @@ public sealed class TicketService(
         var now = time.UtcNow();
         var customerId = r.Kind == MessageKind.Customer ? ticket.CustomerId : (long?)null;
         var authorId = r.Kind == MessageKind.Customer ? (Guid?)null : staff.UserId;
-        var message = await NewMessageAsync(ticket, r.Kind, ticket.Channel, r.Body, r.Html, r.AttachmentIds, r.ExternalId, customerId, authorId, staff, "", ct);
+        var message = await NewMessageAsync(ticket, r.Kind, ticket.Channel, r.Body, r.Html, r.AttachmentIds, r.ExternalId, customerId, authorId, staff, "", save: true, ct);
 
         var oldStatus = ticket.Status;
         var changes = new ChangeSet();
@@ -240,7 +248,7 @@ public sealed class TicketService(
 
     private async Task<Message> NewMessageAsync(
         Ticket ticket, MessageKind kind, Channel channel, string? body, string? htmlBody, long[]? attachmentIds,
-        string? externalId, long? customerId, Guid? authorId, StaffContext staff, string fieldPrefix, CancellationToken ct)
+        string? externalId, long? customerId, Guid? authorId, StaffContext staff, string fieldPrefix, bool save, CancellationToken ct)
     {
         string? cleanHtml = string.IsNullOrWhiteSpace(htmlBody) ? null : html.Sanitize(htmlBody);
         var text = !string.IsNullOrWhiteSpace(body) ? body : cleanHtml is null ? "" : HtmlCleaner.ToText(cleanHtml);
@@ -258,11 +266,12 @@ public sealed class TicketService(
         }
         var message = new Message
         {
-            TicketId = ticket.Id, Kind = kind, Channel = channel, Body = text, BodyHtml = cleanHtml, ExternalId = externalId,
+            // An unsaved ticket has a temporary key; EF replaces it with the generated id when both are inserted.
+            TicketId = ticket.Id != 0 ? ticket.Id : (long)db.Entry(ticket).Property(t => t.Id).CurrentValue!, Kind = kind, Channel = channel, Body = text, BodyHtml = cleanHtml, ExternalId = externalId,
             AuthorCustomerId = customerId, AuthorUserId = authorId, CreatedAt = time.UtcNow(), Attachments = attachments,
         };
         db.Add(message);
-        await db.SaveChangesAsync(ct);
+        if (save) await db.SaveChangesAsync(ct);
         return message;
     }
 

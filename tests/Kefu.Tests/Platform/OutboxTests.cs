@@ -85,6 +85,33 @@ public sealed class OutboxTests(OutboxApp app) : IClassFixture<OutboxApp>
     }
 
     [Fact]
+    public async Task Dispatchers_racing_for_the_same_rows_run_each_event_once()
+    {
+        // Besides the app's own loop, two more dispatchers (as on two nodes) poll while tickets are created: a
+        // claimed row must be invisible to the others, or a handler runs twice and its receipt insert fails.
+        var others = Enumerable.Range(0, 2).Select(_ => ActivatorUtilities.CreateInstance<OutboxDispatcher>(app.Factory.Services)).ToList();
+        using var stop = new CancellationTokenSource();
+        var loops = others.Select(d => Task.Run(async () =>
+        {
+            // Polling like a node's loop does (a short pause when idle), not as a means of synchronisation.
+            while (!stop.IsCancellationRequested)
+                if (await d.DispatchBatchAsync(CancellationToken.None) == 0) await Task.Delay(5);
+        })).ToList();
+        var ids = new List<long>();
+        for (var i = 0; i < 25; i++) ids.Add(await Create($"outbox race {i}"));
+        await Task.WhenAll(ids.Select(id => RecordingHandler.WaitFor(id))).WaitAsync(TimeSpan.FromSeconds(60));
+        await stop.CancelAsync();
+        await Task.WhenAll(loops);
+
+        Assert.All(ids, id => Assert.Equal(1, RecordingHandler.Handled[id]));
+        using var scope = app.Factory.Services.CreateScope();
+        var db = scope.ServiceProvider.GetRequiredService<KefuDb>();
+        var retried = await db.Outbox.AsNoTracking().Where(m => m.Type == nameof(TicketCreated) && m.Attempts > 0)
+            .Select(m => m.Payload).ToListAsync();
+        Assert.DoesNotContain(retried, p => ids.Any(id => p.StartsWith($"{{\"ticketId\":{id},")));
+    }
+
+    [Fact]
     public async Task A_rejected_request_writes_no_event()
     {
         using var scope = app.Factory.Services.CreateScope();

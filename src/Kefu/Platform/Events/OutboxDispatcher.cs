@@ -1,4 +1,6 @@
+using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
+using System.Reflection;
 using System.Text.Json;
 using Kefu.Platform.Database;
 using Microsoft.EntityFrameworkCore;
@@ -6,18 +8,33 @@ using Microsoft.EntityFrameworkCore;
 namespace Kefu.Platform.Events;
 
 /// <summary>
-/// Delivers outbox rows to in-process handlers, at least once, in id order. Each handler runs in its own scope and
-/// transaction together with its receipt, so a crash between handlers re-runs only the ones that did not finish.
-/// On shutdown it drains what is already committed before the host stops.
+/// Delivers outbox rows to in-process handlers, at least once, in id order per handler. A batch is first claimed
+/// (its rows get a lease in <see cref="OutboxMessage.NextAttemptAt"/>), so two dispatchers — this loop and a direct
+/// <see cref="DispatchBatchAsync"/> call, or two nodes on PostgreSQL — never run the same event at the same time.
+/// Each handler then takes the batch's events in chunks: one scope and one transaction per chunk, with every event's
+/// receipt written in that transaction (decision 0009). When a chunk fails, its events are re-run one per transaction
+/// so only the failing event is retried later. On shutdown it drains what is already committed before the host stops.
 /// </summary>
 public sealed class OutboxDispatcher(
     IServiceScopeFactory scopes, IServiceProvider services, EventRegistry registry, OutboxSignal signal, TimeProvider time,
     ILogger<OutboxDispatcher> log, IMeterFactory meters) : BackgroundService
 {
     private const int BatchSize = 200;
+    /// <summary>Events per handler transaction: large enough to amortise begin/commit and the write gate, small
+    /// enough that a create waiting for the SQLite write gate is not held up for long.</summary>
+    private const int ChunkSize = 20;
     private const int MaxAttempts = 10;
+    /// <summary>How long a claimed row stays invisible to other dispatchers; after a crash it is delivered again then.</summary>
+    internal static readonly TimeSpan ClaimLease = TimeSpan.FromSeconds(60);
     private static readonly TimeSpan CoalesceDelay = TimeSpan.FromMilliseconds(50);
     private readonly Counter<long> _delivered = meters.Create("Kefu").CreateCounter<long>("kefu_events_dispatched");
+    private readonly SemaphoreSlim _oneBatchAtATime = new(1, 1);
+
+    private delegate Task HandlerInvoker(object handler, IDomainEvent e, EventContext context, CancellationToken ct);
+    private delegate void ObserverInvoker(object observer, IDomainEvent e, EventContext context);
+    // Typed delegates built once per event type: MethodInfo.Invoke per call would allocate and emit invoke stubs.
+    private static readonly ConcurrentDictionary<Type, HandlerInvoker> HandlerInvokers = new();
+    private static readonly ConcurrentDictionary<Type, ObserverInvoker> ObserverInvokers = new();
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -50,80 +67,157 @@ public sealed class OutboxDispatcher(
         }
     }
 
-    /// <summary>Dispatches one batch; returns how many events it completed. Public for tests and tools.</summary>
+    /// <summary>Dispatches one batch; returns how many events it completed. Public for tests and tools; calls in
+    /// one process run one after the other.</summary>
     public async Task<int> DispatchBatchAsync(CancellationToken ct)
     {
-        List<OutboxMessage> batch;
-        await using (var scope = scopes.CreateAsyncScope())
+        await _oneBatchAtATime.WaitAsync(ct);
+        try
         {
-            var db = scope.ServiceProvider.GetRequiredService<KefuDb>();
-            var now = time.UtcNow();
-            batch = await db.Outbox.AsNoTracking()
-                .Where(m => m.DispatchedAt == null && (m.NextAttemptAt == null || m.NextAttemptAt <= now) && m.Attempts < MaxAttempts)
-                .OrderBy(m => m.Id).Take(BatchSize).ToListAsync(ct);
+            var batch = await ClaimAsync(ct);
+            if (batch.Count == 0) return 0;
+            var failed = await DeliverAsync(batch, ct);
+            await RecordOutcomeAsync(batch, failed, ct);
+            var delivered = batch.Count - failed.Count;
+            _delivered.Add(delivered);
+            return delivered;
         }
-        var delivered = new List<long>();
-        var failed = new List<(OutboxMessage Message, string Error)>();
-        foreach (var message in batch)
-        {
-            if (await DeliverAsync(message, ct) is { } error) failed.Add((message, error));
-            else delivered.Add(message.Id);
-        }
-        if (batch.Count > 0) await RecordOutcomeAsync(delivered, failed, ct);
-        _delivered.Add(delivered.Count);
-        return delivered.Count;
+        finally { _oneBatchAtATime.Release(); }
     }
 
-    /// <summary>Runs every handler of one event; returns the first failure, or null when all succeeded.</summary>
-    private async Task<string?> DeliverAsync(OutboxMessage message, CancellationToken ct)
-    {
-        if (!registry.EventTypes.TryGetValue(message.Type, out var type))
-        {
-            log.LogWarning("Unknown event type {Type} in outbox row {Id}; marking dispatched", message.Type, message.Id);
-            return null;
-        }
-        string? error = null;
-        var e = (IDomainEvent)JsonSerializer.Deserialize(message.Payload, type, KefuJson.Stored)!;
-        var context = new EventContext(message.Id, message.OccurredAt);
-        foreach (var observerType in registry.Observers.GetValueOrDefault(type, []))
-        {
-            try
-            {
-                var observer = services.GetRequiredService(observerType);
-                var method = typeof(IEventObserver<>).MakeGenericType(type).GetMethod("OnEvent")!;
-                method.Invoke(observer, [e, context]);
-            }
-            catch (Exception ex) { log.LogWarning(ex, "Observer {Observer} failed for event {EventId}", observerType.Name, message.Id); }
-        }
-        foreach (var handlerType in registry.Handlers.GetValueOrDefault(type, []))
-        {
-            try { await RunHandlerAsync(handlerType, type, e, context, ct); }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                log.LogError(ex, "Handler {Handler} failed for event {EventId} ({Type})", handlerType.Name, message.Id, message.Type);
-                error ??= $"{handlerType.Name}: {ex.Message}";
-            }
-        }
-        return error;
-    }
-
-    /// <summary>Marks a batch's delivered rows in one statement; failed rows get a back-off.</summary>
-    private async Task RecordOutcomeAsync(List<long> delivered, List<(OutboxMessage Message, string Error)> failed, CancellationToken ct)
+    /// <summary>Leases the next undispatched rows to this dispatcher and returns them in id order. The lease end
+    /// (with random microseconds) doubles as the claim token: only rows this update set are read back.</summary>
+    private async Task<List<OutboxMessage>> ClaimAsync(CancellationToken ct)
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<KefuDb>();
         var gate = scope.ServiceProvider.GetRequiredService<WriteGate>();
         var now = time.UtcNow();
+        // Whole microseconds, so PostgreSQL stores exactly the value we compare with.
+        var lease = now.Add(ClaimLease).Ticks;
+        var token = new DateTime(lease - lease % 10 + Random.Shared.Next(1, 1_000_000) * 10L, DateTimeKind.Utc);
+        using (await gate.EnterAsync(ct))
+        {
+            var next = db.Outbox
+                .Where(m => m.DispatchedAt == null && (m.NextAttemptAt == null || m.NextAttemptAt <= now) && m.Attempts < MaxAttempts)
+                .OrderBy(m => m.Id).Take(BatchSize).Select(m => m.Id);
+            // The conditions are repeated on the updated row: on PostgreSQL a concurrent claimer that waited for our
+            // row locks re-checks them and skips what we took.
+            var claimed = await db.Outbox
+                .Where(m => next.Contains(m.Id) && m.DispatchedAt == null && (m.NextAttemptAt == null || m.NextAttemptAt <= now))
+                .ExecuteUpdateAsync(s => s.SetProperty(m => m.NextAttemptAt, token), ct);
+            if (claimed == 0) return [];
+        }
+        return await db.Outbox.AsNoTracking().Where(m => m.NextAttemptAt == token && m.DispatchedAt == null)
+            .OrderBy(m => m.Id).ToListAsync(ct);
+    }
+
+    /// <summary>Runs observers and handlers for a claimed batch; returns the events that failed, with the first error.</summary>
+    private async Task<Dictionary<long, string>> DeliverAsync(List<OutboxMessage> batch, CancellationToken ct)
+    {
+        var failed = new Dictionary<long, string>();
+        var events = new List<(IDomainEvent Event, Type Type, EventContext Context)>(batch.Count);
+        foreach (var message in batch)
+        {
+            if (!registry.EventTypes.TryGetValue(message.Type, out var type))
+            {
+                log.LogWarning("Unknown event type {Type} in outbox row {Id}; marking dispatched", message.Type, message.Id);
+                continue;
+            }
+            var e = (IDomainEvent)JsonSerializer.Deserialize(message.Payload, type, KefuJson.Stored)!;
+            events.Add((e, type, new EventContext(message.Id, message.OccurredAt)));
+        }
+
+        foreach (var (e, type, context) in events)
+        {
+            foreach (var observerType in registry.Observers.GetValueOrDefault(type, []))
+            {
+                try { ObserverInvokers.GetOrAdd(type, BuildObserverInvoker)(services.GetRequiredService(observerType), e, context); }
+                catch (Exception ex) { log.LogWarning(ex, "Observer {Observer} failed for event {EventId}", observerType.Name, context.EventId); }
+            }
+        }
+
+        // Per handler, its events in id order (handlers are independent of each other, as before).
+        var byHandler = new Dictionary<Type, List<(IDomainEvent Event, Type Type, EventContext Context)>>();
+        var order = new List<Type>();
+        foreach (var item in events)
+        {
+            foreach (var handlerType in registry.Handlers.GetValueOrDefault(item.Type, []))
+            {
+                if (!byHandler.TryGetValue(handlerType, out var list)) { byHandler[handlerType] = list = []; order.Add(handlerType); }
+                list.Add(item);
+            }
+        }
+        foreach (var handlerType in order)
+        {
+            foreach (var chunk in byHandler[handlerType].Chunk(ChunkSize))
+                await RunHandlerAsync(handlerType, chunk, failed, ct);
+        }
+        return failed;
+    }
+
+    /// <summary>Runs one handler for several events in one transaction with their receipts. If anything fails the
+    /// whole chunk rolls back and its events are run again one per transaction, so only the failing one is retried.</summary>
+    private async Task RunHandlerAsync(
+        Type handlerType, IReadOnlyList<(IDomainEvent Event, Type Type, EventContext Context)> chunk, Dictionary<long, string> failed,
+        CancellationToken ct)
+    {
+        var handlerName = handlerType.FullName!;
+        try
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            var uow = scope.ServiceProvider.GetRequiredService<UnitOfWork>();
+            await uow.RunAsync(async c =>
+            {
+                var db = uow.Db;
+                var ids = chunk.Select(x => x.Context.EventId).ToList();
+                var done = (await db.EventReceipts.AsNoTracking().Where(r => r.Handler == handlerName && ids.Contains(r.EventId))
+                    .Select(r => r.EventId).ToListAsync(c)).ToHashSet();
+                var handler = scope.ServiceProvider.GetRequiredService(handlerType);
+                foreach (var (e, type, context) in chunk)
+                {
+                    if (done.Contains(context.EventId)) continue;
+                    await HandlerInvokers.GetOrAdd(type, BuildHandlerInvoker)(handler, e, context, c);
+                    db.EventReceipts.Add(new EventReceipt { EventId = context.EventId, Handler = handlerName, HandledAt = time.UtcNow() });
+                    // Saved per event: the handler's next event must see what this one wrote (queries skip unsaved rows).
+                    if (chunk.Count > 1) await db.SaveChangesAsync(c);
+                }
+            }, ct);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
+        {
+            if (chunk.Count > 1)
+            {
+                foreach (var item in chunk) await RunHandlerAsync(handlerType, [item], failed, ct);
+                return;
+            }
+            var (_, _, context) = chunk[0];
+            log.LogError(ex, "Handler {Handler} failed for event {EventId} ({Type})", handlerType.Name, context.EventId, chunk[0].Type.Name);
+            failed.TryAdd(context.EventId, $"{handlerType.Name}: {ex.Message}");
+        }
+    }
+
+    /// <summary>Marks a batch's delivered rows in one statement (and ends their lease); failed rows get a back-off.</summary>
+    private async Task RecordOutcomeAsync(List<OutboxMessage> batch, Dictionary<long, string> failed, CancellationToken ct)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<KefuDb>();
+        var gate = scope.ServiceProvider.GetRequiredService<WriteGate>();
+        var now = time.UtcNow();
+        var delivered = batch.Where(m => !failed.ContainsKey(m.Id)).Select(m => m.Id).ToList();
         using (await gate.EnterAsync(ct))
         {
             if (delivered.Count > 0)
                 await db.Outbox.Where(m => delivered.Contains(m.Id))
-                    .ExecuteUpdateAsync(s => s.SetProperty(m => m.DispatchedAt, now).SetProperty(m => m.LastError, (string?)null), ct);
-            foreach (var (message, error) in failed)
+                    .ExecuteUpdateAsync(s => s.SetProperty(m => m.DispatchedAt, now)
+                        .SetProperty(m => m.NextAttemptAt, (DateTime?)null).SetProperty(m => m.LastError, (string?)null), ct);
+            foreach (var message in batch)
             {
+                if (!failed.TryGetValue(message.Id, out var error)) continue;
                 var attempts = message.Attempts + 1;
                 var next = now.AddSeconds(Math.Min(300, Math.Pow(2, attempts)));
-                await db.Outbox.Where(m => m.Id == message.Id).ExecuteUpdateAsync(s => s
+                var id = message.Id;
+                await db.Outbox.Where(m => m.Id == id).ExecuteUpdateAsync(s => s
                     .SetProperty(m => m.Attempts, attempts)
                     .SetProperty(m => m.NextAttemptAt, next)
                     .SetProperty(m => m.LastError, error.Length > 2000 ? error[..2000] : error), ct);
@@ -131,18 +225,17 @@ public sealed class OutboxDispatcher(
         }
     }
 
-    private async Task RunHandlerAsync(Type handlerType, Type eventType, IDomainEvent e, EventContext context, CancellationToken ct)
-    {
-        var handlerName = handlerType.FullName!;
-        await using var scope = scopes.CreateAsyncScope();
-        var uow = scope.ServiceProvider.GetRequiredService<UnitOfWork>();
-        await uow.RunAsync(async c =>
-        {
-            if (await uow.Db.EventReceipts.AnyAsync(r => r.EventId == context.EventId && r.Handler == handlerName, c)) return;
-            var handler = scope.ServiceProvider.GetRequiredService(handlerType);
-            var method = typeof(IEventHandler<>).MakeGenericType(eventType).GetMethod("HandleAsync")!;
-            await (Task)method.Invoke(handler, [e, context, c])!;
-            uow.Db.EventReceipts.Add(new EventReceipt { EventId = context.EventId, Handler = handlerName, HandledAt = time.UtcNow() });
-        }, ct);
-    }
+    private static HandlerInvoker BuildHandlerInvoker(Type eventType) =>
+        typeof(OutboxDispatcher).GetMethod(nameof(InvokeHandler), BindingFlags.NonPublic | BindingFlags.Static)!
+            .MakeGenericMethod(eventType).CreateDelegate<HandlerInvoker>();
+
+    private static ObserverInvoker BuildObserverInvoker(Type eventType) =>
+        typeof(OutboxDispatcher).GetMethod(nameof(InvokeObserver), BindingFlags.NonPublic | BindingFlags.Static)!
+            .MakeGenericMethod(eventType).CreateDelegate<ObserverInvoker>();
+
+    private static Task InvokeHandler<T>(object handler, IDomainEvent e, EventContext context, CancellationToken ct) where T : IDomainEvent =>
+        ((IEventHandler<T>)handler).HandleAsync((T)e, context, ct);
+
+    private static void InvokeObserver<T>(object observer, IDomainEvent e, EventContext context) where T : IDomainEvent =>
+        ((IEventObserver<T>)observer).OnEvent((T)e, context);
 }
