@@ -135,12 +135,14 @@ public sealed class OutboxDispatcher(
     {
         var handlerName = handlerType.FullName!;
         await using var scope = scopes.CreateAsyncScope();
+        var contract = typeof(IEventHandler<>).MakeGenericType(eventType);
+        var handler = scope.ServiceProvider.GetRequiredService(handlerType);
+        if (!(bool)contract.GetMethod(nameof(IEventHandler<IDomainEvent>.Handles))!.Invoke(handler, [e])!) return;
         var uow = scope.ServiceProvider.GetRequiredService<UnitOfWork>();
         await uow.RunAsync(async c =>
         {
             if (await uow.Db.EventReceipts.AnyAsync(r => r.EventId == context.EventId && r.Handler == handlerName, c)) return;
-            var handler = scope.ServiceProvider.GetRequiredService(handlerType);
-            var method = typeof(IEventHandler<>).MakeGenericType(eventType).GetMethod("HandleAsync")!;
+            var method = contract.GetMethod("HandleAsync")!;
             await (Task)method.Invoke(handler, [e, context, c])!;
             uow.Db.EventReceipts.Add(new EventReceipt { EventId = context.EventId, Handler = handlerName, HandledAt = time.UtcNow() });
         }, ct);
