@@ -51,6 +51,8 @@ public static class BenchServer
         Console.WriteLine("LISTENING " + url.Replace("localhost", "127.0.0.1"));
         // The load generator ends the run by closing our stdin.
         await Console.In.ReadToEndAsync();
+        Console.WriteLine($"GC: pauses {GC.GetTotalPauseDuration().TotalMilliseconds:0} ms in total; collections gen0 {GC.CollectionCount(0)}, " +
+                          $"gen1 {GC.CollectionCount(1)}, gen2 {GC.CollectionCount(2)}; concurrent {System.Runtime.GCSettings.LatencyMode}");
         return 0;
     }
 }

@@ -23,6 +23,7 @@ public static class LoadGenerator
         results.Add(await RunTargetAsync(o, "Kefu widget hub", "/hubs/widget"));
         Console.WriteLine();
         Console.WriteLine(Report.Markdown(o, results));
+        if (o.ServerEnv.Count > 0) Console.WriteLine("Server environment: " + string.Join(" ", o.ServerEnv));
         return 0;
     }
 
@@ -30,7 +31,7 @@ public static class LoadGenerator
     {
         Console.WriteLine($"--- {name}");
         var dataDir = Path.Combine(o.WorkDir, "data-" + Guid.NewGuid().ToString("N")[..8]);
-        await using var server = await ServerProcess.StartAsync(dataDir, o.Agents, Path.Combine(o.WorkDir, "server.log"));
+        await using var server = await ServerProcess.StartAsync(dataDir, o.Agents, Path.Combine(o.WorkDir, "server.log"), o.ServerEnv);
         try
         {
             var endpoint = server.EndPoint;

@@ -14,6 +14,8 @@ public sealed record LoadOptions
     public int Concurrency { get; init; } = 64;
     public int Sources { get; init; } = 8;
     public bool SkipBaseline { get; init; }
+    /// <summary>Extra environment for the server process (KEY=VALUE), e.g. DOTNET_gcConcurrent=1.</summary>
+    public IReadOnlyList<string> ServerEnv { get; init; } = [];
     public string Command { get; init; } = "bench/chat/run.sh";
     public string Commit { get; init; } = "unknown";
     public string WorkDir { get; init; } = Path.Combine(Path.GetTempPath(), "kefu-bench-chat");
@@ -36,6 +38,7 @@ public sealed record LoadOptions
                 "--concurrency" => o with { Concurrency = Int() },
                 "--sources" => o with { Sources = Int() },
                 "--skip-baseline" => o with { SkipBaseline = true },
+                "--server-env" => o with { ServerEnv = [.. o.ServerEnv, Next()] },
                 "--command" => o with { Command = Next() },
                 "--commit" => o with { Commit = Next() },
                 "--work" => o with { WorkDir = Next() },

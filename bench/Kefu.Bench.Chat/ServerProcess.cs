@@ -18,7 +18,7 @@ public sealed class ServerProcess : IAsyncDisposable
         EndPoint = endPoint;
     }
 
-    public static async Task<ServerProcess> StartAsync(string dataDir, int agents, string logFile)
+    public static async Task<ServerProcess> StartAsync(string dataDir, int agents, string logFile, IEnumerable<string> env)
     {
         var psi = new ProcessStartInfo("dotnet")
         {
@@ -28,6 +28,7 @@ public sealed class ServerProcess : IAsyncDisposable
         foreach (var a in new[] { typeof(ServerProcess).Assembly.Location, "serve", "--data", dataDir, "--agents", agents.ToString() })
             psi.ArgumentList.Add(a);
         foreach (var k in new[] { "KEFU_DB_PROVIDER", "KEFU_DB_CONNECTION", "ASPNETCORE_URLS", "KEFU_DATA_DIR" }) psi.Environment.Remove(k);
+        foreach (var kv in env) psi.Environment[kv[..kv.IndexOf('=')]] = kv[(kv.IndexOf('=') + 1)..];
         var log = new StreamWriter(logFile, append: true) { AutoFlush = true };
         var process = Process.Start(psi) ?? throw new InvalidOperationException("Could not start the server.");
         var ready = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
