@@ -8,6 +8,8 @@ const zh = {
   rate: "请为本次服务评分", comment: "还有什么想说的？（可选）", submit: "提交", thanks: "感谢您的评价！",
   name: "姓名", email: "邮箱", phone: "电话", start: "开始咨询", reconnecting: "连接中断，正在重连…",
   star: (n: number) => `${n} 星`, you: "我", agent: "客服", bot: "智能助手", tooBig: "文件太大", newChat: "新的对话",
+  transcript: "发送聊天记录到邮箱", transcriptSend: "发送记录", transcriptSent: (e: string) => `聊天记录已发送至 ${e}`,
+  unread: (n: number) => `${n} 条未读消息`,
 };
 const en: typeof zh = {
   open: "Open chat", close: "Close", title: "Chat with us", placeholder: "Type a message…", send: "Send", inputLabel: "Message",
@@ -18,6 +20,8 @@ const en: typeof zh = {
   rate: "How did we do?", comment: "Anything else to tell us? (optional)", submit: "Submit", thanks: "Thank you for your feedback!",
   name: "Name", email: "Email", phone: "Phone", start: "Start chat", reconnecting: "Connection lost, reconnecting…",
   star: (n) => `${n} star${n > 1 ? "s" : ""}`, you: "You", agent: "Agent", bot: "Assistant", tooBig: "File too large", newChat: "New chat",
+  transcript: "Email me this conversation", transcriptSend: "Send transcript", transcriptSent: (e) => `Transcript sent to ${e}`,
+  unread: (n) => `${n} unread message${n > 1 ? "s" : ""}`,
 };
 
 export type Texts = typeof zh;

@@ -1,4 +1,5 @@
-// Styles live in the widget's shadow root, so the host page's CSS and ours never meet.
+// Styles live in the widget's shadow root, so the host page's CSS and ours never meet. On phones the window fills the
+// visible viewport (dvh: without the browser's bars) and fields use 16px text, below which iOS zooms the page on focus.
 export const css = (color: string) => `
 :host{all:initial}
 *{box-sizing:border-box;font-family:system-ui,-apple-system,"PingFang SC","Microsoft YaHei","Noto Sans CJK SC",sans-serif}
@@ -8,7 +9,8 @@ export const css = (color: string) => `
 .badge{position:absolute;top:-2px;right:-2px;background:#e53935;color:#fff;border-radius:10px;font-size:12px;padding:1px 6px}
 .win{position:fixed;right:20px;bottom:88px;width:370px;height:560px;max-height:calc(100vh - 110px);background:#fff;border-radius:12px;
   box-shadow:0 8px 30px rgba(0,0,0,.25);display:flex;flex-direction:column;overflow:hidden;z-index:2147483000;font-size:14px;color:#222}
-@media (max-width:480px){.win{right:0;bottom:0;width:100vw;height:100vh;max-height:none;border-radius:0}}
+@media (max-width:480px){.win{right:0;bottom:0;width:100vw;height:100vh;height:100dvh;max-height:none;border-radius:0}
+  textarea,input{font-size:16px!important}}
 .head{background:${color};color:#fff;padding:12px 14px;display:flex;align-items:center;gap:8px}
 .head h2{font-size:16px;margin:0;flex:1;font-weight:600}
 .head button{background:transparent;border:1px solid rgba(255,255,255,.6);color:#fff;border-radius:6px;padding:4px 8px;cursor:pointer;font-size:12px}

@@ -71,6 +71,7 @@ export class Widget {
   private ui: Record<string, HTMLElement> = {};
   private showEmoji = false;
   private rated = false;
+  private transcriptEmail: string | null = null;
 
   constructor(private siteKey: string, private base: string, private user: WidgetUser | undefined, language: string) {
     this.t = pickTexts(language);
@@ -274,7 +275,8 @@ export class Widget {
     const t = this.t;
     const color = this.site?.color ?? "#1565c0";
     this.root.replaceChildren(el("style", { text: css(color) }));
-    const launcher = el("button", { class: "launcher", "aria-label": this.isOpen ? t.close : t.open, "aria-expanded": String(this.isOpen),
+    const launcher = el("button", { class: "launcher", "aria-expanded": String(this.isOpen),
+      "aria-label": this.isOpen ? t.close : this.unread > 0 ? `${t.open} (${t.unread(this.unread)})` : t.open,
       onclick: () => (this.isOpen ? this.close() : this.open()) },
       el("span", { "aria-hidden": "true", text: this.isOpen ? "✕" : "💬" }),
       this.unread > 0 && !this.isOpen ? el("span", { class: "badge", text: String(this.unread) }) : null);
@@ -297,7 +299,7 @@ export class Widget {
     this.ui.typing = el("div", { class: "typing", "aria-live": "polite", id: "kefu-typing" });
     win.append(this.ui.typing);
 
-    if (conv?.state === "ended" && !this.rated) win.append(this.ratingForm());
+    if (conv?.state === "ended" && !this.rated) win.append(this.ratingForm(), this.transcriptForm());
     else if (!conv && !this.preChat && (this.site?.preChatFields.length ?? 0) > 0) win.append(this.preChatForm());
     else win.append(...this.composer());
     this.root.append(win);
@@ -405,6 +407,25 @@ export class Widget {
         required: f === "email" && !this.site!.agentsOnline, autocomplete: f === "email" ? "email" : f === "phone" ? "tel" : "name" })));
     }
     form.append(el("button", { class: "primary", type: "submit" }, t.start));
+    return form;
+  }
+
+  /** "Email me this conversation": the address given before the chat (or by the host's user) is proposed. */
+  private transcriptForm() {
+    const t = this.t;
+    // What the visitor typed survives re-renders (a pushed message or state redraws the window).
+    const email = el("input", { type: "email", name: "transcript-email", required: "", autocomplete: "email",
+      oninput: () => { this.transcriptEmail = email.value; } }) as HTMLInputElement;
+    email.value = this.transcriptEmail ?? (this.preChat?.email || this.user?.email || "");
+    const form = el("form", { class: "pre", id: "kefu-transcript", onsubmit: async (e: Event) => {
+      e.preventDefault();
+      try {
+        const ack = await this.hub?.invoke("Transcript", email.value.trim() || null);
+        this.notice = ack ? t.transcriptSent(ack.email) : "";
+      } catch (err) { this.notice = errorText(err); }
+      this.renderBanner();
+    } });
+    form.append(el("label", {}, t.transcript, email), el("button", { class: "primary", type: "submit" }, t.transcriptSend));
     return form;
   }
 

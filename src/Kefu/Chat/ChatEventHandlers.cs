@@ -7,6 +7,8 @@ namespace Kefu.Chat;
 /// stored as the next chat message, then pushed by <see cref="ChatStoredPusher"/> once committed.</summary>
 public sealed class ChatReplyHandler(ChatService chat) : IEventHandler<MessageAdded>
 {
+    public bool Handles(MessageAdded e) => e.Kind == MessageKind.PublicReply;
+
     public async Task HandleAsync(MessageAdded e, EventContext context, CancellationToken ct)
     {
         if (e.Kind != MessageKind.PublicReply) return;

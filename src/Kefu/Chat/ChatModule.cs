@@ -19,6 +19,7 @@ public static class ChatModule
         services.AddSingleton<ChatPush>();
         services.AddScoped<ChatService>();
         services.AddScoped<ChatSiteService>();
+        services.AddScoped<ChatTranscripts>();
         services.AddHostedService<ChatSeeder>();
         services.AddSignalR(o => o.MaximumReceiveMessageSize = 64 * 1024)
             .AddJsonProtocol(o => o.PayloadSerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower)))

@@ -16,6 +16,8 @@ public sealed class ChatOptions
     public int IpBurst { get; set; } = 60;
     /// <summary>A visitor who tries to send more than this many messages in a minute is flagged for review.</summary>
     public int FlagPerMinute { get; set; } = 30;
+    /// <summary>Transcripts by e-mail a visitor may request per hour.</summary>
+    public int TranscriptsPerHour { get; set; } = 3;
     /// <summary>Average handling time used for the estimated wait shown to queued visitors.</summary>
     public int AverageHandleSeconds { get; set; } = 120;
 }

@@ -11,6 +11,7 @@ public sealed class ChatRateLimiter(IOptions<ChatOptions> options, TimeProvider 
 {
     private static readonly TimeSpan Burst = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan Minute = TimeSpan.FromMinutes(1);
+    private static readonly TimeSpan Hour = TimeSpan.FromHours(1);
     private readonly ConcurrentDictionary<string, Window> _windows = new();
 
     public enum Outcome { Allowed, Limited }
@@ -34,15 +35,33 @@ public sealed class ChatRateLimiter(IOptions<ChatOptions> options, TimeProvider 
         return (Outcome.Allowed, flag, 0);
     }
 
+    /// <summary>Counts one transcript request: at most <see cref="ChatOptions.TranscriptsPerHour"/> per visitor and ten
+    /// times that per IP address in any hour (each is a mail to an address the visitor typed).</summary>
+    public bool AttemptTranscript(Guid visitorId, string? ip)
+    {
+        var o = options.Value;
+        var now = time.GetUtcNow();
+        var visitor = _windows.GetOrAdd("t:" + visitorId, _ => new Window(Hour));
+        var byIp = ip is null ? null : _windows.GetOrAdd("ti:" + ip, _ => new Window(Hour));
+        if (visitor.AddAndCount(now, Hour, record: false) >= o.TranscriptsPerHour
+            || (byIp?.AddAndCount(now, Hour, record: false) ?? 0) >= o.TranscriptsPerHour * 10) return false;
+        visitor.AddAndCount(now, Hour, record: true);
+        byIp?.AddAndCount(now, Hour, record: true);
+        return true;
+    }
+
     private void Sweep(DateTimeOffset now)
     {
         foreach (var (key, w) in _windows)
-            if (w.AddAndCount(now, Minute, record: false) == 0) _windows.TryRemove(key, out _);
+            if (w.AddAndCount(now, w.Keep, record: false) == 0) _windows.TryRemove(key, out _);
     }
 
-    private sealed class Window
+    private sealed class Window(TimeSpan? keep = null)
     {
         private readonly Queue<DateTimeOffset> _hits = new();
+
+        /// <summary>How long hits matter (a sweep must not forget an hour window's hits after a minute).</summary>
+        public TimeSpan Keep { get; } = keep ?? Minute;
 
         public int AddAndCount(DateTimeOffset now, TimeSpan span, bool record)
         {

@@ -636,10 +636,14 @@ public sealed class ChatService(
         Db.Add(NewMessage(conv.Id, seq, null, ChatSender.System, null, name, code, [], null, time.UtcNow()));
     }
 
+    // From the visitor's conversations to their messages: both steps use an index ((visitor, id), then
+    // (conversation, client id)); filtering messages by client id first scanned the whole chat_messages table per send.
     private async Task<ChatMessage?> FindByClientIdAsync(Guid visitorId, string clientId, CancellationToken ct) =>
-        await Db.Set<ChatMessage>().AsNoTracking()
-            .Where(m => m.ClientId == clientId && Db.Set<ChatConversation>().Any(c => c.Id == m.ConversationId && c.VisitorId == visitorId))
-            .FirstOrDefaultAsync(ct);
+        await (from c in Db.Set<ChatConversation>().AsNoTracking()
+               where c.VisitorId == visitorId
+               join m in Db.Set<ChatMessage>().AsNoTracking() on c.Id equals m.ConversationId
+               where m.ClientId == clientId
+               select m).FirstOrDefaultAsync(ct);
 
     private async Task<int> AgentsOnlineAsync(int? teamId, CancellationToken ct)
     {

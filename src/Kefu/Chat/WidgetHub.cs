@@ -1,4 +1,5 @@
 using Kefu.Platform;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.SignalR;
 
 namespace Kefu.Chat;
@@ -6,7 +7,7 @@ namespace Kefu.Chat;
 /// <summary>
 /// The customers' real-time endpoint (/hubs/widget). A connection first calls Start with the site key and its visitor
 /// token (and the host's signed user); every other call acts for that visitor only.
-/// Client methods: "message" (ChatMessageDto), "state" (ConversationDto), "typing" (TypingDto), "read" (ReadDto).
+/// Transcript sends the conversation by e-mail. Client methods: "message" (ChatMessageDto), "state" (ConversationDto), "typing" (TypingDto), "read" (ReadDto).
 /// </summary>
 public sealed class WidgetHub(ChatService chat, ChatPush push) : Hub
 {
@@ -46,6 +47,10 @@ public sealed class WidgetHub(ChatService chat, ChatPush push) : Hub
     public Task<ConversationDto?> TalkToPerson() => Guard(() => chat.TalkToPersonAsync(Session, Context.ConnectionAborted));
 
     public Task End() => Guard(() => chat.EndByVisitorAsync(Session, Context.ConnectionAborted));
+
+    /// <summary>E-mails the latest conversation to the given address (or the one given before the chat).</summary>
+    public Task<TranscriptAck> Transcript(string? email, [FromServices] ChatTranscripts transcripts) =>
+        Guard(() => transcripts.SendAsync(Session, email, Context.ConnectionAborted));
 
     public Task Rate(int rating, string? comment) => Guard(() => chat.RateAsync(Session, rating, comment, Context.ConnectionAborted));
 

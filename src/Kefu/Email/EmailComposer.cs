@@ -2,6 +2,7 @@ using System.Net;
 using System.Text;
 using Kefu.Platform;
 using Kefu.Platform.Database;
+using Kefu.Platform.Mail;
 using Kefu.Tickets;
 using Microsoft.EntityFrameworkCore;
 
@@ -12,7 +13,7 @@ namespace Kefu.Email;
 /// the Message-ID it will carry so the customer's answer threads back onto the ticket. Runs inside the caller's
 /// transaction; <see cref="SmtpDispatcher"/> sends after commit.
 /// </summary>
-public sealed class EmailComposer(KefuDb db, SmtpSignal signal, TimeProvider time)
+public sealed class EmailComposer(KefuDb db, SmtpSignal signal, TimeProvider time) : IMailOutbox
 {
     public const string QuoteLine = "##- 请在此行上方回复 · Please type your reply above this line -##";
 
@@ -81,6 +82,28 @@ public sealed class EmailComposer(KefuDb db, SmtpSignal signal, TimeProvider tim
             To = email.FromAddress, ToName = email.FromName, Subject = SubjectFor(ticket), MessageId = NewMessageId(mailbox, ticket),
             InReplyTo = email.MessageId, References = "<" + email.MessageId + ">", BodyText = text.ToString(), BodyHtml = html.ToString(),
         });
+    }
+
+    /// <summary>A mail another module asks for (a chat transcript…): sent from the ticket team's active mailbox, else
+    /// the first active one, with the mailbox's signature.</summary>
+    public async Task<MailQueued> EnqueueAsync(OutgoingMail mail, CancellationToken ct)
+    {
+        if (await db.Set<OutboundEmail>().AnyAsync(o => o.DedupeKey == mail.DedupeKey, ct)) return MailQueued.AlreadyQueued;
+        var active = db.Set<Mailbox>().AsNoTracking().Where(x => x.IsActive).OrderBy(x => x.Id);
+        var mailbox = (mail.TeamId is { } team ? await active.FirstOrDefaultAsync(x => x.TeamId == team, ct) : null)
+            ?? await active.FirstOrDefaultAsync(ct);
+        if (mailbox is null) return MailQueued.NoMailbox;
+        var ticket = await db.Set<Ticket>().AsNoTracking().FirstAsync(t => t.Id == mail.TicketId, ct);
+        var text = new StringBuilder(mail.BodyText.TrimEnd());
+        var html = new StringBuilder(mail.BodyHtml ?? "<div>" + Lines(mail.BodyText) + "</div>");
+        AppendSignature(mailbox, text, html);
+        Add(new OutboundEmail
+        {
+            DedupeKey = mail.DedupeKey, MailboxId = mailbox.Id, TicketId = mail.TicketId, Kind = OutboundKind.Notification,
+            To = mail.To, ToName = mail.ToName, Subject = Cut(mail.Subject, 400), MessageId = NewMessageId(mailbox, ticket),
+            BodyText = text.ToString(), BodyHtml = html.ToString(),
+        });
+        return MailQueued.Queued;
     }
 
     private OutboundEmail Add(OutboundEmail o)

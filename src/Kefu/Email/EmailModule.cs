@@ -14,6 +14,7 @@ public static class EmailModule
         services.AddSingleton<MailboxFetcher>();
         services.AddScoped<EmailIngestor>();
         services.AddScoped<EmailComposer>();
+        services.AddScoped<Kefu.Platform.Mail.IMailOutbox>(sp => sp.GetRequiredService<EmailComposer>());
         services.AddScoped<MailboxService>();
         services.AddSingleton<SmtpDispatcher>();
         services.AddHostedService(sp => sp.GetRequiredService<SmtpDispatcher>());

@@ -226,14 +226,13 @@ public sealed class TicketService(
         if (oldStatus != TicketStatus.Closed) db.Publish(new TicketStatusChanged(source.Id, oldStatus, TicketStatus.Closed), time);
     }
 
-    /// <summary>Colleagues named in a note as @user.name or @显示名 (active staff only, never the author).</summary>
+    /// <summary>Colleagues named in a note as @user.name or @显示名, whole names only (active staff only, never the author).</summary>
     private async Task<List<Guid>> MentionedStaffAsync(string body, Guid author, CancellationToken ct)
     {
         if (!body.Contains('@')) return [];
         var staff = await db.Users.AsNoTracking().Where(u => u.IsActive && u.Id != author)
             .Select(u => new { u.Id, u.UserName, u.DisplayName }).ToListAsync(ct);
-        return [.. staff.Where(u => body.Contains("@" + u.UserName, StringComparison.OrdinalIgnoreCase)
-            || body.Contains("@" + u.DisplayName, StringComparison.Ordinal)).Select(u => u.Id)];
+        return [.. Mentions.Find(body, [.. staff.Select(u => new Mentions.Person(u.Id, u.UserName, u.DisplayName))])];
     }
 
     private static DateTime? Min(DateTime? a, DateTime? b) => a is null ? b : b is null ? a : a < b ? a : b;

@@ -50,11 +50,15 @@ window.kefu = (function () {
       const q = upto.slice(at + 1);
       return /\s/.test(q) || q.length > 30 ? null : { start: at, end: ta.selectionStart, q };
     };
+    // Whole-name matches first ("@agent.a" offers agent.a before agent.a2), then prefixes, then the rest.
+    const rank = (p, needle) => {
+      const n = p.name.toLowerCase(), u = p.userName.toLowerCase();
+      return n === needle || u === needle ? 2 : n.startsWith(needle) || u.startsWith(needle) ? 1 : 0;
+    };
     const matches = q => {
       const needle = q.toLowerCase();
       return people.filter(p => p.name.toLowerCase().includes(needle) || p.userName.toLowerCase().includes(needle))
-        .sort((a, b) => (b.name.toLowerCase().startsWith(needle) || b.userName.toLowerCase().startsWith(needle))
-          - (a.name.toLowerCase().startsWith(needle) || a.userName.toLowerCase().startsWith(needle)))
+        .sort((a, b) => rank(b, needle) - rank(a, needle))
         .slice(0, 8);
     };
     const render = ta => {

@@ -1,3 +1,5 @@
+using Kefu.Tickets;
+using Microsoft.EntityFrameworkCore;
 using System.Net.Http.Headers;
 using System.Text;
 
@@ -249,6 +251,50 @@ public abstract class TicketsApiTests(KefuApp app)
         Assert.Contains(mine["items"]!.AsArray(), x => x!["id"]!.GetValue<long>() == t["id"]!.GetValue<long>());
         var kinds = (await KefuApp.Json(await app.Admin.GetAsync($"{url}/messages"), true)).AsArray().Select(m => m!["kind"]!.GetValue<string>());
         Assert.Equal(["customer", "public_reply", "public_reply", "internal_note"], kinds);
+    }
+
+    [Fact]
+    public async Task A_mention_notifies_the_whole_user_name_only()
+    {
+        var t = await CreateTicket(app.Admin);
+        var id = t["id"]!.GetValue<long>();
+        // "@agent.a" is a prefix of "@agent.a2": only agent.a is meant; "agent.a2" spelled out (at a sentence end) is a2.
+        var note = await KefuApp.PostOk(app.Admin, $"/api/v1/tickets/{id}/messages", new { kind = "internal_note", body = "@agent.a 请看一下" });
+        var note2 = await KefuApp.PostOk(app.Admin, $"/api/v1/tickets/{id}/messages", new { kind = "internal_note", body = "转给 @AGENT.A2." });
+        var note3 = await KefuApp.PostOk(app.Admin, $"/api/v1/tickets/{id}/messages", new { kind = "internal_note", body = "写信给 x@agent.a 或 @agent.ab" });
+
+        await using var scope = app.Factory.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<Kefu.Platform.Database.KefuDb>();
+        async Task<List<string>> Mentioned(JsonNode message)
+        {
+            var prefix = $"{{\"ticketId\":{id},\"messageId\":{message["id"]!.GetValue<long>()},";
+            return await db.Outbox.AsNoTracking().Where(m => m.Type == "StaffMentioned" && m.Payload.StartsWith(prefix)).Select(m => m.Payload).ToListAsync();
+        }
+        var first = Assert.Single(await Mentioned(note));
+        Assert.Contains(app.AgentA.Id.ToString(), first, StringComparison.OrdinalIgnoreCase);
+        var second = Assert.Single(await Mentioned(note2));
+        Assert.Contains(app.AgentA2.Id.ToString(), second, StringComparison.OrdinalIgnoreCase);
+        Assert.Empty(await Mentioned(note3));
+    }
+
+    [Theory]
+    [InlineData("@agent.a 请看", "a")]
+    [InlineData("@agent.a2 请看", "a2")]
+    [InlineData("请@王芳看一下", "wf")]
+    [InlineData("@王芳芳 请看", "wff")]
+    [InlineData("cc @agent.a, @王芳芳", "a,wff")]
+    [InlineData("@agent.a.", "a")]
+    [InlineData("@agent.a.b @agent.abc mail@agent.a", "")]
+    public void Mentions_match_whole_names_longest_first(string body, string expected)
+    {
+        var people = new Dictionary<string, Mentions.Person>
+        {
+            ["a"] = new(Guid.NewGuid(), "agent.a", "Agent A"), ["a2"] = new(Guid.NewGuid(), "agent.a2", "Agent A2"),
+            ["wf"] = new(Guid.NewGuid(), "wang.f", "王芳"), ["wff"] = new(Guid.NewGuid(), "wang.ff", "王芳芳"),
+        };
+        var found = Mentions.Find(body, people.Values);
+        var want = expected.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(k => people[k].Id).ToHashSet();
+        Assert.True(want.SetEquals(found), $"{body}: expected {expected}");
     }
 
     [Fact]

@@ -8,6 +8,11 @@ public interface IDomainEvent;
 public interface IEventHandler<in TEvent> where TEvent : IDomainEvent
 {
     Task HandleAsync(TEvent e, EventContext context, CancellationToken ct);
+
+    /// <summary>Whether the event concerns this handler at all, decided from the event alone (no I/O). When false the
+    /// dispatcher skips the handler without a transaction or receipt: a message event that only replies care about
+    /// should not cost every customer message a write.</summary>
+    bool Handles(TEvent e) => true;
 }
 
 public sealed record EventContext(long EventId, DateTime OccurredAt);

@@ -31,9 +31,11 @@ public sealed class OutboxDispatcher(
     private readonly SemaphoreSlim _oneBatchAtATime = new(1, 1);
 
     private delegate Task HandlerInvoker(object handler, IDomainEvent e, EventContext context, CancellationToken ct);
+    private delegate bool HandlesInvoker(object handler, IDomainEvent e);
     private delegate void ObserverInvoker(object observer, IDomainEvent e, EventContext context);
     // Typed delegates built once per event type: MethodInfo.Invoke per call would allocate and emit invoke stubs.
     private static readonly ConcurrentDictionary<Type, HandlerInvoker> HandlerInvokers = new();
+    private static readonly ConcurrentDictionary<Type, HandlesInvoker> HandlesInvokers = new();
     private static readonly ConcurrentDictionary<Type, ObserverInvoker> ObserverInvokers = new();
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -166,6 +168,10 @@ public sealed class OutboxDispatcher(
         try
         {
             await using var scope = scopes.CreateAsyncScope();
+            var handler = scope.ServiceProvider.GetRequiredService(handlerType);
+            // A handler may turn events down before any transaction or receipt is written (IEventHandler.Handles).
+            chunk = chunk.Where(x => HandlesInvokers.GetOrAdd(x.Type, BuildHandlesInvoker)(handler, x.Event)).ToList();
+            if (chunk.Count == 0) return;
             var uow = scope.ServiceProvider.GetRequiredService<UnitOfWork>();
             await uow.RunAsync(async c =>
             {
@@ -173,7 +179,6 @@ public sealed class OutboxDispatcher(
                 var ids = chunk.Select(x => x.Context.EventId).ToList();
                 var done = (await db.EventReceipts.AsNoTracking().Where(r => r.Handler == handlerName && ids.Contains(r.EventId))
                     .Select(r => r.EventId).ToListAsync(c)).ToHashSet();
-                var handler = scope.ServiceProvider.GetRequiredService(handlerType);
                 foreach (var (e, type, context) in chunk)
                 {
                     if (done.Contains(context.EventId)) continue;
@@ -228,6 +233,13 @@ public sealed class OutboxDispatcher(
     private static HandlerInvoker BuildHandlerInvoker(Type eventType) =>
         typeof(OutboxDispatcher).GetMethod(nameof(InvokeHandler), BindingFlags.NonPublic | BindingFlags.Static)!
             .MakeGenericMethod(eventType).CreateDelegate<HandlerInvoker>();
+
+    private static HandlesInvoker BuildHandlesInvoker(Type eventType) =>
+        typeof(OutboxDispatcher).GetMethod(nameof(InvokeHandles), BindingFlags.NonPublic | BindingFlags.Static)!
+            .MakeGenericMethod(eventType).CreateDelegate<HandlesInvoker>();
+
+    private static bool InvokeHandles<T>(object handler, IDomainEvent e) where T : IDomainEvent =>
+        ((IEventHandler<T>)handler).Handles((T)e);
 
     private static ObserverInvoker BuildObserverInvoker(Type eventType) =>
         typeof(OutboxDispatcher).GetMethod(nameof(InvokeObserver), BindingFlags.NonPublic | BindingFlags.Static)!

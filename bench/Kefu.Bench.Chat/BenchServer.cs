@@ -1,0 +1,136 @@
+using Kefu.Chat;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.SignalR;
+
+namespace Kefu.Bench.Chat;
+
+/// <summary>
+/// The measured server process: the real Kefu app (Program, all modules, SQLite in a temporary folder) on Kestrel,
+/// plus two bench-only hubs mapped in front of it — /bench/echo, the bare baseline, and /bench/agents, which pushes
+/// every visitor chat message to an agent connection the way the workspace's chat panel receives it (a subscriber of
+/// ChatPush.Changed that writes to its own SignalR connection, as a Blazor circuit does).
+/// </summary>
+public static class BenchServer
+{
+    public static async Task<int> RunAsync(string dataDir, int agents)
+    {
+        using var factory = new WebApplicationFactory<Program>().WithWebHostBuilder(b =>
+        {
+            b.UseEnvironment("Production");
+            b.UseSetting("Kefu:DataDir", dataDir);
+            b.UseSetting("Kefu:Demo", "false");
+            b.UseSetting("Kefu:Triage:Enabled", "false");
+            // Real widgets come from many addresses; the load generator from a few loopback ones. The per-IP and
+            // per-visitor limits would otherwise cap the offered load (they are tested in the Chat tests).
+            b.UseSetting("Kefu:Chat:IpBurst", "100000000");
+            b.UseSetting("Kefu:Chat:VisitorBurst", "100000000");
+            b.UseSetting("Kefu:Chat:FlagPerMinute", "100000000");
+            b.UseSetting("Logging:LogLevel:Default", "Warning");
+            b.ConfigureServices(s =>
+            {
+                s.AddSingleton(new AgentCount(agents));
+                s.AddHostedService<AgentForwarder>();
+                s.AddSingleton<IStartupFilter, BenchHubs>();
+            });
+        });
+        factory.UseKestrel(k =>
+        {
+            k.Listen(System.Net.IPAddress.Loopback, 0);
+            k.Limits.MaxConcurrentConnections = null;
+            k.Limits.MaxConcurrentUpgradedConnections = null;
+        });
+        factory.StartServer();
+        await using (var scope = factory.Services.CreateAsyncScope())
+        {
+            await scope.ServiceProvider.GetRequiredService<ChatSiteService>().CreateAsync(new SaveChatSiteRequest(
+                "Bench", null, ["*"], "#1565c0", "Hi", "Offline", []), CancellationToken.None, key: "bench");
+        }
+        var url = factory.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        Console.WriteLine("LISTENING " + url.Replace("localhost", "127.0.0.1"));
+        // The load generator ends the run by closing our stdin.
+        await Console.In.ReadToEndAsync();
+        Console.WriteLine($"GC: pauses {GC.GetTotalPauseDuration().TotalMilliseconds:0} ms in total; collections gen0 {GC.CollectionCount(0)}, " +
+                          $"gen1 {GC.CollectionCount(1)}, gen2 {GC.CollectionCount(2)}; concurrent {System.Runtime.GCSettings.LatencyMode}");
+        return 0;
+    }
+}
+
+public sealed record AgentCount(int Value);
+
+/// <summary>Maps the bench hubs ahead of the app's own pipeline.</summary>
+internal sealed class BenchHubs : IStartupFilter
+{
+    public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
+    {
+        app.UseWhen(c => c.Request.Path.StartsWithSegments("/bench"), b =>
+        {
+            b.UseWebSockets();
+            b.UseRouting();
+            b.UseEndpoints(e =>
+            {
+                e.MapHub<EchoHub>("/bench/echo");
+                e.MapHub<AgentHub>("/bench/agents");
+            });
+        });
+        next(app);
+    };
+}
+
+/// <summary>An agent screen: joins the group of the agent it plays.</summary>
+public sealed class AgentHub : Hub
+{
+    public Task Join(int agent) => Groups.AddToGroupAsync(Context.ConnectionId, "a" + agent);
+}
+
+/// <summary>Subscribes to chat signals like the workspace and pushes visitor messages to one agent per conversation.</summary>
+internal sealed class AgentForwarder(ChatPush push, IHubContext<AgentHub> hub, AgentCount agents) : IHostedService
+{
+    public Task StartAsync(CancellationToken ct)
+    {
+        push.Changed += OnChanged;
+        return Task.CompletedTask;
+    }
+
+    private void OnChanged(ChatSignal s)
+    {
+        if (s.Message is { Sender: ChatSender.Visitor } m)
+            _ = hub.Clients.Group("a" + (s.ConversationId % agents.Value)).SendAsync("message", m);
+    }
+
+    public Task StopAsync(CancellationToken ct)
+    {
+        push.Changed -= OnChanged;
+        return Task.CompletedTask;
+    }
+}
+
+/// <summary>
+/// The baseline: the same calls and payloads as the widget hub, no storage. Start returns a result of the same
+/// shape; Send acknowledges and forwards a message DTO to the conversation's agent group.
+/// </summary>
+public sealed class EchoHub(IHubContext<AgentHub> agents, AgentCount count) : Hub
+{
+    private static long _conversations;
+    private static long _seq;
+
+    public StartResult Start(StartRequest request)
+    {
+        var id = Interlocked.Increment(ref _conversations);
+        Context.Items["c"] = id;
+        return new StartResult("token-" + id, Guid.NewGuid(), new SiteSettingsDto("Bench", "#1565c0", "Hi", "Offline", [], true), null);
+    }
+
+    public async Task<SendAck> Send(SendRequest request)
+    {
+        var conversation = Context.Items.TryGetValue("c", out var c) && c is long l ? l : 0;
+        var seq = Interlocked.Increment(ref _seq);
+        var now = DateTime.UtcNow;
+        var dto = new ChatMessageDto(conversation, seq, seq, request.ClientId, ChatSender.Visitor, null, request.Text ?? "", [], now);
+        // Kefu pushes the stored message back to the visitor's connections too.
+        await Clients.Caller.SendAsync("message", dto);
+        await agents.Clients.Group("a" + (conversation % count.Value)).SendAsync("message", dto);
+        return new SendAck(request.ClientId, conversation, seq, seq, now, false);
+    }
+}

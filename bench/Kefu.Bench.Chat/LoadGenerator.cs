@@ -1,0 +1,229 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Text.Json;
+
+namespace Kefu.Bench.Chat;
+
+/// <summary>One target's figures.</summary>
+public sealed record Result(
+    string Target, int Connections, double ConnectSeconds, int ConnectErrors, double IdleRssMiB, double RssAtConnectionsMiB,
+    double OfferedRate, double AchievedRate, double P50Ms, double P99Ms, double MaxMs, int RateErrors, int Lost,
+    double SaturationPerSecond, double SaturationP50Ms, double SaturationP99Ms, double RssAfterMiB, long OutboxBacklog);
+
+public static class LoadGenerator
+{
+    public static async Task<int> RunAsync(LoadOptions o)
+    {
+        Directory.CreateDirectory(o.WorkDir);
+        Console.WriteLine($"chat bench: {o.Connections} widgets ({o.Senders} talking), {o.Agents} agents, {o.Rate} msg/s for {o.Seconds} s, " +
+                          $"saturation with {o.Concurrency} in flight for {o.SaturationSeconds} s, {o.Sources} loopback sources");
+        var results = new List<Result>();
+        if (!o.SkipBaseline) results.Add(await RunTargetAsync(o, "baseline (bare echo hub)", "/bench/echo"));
+        results.Add(await RunTargetAsync(o, "Kefu widget hub", "/hubs/widget"));
+        Console.WriteLine();
+        Console.WriteLine(Report.Markdown(o, results));
+        if (o.ServerEnv.Count > 0) Console.WriteLine("Server environment: " + string.Join(" ", o.ServerEnv));
+        return 0;
+    }
+
+    private static async Task<Result> RunTargetAsync(LoadOptions o, string name, string path)
+    {
+        Console.WriteLine($"--- {name}");
+        var dataDir = Path.Combine(o.WorkDir, "data-" + Guid.NewGuid().ToString("N")[..8]);
+        await using var server = await ServerProcess.StartAsync(dataDir, o.Agents, Path.Combine(o.WorkDir, "server.log"), o.ServerEnv);
+        try
+        {
+            var endpoint = server.EndPoint;
+            await Task.Delay(2000); // let start-up work (migrations, seeding, JIT of the first requests) settle
+            var idleRss = server.RssMiB();
+
+            // Agents: one screen each, subscribed like the workspace.
+            var latencies = new Recorder();
+            var agents = new List<HubSocket>();
+            for (var a = 0; a < o.Agents; a++)
+            {
+                var agent = await HubSocket.ConnectAsync(endpoint, IPAddress.Loopback, "/bench/agents", CancellationToken.None);
+                agent.OnPush = (target, arg) =>
+                {
+                    if (target != "message") return;
+                    var body = arg.GetProperty("body").GetString()!;
+                    var space = body.LastIndexOf(' ');
+                    if (space > 0 && long.TryParse(body.AsSpan(space + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var sent))
+                        latencies.Add(Stopwatch.GetElapsedTime(sent).TotalMilliseconds);
+                };
+                await agent.InvokeAsync("Join", a);
+                agents.Add(agent);
+            }
+
+            // Widgets: connect and Start, a few hundred at a time.
+            var widgets = new HubSocket?[o.Connections];
+            var connectErrors = 0;
+            var sw = Stopwatch.StartNew();
+            await Parallel.ForEachAsync(Enumerable.Range(0, o.Connections), new ParallelOptions { MaxDegreeOfParallelism = 64 }, async (i, ct) =>
+            {
+                try
+                {
+                    var source = IPAddress.Parse($"127.0.0.{1 + i % o.Sources}");
+                    var w = await HubSocket.ConnectAsync(endpoint, source, path, ct);
+                    await w.InvokeAsync("Start", new { siteKey = "bench", pageUrl = "https://shop.example.com/p/" + i, locale = "zh-CN" });
+                    widgets[i] = w;
+                }
+                catch (Exception ex)
+                {
+                    if (Interlocked.Increment(ref connectErrors) <= 3) Console.WriteLine($"  connect {i}: {ex.GetType().Name}: {ex.Message}");
+                }
+            });
+            var connectSeconds = sw.Elapsed.TotalSeconds;
+            Console.WriteLine($"  {o.Connections - connectErrors} widgets started in {connectSeconds:0.0} s ({connectErrors} errors)");
+
+            using var stopPings = new CancellationTokenSource();
+            var pinger = KeepAliveAsync([.. widgets.Where(w => w is not null).Select(w => w!), .. agents], stopPings.Token);
+
+            var senders = widgets.Where(w => w is not null).Take(o.Senders).Select(w => w!).ToArray();
+            // Warm-up: every talking visitor's first message opens its conversation (a ticket); the measured
+            // messages are the conversation's next ones.
+            await Parallel.ForEachAsync(senders, new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (w, _) =>
+            {
+                try { await SendAsync(w); } catch (Exception ex) when (ex is HubError or IOException) { }
+            });
+            // The new tickets' event handlers (SLA, routing…) run in the background: let them finish first.
+            await WaitForOutboxAsync(dataDir, TimeSpan.FromSeconds(120));
+            var rssAtConnections = server.RssMiB();
+            Console.WriteLine($"  RSS {rssAtConnections:0} MiB at {o.Connections} widgets (idle {idleRss:0} MiB)");
+
+            // Fixed rate, open loop: message k is due at start + k/rate whatever the previous ones do.
+            latencies.Reset();
+            var total = (int)(o.Rate * o.Seconds);
+            var rateErrors = 0;
+            var inFlight = new List<Task>(total);
+            sw.Restart();
+            for (var k = 0; k < total; k++)
+            {
+                var due = TimeSpan.FromSeconds(k / o.Rate);
+                var wait = due - sw.Elapsed;
+                if (wait > TimeSpan.FromMilliseconds(1)) await Task.Delay(wait);
+                var w = senders[k % senders.Length];
+                inFlight.Add(Task.Run(async () =>
+                {
+                    try { await SendAsync(w); }
+                    catch (Exception ex) when (ex is HubError or IOException)
+                    {
+                        if (Interlocked.Increment(ref rateErrors) <= 3) Console.WriteLine("  send: " + ex.Message);
+                    }
+                }));
+            }
+            await Task.WhenAll(inFlight);
+            var achieved = total / sw.Elapsed.TotalSeconds;
+            await latencies.WaitForAsync(total - rateErrors, TimeSpan.FromSeconds(10));
+            var (p50, p99, max, count) = latencies.Summary();
+            Console.WriteLine($"  {o.Rate} msg/s: achieved {achieved:0.0}/s, delivered {count}/{total}, p50 {p50:0.0} ms, p99 {p99:0.0} ms, max {max:0.0} ms");
+
+            await WaitForOutboxAsync(dataDir, TimeSpan.FromSeconds(120));
+            // Saturation, closed loop: C visitors' widgets each send the next message as soon as the last is acknowledged.
+            latencies.Reset();
+            var satSw = Stopwatch.StartNew();
+            var deadline = TimeSpan.FromSeconds(o.SaturationSeconds);
+            long sent = 0;
+            await Task.WhenAll(Enumerable.Range(0, o.Concurrency).Select(c => Task.Run(async () =>
+            {
+                var n = 0;
+                while (satSw.Elapsed < deadline)
+                {
+                    var w = senders[(c + n++ * o.Concurrency) % senders.Length];
+                    try { await SendAsync(w); Interlocked.Increment(ref sent); }
+                    catch (Exception ex) when (ex is HubError or IOException) { }
+                }
+            })));
+            var satSeconds = satSw.Elapsed.TotalSeconds;
+            await latencies.WaitForAsync((int)sent, TimeSpan.FromSeconds(10));
+            var (sp50, sp99, _, satCount) = latencies.Summary();
+            var perSecond = satCount / satSeconds;
+            Console.WriteLine($"  saturation: {perSecond:0} msg/s delivered ({sent} acknowledged), p50 {sp50:0.0} ms, p99 {sp99:0.0} ms");
+            var rssAfter = server.RssMiB();
+            // Work the saturation left for later (the event handlers of the messages it stored).
+            var backlog = await OutboxBacklogAsync(dataDir);
+            Console.WriteLine($"  outbox backlog after saturation: {backlog} events");
+
+            stopPings.Cancel();
+            await pinger;
+            await Parallel.ForEachAsync(widgets.Where(w => w is not null).Concat(agents), new ParallelOptions { MaxDegreeOfParallelism = 64 },
+                async (w, _) => await w!.DisposeAsync());
+            return new Result(name, o.Connections - connectErrors, connectSeconds, connectErrors, idleRss, rssAtConnections, o.Rate, achieved,
+                p50, p99, max, rateErrors, total - rateErrors - count, perSecond, sp50, sp99, rssAfter, backlog);
+        }
+        finally
+        {
+            try { Directory.Delete(dataDir, recursive: true); } catch (IOException) { }
+        }
+    }
+
+    private static Task<JsonElement> SendAsync(HubSocket w) => w.InvokeAsync("Send", new
+    {
+        clientId = Guid.NewGuid().ToString("N"),
+        text = "您好，我的订单还没有发货，请帮我查一下 / where is my order? " + Stopwatch.GetTimestamp().ToString(CultureInfo.InvariantCulture),
+    });
+
+    /// <summary>Events not yet dispatched by the server's outbox (read from its SQLite file, read-only).</summary>
+    private static async Task<long> OutboxBacklogAsync(string dataDir)
+    {
+        await using var db = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path.Combine(dataDir, "kefu.db")};Mode=ReadOnly");
+        await db.OpenAsync();
+        await using var cmd = db.CreateCommand();
+        cmd.CommandText = "SELECT COUNT(*) FROM platform_outbox WHERE dispatched_at IS NULL";
+        return (long)(await cmd.ExecuteScalarAsync())!;
+    }
+
+    private static async Task WaitForOutboxAsync(string dataDir, TimeSpan timeout)
+    {
+        var sw = Stopwatch.StartNew();
+        long left;
+        while ((left = await OutboxBacklogAsync(dataDir)) > 0 && sw.Elapsed < timeout) await Task.Delay(500);
+        Console.WriteLine($"  outbox drained in {sw.Elapsed.TotalSeconds:0.0} s ({left} left)");
+    }
+
+    /// <summary>The widget's keep-alive: a ping after 10 s without sending (the server's timeout is 30 s).</summary>
+    private static async Task KeepAliveAsync(HubSocket[] sockets, CancellationToken ct)
+    {
+        try
+        {
+            while (!ct.IsCancellationRequested)
+            {
+                foreach (var s in sockets)
+                {
+                    if (!s.Open) continue;
+                    try { await s.PingIfIdleAsync(TimeSpan.FromSeconds(10)); }
+                    catch (Exception ex) when (ex is IOException or System.Net.WebSockets.WebSocketException or ObjectDisposedException) { }
+                }
+                await Task.Delay(1000, ct);
+            }
+        }
+        catch (OperationCanceledException) { }
+    }
+}
+
+/// <summary>Delivery latencies seen by the agents.</summary>
+public sealed class Recorder
+{
+    private readonly List<double> _ms = new(100_000);
+
+    public void Add(double ms) { lock (_ms) _ms.Add(ms); }
+
+    public void Reset() { lock (_ms) _ms.Clear(); }
+
+    public async Task WaitForAsync(int count, TimeSpan timeout)
+    {
+        var sw = Stopwatch.StartNew();
+        while (sw.Elapsed < timeout) { lock (_ms) if (_ms.Count >= count) return; await Task.Delay(50); }
+    }
+
+    public (double P50, double P99, double Max, int Count) Summary()
+    {
+        double[] a;
+        lock (_ms) a = [.. _ms];
+        if (a.Length == 0) return (double.NaN, double.NaN, double.NaN, 0);
+        Array.Sort(a);
+        double P(double q) => a[Math.Min(a.Length - 1, (int)Math.Ceiling(q * a.Length) - 1)];
+        return (P(0.50), P(0.99), a[^1], a.Length);
+    }
+}
