@@ -13,7 +13,7 @@ public static class Corpus
 {
     private static readonly string[] Topics = ["订单未发货", "退款申请", "发票开具", "账号无法登录", "物流查询", "商品质量问题", "优惠券失效", "修改收货地址"];
 
-    public static List<BenchMail> Build(int count)
+    public static List<BenchMail> Build(int count, string run = "a")
     {
         var random = new Random(20261123);
         var senders = Math.Max(1, count * 3 / 10);
@@ -27,7 +27,7 @@ public static class Corpus
             var m = new MimeMessage();
             m.From.Add(new MailboxAddress($"客户{s}", from));
             m.To.Add(new MailboxAddress("客服中心", "support@bench.test"));
-            m.MessageId = $"bench-{i}-{s}@example.com";
+            m.MessageId = $"bench-{run}-{i}-{s}@example.com"; // unique per phase: a repeated Message-ID is only a duplicate
             m.Date = new DateTimeOffset(2026, 11, 23, 8, 0, 0, TimeSpan.FromHours(8)).AddSeconds(i);
             var isReply = lastBySender.TryGetValue(s, out var prev) && random.Next(5) == 0;
             if (isReply)

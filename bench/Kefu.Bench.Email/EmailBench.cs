@@ -44,6 +44,8 @@ public static class EmailBench
 
             foreach (var n in o.MailboxCounts)
             {
+                // Fresh Message-IDs per phase: the same mail again would only take the duplicate path.
+                if (n != o.MailboxCounts[0]) corpus = Corpus.Build(o.Messages, "p" + n);
                 // Each phase gets fresh IMAP users; the messages are split evenly between its mailboxes.
                 var users = Enumerable.Range(0, n).Select(i => $"bench{n}x{i}{Guid.NewGuid():N}"[..20]).ToList();
                 var sw = Stopwatch.StartNew();
