@@ -37,6 +37,12 @@ public static class EmailEndpoints
             return TypedResults.Ok(MailboxDto.From(m));
         }).WithSummary("Replace a mailbox's settings (a null password keeps the stored one). Honours If-Match.");
 
+        g.MapDelete("/{id:int}", async (int id, MailboxService service, CancellationToken ct) =>
+        {
+            await service.DeleteAsync(id, ct);
+            return TypedResults.NoContent();
+        }).WithSummary("Delete a mailbox that has no mail history (otherwise 400: disable it with PUT isActive=false).");
+
         g.MapPost("/{id:int}/test", async (int id, KefuDb db, MailboxService service, CancellationToken ct) =>
         {
             var m = await db.Set<Mailbox>().AsNoTracking().FirstOrDefaultAsync(x => x.Id == id, ct) ?? throw DomainException.NotFound($"Mailbox {id}");

@@ -34,8 +34,10 @@ public sealed class EmailIngestor(
     public async Task<IngestResult> IngestAsync(Mailbox mailbox, long uidValidity, IReadOnlyList<InboundMail> mails, CancellationToken ct)
     {
         if (mails.Count == 0) return new(0, 0, 0);
-        // Parsing is CPU work: done before the write transaction opens.
-        var parsed = mails.Select(m => (Mail: m, Result: TryParse(m.Raw))).ToList();
+        // Parsing (MIME, charsets, quote folding) is CPU work: done on all cores before the write transaction opens.
+        var parsed = mails.Count == 1
+            ? [(Mail: mails[0], Result: TryParse(mails[0].Raw))]
+            : mails.AsParallel().AsOrdered().Select(m => (Mail: m, Result: TryParse(m.Raw))).ToList();
         try
         {
             return await uow.RunAsync(async c =>
@@ -121,6 +123,9 @@ public sealed class EmailIngestor(
             }
             Db.Add(record);
             await Db.SaveChangesAsync(ct);
+            // Saved (inside the batch's transaction): stop tracking it, or every later SaveChanges of the batch scans
+            // all earlier mails' entities again (DetectChanges made a 100-mail batch quadratic: half the ingest time).
+            Db.ChangeTracker.Clear();
             stored++;
         }
         return new(stored, skipped, failed);
@@ -139,6 +144,7 @@ public sealed class EmailIngestor(
         if (record.Subject is { Length: > 300 } s) record.Subject = s[..300];
         Db.Add(record);
         await Db.SaveChangesAsync(ct);
+        Db.ChangeTracker.Clear();
     }
 
     private async Task StoreOneAsync(Mailbox mailbox, EmailRecord record, ParsedEmail email, CancellationToken ct)

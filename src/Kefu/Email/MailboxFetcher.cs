@@ -114,41 +114,61 @@ public sealed class MailboxFetcher(
         var fresh = all.Where(u => u.Id > last).OrderBy(u => u.Id).ToList();
         int stored = 0, skipped = 0, failed = 0, batches = 0;
         var size = Math.Max(1, options.Value.BatchSize);
-        for (var i = 0; i < fresh.Count; i += size)
+        var chunks = fresh.Chunk(size).ToList();
+        // Pipelined: while batch i is stored (database), batch i+1 is fetched (IMAP); batch i is flagged on the
+        // server only after it committed and the connection is free again.
+        var next = chunks.Count > 0 ? FetchAsync(folder, chunks[0], ct) : null;
+        for (var i = 0; i < chunks.Count; i++)
         {
-            var chunk = fresh.Skip(i).Take(size).ToList();
-            var mails = new List<InboundMail>(chunk.Count);
-            if (folder is ImapFolder imap)
-            {
-                await imap.GetStreamsAsync(chunk, async (f, index, uid, stream, c) =>
-                {
-                    using var ms = new MemoryStream();
-                    await stream.CopyToAsync(ms, c);
-                    mails.Add(new InboundMail(uid.Id, ms.ToArray()));
-                }, ct);
-            }
-            else
-            {
-                foreach (var uid in chunk)
-                {
-                    await using var stream = await folder.GetStreamAsync(uid, "", ct);
-                    using var ms = new MemoryStream();
-                    await stream.CopyToAsync(ms, ct);
-                    mails.Add(new InboundMail(uid.Id, ms.ToArray()));
-                }
-            }
-            mails.Sort((a, b) => a.Uid.CompareTo(b.Uid));
+            var mails = await next!;
+            var ingest = IngestAsync(mailbox, uidValidity, mails, ct);
+            next = i + 1 < chunks.Count ? FetchAsync(folder, chunks[i + 1], ct) : null;
             IngestResult r;
-            await using (var scope = scopes.CreateAsyncScope())
+            try { r = await ingest; }
+            catch
             {
-                var ingestor = scope.ServiceProvider.GetRequiredService<EmailIngestor>();
-                r = await ingestor.IngestAsync(mailbox, uidValidity, mails, ct);
+                if (next is not null) try { await next; } catch (Exception) { } // the connection is not left mid-command
+                throw;
             }
+            if (next is not null) await next;
             await hooks.RunAsync("committed");
-            await MarkProcessedAsync(mailbox, client, folder, chunk, ct);
+            await MarkProcessedAsync(mailbox, client, folder, chunks[i], ct);
             stored += r.Stored; skipped += r.Skipped; failed += r.Failed; batches++;
         }
         return new(stored, skipped, failed, batches);
+    }
+
+    private static async Task<List<InboundMail>> FetchAsync(IMailFolder folder, IList<UniqueId> chunk, CancellationToken ct)
+    {
+        var mails = new List<InboundMail>(chunk.Count);
+        if (folder is ImapFolder imap)
+        {
+            await imap.GetStreamsAsync(chunk, async (f, index, uid, stream, c) =>
+            {
+                using var ms = new MemoryStream();
+                await stream.CopyToAsync(ms, c);
+                mails.Add(new InboundMail(uid.Id, ms.ToArray()));
+            }, ct);
+        }
+        else
+        {
+            foreach (var uid in chunk)
+            {
+                await using var stream = await folder.GetStreamAsync(uid, "", ct);
+                using var ms = new MemoryStream();
+                await stream.CopyToAsync(ms, ct);
+                mails.Add(new InboundMail(uid.Id, ms.ToArray()));
+            }
+        }
+        mails.Sort((a, b) => a.Uid.CompareTo(b.Uid));
+        return mails;
+    }
+
+    private async Task<IngestResult> IngestAsync(Mailbox mailbox, long uidValidity, List<InboundMail> mails, CancellationToken ct)
+    {
+        await Task.Yield(); // runs beside the next fetch, not inline before it
+        await using var scope = scopes.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<EmailIngestor>().IngestAsync(mailbox, uidValidity, mails, ct);
     }
 
     private static SearchQuery NotProcessed(Mailbox m) => m.ProcessedAction switch

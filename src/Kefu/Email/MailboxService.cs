@@ -33,6 +33,17 @@ public sealed class MailboxService(UnitOfWork uow, EmailSecrets secrets, MailCon
         return m;
     }, ct);
 
+    /// <summary>Deletes a mailbox that never received or sent mail; one with history is disabled instead (its records
+    /// and tickets keep pointing at it).</summary>
+    public Task DeleteAsync(int id, CancellationToken ct) => uow.RunAsync(async c =>
+    {
+        var m = await uow.Db.Set<Mailbox>().FirstOrDefaultAsync(x => x.Id == id, c) ?? throw DomainException.NotFound($"Mailbox {id}");
+        if (await uow.Db.Set<EmailRecord>().AnyAsync(r => r.MailboxId == id, c) || await uow.Db.Set<OutboundEmail>().AnyAsync(o => o.MailboxId == id, c))
+            throw DomainException.Validation("mailbox", "This mailbox has mail history: disable it instead of deleting it.");
+        uow.Db.Remove(m);
+        await audit.RecordAsync("mailbox", id, "deleted", new { m.Name, m.Address }, c);
+    }, ct);
+
     private async Task ApplyAsync(Mailbox m, MailboxRequest r, CancellationToken ct)
     {
         var address = r.Address.Trim().ToLowerInvariant();

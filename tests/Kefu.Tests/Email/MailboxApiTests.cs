@@ -41,6 +41,42 @@ public abstract class MailboxApiTests(KefuApp app) : EmailTestBase(app)
         Assert.True((await Test(new { imapSecurity = "start_tls", allowInvalidCertificates = true }))["imap"]!["ok"]!.GetValue<bool>());
         Assert.Equal("connect", (await Test(new { smtpPort = 1 }))["smtp"]!["stage"]!.GetValue<string>());
     }
+
+    [Fact]
+    public async Task Editing_keeps_the_stored_password_unless_a_new_one_is_given_and_only_unused_mailboxes_are_deleted()
+    {
+        var (id, user, address) = await CreateMailboxAsync();
+        var dto = await KefuApp.Json(await App.Admin.GetAsync($"/api/v1/mailboxes/{id}"), true);
+        // The edit form sends every setting back with the password fields left empty (null): the stored ones stay.
+        var body = dto.AsObject().DeepClone().AsObject();
+        foreach (var k in new[] { "id", "hasImapPassword", "hasSmtpPassword", "lastCheckedAt", "lastError", "version" }) body.Remove(k);
+        body["name"] = "Renamed 售后";
+        body["pollSeconds"] = 120;
+        body["imapPassword"] = null;
+        body["smtpPassword"] = null;
+        var put = await App.Admin.PutAsJsonAsync($"/api/v1/mailboxes/{id}", body);
+        var edited = await KefuApp.Json(put, true);
+        Assert.Equal("Renamed 售后", edited["name"]!.GetValue<string>());
+        Assert.Equal(120, edited["pollSeconds"]!.GetValue<int>());
+        Assert.True(edited["hasImapPassword"]!.GetValue<bool>());
+        var test = await KefuApp.PostOk(App.Admin, $"/api/v1/mailboxes/{id}/test", new { });
+        Assert.True(test["imap"]!["ok"]!.GetValue<bool>(), test.ToJsonString());
+
+        // A new password replaces it (the wrong one: the test now fails at sign-in).
+        body["imapPassword"] = "wrong";
+        await KefuApp.Json(await App.Admin.PutAsJsonAsync($"/api/v1/mailboxes/{id}", body), true);
+        Assert.Equal("auth", (await KefuApp.PostOk(App.Admin, $"/api/v1/mailboxes/{id}/test", new { }))["imap"]!["stage"]!.GetValue<string>());
+
+        // A mailbox with mail history cannot be deleted (disable it); an unused one can.
+        body["imapPassword"] = MailServers.Password;
+        await KefuApp.Json(await App.Admin.PutAsJsonAsync($"/api/v1/mailboxes/{id}", body), true);
+        await MailServers.AppendAsync(user, Mail(Customer(), address, "删除前的邮件", "hello"));
+        Assert.Equal(1, (await FetchAsync(id)).Stored);
+        Assert.Equal(HttpStatusCode.BadRequest, (await App.Admin.DeleteAsync($"/api/v1/mailboxes/{id}")).StatusCode);
+        var (unused, _, _) = await CreateMailboxAsync();
+        Assert.Equal(HttpStatusCode.NoContent, (await App.Admin.DeleteAsync($"/api/v1/mailboxes/{unused}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await App.Admin.GetAsync($"/api/v1/mailboxes/{unused}")).StatusCode);
+    }
 }
 
 [Collection(EmailSqliteCollection.Name)]
