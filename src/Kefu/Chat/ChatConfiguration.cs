@@ -6,7 +6,7 @@ namespace Kefu.Chat;
 
 internal sealed class ChatConfiguration :
     IEntityTypeConfiguration<ChatSite>, IEntityTypeConfiguration<ChatVisitor>, IEntityTypeConfiguration<ChatConversation>,
-    IEntityTypeConfiguration<ChatMessage>, IEntityTypeConfiguration<ChatAgent>, IEntityTypeConfiguration<ChatUpload>
+    IEntityTypeConfiguration<ChatMessage>, IEntityTypeConfiguration<ChatUpload>
 {
     public void Configure(EntityTypeBuilder<ChatSite> b)
     {
@@ -66,13 +66,6 @@ internal sealed class ChatConfiguration :
         b.HasIndex(x => new { x.ConversationId, x.Seq }).IsUnique();
         b.HasIndex(x => new { x.ConversationId, x.ClientId }).IsUnique().HasFilter("client_id IS NOT NULL");
         b.HasIndex(x => x.TicketMessageId).IsUnique().HasFilter("ticket_message_id IS NOT NULL");
-    }
-
-    public void Configure(EntityTypeBuilder<ChatAgent> b)
-    {
-        b.ToTable("chat_agents");
-        b.HasKey(x => x.UserId);
-        b.HasOne<StaffUser>().WithMany().HasForeignKey(x => x.UserId).OnDelete(DeleteBehavior.Cascade);
     }
 
     public void Configure(EntityTypeBuilder<ChatUpload> b)

@@ -1,6 +1,7 @@
 using Kefu.Platform;
 using Kefu.Platform.Auth;
 using Kefu.Platform.Database;
+using Kefu.Platform.Presence;
 using Kefu.Tickets;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;

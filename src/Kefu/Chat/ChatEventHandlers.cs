@@ -1,4 +1,7 @@
+using Kefu.Platform.Database;
 using Kefu.Platform.Events;
+using Kefu.Platform.Presence;
+using Microsoft.EntityFrameworkCore;
 using Kefu.Tickets;
 
 namespace Kefu.Chat;
@@ -26,9 +29,40 @@ public sealed class ChatTicketClosedHandler(ChatService chat) : IEventHandler<Ti
     }
 }
 
-/// <summary>Pushes what a handler stored, after its commit (observers run only for committed events).</summary>
-public sealed class ChatStoredPusher(IServiceScopeFactory scopes, ILogger<ChatStoredPusher> log) : IEventObserver<ChatMessageStored>, IEventObserver<ChatEnded>
+/// <summary>
+/// Queued chats go to agents as they become available, on teams with automatic assignment: an agent comes online, a
+/// chat ends (its agent has room again), or the previous offer succeeded (then the next queued chat is offered, one
+/// per transaction).
+/// </summary>
+public sealed class ChatOfferHandler(ChatService chat, UnitOfWork uow) :
+    IEventHandler<AgentStatusChanged>, IEventHandler<ChatEnded>, IEventHandler<ChatAutoAssigned>
 {
+    public async Task HandleAsync(AgentStatusChanged e, EventContext context, CancellationToken ct)
+    {
+        if (e.To != AgentStatus.Online) return;
+        var teams = await uow.Db.TeamMembers.AsNoTracking().Where(m => m.UserId == e.UserId).Select(m => m.TeamId).ToArrayAsync(ct);
+        if (teams.Length > 0) await chat.OfferNextQueuedAsync(teams, ct);
+    }
+
+    public async Task HandleAsync(ChatEnded e, EventContext context, CancellationToken ct)
+    {
+        var team = await uow.Db.Set<ChatConversation>().AsNoTracking().Where(c => c.Id == e.ConversationId).Select(c => c.TeamId).FirstOrDefaultAsync(ct);
+        if (team is { } t) await chat.OfferNextQueuedAsync([t], ct);
+    }
+
+    public async Task HandleAsync(ChatAutoAssigned e, EventContext context, CancellationToken ct) => await chat.OfferNextQueuedAsync(e.TeamIds, ct);
+}
+
+/// <summary>Pushes what a handler stored, after its commit (observers run only for committed events).</summary>
+public sealed class ChatStoredPusher(IServiceScopeFactory scopes, ILogger<ChatStoredPusher> log) :
+    IEventObserver<ChatMessageStored>, IEventObserver<ChatEnded>, IEventObserver<ChatAutoAssigned>
+{
+    public void OnEvent(ChatAutoAssigned e, EventContext context) => _ = RunAsync(async chat =>
+    {
+        await chat.PushStateAsync(e.ConversationId, CancellationToken.None);
+        await chat.PushQueueAsync(CancellationToken.None);
+    });
+
     public void OnEvent(ChatMessageStored e, EventContext context) => _ = RunAsync(chat => chat.PushStoredAsync(e.ConversationId, e.Seq, CancellationToken.None));
 
     public void OnEvent(ChatEnded e, EventContext context) => _ = RunAsync(chat => chat.PushStateAsync(e.ConversationId, CancellationToken.None));

@@ -5,6 +5,7 @@ using Kefu.Platform;
 using Kefu.Platform.Audit;
 using Kefu.Platform.Auth;
 using Kefu.Platform.Database;
+using Kefu.Platform.Presence;
 using Kefu.Tickets;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -22,11 +23,14 @@ public sealed record VisitorSession(Guid VisitorId, int SiteId, string? RemoteAd
 public sealed class ChatService(
     UnitOfWork uow, TicketService tickets, CustomerService customers, VisitorTokens tokens, ChatPush push,
     ChatRateLimiter limiter, StaffDirectory directory, AuditLog audit, IOptions<ChatOptions> options, TimeProvider time,
-    IEnumerable<IChatBot> bots, ILogger<ChatService> log)
+    IEnumerable<IChatBot> bots, IAgentPresence presence, IAgentPicker picker, ILogger<ChatService> log)
 {
     /// <summary>Acts for the customer (and the system) inside Tickets; never an author of replies.</summary>
     public static readonly StaffContext System = new(Guid.Empty, "Chat", FrozenSet<string>.Empty, FrozenSet<string>.Empty,
         FrozenSet<int>.Empty, false, true);
+
+    /// <summary>Assigns chats the picker chose (Routing's policy), which needs no permission of the visitor's.</summary>
+    private static readonly StaffContext Assigner = System with { Permissions = new[] { Permissions.TicketsAssignAny }.ToFrozenSet() };
 
     private KefuDb Db => uow.Db;
     private IChatBot? Bot => bots.FirstOrDefault();
@@ -203,6 +207,7 @@ public sealed class ChatService(
             var ticketMessageId = await Db.Set<Message>().Where(m => m.TicketId == created.Id).OrderBy(m => m.Id).Select(m => m.Id).FirstAsync(ct);
             message = NewMessage(conversation.Id, 1, r.ClientId, ChatSender.Visitor, null, visitor.Name, body, attachments, ticketMessageId, now);
             Db.Add(message);
+            await AutoAssignAsync(conversation, ct);
             return (conversation, message, true);
         }
 
@@ -296,6 +301,9 @@ public sealed class ChatService(
         var online = await AgentsOnlineAsync(conv.TeamId, ct) > 0;
         conv.State = online ? ConversationState.Queued : ConversationState.Offline;
         conv.QueuedAt = online ? time.UtcNow() : null;
+        // On a team with automatic assignment the chat goes straight to an agent; otherwise the visitor is told his
+        // place and the expected wait (the state pushed after commit carries both).
+        if (online && await AutoAssignAsync(conv, ct)) return;
         await AddSystemMessageAsync(conv, online ? "queued" : "offline", null, ct);
     }
 
@@ -339,7 +347,8 @@ public sealed class ChatService(
     private async Task AskBotAsync(IChatBot bot, ChatConversation conv, string text, CancellationToken ct)
     {
         BotReply? reply;
-        try { reply = await bot.ReplyAsync(new BotTurn(conv.Id, conv.TicketId, conv.SiteId, text, conv.Locale), ct); }
+        if (AsksForPerson(text)) reply = new BotReply(null, true);
+        else try { reply = await bot.ReplyAsync(new BotTurn(conv.Id, conv.TicketId, conv.SiteId, text, conv.Locale), ct); }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             log.LogError(ex, "Answer bot failed on conversation {Id}; handing over", conv.Id);
@@ -367,24 +376,68 @@ public sealed class ChatService(
         if (reply.HandOver) await PushStateAsync(conv.Id, ct);
     }
 
+    /// <summary>转人工 typed in a bot-handled chat: these words hand over without asking the bot.</summary>
+    private static readonly string[] PersonWordsZh = ["转人工", "人工客服", "人工服务", "找人工", "真人客服", "接人工"];
+    private static readonly HashSet<string> PersonWordsShort = new(StringComparer.OrdinalIgnoreCase)
+        { "人工", "真人", "客服", "human", "agent", "person", "operator", "representative", "real person", "live agent",
+          "talk to a human", "talk to a person", "talk to an agent", "speak to a human", "speak to an agent", "human please", "agent please" };
+
+    /// <summary>Does the visitor ask for a person? Chinese key phrases anywhere; short messages that are (nearly)
+    /// only such a word ("human", "agent please"), so a question that merely mentions an agent stays with the bot.</summary>
+    public static bool AsksForPerson(string text)
+    {
+        var t = text.Trim().TrimEnd('!', '！', '.', '。', '?', '？', ' ').Trim();
+        if (PersonWordsZh.Any(w => t.Contains(w, StringComparison.Ordinal))) return true;
+        if (t.Length > 40) return false;
+        var words = t.ToLowerInvariant().Replace(",", " ").Replace("，", " ").Split(' ', StringSplitOptions.RemoveEmptyEntries)
+            .Where(w => w is not ("a" or "an" or "the" or "i" or "want" or "need" or "to" or "please" or "pls" or "can" or "could" or "speak" or "talk" or "with" or "me" or "get"))
+            .ToArray();
+        return PersonWordsShort.Contains(t) || (words.Length is > 0 and <= 2 && words.Any(w => PersonWordsShort.Contains(w)) &&
+            words.All(w => PersonWordsShort.Contains(w) || w is "real" or "live"));
+    }
+
+    /// <summary>Offers a queued chat to the agent Routing picks (team on automatic assignment, agent online, under his
+    /// chat limit, skilled): it becomes his at once. Call inside the unit of work holding the conversation's lock.</summary>
+    private async Task<bool> AutoAssignAsync(ChatConversation conv, CancellationToken ct)
+    {
+        if (conv.State != ConversationState.Queued) return false;
+        if (await picker.PickAsync(conv.TicketId, ct) is not { } agentId) return false;
+        conv.State = ConversationState.Active;
+        conv.AgentId = agentId;
+        conv.AcceptedAt = time.UtcNow();
+        var ticket = await Db.Set<Ticket>().FirstAsync(t => t.Id == conv.TicketId, ct);
+        if (ticket.AssigneeId != agentId)
+            await tickets.UpdateAsync(ticket, new JsonObject { ["assigneeId"] = agentId }, KefuJson.Stored, Assigner, ct);
+        await AddSystemMessageAsync(conv, "joined", (await directory.GetAsync(agentId, ct))?.DisplayName, ct);
+        return true;
+    }
+
+    /// <summary>Gives the longest-waiting queued chat of the teams to the picked agent (one per transaction, so no
+    /// transaction ever waits for a second conversation's lock while holding the assignment lock). Returns whether
+    /// one was assigned; the caller then asks again (a follow-up event) for the next.</summary>
+    internal async Task<long?> OfferNextQueuedAsync(int[] teamIds, CancellationToken ct)
+    {
+        var id = await Db.Set<ChatConversation>().AsNoTracking()
+            .Where(x => x.State == ConversationState.Queued && x.TeamId != null && teamIds.Contains(x.TeamId.Value))
+            .OrderBy(x => x.QueuedAt).ThenBy(x => x.Id).Select(x => (long?)x.Id).FirstOrDefaultAsync(ct);
+        if (id is not { } cid) return null;
+        await LockAsync(cid, ct);
+        var conv = await Db.Set<ChatConversation>().FirstAsync(x => x.Id == cid, ct);
+        if (!await AutoAssignAsync(conv, ct)) return null;
+        Db.Publish(new ChatAutoAssigned(conv.Id, conv.TicketId, teamIds), time);
+        return conv.Id;
+    }
+
     // ---------------------------------------------------------------- agent side
 
+    /// <summary>Sets the agent's status (Routing's, the same for every channel) and optionally the chat limit.</summary>
     public async Task SetStatusAsync(StaffContext staff, AgentStatus status, int? maxChats, CancellationToken ct)
     {
-        await uow.RunAsync(async c =>
-        {
-            var row = await Db.Set<ChatAgent>().FirstOrDefaultAsync(a => a.UserId == staff.UserId, c);
-            if (row is null) Db.Add(row = new ChatAgent { UserId = staff.UserId });
-            row.Status = status;
-            if (maxChats is { } m) row.MaxChats = Math.Clamp(m, 1, 20);
-            row.UpdatedAt = time.UtcNow();
-        }, ct);
+        await presence.SetStatusAsync(staff.UserId, status, maxChats, ct);
         push.ToAgents(new ChatSignal(0, 0, "queue"));
     }
 
-    public async Task<ChatAgent> AgentAsync(Guid userId, CancellationToken ct) =>
-        await Db.Set<ChatAgent>().AsNoTracking().FirstOrDefaultAsync(a => a.UserId == userId, ct)
-        ?? new ChatAgent { UserId = userId, Status = AgentStatus.Offline };
+    public Task<AgentPresence> AgentAsync(Guid userId, CancellationToken ct) => presence.GetAsync(userId, ct);
 
     /// <summary>Chats waiting for an agent in the given teams (all teams when null), oldest first.</summary>
     public async Task<List<QueueItemDto>> QueueAsync(IReadOnlyCollection<int>? teams, CancellationToken ct)
@@ -409,8 +462,8 @@ public sealed class ChatService(
             if (conv.State == ConversationState.Active) throw DomainException.Conflict("Another agent has already accepted this chat.");
             var agent = await AgentAsync(staff.UserId, c);
             var active = await Db.Set<ChatConversation>().CountAsync(x => x.AgentId == staff.UserId && x.State == ConversationState.Active, c);
-            if (active >= agent.MaxChats)
-                throw DomainException.Conflict($"You already have {active} chats, your limit is {agent.MaxChats}; end one first.");
+            if (active >= agent.ChatCapacity)
+                throw DomainException.Conflict($"You already have {active} chats, your limit is {agent.ChatCapacity}; end one first.");
             conv.State = ConversationState.Active;
             conv.AgentId = staff.UserId;
             conv.AcceptedAt = time.UtcNow();
@@ -645,12 +698,7 @@ public sealed class ChatService(
                where m.ClientId == clientId
                select m).FirstOrDefaultAsync(ct);
 
-    private async Task<int> AgentsOnlineAsync(int? teamId, CancellationToken ct)
-    {
-        var online = Db.Set<ChatAgent>().Where(a => a.Status == AgentStatus.Online);
-        if (teamId is { } t) online = online.Where(a => Db.TeamMembers.Any(m => m.UserId == a.UserId && m.TeamId == t));
-        return await online.CountAsync(ct);
-    }
+    private Task<int> AgentsOnlineAsync(int? teamId, CancellationToken ct) => presence.OnlineCountAsync(teamId, ct);
 
     private async Task<ConversationDto> ToDtoAsync(ChatConversation c, CancellationToken ct)
     {

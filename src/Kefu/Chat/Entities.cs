@@ -26,8 +26,6 @@ public enum ConversationState { Bot, Queued, Active, Offline, Ended }
 
 public enum ChatSender { Visitor, Agent, Bot, System }
 
-public enum AgentStatus { Offline, Away, Online }
-
 /// <summary>A browser (or app install) talking to us; known by a signed visitor token, optionally a verified app user.</summary>
 public sealed class ChatVisitor
 {
@@ -95,15 +93,6 @@ public sealed class ChatMessage
     public string? Attachments { get; set; }
     public long? TicketMessageId { get; set; }
     public DateTime CreatedAt { get; set; }
-}
-
-/// <summary>An agent's chat availability and concurrent-chat limit.</summary>
-public sealed class ChatAgent
-{
-    public Guid UserId { get; set; }
-    public AgentStatus Status { get; set; }
-    public int MaxChats { get; set; } = 3;
-    public DateTime UpdatedAt { get; set; }
 }
 
 /// <summary>Who uploaded an attachment through the widget (visitors share the system uploader in Tickets).</summary>

@@ -11,3 +11,6 @@ public sealed record ChatMessageStored(long ConversationId, long Seq) : IDomainE
 public sealed record ChatEnded(long ConversationId, long TicketId) : IDomainEvent;
 
 public sealed record ChatRated(long ConversationId, long TicketId, int Rating) : IDomainEvent;
+
+/// <summary>A queued chat was given to an agent by automatic assignment (push it; offer the next of these teams).</summary>
+public sealed record ChatAutoAssigned(long ConversationId, long TicketId, int[] TeamIds) : IDomainEvent;

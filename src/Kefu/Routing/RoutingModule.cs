@@ -1,3 +1,5 @@
+using Kefu.Platform.Presence;
+using Kefu.Routing.Assignment;
 using Kefu.Routing.Triage;
 
 namespace Kefu.Routing;
@@ -13,7 +15,14 @@ public static class RoutingModule
         services.AddSingleton<TriageTrainingService>();
         services.AddHostedService(sp => sp.GetRequiredService<TriageTrainingService>());
         services.AddScoped<TriageService>();
+        services.AddScoped<AssignmentService>();
+        services.AddScoped<IAgentPresence>(sp => sp.GetRequiredService<AssignmentService>());
+        services.AddScoped<IAgentPicker>(sp => sp.GetRequiredService<AssignmentService>());
     }
 
-    public static void MapRouting(this WebApplication app) => app.MapTriageEndpoints();
+    public static void MapRouting(this WebApplication app)
+    {
+        app.MapTriageEndpoints();
+        app.MapAssignmentEndpoints();
+    }
 }

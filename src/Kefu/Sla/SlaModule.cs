@@ -16,6 +16,7 @@ public static class SlaModule
         services.AddScoped<EscalationService>();
         services.AddScoped<ApprovalService>();
         services.AddScoped<ITicketSlotProvider, SlaSlotProvider>();
+        services.AddScoped<Kefu.Platform.Presence.ITicketDueTimes, SlaDueTimes>();
         services.AddSingleton(new TicketPaneSlot(typeof(Pages.SlaPanel)));
         services.AddHostedService<SlaSeeder>();
         services.AddSingleton<SlaSweeper>();

@@ -27,9 +27,9 @@ public static class Roles
     {
         [Agent] = AgentPermissions,
         [SeniorAgent] = SeniorPermissions,
-        [TeamLead] = [.. SeniorPermissions, Permissions.TicketsAssignAny, Permissions.AuditRead],
+        [TeamLead] = [.. SeniorPermissions, Permissions.TicketsAssignAny, Permissions.AuditRead, Permissions.RoutingManage],
         [Supervisor] = [.. SeniorPermissions, Permissions.TicketsAssignAny, Permissions.TicketsScopeAll, Permissions.TicketsExport, Permissions.AuditRead,
-            Permissions.SlaManage],
+            Permissions.SlaManage, Permissions.RoutingManage],
         [QualityInspector] = [Permissions.TicketsRead, Permissions.TicketsScopeAll, Permissions.CustomersRead, Permissions.TagsRead,
             Permissions.TeamsRead, Permissions.TaxonomyRead, Permissions.UsersRead],
         [KnowledgeEditor] = [Permissions.TagsRead, Permissions.TeamsRead, Permissions.TaxonomyRead, Permissions.UsersRead],
@@ -62,6 +62,8 @@ public static class Permissions
     public const string SlaManage = "sla.manage";
     /// <summary>Configure chat widget sites (keys, secrets, allowed origins, look).</summary>
     public const string ChatManage = "chat.manage";
+    /// <summary>Team assignment policies and agents' routing profiles (capacity, skills, status of others).</summary>
+    public const string RoutingManage = "routing.manage";
     /// <summary>Configure channels (mailboxes and their passwords, …): admin only.</summary>
     public const string ChannelsManage = "channels.manage";
 
@@ -69,6 +71,6 @@ public static class Permissions
     [
         TicketsRead, TicketsWrite, TicketsMerge, TicketsAssignAny, TicketsScopeAll, TicketsExport,
         CustomersRead, CustomersWrite, CustomersMerge, TagsRead, TagsManage, TeamsRead, TeamsManage,
-        UsersRead, UsersManage, TaxonomyRead, TaxonomyManage, AuditRead, SlaManage, ChatManage, ChannelsManage,
+        UsersRead, UsersManage, TaxonomyRead, TaxonomyManage, AuditRead, SlaManage, ChatManage, ChannelsManage, RoutingManage,
     ];
 }

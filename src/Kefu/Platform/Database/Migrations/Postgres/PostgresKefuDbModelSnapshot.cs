@@ -23,30 +23,6 @@ namespace Kefu.Platform.Database.Migrations.Postgres
 
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
-            modelBuilder.Entity("Kefu.Chat.ChatAgent", b =>
-                {
-                    b.Property<Guid>("UserId")
-                        .HasColumnType("uuid")
-                        .HasColumnName("user_id");
-
-                    b.Property<int>("MaxChats")
-                        .HasColumnType("integer")
-                        .HasColumnName("max_chats");
-
-                    b.Property<int>("Status")
-                        .HasColumnType("integer")
-                        .HasColumnName("status");
-
-                    b.Property<DateTime>("UpdatedAt")
-                        .HasColumnType("timestamp with time zone")
-                        .HasColumnName("updated_at");
-
-                    b.HasKey("UserId")
-                        .HasName("pk_chat_agents");
-
-                    b.ToTable("chat_agents", (string)null);
-                });
-
             modelBuilder.Entity("Kefu.Chat.ChatConversation", b =>
                 {
                     b.Property<long>("Id")
@@ -1277,6 +1253,78 @@ namespace Kefu.Platform.Database.Migrations.Postgres
                         .HasDatabaseName("ix_platform_idempotency_user_id_key");
 
                     b.ToTable("platform_idempotency", (string)null);
+                });
+
+            modelBuilder.Entity("Kefu.Routing.Assignment.RoutingAgent", b =>
+                {
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("user_id");
+
+                    b.Property<int>("ChatCapacity")
+                        .HasColumnType("integer")
+                        .HasColumnName("chat_capacity");
+
+                    b.Property<string>("Languages")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("languages");
+
+                    b.Property<string>("ProductLines")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)")
+                        .HasColumnName("product_lines");
+
+                    b.Property<int>("Status")
+                        .HasColumnType("integer")
+                        .HasColumnName("status");
+
+                    b.Property<DateTime?>("StatusSince")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("status_since");
+
+                    b.Property<int>("TicketCapacity")
+                        .HasColumnType("integer")
+                        .HasColumnName("ticket_capacity");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.Property<bool>("Vip")
+                        .HasColumnType("boolean")
+                        .HasColumnName("vip");
+
+                    b.HasKey("UserId")
+                        .HasName("pk_routing_agents");
+
+                    b.ToTable("routing_agents", (string)null);
+                });
+
+            modelBuilder.Entity("Kefu.Routing.Assignment.RoutingTeamPolicy", b =>
+                {
+                    b.Property<int>("TeamId")
+                        .HasColumnType("integer")
+                        .HasColumnName("team_id");
+
+                    b.Property<Guid?>("LastAgentId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("last_agent_id");
+
+                    b.Property<int>("Mode")
+                        .HasColumnType("integer")
+                        .HasColumnName("mode");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("TeamId")
+                        .HasName("pk_routing_team_policies");
+
+                    b.ToTable("routing_team_policies", (string)null);
                 });
 
             modelBuilder.Entity("Kefu.Routing.Triage.TriageCorrection", b =>
@@ -2619,16 +2667,6 @@ namespace Kefu.Platform.Database.Migrations.Postgres
                     b.ToTable("platform_user_tokens", (string)null);
                 });
 
-            modelBuilder.Entity("Kefu.Chat.ChatAgent", b =>
-                {
-                    b.HasOne("Kefu.Platform.Auth.StaffUser", null)
-                        .WithMany()
-                        .HasForeignKey("UserId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired()
-                        .HasConstraintName("fk_chat_agents_platform_users_user_id");
-                });
-
             modelBuilder.Entity("Kefu.Chat.ChatConversation", b =>
                 {
                     b.HasOne("Kefu.Chat.ChatVisitor", null)
@@ -2720,6 +2758,26 @@ namespace Kefu.Platform.Database.Migrations.Postgres
                     b.Navigation("Team");
 
                     b.Navigation("User");
+                });
+
+            modelBuilder.Entity("Kefu.Routing.Assignment.RoutingAgent", b =>
+                {
+                    b.HasOne("Kefu.Platform.Auth.StaffUser", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_routing_agents_platform_users_user_id");
+                });
+
+            modelBuilder.Entity("Kefu.Routing.Assignment.RoutingTeamPolicy", b =>
+                {
+                    b.HasOne("Kefu.Platform.Auth.Team", null)
+                        .WithMany()
+                        .HasForeignKey("TeamId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_routing_team_policies_platform_teams_team_id");
                 });
 
             modelBuilder.Entity("Kefu.Sla.CalendarDay", b =>

@@ -17,30 +17,6 @@ namespace Kefu.Platform.Database.Migrations.Sqlite
 #pragma warning disable 612, 618
             modelBuilder.HasAnnotation("ProductVersion", "10.0.15");
 
-            modelBuilder.Entity("Kefu.Chat.ChatAgent", b =>
-                {
-                    b.Property<Guid>("UserId")
-                        .HasColumnType("TEXT")
-                        .HasColumnName("user_id");
-
-                    b.Property<int>("MaxChats")
-                        .HasColumnType("INTEGER")
-                        .HasColumnName("max_chats");
-
-                    b.Property<int>("Status")
-                        .HasColumnType("INTEGER")
-                        .HasColumnName("status");
-
-                    b.Property<DateTime>("UpdatedAt")
-                        .HasColumnType("TEXT")
-                        .HasColumnName("updated_at");
-
-                    b.HasKey("UserId")
-                        .HasName("pk_chat_agents");
-
-                    b.ToTable("chat_agents", (string)null);
-                });
-
             modelBuilder.Entity("Kefu.Chat.ChatConversation", b =>
                 {
                     b.Property<long>("Id")
@@ -1249,6 +1225,78 @@ namespace Kefu.Platform.Database.Migrations.Sqlite
                         .HasDatabaseName("ix_platform_idempotency_user_id_key");
 
                     b.ToTable("platform_idempotency", (string)null);
+                });
+
+            modelBuilder.Entity("Kefu.Routing.Assignment.RoutingAgent", b =>
+                {
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("user_id");
+
+                    b.Property<int>("ChatCapacity")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("chat_capacity");
+
+                    b.Property<string>("Languages")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("languages");
+
+                    b.Property<string>("ProductLines")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("product_lines");
+
+                    b.Property<int>("Status")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("status");
+
+                    b.Property<DateTime?>("StatusSince")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("status_since");
+
+                    b.Property<int>("TicketCapacity")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("ticket_capacity");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("updated_at");
+
+                    b.Property<bool>("Vip")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("vip");
+
+                    b.HasKey("UserId")
+                        .HasName("pk_routing_agents");
+
+                    b.ToTable("routing_agents", (string)null);
+                });
+
+            modelBuilder.Entity("Kefu.Routing.Assignment.RoutingTeamPolicy", b =>
+                {
+                    b.Property<int>("TeamId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("team_id");
+
+                    b.Property<Guid?>("LastAgentId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("last_agent_id");
+
+                    b.Property<int>("Mode")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("mode");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("TeamId")
+                        .HasName("pk_routing_team_policies");
+
+                    b.ToTable("routing_team_policies", (string)null);
                 });
 
             modelBuilder.Entity("Kefu.Routing.Triage.TriageCorrection", b =>
@@ -2553,16 +2601,6 @@ namespace Kefu.Platform.Database.Migrations.Sqlite
                     b.ToTable("platform_user_tokens", (string)null);
                 });
 
-            modelBuilder.Entity("Kefu.Chat.ChatAgent", b =>
-                {
-                    b.HasOne("Kefu.Platform.Auth.StaffUser", null)
-                        .WithMany()
-                        .HasForeignKey("UserId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired()
-                        .HasConstraintName("fk_chat_agents_platform_users_user_id");
-                });
-
             modelBuilder.Entity("Kefu.Chat.ChatConversation", b =>
                 {
                     b.HasOne("Kefu.Chat.ChatVisitor", null)
@@ -2654,6 +2692,26 @@ namespace Kefu.Platform.Database.Migrations.Sqlite
                     b.Navigation("Team");
 
                     b.Navigation("User");
+                });
+
+            modelBuilder.Entity("Kefu.Routing.Assignment.RoutingAgent", b =>
+                {
+                    b.HasOne("Kefu.Platform.Auth.StaffUser", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_routing_agents_platform_users_user_id");
+                });
+
+            modelBuilder.Entity("Kefu.Routing.Assignment.RoutingTeamPolicy", b =>
+                {
+                    b.HasOne("Kefu.Platform.Auth.Team", null)
+                        .WithMany()
+                        .HasForeignKey("TeamId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_routing_team_policies_platform_teams_team_id");
                 });
 
             modelBuilder.Entity("Kefu.Sla.CalendarDay", b =>

@@ -1,0 +1,33 @@
+namespace Kefu.Platform.Presence;
+
+/// <summary>
+/// The one source of truth for agents' status and chat capacity (implemented by Routing). Modules that may not
+/// depend on Routing (Chat) read and set status through this interface.
+/// </summary>
+public interface IAgentPresence
+{
+    Task<AgentPresence> GetAsync(Guid userId, CancellationToken ct);
+
+    /// <summary>Sets the status (and optionally the concurrent-chat limit); joins the caller's unit of work if any.</summary>
+    Task SetStatusAsync(Guid userId, AgentStatus status, int? chatCapacity, CancellationToken ct);
+
+    /// <summary>Active agents online in the team (any team when null).</summary>
+    Task<int> OnlineCountAsync(int? teamId, CancellationToken ct);
+}
+
+/// <summary>
+/// Picks the agent a ticket should go to under its team's assignment policy (status, channel capacity, skills,
+/// round-robin or least-load), implemented by Routing. Call it inside the unit of work that assigns the ticket: the
+/// choice is serialised with every other automatic assignment until that transaction ends, so two nodes never
+/// over-assign one agent. Returns null when the team assigns manually or nobody is eligible.
+/// </summary>
+public interface IAgentPicker
+{
+    Task<Guid?> PickAsync(long ticketId, CancellationToken ct);
+}
+
+/// <summary>Next SLA due time of open tickets (implemented by Sla); the routing queue is ordered by it.</summary>
+public interface ITicketDueTimes
+{
+    Task<IReadOnlyDictionary<long, DateTime>> NextDueAsync(IReadOnlyCollection<long> ticketIds, CancellationToken ct);
+}

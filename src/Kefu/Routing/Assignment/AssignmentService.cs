@@ -1,0 +1,291 @@
+using System.Collections.Frozen;
+using System.Text.Json.Nodes;
+using Kefu.Platform;
+using Kefu.Platform.Auth;
+using Kefu.Platform.Database;
+using Kefu.Platform.Presence;
+using Kefu.Tickets;
+using Microsoft.EntityFrameworkCore;
+
+namespace Kefu.Routing.Assignment;
+
+/// <summary>
+/// Routing's assignment service: agents' status (<see cref="IAgentPresence"/>, the one source of truth every channel
+/// reads), the pick for a ticket under its team's policy (<see cref="IAgentPicker"/>), automatic assignment of
+/// non-chat tickets through TicketService, and the team queue (priority, then SLA due time, then age).
+/// Chat tickets are assigned by Chat (it owns the conversation state: bot, queued, active) through the picker.
+/// </summary>
+public sealed class AssignmentService(
+    UnitOfWork uow, TicketService tickets, TaxonomyCache taxonomy, IEnumerable<ITicketDueTimes> dueTimes, TimeProvider time,
+    ILogger<AssignmentService> log) : IAgentPresence, IAgentPicker
+{
+    /// <summary>The actor automatic assignment works as (the audit trail records "system").</summary>
+    public static readonly StaffContext System = new(Guid.Empty, "Routing", FrozenSet<string>.Empty,
+        Permissions.All.ToFrozenSet(), FrozenSet<int>.Empty, IsOutsourced: false, IsActive: true);
+
+    /// <summary>How many queued tickets one drain looks at (the rest wait for the next trigger).</summary>
+    public const int DrainBatch = 200;
+
+    private KefuDb Db => uow.Db;
+
+    // ---------------------------------------------------------------- presence
+
+    public async Task<AgentPresence> GetAsync(Guid userId, CancellationToken ct)
+    {
+        var row = await Db.Set<RoutingAgent>().AsNoTracking().FirstOrDefaultAsync(a => a.UserId == userId, ct);
+        return row is null ? new AgentPresence(userId, AgentStatus.Offline, null, RoutingDefaults.ChatCapacity)
+            : new AgentPresence(userId, row.Status, row.StatusSince, row.ChatCapacity);
+    }
+
+    public async Task SetStatusAsync(Guid userId, AgentStatus status, int? chatCapacity, CancellationToken ct)
+    {
+        if (!Enum.IsDefined(status)) throw DomainException.Validation("status", "Status is online, away or offline.");
+        await uow.RunAsync(async c =>
+        {
+            var row = await RowAsync(userId, c);
+            var from = row.Status;
+            if (from != status || row.StatusSince is null)
+            {
+                row.Status = status;
+                row.StatusSince = time.UtcNow();
+            }
+            if (chatCapacity is { } m) row.ChatCapacity = Math.Clamp(m, 1, 20);
+            row.UpdatedAt = time.UtcNow();
+            if (from != status) Db.Publish(new AgentStatusChanged(userId, from, status), time);
+        }, ct);
+    }
+
+    public async Task<int> OnlineCountAsync(int? teamId, CancellationToken ct)
+    {
+        var online = Db.Set<RoutingAgent>().Where(a => a.Status == AgentStatus.Online && Db.Users.Any(u => u.Id == a.UserId && u.IsActive));
+        if (teamId is { } t) online = online.Where(a => Db.TeamMembers.Any(m => m.UserId == a.UserId && m.TeamId == t));
+        return await online.CountAsync(ct);
+    }
+
+    private async Task<RoutingAgent> RowAsync(Guid userId, CancellationToken ct)
+    {
+        var row = await Db.Set<RoutingAgent>().FirstOrDefaultAsync(a => a.UserId == userId, ct);
+        if (row is not null) return row;
+        if (!await Db.Users.AnyAsync(u => u.Id == userId, ct)) throw DomainException.NotFound("Staff member");
+        row = new RoutingAgent { UserId = userId, UpdatedAt = time.UtcNow() };
+        Db.Add(row);
+        return row;
+    }
+
+    // ---------------------------------------------------------------- profiles and policies
+
+    public async Task<List<AgentProfileDto>> ProfilesAsync(int? teamId, CancellationToken ct)
+    {
+        var users = Db.Users.AsNoTracking().Where(u => u.IsActive);
+        if (teamId is { } t) users = users.Where(u => Db.TeamMembers.Any(m => m.UserId == u.Id && m.TeamId == t));
+        var rows = await users.OrderBy(u => u.DisplayName).Take(1000)
+            .Select(u => new { u.Id, u.DisplayName, Agent = Db.Set<RoutingAgent>().FirstOrDefault(a => a.UserId == u.Id) }).ToListAsync(ct);
+        var ids = rows.Select(r => r.Id).ToList();
+        var teams = (await Db.TeamMembers.AsNoTracking().Where(m => ids.Contains(m.UserId)).Select(m => new { m.UserId, m.TeamId }).ToListAsync(ct))
+            .ToLookup(m => m.UserId, m => m.TeamId);
+        var loads = await LoadsAsync(ids, ct);
+        return [.. rows.Select(r => ToDto(r.Id, r.DisplayName, r.Agent, [.. teams[r.Id]], loads))];
+    }
+
+    public async Task<AgentProfileDto> ProfileAsync(Guid userId, CancellationToken ct)
+    {
+        var user = await Db.Users.AsNoTracking().Where(u => u.Id == userId).Select(u => new { u.Id, u.DisplayName }).FirstOrDefaultAsync(ct)
+            ?? throw DomainException.NotFound("Staff member");
+        var agent = await Db.Set<RoutingAgent>().AsNoTracking().FirstOrDefaultAsync(a => a.UserId == userId, ct);
+        var teams = await Db.TeamMembers.AsNoTracking().Where(m => m.UserId == userId).Select(m => m.TeamId).ToArrayAsync(ct);
+        return ToDto(user.Id, user.DisplayName, agent, teams, await LoadsAsync([userId], ct));
+    }
+
+    public async Task<AgentProfileDto> SaveProfileAsync(Guid userId, SaveAgentProfileRequest r, CancellationToken ct)
+    {
+        var errors = new Dictionary<string, string[]>();
+        if (r.ChatCapacity is < 0 or > 20) errors["chatCapacity"] = ["Concurrent chats are 0 to 20."];
+        if (r.TicketCapacity is < 0 or > 500) errors["ticketCapacity"] = ["Open tickets are 0 to 500."];
+        if (r.Status is { } s && !Enum.IsDefined(s)) errors["status"] = ["Status is online, away or offline."];
+        var languages = Join(r.Languages);
+        var products = Join(r.ProductLines);
+        if (languages.Length > 200) errors["languages"] = ["Too many languages."];
+        if (products.Length > 1000) errors["productLines"] = ["Too many product lines."];
+        if (errors.Count > 0) throw new DomainException(400, "Validation failed", errors.First().Value[0], errors);
+        await uow.RunAsync(async c =>
+        {
+            var row = await RowAsync(userId, c);
+            if (r.ChatCapacity is { } chat) row.ChatCapacity = chat;
+            if (r.TicketCapacity is { } tickets) row.TicketCapacity = tickets;
+            if (r.Languages is not null) row.Languages = languages;
+            if (r.ProductLines is not null) row.ProductLines = products;
+            if (r.Vip is { } vip) row.Vip = vip;
+            if (r.Status is { } status && status != row.Status)
+            {
+                Db.Publish(new AgentStatusChanged(userId, row.Status, status), time);
+                row.Status = status;
+                row.StatusSince = time.UtcNow();
+            }
+            row.UpdatedAt = time.UtcNow();
+        }, ct);
+        return await ProfileAsync(userId, ct);
+    }
+
+    public async Task<List<TeamPolicyDto>> PoliciesAsync(CancellationToken ct)
+    {
+        var teams = await Db.Teams.AsNoTracking().OrderBy(t => t.Name).Select(t => new { t.Id, t.Name }).ToListAsync(ct);
+        var policies = await Db.Set<RoutingTeamPolicy>().AsNoTracking().ToDictionaryAsync(p => p.TeamId, ct);
+        var result = new List<TeamPolicyDto>();
+        foreach (var t in teams)
+            result.Add(new TeamPolicyDto(t.Id, t.Name, policies.GetValueOrDefault(t.Id)?.Mode ?? AssignmentMode.Manual,
+                await OnlineCountAsync(t.Id, ct), await Queue(t.Id).CountAsync(ct)));
+        return result;
+    }
+
+    public async Task<TeamPolicyDto> SavePolicyAsync(int teamId, SaveTeamPolicyRequest r, CancellationToken ct)
+    {
+        if (!Enum.IsDefined(r.Mode)) throw DomainException.Validation("mode", "Mode is manual, round_robin or least_load.");
+        var team = await Db.Teams.AsNoTracking().FirstOrDefaultAsync(t => t.Id == teamId, ct) ?? throw DomainException.NotFound("Team");
+        var turnedOn = await uow.RunAsync(async c =>
+        {
+            var row = await Db.Set<RoutingTeamPolicy>().FirstOrDefaultAsync(p => p.TeamId == teamId, c);
+            if (row is null) Db.Add(row = new RoutingTeamPolicy { TeamId = teamId });
+            var was = row.Mode;
+            row.Mode = r.Mode;
+            row.UpdatedAt = time.UtcNow();
+            return was == AssignmentMode.Manual && r.Mode != AssignmentMode.Manual;
+        }, ct);
+        // Switching a team to automatic assignment hands out what is already waiting.
+        if (turnedOn) await DrainAsync([teamId], ct);
+        return new TeamPolicyDto(team.Id, team.Name, r.Mode, await OnlineCountAsync(teamId, ct), await Queue(teamId).CountAsync(ct));
+    }
+
+    // ---------------------------------------------------------------- the pick
+
+    public async Task<Guid?> PickAsync(long ticketId, CancellationToken ct)
+    {
+        var ticket = await Db.Set<Ticket>().AsNoTracking().Include(t => t.Tags).ThenInclude(t => t.Tag).FirstOrDefaultAsync(t => t.Id == ticketId, ct);
+        if (ticket?.TeamId is not { } teamId) return null;
+        var mode = await Db.Set<RoutingTeamPolicy>().AsNoTracking().Where(p => p.TeamId == teamId).Select(p => (AssignmentMode?)p.Mode).FirstOrDefaultAsync(ct);
+        if (mode is null or AssignmentMode.Manual) return null;
+
+        // Every automatic pick is serialised until its transaction ends, so loads counted here include every
+        // assignment committed before and none can slip in between (SQLite: the write gate already does this).
+        await SerializeAsync(ct);
+        var cursor = await Db.Set<RoutingTeamPolicy>().AsNoTracking().Where(p => p.TeamId == teamId).Select(p => p.LastAgentId).FirstOrDefaultAsync(ct);
+        var chat = ticket.Channel == Channel.Chat;
+        var agents = await Db.Set<RoutingAgent>().AsNoTracking()
+            .Where(a => a.Status == AgentStatus.Online && Db.TeamMembers.Any(m => m.TeamId == teamId && m.UserId == a.UserId)
+                && Db.Users.Any(u => u.Id == a.UserId && u.IsActive))
+            .ToListAsync(ct);
+        if (agents.Count == 0) return null;
+        var loads = await LoadsAsync([.. agents.Select(a => a.UserId)], ct);
+        var candidates = agents.Select(a => new Candidate(a.UserId, a.Status,
+            chat ? loads.GetValueOrDefault((a.UserId, true)) : loads.GetValueOrDefault((a.UserId, false)),
+            chat ? a.ChatCapacity : a.TicketCapacity,
+            AssignmentEngine.ParseList(a.Languages), AssignmentEngine.ParseList(a.ProductLines), a.Vip));
+        var needs = await NeedsAsync(ticket, ct);
+        var picked = AssignmentEngine.Pick(mode.Value, candidates, needs, cursor);
+        if (picked is null)
+        {
+            log.LogDebug("No eligible agent in team {Team} for ticket {Ticket} ({Needs})", teamId, ticketId, needs);
+            return null;
+        }
+        await Db.Set<RoutingTeamPolicy>().Where(p => p.TeamId == teamId)
+            .ExecuteUpdateAsync(u => u.SetProperty(p => p.LastAgentId, picked.UserId), ct);
+        return picked.UserId;
+    }
+
+    /// <summary>What the ticket asks of its agent: language of the customer's text, product line (a product:… tag or
+    /// the level-1 category), VIP (a vip tag).</summary>
+    public async Task<TicketNeeds> NeedsAsync(Ticket ticket, CancellationToken ct)
+    {
+        var body = await Db.Set<Message>().AsNoTracking().Where(m => m.TicketId == ticket.Id && m.Kind == MessageKind.Customer)
+            .OrderBy(m => m.Id).Select(m => m.Body).FirstOrDefaultAsync(ct);
+        var tags = ticket.Tags.Select(t => t.Tag.Name.Trim().ToLowerInvariant()).ToList();
+        var product = tags.FirstOrDefault(t => t.StartsWith(RoutingDefaults.ProductTagPrefix, StringComparison.Ordinal))?[RoutingDefaults.ProductTagPrefix.Length..].Trim();
+        if (string.IsNullOrEmpty(product) && ticket.CategoryId is { } cat)
+            product = (await taxonomy.GetAsync(ct)).NamesOf(cat).FirstOrDefault()?.ToLowerInvariant();
+        return new TicketNeeds(AssignmentEngine.DetectLanguage(ticket.Subject + "\n" + body), string.IsNullOrEmpty(product) ? null : product,
+            tags.Contains(RoutingDefaults.VipTag));
+    }
+
+    /// <summary>Open assigned tickets per (agent, is chat).</summary>
+    private async Task<Dictionary<(Guid, bool), int>> LoadsAsync(List<Guid> agentIds, CancellationToken ct)
+    {
+        var rows = await Db.Set<Ticket>().AsNoTracking()
+            .Where(t => t.AssigneeId != null && agentIds.Contains(t.AssigneeId.Value) && t.MergedIntoId == null
+                && t.Status != TicketStatus.Solved && t.Status != TicketStatus.Closed)
+            .GroupBy(t => new { t.AssigneeId, Chat = t.Channel == Channel.Chat })
+            .Select(g => new { g.Key.AssigneeId, g.Key.Chat, Count = g.Count() }).ToListAsync(ct);
+        return rows.ToDictionary(r => (r.AssigneeId!.Value, r.Chat), r => r.Count);
+    }
+
+    private async Task SerializeAsync(CancellationToken ct)
+    {
+        if (Db.Database.ProviderName?.Contains("Npgsql", StringComparison.Ordinal) == true)
+            await Db.Database.ExecuteSqlRawAsync("SELECT pg_advisory_xact_lock(72657401)", ct); // "rout" + 1
+    }
+
+    // ---------------------------------------------------------------- automatic assignment of tickets
+
+    /// <summary>Assigns an unassigned open ticket of an automatic team to the picked agent (chats are Chat's). Joins
+    /// the caller's unit of work. Idempotent: an assigned ticket is left alone.</summary>
+    public async Task<Guid?> TryAssignAsync(long ticketId, CancellationToken ct) => await uow.RunAsync(async c =>
+    {
+        var ticket = await Db.Set<Ticket>().FirstOrDefaultAsync(t => t.Id == ticketId, c);
+        if (ticket is null || !Waiting(ticket)) return null;
+        if (await PickAsync(ticketId, c) is not { } agent) return null;
+        await tickets.UpdateAsync(ticket, new JsonObject { ["assigneeId"] = agent }, KefuJson.Stored, System, c);
+        return (Guid?)agent;
+    }, ct);
+
+    private static bool Waiting(Ticket t) => t.AssigneeId is null && t.TeamId is not null && t.MergedIntoId is null
+        && t.Channel != Channel.Chat && t.Status != TicketStatus.Solved && t.Status != TicketStatus.Closed;
+
+    /// <summary>Hands out the waiting tickets of the given teams (those on automatic), most urgent first, until
+    /// nobody eligible is left. Returns how many were assigned.</summary>
+    public async Task<int> DrainAsync(IReadOnlyCollection<int> teamIds, CancellationToken ct)
+    {
+        var auto = await Db.Set<RoutingTeamPolicy>().AsNoTracking().Where(p => teamIds.Contains(p.TeamId) && p.Mode != AssignmentMode.Manual)
+            .Select(p => p.TeamId).ToListAsync(ct);
+        var assigned = 0;
+        foreach (var team in auto)
+        {
+            foreach (var item in await QueueAsync(team, DrainBatch, ct))
+            {
+                if (await OnlineCountAsync(team, ct) == 0) break;
+                if (await TryAssignAsync(item.TicketId, ct) is not null) assigned++;
+            }
+        }
+        return assigned;
+    }
+
+    public async Task<int[]> TeamsOfAsync(Guid userId, CancellationToken ct) =>
+        await Db.TeamMembers.AsNoTracking().Where(m => m.UserId == userId).Select(m => m.TeamId).ToArrayAsync(ct);
+
+    // ---------------------------------------------------------------- the queue
+
+    private IQueryable<Ticket> Queue(int teamId) => Db.Set<Ticket>().AsNoTracking().Where(t => t.TeamId == teamId && t.AssigneeId == null
+        && t.MergedIntoId == null && t.Channel != Channel.Chat && t.Status != TicketStatus.Solved && t.Status != TicketStatus.Closed);
+
+    /// <summary>A team's unassigned tickets: priority (urgent first), then SLA due time (soonest first, none last), then age.</summary>
+    public async Task<List<QueueEntryDto>> QueueAsync(int teamId, int limit, CancellationToken ct)
+    {
+        // Priority first in the database; the due time orders within what is fetched (a bounded window).
+        var rows = await Queue(teamId).OrderByDescending(t => t.Priority).ThenBy(t => t.Id).Take(Math.Max(limit * 4, limit))
+            .Select(t => new { t.Id, t.Subject, t.Priority, t.Channel, t.Status, t.CreatedAt }).ToListAsync(ct);
+        var due = new Dictionary<long, DateTime>();
+        foreach (var provider in dueTimes)
+            foreach (var (id, at) in await provider.NextDueAsync([.. rows.Select(r => r.Id)], ct))
+                if (!due.TryGetValue(id, out var before) || at < before) due[id] = at;
+        return [.. rows.Select(r => new QueueEntryDto(r.Id, r.Id + TicketRules.NumberOffset, r.Subject, r.Priority, r.Channel, r.Status, r.CreatedAt,
+                due.TryGetValue(r.Id, out var d) ? d : null))
+            .OrderByDescending(r => r.Priority).ThenBy(r => r.DueAt ?? DateTime.MaxValue).ThenBy(r => r.CreatedAt).ThenBy(r => r.TicketId)
+            .Take(limit)];
+    }
+
+    private static AgentProfileDto ToDto(Guid id, string name, RoutingAgent? a, int[] teams, Dictionary<(Guid, bool), int> loads) => new(
+        id, name, a?.Status ?? AgentStatus.Offline, a?.StatusSince, a?.ChatCapacity ?? RoutingDefaults.ChatCapacity,
+        a?.TicketCapacity ?? RoutingDefaults.TicketCapacity, [.. AssignmentEngine.ParseList(a?.Languages).Order()],
+        [.. AssignmentEngine.ParseList(a?.ProductLines).Order()], a?.Vip ?? false, teams,
+        loads.GetValueOrDefault((id, true)), loads.GetValueOrDefault((id, false)));
+
+    private static string Join(string[]? items) => items is null ? "" : string.Join(',', items.Select(i => i.Trim().ToLowerInvariant())
+        .Where(i => i.Length > 0 && !i.Contains(',')).Distinct());
+}

@@ -1,0 +1,52 @@
+using Kefu.Platform;
+using Kefu.Platform.Auth;
+using Kefu.Routing.Assignment;
+
+namespace Kefu.Routing;
+
+/// <summary>/api/v1/routing: my status (every agent), agents' routing profiles and team policies (routing.manage),
+/// a team's queue of unassigned tickets (members of the team or who sees all tickets).</summary>
+public static class AssignmentEndpoints
+{
+    public static void MapAssignmentEndpoints(this IEndpointRouteBuilder app)
+    {
+        var g = app.MapGroup("/api/v1/routing").WithTags("Routing");
+
+        g.MapGet("/me/status", async (CurrentUser user, AssignmentService routing, CancellationToken ct) =>
+        {
+            var p = await routing.GetAsync((await user.GetAsync(ct)).UserId, ct);
+            return TypedResults.Ok(new MyStatusDto(p.Status, p.Since, p.ChatCapacity));
+        }).RequireAuthorization(Permissions.TicketsWrite).WithSummary("My status (online, away, offline), since when, and my chat limit.");
+        g.MapPut("/me/status", async (MyStatusRequest r, CurrentUser user, AssignmentService routing, CancellationToken ct) =>
+        {
+            var me = await user.GetAsync(ct);
+            await routing.SetStatusAsync(me.UserId, r.Status, null, ct);
+            var p = await routing.GetAsync(me.UserId, ct);
+            return TypedResults.Ok(new MyStatusDto(p.Status, p.Since, p.ChatCapacity));
+        }).RequireAuthorization(Permissions.TicketsWrite)
+            .WithSummary("Sets my status for every channel; going online hands me waiting tickets of my teams on automatic assignment.");
+
+        g.MapGet("/agents", async (int? teamId, AssignmentService routing, CancellationToken ct) => TypedResults.Ok(await routing.ProfilesAsync(teamId, ct)))
+            .RequireAuthorization(Permissions.RoutingManage).WithSummary("Active staff with status, capacity per channel, skills and current load.");
+        g.MapGet("/agents/{userId:guid}", async (Guid userId, AssignmentService routing, CancellationToken ct) =>
+            TypedResults.Ok(await routing.ProfileAsync(userId, ct))).RequireAuthorization(Permissions.RoutingManage);
+        g.MapPut("/agents/{userId:guid}", async (Guid userId, SaveAgentProfileRequest r, AssignmentService routing, CancellationToken ct) =>
+            TypedResults.Ok(await routing.SaveProfileAsync(userId, r, ct))).RequireAuthorization(Permissions.RoutingManage)
+            .WithSummary("Changes an agent's capacity (chats, other tickets), skills (languages, product lines, VIP) or status; absent fields stay.");
+
+        g.MapGet("/teams", async (AssignmentService routing, CancellationToken ct) => TypedResults.Ok(await routing.PoliciesAsync(ct)))
+            .RequireAuthorization(Permissions.TeamsRead).WithSummary("Each team's assignment policy, agents online and tickets waiting.");
+        g.MapPut("/teams/{teamId:int}", async (int teamId, SaveTeamPolicyRequest r, AssignmentService routing, CancellationToken ct) =>
+            TypedResults.Ok(await routing.SavePolicyAsync(teamId, r, ct))).RequireAuthorization(Permissions.RoutingManage)
+            .WithSummary("Sets a team's assignment: manual, round_robin or least_load. Switching to automatic hands out the waiting tickets.");
+
+        g.MapGet("/teams/{teamId:int}/queue", async (int teamId, int? limit, CurrentUser user, AssignmentService routing, CancellationToken ct) =>
+        {
+            var me = await user.GetAsync(ct);
+            if (!me.SeesAllTickets && !me.TeamIds.Contains(teamId)) throw DomainException.Forbidden("You can only see your own teams' queues.");
+            if (limit is < 1 or > 500) throw DomainException.Validation("limit", "The limit is 1 to 500.");
+            return TypedResults.Ok(await routing.QueueAsync(teamId, limit ?? 100, ct));
+        }).RequireAuthorization(Permissions.TicketsRead)
+            .WithSummary("Unassigned tickets of the team in the order they are handed out: priority, then SLA due time, then age.");
+    }
+}

@@ -1,0 +1,212 @@
+using Kefu.Chat;
+using Kefu.Platform.Events;
+using Kefu.Tests.Chat;
+
+namespace Kefu.Tests.Routing;
+
+/// <summary>Automatic assignment end to end (API, outbox handlers, chat widget) on a real database, once per provider.
+/// Each test makes its own team and agents, so tests do not see each other's queues.</summary>
+public abstract class AssignmentApiTests(KefuApp app)
+{
+    private static string Unique(string prefix) => $"{prefix}-{Guid.NewGuid():N}"[..(prefix.Length + 13)];
+
+    private async Task<int> TeamAsync(string mode)
+    {
+        var team = await KefuApp.PostOk(app.Admin, "/api/v1/teams", new { name = Unique("Routing") });
+        var id = team["id"]!.GetValue<int>();
+        var r = await app.Admin.PutAsJsonAsync($"/api/v1/routing/teams/{id}", new { mode });
+        await KefuApp.Json(r, expectSuccess: true);
+        return id;
+    }
+
+    private Task<Staff> AgentAsync(int team) => app.CreateStaff(Unique("ra"), Unique("Agent"), ["agent"], [team]);
+
+    private static async Task SetStatus(Staff agent, string status)
+    {
+        var me = await KefuApp.Json(await agent.Http.PutAsJsonAsync("/api/v1/routing/me/status", new { status }), expectSuccess: true);
+        Assert.Equal(status, me["status"]!.GetValue<string>());
+    }
+
+    private async Task<long> TicketAsync(int team, string priority = "normal", string body = "订单一直没有发货，请帮忙查一下", string[]? tags = null)
+    {
+        var t = await KefuApp.PostOk(app.Admin, "/api/v1/tickets", new
+        {
+            subject = Unique("咨询"), channel = "email", priority, teamId = team, tags = tags ?? [],
+            customer = new { email = $"{Unique("c")}@example.com", name = "王五" }, message = new { body },
+        });
+        return t["id"]!.GetValue<long>();
+    }
+
+    private async Task<Guid?> AssigneeAsync(long id)
+    {
+        await DrainAsync();
+        var t = await KefuApp.Json(await app.Admin.GetAsync($"/api/v1/tickets/{id}"), true);
+        return t["assignee"] is JsonObject a ? a["id"]!.GetValue<Guid>() : null;
+    }
+
+    /// <summary>Runs every pending outbox event now (the handlers that assign), instead of waiting for the dispatcher.</summary>
+    private async Task DrainAsync()
+    {
+        var dispatcher = app.Factory.Services.GetRequiredService<OutboxDispatcher>();
+        while (await dispatcher.DispatchBatchAsync(CancellationToken.None) > 0) { }
+    }
+
+    [Fact]
+    public async Task A_new_ticket_in_a_team_with_an_online_agent_is_assigned_to_him()
+    {
+        var team = await TeamAsync("round_robin");
+        var agent = await AgentAsync(team);
+        await SetStatus(agent, "online");
+        var id = await TicketAsync(team);
+        Assert.Equal(agent.Id, await AssigneeAsync(id));
+        var profile = await KefuApp.Json(await app.Admin.GetAsync($"/api/v1/routing/agents/{agent.Id}"), true);
+        Assert.Equal(1, profile["openTickets"]!.GetValue<int>());
+    }
+
+    [Fact]
+    public async Task An_offline_or_away_agent_gets_nothing_and_the_ticket_waits_in_the_queue()
+    {
+        var team = await TeamAsync("least_load");
+        var offline = await AgentAsync(team);
+        var away = await AgentAsync(team);
+        await SetStatus(away, "away");
+        var id = await TicketAsync(team);
+        Assert.Null(await AssigneeAsync(id));
+        var queue = await KefuApp.Json(await away.Http.GetAsync($"/api/v1/routing/teams/{team}/queue"), true);
+        Assert.Equal([id], queue.AsArray().Select(q => q!["ticketId"]!.GetValue<long>()));
+        Assert.Equal("offline", (await KefuApp.Json(await offline.Http.GetAsync("/api/v1/routing/me/status"), true))["status"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task Going_online_drains_the_queue_by_priority_up_to_capacity()
+    {
+        var team = await TeamAsync("round_robin");
+        var agent = await AgentAsync(team);
+        await KefuApp.Json(await app.Admin.PutAsJsonAsync($"/api/v1/routing/agents/{agent.Id}", new { ticketCapacity = 2 }), true);
+        var low = await TicketAsync(team, "low");
+        var normal = await TicketAsync(team, "normal");
+        var urgent = await TicketAsync(team, "urgent");
+        var high = await TicketAsync(team, "high");
+        await DrainAsync();
+        var queue = await KefuApp.Json(await agent.Http.GetAsync($"/api/v1/routing/teams/{team}/queue"), true);
+        Assert.Equal([urgent, high, normal, low], queue.AsArray().Select(q => q!["ticketId"]!.GetValue<long>()));
+
+        await SetStatus(agent, "online");
+        Assert.Equal(agent.Id, await AssigneeAsync(urgent));
+        Assert.Equal(agent.Id, await AssigneeAsync(high));
+        Assert.Null(await AssigneeAsync(normal)); // capacity 2 reached
+        Assert.Null(await AssigneeAsync(low));
+
+        // Solving one frees a place: the next by priority follows.
+        await KefuApp.Json(await agent.Http.PatchAsJsonAsync($"/api/v1/tickets/{urgent}", new { status = "solved" }), true);
+        Assert.Equal(agent.Id, await AssigneeAsync(normal));
+        Assert.Null(await AssigneeAsync(low));
+    }
+
+    [Fact]
+    public async Task Round_robin_alternates_and_skills_decide_who_may_take_a_ticket()
+    {
+        var team = await TeamAsync("round_robin");
+        var zh = await AgentAsync(team);
+        var en = await AgentAsync(team);
+        await KefuApp.Json(await app.Admin.PutAsJsonAsync($"/api/v1/routing/agents/{zh.Id}", new { languages = new[] { "zh" } }), true);
+        await KefuApp.Json(await app.Admin.PutAsJsonAsync($"/api/v1/routing/agents/{en.Id}", new { languages = new[] { "en" }, vip = true }), true);
+        await SetStatus(zh, "online");
+        await SetStatus(en, "online");
+
+        Assert.Equal(en.Id, await AssigneeAsync(await TicketAsync(team, body: "Where is my parcel? It has been two weeks.")));
+        Assert.Equal(zh.Id, await AssigneeAsync(await TicketAsync(team, body: "我的包裹两周了还没到")));
+        Assert.Equal(zh.Id, await AssigneeAsync(await TicketAsync(team, body: "发票怎么开")));
+        // A VIP ticket needs a VIP agent, whatever the rotation says.
+        Assert.Equal(en.Id, await AssigneeAsync(await TicketAsync(team, body: "Refund please, the blender arrived broken and will not start", tags: ["VIP"])));
+        Assert.Null(await AssigneeAsync(await TicketAsync(team, body: "退款什么时候到账", tags: ["vip"])));
+    }
+
+    [Fact]
+    public async Task A_transfer_to_another_team_is_reassigned_and_keeps_the_owner()
+    {
+        var teamA = await TeamAsync("round_robin");
+        var teamB = await TeamAsync("round_robin");
+        var first = await AgentAsync(teamA);
+        var second = await AgentAsync(teamB);
+        await SetStatus(first, "online");
+        await SetStatus(second, "online");
+        var id = await TicketAsync(teamA);
+        Assert.Equal(first.Id, await AssigneeAsync(id));
+        await KefuApp.PostOk(first.Http, $"/api/v1/tickets/{id}/messages", new { kind = "public_reply", body = "您好，我们正在处理。" });
+
+        // 首问负责: the first agent who replied stays the owner after the ticket moves on (a lead transfers it).
+        var lead = await app.CreateStaff(Unique("lead"), Unique("Lead"), ["team_lead"], [teamA]);
+        await KefuApp.Json(await lead.Http.PatchAsJsonAsync($"/api/v1/tickets/{id}", new { teamId = teamB, assigneeId = (Guid?)null }), true);
+        Assert.Equal(second.Id, await AssigneeAsync(id));
+        var t = await KefuApp.Json(await app.Admin.GetAsync($"/api/v1/tickets/{id}"), true);
+        Assert.Equal(first.Id, t["owner"]!["id"]!.GetValue<Guid>());
+    }
+
+    [Fact]
+    public async Task Bad_input_gets_problem_details_and_agents_may_not_change_policies()
+    {
+        var team = await TeamAsync("manual");
+        var agent = await AgentAsync(team);
+        var bad = await app.Admin.PutAsJsonAsync($"/api/v1/routing/agents/{agent.Id}", new { chatCapacity = 99 });
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+        Assert.NotNull((await KefuApp.Json(bad))["errors"]!["chatCapacity"]);
+        Assert.Equal(HttpStatusCode.Forbidden, (await agent.Http.PutAsJsonAsync($"/api/v1/routing/teams/{team}", new { mode = "round_robin" })).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await app.AgentB.Http.GetAsync($"/api/v1/routing/teams/{team}/queue")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await app.Admin.PutAsJsonAsync("/api/v1/routing/teams/999999", new { mode = "round_robin" })).StatusCode);
+        var policies = await KefuApp.Json(await agent.Http.GetAsync("/api/v1/routing/teams"), true);
+        Assert.Equal("manual", policies.AsArray().Single(p => p!["teamId"]!.GetValue<int>() == team)!["mode"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task A_chat_asking_for_a_person_goes_to_an_online_agent_or_is_told_the_wait()
+    {
+        var team = await TeamAsync("round_robin");
+        var agent = await AgentAsync(team);
+        await KefuApp.Json(await app.Admin.PutAsJsonAsync($"/api/v1/routing/agents/{agent.Id}", new { chatCapacity = 1 }), true);
+        // The chat panel's status is the same status.
+        await ChatTestData.SetStatus(agent, "online");
+        Assert.Equal("online", (await KefuApp.Json(await agent.Http.GetAsync("/api/v1/routing/me/status"), true))["status"]!.GetValue<string>());
+        var site = await ChatTestData.CreateSite(app, team);
+
+        await using var v1 = new TestVisitor(app);
+        await v1.StartAsync(site.Key);
+        await v1.SendAsync("你好，我想问一下运费");
+        await TestVisitor.Next(v1.Messages, m => m.Sender == ChatSender.Bot && m.Body == EchoBot.Answer);
+        await v1.SendAsync("转人工");
+        var active = await TestVisitor.Next(v1.States, s => s.State == ConversationState.Active);
+        Assert.NotNull(active.AgentName);
+
+        // The only agent is at his chat limit: the next visitor is queued and told his place and the wait.
+        await using var v2 = new TestVisitor(app);
+        await v2.StartAsync(site.Key);
+        await v2.SendAsync("human");
+        var queued = await TestVisitor.Next(v2.States, s => s.State == ConversationState.Queued);
+        Assert.Equal(1, queued.QueuePosition);
+        Assert.True(queued.EstimatedWaitSeconds > 0);
+
+        // The first chat ends: the agent has room, the waiting chat is his.
+        await KefuApp.PostOk(agent.Http, $"/api/v1/chat/conversations/{active.Id}/end", new { });
+        await DrainAsync();
+        var second = await TestVisitor.Next(v2.States, s => s.State == ConversationState.Active);
+        Assert.Equal(active.AgentName, second.AgentName);
+    }
+
+    [Fact]
+    public async Task Asking_a_question_that_mentions_an_agent_stays_with_the_bot()
+    {
+        Assert.True(ChatService.AsksForPerson("转人工"));
+        Assert.True(ChatService.AsksForPerson("我要转人工客服！"));
+        Assert.True(ChatService.AsksForPerson("Human please"));
+        Assert.True(ChatService.AsksForPerson("I want to talk to an agent"));
+        Assert.False(ChatService.AsksForPerson("How do I become a sales agent for your products in Shanghai?"));
+        Assert.False(ChatService.AsksForPerson("运费多少"));
+        await Task.CompletedTask;
+    }
+}
+
+[Collection(RoutingSqliteCollection.Name)]
+public sealed class SqliteAssignmentApiTests(RoutingSqliteApp app) : AssignmentApiTests(app);
+
+[Collection(RoutingPostgresCollection.Name)]
+public sealed class PostgresAssignmentApiTests(RoutingPostgresApp app) : AssignmentApiTests(app);
