@@ -33,6 +33,8 @@ public sealed class SweepBench(string label, string provider, string? connection
         await using var host = new Host(provider, connectionString, dataDir, _time, o.Batch);
         _ = host.Server; // start: migrate + seed defaults
         var services = host.Services;
+        // Its hosted registration was removed with the other background services above; the defaults are still needed.
+        await services.GetRequiredService<SlaSeeder>().EnsureDefaultsAsync(CancellationToken.None);
         string cs;
         await using (var scope = services.CreateAsyncScope())
             cs = scope.ServiceProvider.GetRequiredService<KefuDb>().Database.GetConnectionString()!;
