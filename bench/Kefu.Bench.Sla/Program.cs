@@ -3,7 +3,7 @@ using System.Diagnostics;
 using Npgsql;
 
 // Usage: dotnet Kefu.Bench.Sla.dll [--tickets 1000000] [--warnings 1000] [--breaches 1000] [--rounds 10] [--batch 100]
-//        [--sqlite-only]. PostgreSQL runs too when KEFU_BENCH_PG (or KEFU_TEST_PG) holds a server connection string.
+//        [--sqlite-only | --postgres-only]. PostgreSQL runs too when KEFU_BENCH_PG (or KEFU_TEST_PG) holds a server connection string.
 namespace Kefu.Bench.Sla
 {
     public static class Entry
@@ -17,7 +17,7 @@ namespace Kefu.Bench.Sla
         var dataDir = Path.Combine(Path.GetTempPath(), $"kefu-bench-sla-{Environment.ProcessId}");
         try
         {
-            await new SweepBench("SQLite", "Sqlite", null, dataDir, o).RunAsync();
+            if (!o.PostgresOnly) await new SweepBench("SQLite", "Sqlite", null, dataDir, o).RunAsync();
         }
         finally
         {
@@ -54,7 +54,7 @@ namespace Kefu.Bench.Sla
         }
     }
 
-    public sealed record BenchOptions(int Tickets, int Warnings, int Breaches, int Rounds, int Batch, bool SqliteOnly)
+    public sealed record BenchOptions(int Tickets, int Warnings, int Breaches, int Rounds, int Batch, bool SqliteOnly, bool PostgresOnly)
     {
         public static BenchOptions Parse(string[] args)
         {
@@ -64,7 +64,7 @@ namespace Kefu.Bench.Sla
                 return i >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1]) : fallback;
             }
             return new(Int("--tickets", 1_000_000), Int("--warnings", 1000), Int("--breaches", 1000), Int("--rounds", 10),
-                Int("--batch", 100), args.Contains("--sqlite-only"));
+                Int("--batch", 100), args.Contains("--sqlite-only"), args.Contains("--postgres-only"));
         }
     }
 

@@ -138,7 +138,12 @@ public sealed class SweepBench(string label, string provider, string? connection
                 NULL, NULL, NULL, NULL, NULL, NULL, NULL, {At(w)}
             FROM tickets_tickets t CROSS JOIN (SELECT 0 AS metric UNION ALL SELECT 2) m
             """);
-        if (Pg) await Sql.ExecAsync(c, "VACUUM ANALYZE tickets_tickets; VACUUM ANALYZE sla_ticket_clocks;");
+        if (Pg)
+        {
+            // One statement per command: VACUUM may not run inside Npgsql's multi-statement batch.
+            await Sql.ExecAsync(c, "VACUUM ANALYZE tickets_tickets");
+            await Sql.ExecAsync(c, "VACUUM ANALYZE sla_ticket_clocks");
+        }
         else await Sql.ExecAsync(c, "PRAGMA wal_checkpoint(TRUNCATE);");
         return Convert.ToInt64(await Sql.ScalarAsync(c, "SELECT count(*) FROM sla_ticket_clocks"));
     }
@@ -211,6 +216,9 @@ public sealed class SweepBench(string label, string provider, string? connection
             cmd.Transaction = tx;
             cmd.CommandText = "UPDATE sla_ticket_clocks SET warned_at = @w, breached_at = @b, next_due_at = @next WHERE id = @id AND next_due_at = @seen AND state = 0";
             var (w, b, next, id, seen) = (Sql.Param(cmd, "@w"), Sql.Param(cmd, "@b"), Sql.Param(cmd, "@next"), Sql.Param(cmd, "@id"), Sql.Param(cmd, "@seen"));
+            // Typed, so the command can be prepared before the values are set (Npgsql: DbType.DateTime is timestamptz).
+            foreach (var p in new[] { w, b, next, seen }) p.DbType = DbType.DateTime;
+            id.DbType = DbType.Int64;
             await cmd.PrepareAsync();
             foreach (var d in due)
             {

@@ -34,7 +34,7 @@ SECTION="$(mktemp)"
   echo "UPDATE per row in one transaction, through a plain ADO.NET connection of the same provider, in the same run."
   echo "Idle: a sweep when nothing is due (every sweep interval pays it). Target: a sweep of due items <= 50 ms."
   echo
-  echo "Command (from the repository root): \`bench/sla/run.sh${ARGS[*]:+ ${ARGS[*]}}\`"
+  echo "Command (from the repository root): \`${KEFU_BENCH_PG:+KEFU_BENCH_PG=<server connection string> }bench/sla/run.sh${ARGS[*]:+ ${ARGS[*]}}\`"
   echo
   echo "Run $(date -u '+%Y-%m-%d %H:%M') UTC, source \`$COMMIT\`; $(nproc) cores, load average at start $LOAD, .NET $(dotnet --version)."
   echo
