@@ -79,6 +79,9 @@ public static class Startup
             var started = System.Diagnostics.Stopwatch.StartNew();
             var count = await DemoSeeder.SeedTicketsAsync(sp, ct);
             log.LogInformation("Seeded {Count} demo tickets in {Ms} ms", count, started.ElapsedMilliseconds);
+            // The tickets were written in bulk, without events: SLA computes their clocks from their history.
+            var timed = await sp.GetRequiredService<Sla.SlaBackfill>().StartClocksForOpenTicketsAsync(ct);
+            log.LogInformation("Started SLA clocks for {Count} open demo tickets", timed);
         }
 
         var tokenFile = Path.Combine(options.DataDir, "demo-api-token.txt");

@@ -60,3 +60,12 @@ public sealed record DecisionRequest(bool? Approve, string? Note);
 
 /// <summary>The most pressing clock of a ticket, for list badges.</summary>
 public sealed record SlaBadge(SlaIndicator Indicator, SlaMetric Metric, DateTime? DueAt);
+
+public sealed record EscalationRuleRequest(string? Name, EscalationRuleKind? Kind, bool? IsActive, int? Tier, string[]? Keywords,
+    int? ContactCount, int? WithinDays);
+public sealed record EscalationRuleDto(int Id, string Name, EscalationRuleKind Kind, bool IsActive, int Tier, string[] Keywords,
+    int? ContactCount, int? WithinDays, int Version)
+{
+    public static EscalationRuleDto From(EscalationRule r) =>
+        new(r.Id, r.Name, r.Kind, r.IsActive, r.Tier, [.. r.Keywords], r.ContactCount, r.WithinDays, r.Version);
+}

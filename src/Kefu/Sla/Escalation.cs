@@ -35,7 +35,7 @@ public sealed class SlaSettings
     public int Version { get; set; }
 }
 
-public enum EscalationTrigger { Breach, Manual, Priority, Timeout }
+public enum EscalationTrigger { Breach, Manual, Priority, Timeout, Keyword, RepeatedContact }
 public enum EscalationState { Open, Handled, Superseded, Closed }
 
 /// <summary>A ticket raised to a tier. Open until someone of the tier marks it handled, the ticket is solved, or its

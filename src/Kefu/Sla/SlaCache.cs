@@ -14,6 +14,7 @@ public sealed class SlaCache(IServiceScopeFactory scopes, IMemoryCache cache)
     private const string PoliciesKey = "sla:policies";
     private const string TiersKey = "sla:tiers";
     private const string SettingsKey = "sla:settings";
+    private const string RulesKey = "sla:rules";
     private static string CalendarKey(int? id) => $"sla:calendar:{id?.ToString() ?? "default"}";
 
     public Task<List<SlaPolicy>> PoliciesAsync(CancellationToken ct) => GetAsync(PoliciesKey, db =>
@@ -21,6 +22,9 @@ public sealed class SlaCache(IServiceScopeFactory scopes, IMemoryCache cache)
 
     public Task<List<EscalationTier>> TiersAsync(CancellationToken ct) => GetAsync(TiersKey, db =>
         db.Set<EscalationTier>().AsNoTracking().OrderBy(t => t.Tier).ToListAsync(ct));
+
+    public Task<List<EscalationRule>> RulesAsync(CancellationToken ct) => GetAsync(RulesKey, db =>
+        db.Set<EscalationRule>().AsNoTracking().Where(r => r.IsActive).OrderByDescending(r => r.Tier).ThenBy(r => r.Id).ToListAsync(ct));
 
     public Task<SlaSettings> SettingsAsync(CancellationToken ct) => GetAsync(SettingsKey, async db =>
         await db.Set<SlaSettings>().AsNoTracking().FirstOrDefaultAsync(ct) ?? new SlaSettings());
@@ -41,6 +45,7 @@ public sealed class SlaCache(IServiceScopeFactory scopes, IMemoryCache cache)
         cache.Remove(PoliciesKey);
         cache.Remove(TiersKey);
         cache.Remove(SettingsKey);
+        cache.Remove(RulesKey);
         _calendarGeneration++;
     }
 

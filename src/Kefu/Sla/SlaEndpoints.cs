@@ -118,6 +118,30 @@ public static class SlaEndpoints
             ETags.Set(http, t.Version);
             return TypedResults.Ok(PolicyService.ToDto(t));
         }).RequireAuthorization(Permissions.SlaManage);
+        escalation.MapGet("/rules", async (EscalationRuleService s, CancellationToken ct) => TypedResults.Ok(await s.ListAsync(ct)));
+        escalation.MapPost("/rules", async (EscalationRuleRequest r, EscalationRuleService s, UnitOfWork uow, HttpContext http, CancellationToken ct) =>
+        {
+            var rule = await uow.RunAsync(c => s.CreateAsync(r, c), ct);
+            ETags.Set(http, rule.Version);
+            return TypedResults.Created($"/api/v1/sla/escalation/rules/{rule.Id}", EscalationRuleDto.From(rule));
+        }).AddEndpointFilter<IdempotencyFilter>().RequireAuthorization(Permissions.SlaManage)
+            .WithSummary("Keyword rule (kind keyword, keywords) or repeated contact (kind repeated_contact, contactCount, withinDays) → tier.");
+        escalation.MapPut("/rules/{ruleId:int}", async (int ruleId, EscalationRuleRequest r, EscalationRuleService s, UnitOfWork uow, HttpContext http, CancellationToken ct) =>
+        {
+            var rule = await uow.RunAsync(async c =>
+            {
+                var row = await s.LoadAsync(ruleId, c);
+                ETags.Check(http, row.Version);
+                return await s.UpdateAsync(row, r, c);
+            }, ct);
+            ETags.Set(http, rule.Version);
+            return TypedResults.Ok(EscalationRuleDto.From(rule));
+        }).RequireAuthorization(Permissions.SlaManage).WithSummary("Replace a rule; send If-Match with the ETag you read.");
+        escalation.MapDelete("/rules/{ruleId:int}", async (int ruleId, EscalationRuleService s, UnitOfWork uow, CancellationToken ct) =>
+        {
+            await uow.RunAsync(c => s.DeleteAsync(ruleId, c), ct);
+            return TypedResults.NoContent();
+        }).RequireAuthorization(Permissions.SlaManage);
         escalation.MapGet("/settings", async (PolicyService s, CancellationToken ct) => TypedResults.Ok(PolicyService.ToDto(await s.SettingsAsync(false, ct))));
         escalation.MapPut("/settings", async (SettingsRequest r, PolicyService s, UnitOfWork uow, HttpContext http, CancellationToken ct) =>
         {

@@ -140,6 +140,32 @@ public sealed class SlaEngine(KefuDb db, SlaCache cache, TaxonomyCache taxonomy)
         await db.SaveChangesAsync(ct);
     }
 
+    /// <summary>
+    /// A solved ticket came back (the customer wrote again, or an agent reopened it): the resolution target runs again,
+    /// in full, from the reopening instant, under the policy that matches the ticket now (a new cycle on the same row;
+    /// the earlier cycle's outcome stays in its SlaBreached event and the audit). Response clocks are left to the
+    /// messages: a customer message starts a next-response cycle as usual; an agent reopening owes nobody a reply.
+    /// </summary>
+    public async Task OnReopenedAsync(long ticketId, DateTime at, CancellationToken ct)
+    {
+        if (await FactsAsync(ticketId, ct) is not var (ticket, facts) || !TicketRules.IsOpenState(ticket.Status)) return;
+        var resolution = await Clocks.FirstOrDefaultAsync(c => c.TicketId == ticketId && c.Metric == SlaMetric.Resolution, ct);
+        if (resolution is { State: ClockState.Running or ClockState.Paused }) return; // not finished, or already restarted
+        if (resolution is not null && resolution.StartedAt >= at) return; // this reopening already restarted it (redelivery)
+        var policy = PolicyMatcher.Select(await cache.PoliciesAsync(ct), facts);
+        if (policy?.ResolutionMinutes is not { } minutes) return;
+        var time = await TimeForAsync(policy.BusinessHours, policy.CalendarId, ct);
+        var fresh = NewClock(ticketId, SlaMetric.Resolution, (resolution?.Cycle ?? -1) + 1, policy, minutes, at, time);
+        if (resolution is null) Clocks.Add(fresh);
+        else
+        {
+            fresh.Id = resolution.Id;
+            db.Entry(resolution).CurrentValues.SetValues(fresh);
+        }
+        await db.SaveChangesAsync(ct);
+        if (ticket.Status == TicketStatus.PendingCustomer) await PauseAsync(ticketId, at, ct);
+    }
+
     /// <summary>Priority, category or tags changed: the policy is chosen again and open clocks move to its targets,
     /// keeping the service time already used. A warning or breach already fired stays fired.</summary>
     public async Task ReselectAsync(long ticketId, DateTime at, CancellationToken ct)
@@ -185,7 +211,7 @@ public sealed class SlaEngine(KefuDb db, SlaCache cache, TaxonomyCache taxonomy)
         await db.SaveChangesAsync(ct);
     }
 
-    private static void Complete(SlaClock c, DateTime at)
+    internal static void Complete(SlaClock c, DateTime at)
     {
         c.State = c.BreachedAt is null ? ClockState.Met : ClockState.Breached;
         c.CompletedAt = at;
@@ -194,7 +220,7 @@ public sealed class SlaEngine(KefuDb db, SlaCache cache, TaxonomyCache taxonomy)
         c.RemainingDueSeconds = c.RemainingWarnSeconds = null;
     }
 
-    private static SlaClock NewClock(long ticketId, SlaMetric metric, int cycle, SlaPolicy policy, int minutes, DateTime start, ClockTime time)
+    internal static SlaClock NewClock(long ticketId, SlaMetric metric, int cycle, SlaPolicy policy, int minutes, DateTime start, ClockTime time)
     {
         var target = TimeSpan.FromMinutes(minutes);
         var clock = new SlaClock

@@ -29,7 +29,16 @@ public sealed class TrackResponsesOnMessageAdded(SlaEngine engine) : IEventHandl
     };
 }
 
-/// <summary>Waiting on the customer pauses the clocks; coming back resumes them; solved/closed ends them.</summary>
+/// <summary>Keyword and repeated-contact rules look at every customer message (a new ticket's first one included).</summary>
+public sealed class EscalateByRuleOnMessageAdded(EscalationRuleService rules) : IEventHandler<MessageAdded>
+{
+    public Task HandleAsync(MessageAdded e, EventContext context, CancellationToken ct) => e.Kind == MessageKind.Customer
+        ? rules.EvaluateAsync(e.TicketId, e.MessageId, context.OccurredAt, ct)
+        : Task.CompletedTask;
+}
+
+/// <summary>Waiting on the customer pauses the clocks; coming back resumes them; solved/closed ends them; reopening a
+/// solved ticket runs the resolution target again.</summary>
 public sealed class PauseClocksOnStatusChanged(SlaEngine engine, EscalationService escalations) : IEventHandler<TicketStatusChanged>
 {
     public async Task HandleAsync(TicketStatusChanged e, EventContext context, CancellationToken ct)
@@ -39,6 +48,7 @@ public sealed class PauseClocksOnStatusChanged(SlaEngine engine, EscalationServi
             await engine.OnResolvedAsync(e.TicketId, context.OccurredAt, ct);
             await escalations.CloseForTicketAsync(e.TicketId, ct);
         }
+        else if (e.From is TicketStatus.Solved) await engine.OnReopenedAsync(e.TicketId, context.OccurredAt, ct);
         else if (e.To == TicketStatus.PendingCustomer) await engine.PauseAsync(e.TicketId, context.OccurredAt, ct);
         else if (e.From == TicketStatus.PendingCustomer) await engine.ResumeAsync(e.TicketId, context.OccurredAt, ct);
     }
@@ -72,7 +82,12 @@ public sealed class SlaFeedObserver(TicketFeed feed) :
 {
     public void OnEvent(SlaWarning e, EventContext context) => feed.Publish(new(e.TicketId, "sla"));
     public void OnEvent(SlaBreached e, EventContext context) => feed.Publish(new(e.TicketId, "sla"));
-    public void OnEvent(EscalationRaised e, EventContext context) => feed.Publish(new(e.TicketId, "sla"));
+    public void OnEvent(EscalationRaised e, EventContext context)
+    {
+        feed.Publish(new(e.TicketId, "sla"));
+        // In-app notice for each person the tier notified (the workspace shows it to that user only).
+        foreach (var user in e.NotifiedUserIds) feed.Publish(new(e.TicketId, "escalated", user));
+    }
     public void OnEvent(EscalationHandled e, EventContext context) => feed.Publish(new(e.TicketId, "sla"));
     public void OnEvent(ApprovalRequested e, EventContext context) => feed.Publish(new(e.TicketId, "sla"));
     public void OnEvent(ApprovalDecided e, EventContext context) => feed.Publish(new(e.TicketId, "sla"));

@@ -14,11 +14,14 @@ public static class SlaModule
         services.AddScoped<CalendarService>();
         services.AddScoped<PolicyService>();
         services.AddScoped<EscalationService>();
+        services.AddScoped<EscalationRuleService>();
         services.AddScoped<ApprovalService>();
         services.AddScoped<ITicketSlotProvider, SlaSlotProvider>();
         services.AddScoped<Kefu.Platform.Presence.ITicketDueTimes, SlaDueTimes>();
         services.AddSingleton(new TicketPaneSlot(typeof(Pages.SlaPanel)));
-        services.AddHostedService<SlaSeeder>();
+        services.AddSingleton<SlaSeeder>();
+        services.AddHostedService(sp => sp.GetRequiredService<SlaSeeder>());
+        services.AddScoped<SlaBackfill>();
         services.AddSingleton<SlaSweeper>();
         services.AddHostedService(sp => sp.GetRequiredService<SlaSweeper>());
     }

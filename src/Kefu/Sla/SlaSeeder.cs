@@ -11,7 +11,10 @@ namespace Kefu.Sla;
 /// </summary>
 public sealed class SlaSeeder(IServiceScopeFactory scopes, TimeProvider time, ILogger<SlaSeeder> log) : IHostedLifecycleService
 {
-    public async Task StartingAsync(CancellationToken ct)
+    public Task StartingAsync(CancellationToken ct) => EnsureDefaultsAsync(ct);
+
+    /// <summary>Seeds what is missing (idempotent); also called by <see cref="SlaBackfill"/> when the demo seeds earlier.</summary>
+    public async Task EnsureDefaultsAsync(CancellationToken ct)
     {
         await using var scope = scopes.CreateAsyncScope();
         var sp = scope.ServiceProvider;
@@ -44,6 +47,11 @@ public sealed class SlaSeeder(IServiceScopeFactory scopes, TimeProvider time, IL
             if (!await db.Set<EscalationTier>().AnyAsync(ct))
             {
                 db.AddRange(EscalationService.DefaultTiers());
+                await uow.RunAsync(c => db.SaveChangesAsync(c), ct);
+            }
+            if (!await db.Set<EscalationRule>().AnyAsync(ct))
+            {
+                db.AddRange(EscalationRuleService.Defaults(time.UtcNow()));
                 await uow.RunAsync(c => db.SaveChangesAsync(c), ct);
             }
             if (!await db.Set<SlaSettings>().AnyAsync(ct))

@@ -171,4 +171,60 @@ public sealed class SlaClockTests(FakeTimeSlaApp app) : IClassFixture<FakeTimeSl
         // 5 of the urgent policy's 15 minutes are used already.
         Assert.Equal(created.AddMinutes(15), Utc(Clock(await SlaAsync(app.Admin, id), "first_response")["dueAt"]), TimeSpan.FromSeconds(1));
     }
+
+    [Fact]
+    public async Task A_customer_reopening_a_solved_ticket_runs_the_resolution_target_again_and_starts_a_next_response()
+    {
+        var (_, id) = await TicketUnderPolicy(new { firstResponseMinutes = 60, nextResponseMinutes = 30, resolutionMinutes = 120, businessHours = false });
+        app.Time.Advance(TimeSpan.FromMinutes(10));
+        await KefuApp.PostOk(app.Admin, $"/api/v1/tickets/{id}/messages", new { kind = "public_reply", body = "已为您处理" });
+        await app.Admin.PatchAsJsonAsync($"/api/v1/tickets/{id}", new { status = "solved" });
+        await DrainAsync(Services);
+        var solved = Clock(await SlaAsync(app.Admin, id), "resolution");
+        Assert.Equal("met", solved["state"]!.GetValue<string>());
+
+        // Three hours later the customer writes again: the ticket reopens and owes a full resolution time from now.
+        app.Time.Advance(TimeSpan.FromHours(3));
+        await KefuApp.PostOk(app.Admin, $"/api/v1/tickets/{id}/messages", new { kind = "customer", body = "又坏了" });
+        await DrainAsync(Services);
+        var now = app.Time.GetUtcNow().UtcDateTime;
+        var sla = await SlaAsync(app.Admin, id);
+        var resolution = Clock(sla, "resolution");
+        Assert.Equal("running", resolution["state"]!.GetValue<string>());
+        Assert.Equal(now.AddMinutes(120), Utc(resolution["dueAt"]), TimeSpan.FromSeconds(1));
+        var next = Clock(sla, "next_response");
+        Assert.Equal("running", next["state"]!.GetValue<string>());
+        Assert.Equal(now.AddMinutes(30), Utc(next["dueAt"]), TimeSpan.FromSeconds(1));
+
+        // The reply meets the next response; the second resolution cycle breaches on its own due time, once.
+        app.Time.Advance(TimeSpan.FromMinutes(5));
+        await KefuApp.PostOk(app.Admin, $"/api/v1/tickets/{id}/messages", new { kind = "public_reply", body = "正在重新处理" });
+        await DrainAsync(Services);
+        Assert.Equal("met", Clock(await SlaAsync(app.Admin, id), "next_response")["state"]!.GetValue<string>());
+        app.Time.Advance(TimeSpan.FromMinutes(116));
+        await SweepAsync(Services);
+        Assert.Equal(1, await EventCountAsync(Services, "SlaBreached", id));
+        Assert.Equal("breached", Clock(await SlaAsync(app.Admin, id), "resolution")["indicator"]!.GetValue<string>());
+        await SweepAsync(Services);
+        Assert.Equal(1, await EventCountAsync(Services, "SlaBreached", id));
+    }
+
+    [Fact]
+    public async Task An_agent_reopening_a_solved_ticket_restarts_resolution_but_owes_no_reply()
+    {
+        var (_, id) = await TicketUnderPolicy(new { firstResponseMinutes = 60, nextResponseMinutes = 30, resolutionMinutes = 240, businessHours = false });
+        await app.Admin.PatchAsJsonAsync($"/api/v1/tickets/{id}", new { status = "solved" });
+        await DrainAsync(Services);
+        app.Time.Advance(TimeSpan.FromMinutes(45));
+        var patch = await app.Admin.PatchAsJsonAsync($"/api/v1/tickets/{id}", new { status = "open" });
+        Assert.Equal(HttpStatusCode.OK, patch.StatusCode);
+        await DrainAsync(Services);
+        await DrainAsync(Services); // a redelivered status change would not restart it twice
+        var sla = await SlaAsync(app.Admin, id);
+        var resolution = Clock(sla, "resolution");
+        Assert.Equal("running", resolution["state"]!.GetValue<string>());
+        Assert.Equal(app.Time.GetUtcNow().UtcDateTime.AddMinutes(240), Utc(resolution["dueAt"]), TimeSpan.FromSeconds(1));
+        Assert.DoesNotContain(sla["clocks"]!.AsArray(), c => c!["metric"]!.GetValue<string>() == "next_response");
+        Assert.Equal("stopped", Clock(sla, "first_response")["state"]!.GetValue<string>());
+    }
 }

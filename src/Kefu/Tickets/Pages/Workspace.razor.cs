@@ -299,10 +299,16 @@ public partial class Workspace
                 if (_pane is not null) await _pane.RefreshAsync();
                 StateHasChanged();
             }
-            if (change.Kind is "assignee" or "mention" && change.AssigneeId == _me?.UserId && change.ActorId != _me?.UserId)
+            // "escalated": a module (Sla) asked to tell this user about the ticket.
+            if (change.Kind is "assignee" or "mention" or "escalated" && change.AssigneeId == _me?.UserId && change.ActorId != _me?.UserId)
             {
                 var number = $"#{change.TicketId + TicketRules.NumberOffset}";
-                var text = change.Kind == "mention" ? L["Notify.Mentioned", number].Value : L["Notify.AssignedTicket", number].Value;
+                var text = change.Kind switch
+                {
+                    "mention" => L["Notify.Mentioned", number].Value,
+                    "escalated" => L["Notify.Escalated", number].Value,
+                    _ => L["Notify.AssignedTicket", number].Value,
+                };
                 Snackbar.Add(text, Severity.Info, o => o.OnClick = _ => { Nav.NavigateTo($"/tickets/{change.TicketId}"); return Task.CompletedTask; });
                 if (_notifyBrowser || _notifySound)
                     await JS.InvokeVoidAsync("kefu.notify", text, number, _notifyBrowser, _notifySound);

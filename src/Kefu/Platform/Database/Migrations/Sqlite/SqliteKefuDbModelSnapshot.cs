@@ -1753,6 +1753,67 @@ namespace Kefu.Platform.Database.Migrations.Sqlite
                     b.ToTable("sla_escalations", (string)null);
                 });
 
+            modelBuilder.Entity("Kefu.Sla.EscalationRule", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<int?>("ContactCount")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("contact_count");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("created_at");
+
+                    b.Property<bool>("IsActive")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("is_active");
+
+                    b.PrimitiveCollection<string>("Keywords")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("keywords");
+
+                    b.Property<int>("Kind")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("kind");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("name");
+
+                    b.Property<int>("Tier")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("tier");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("updated_at");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("version");
+
+                    b.Property<int?>("WithinDays")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("within_days");
+
+                    b.HasKey("Id")
+                        .HasName("pk_sla_escalation_rules");
+
+                    b.HasIndex("Name")
+                        .IsUnique()
+                        .HasDatabaseName("ix_sla_escalation_rules_name");
+
+                    b.ToTable("sla_escalation_rules", (string)null);
+                });
+
             modelBuilder.Entity("Kefu.Sla.EscalationTier", b =>
                 {
                     b.Property<int>("Tier")

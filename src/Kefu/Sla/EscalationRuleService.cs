@@ -1,0 +1,137 @@
+using Kefu.Platform;
+using Kefu.Platform.Audit;
+using Kefu.Platform.Database;
+using Kefu.Tickets;
+using Microsoft.EntityFrameworkCore;
+
+namespace Kefu.Sla;
+
+/// <summary>Escalation rules: admin (list, create, update, delete) and their evaluation on each customer contact.
+/// Runs inside the caller's unit of work.</summary>
+public sealed class EscalationRuleService(KefuDb db, SlaCache cache, EscalationService escalations, AuditLog audit, TimeProvider time)
+{
+    public async Task<List<EscalationRuleDto>> ListAsync(CancellationToken ct) =>
+        [.. (await db.Set<EscalationRule>().AsNoTracking().OrderByDescending(r => r.Tier).ThenBy(r => r.Id).ToListAsync(ct))
+            .Select(EscalationRuleDto.From)];
+
+    public async Task<EscalationRule> LoadAsync(int id, CancellationToken ct) =>
+        await db.Set<EscalationRule>().FirstOrDefaultAsync(r => r.Id == id, ct) ?? throw DomainException.NotFound($"Escalation rule {id}");
+
+    public async Task<EscalationRule> CreateAsync(EscalationRuleRequest r, CancellationToken ct)
+    {
+        var now = time.UtcNow();
+        var rule = new EscalationRule { Name = "", CreatedAt = now, UpdatedAt = now, Version = 1 };
+        await ApplyAsync(rule, r, ct);
+        db.Add(rule);
+        await db.SaveChangesAsync(ct);
+        await audit.RecordAsync("sla_escalation_rule", rule.Id, "created", EscalationRuleDto.From(rule), ct);
+        cache.InvalidateAll();
+        return rule;
+    }
+
+    public async Task<EscalationRule> UpdateAsync(EscalationRule rule, EscalationRuleRequest r, CancellationToken ct)
+    {
+        await ApplyAsync(rule, r, ct);
+        rule.UpdatedAt = time.UtcNow();
+        rule.Version++;
+        await db.SaveChangesAsync(ct);
+        await audit.RecordAsync("sla_escalation_rule", rule.Id, "updated", EscalationRuleDto.From(rule), ct);
+        cache.InvalidateAll();
+        return rule;
+    }
+
+    public async Task DeleteAsync(int id, CancellationToken ct)
+    {
+        var rule = await LoadAsync(id, ct);
+        db.Remove(rule);
+        await db.SaveChangesAsync(ct);
+        await audit.RecordAsync("sla_escalation_rule", id, "deleted", new { rule.Name }, ct);
+        cache.InvalidateAll();
+    }
+
+    private async Task ApplyAsync(EscalationRule rule, EscalationRuleRequest r, CancellationToken ct)
+    {
+        var errors = new Dictionary<string, string[]>();
+        var name = r.Name?.Trim();
+        var kind = r.Kind ?? EscalationRuleKind.Keyword;
+        var keywords = (r.Keywords ?? []).Select(k => k.Trim()).Where(k => k.Length > 0).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
+        if (string.IsNullOrEmpty(name) || name.Length > 100) errors["name"] = ["name must be 1 to 100 characters."];
+        else if (await db.Set<EscalationRule>().AnyAsync(x => x.Name == name && x.Id != rule.Id, ct)) errors["name"] = [$"A rule named '{name}' already exists."];
+        if (r.Tier is not (>= 1 and <= EscalationService.TopTier)) errors["tier"] = [$"tier must be between 1 and {EscalationService.TopTier}."];
+        if (kind == EscalationRuleKind.Keyword)
+        {
+            if (keywords.Count == 0) errors["keywords"] = ["A keyword rule needs at least one keyword."];
+            else if (keywords.Count > 200 || keywords.Any(k => k.Length > 50)) errors["keywords"] = ["At most 200 keywords of 1 to 50 characters."];
+        }
+        else
+        {
+            if (r.ContactCount is not (>= 2 and <= 100)) errors["contactCount"] = ["contactCount must be between 2 and 100."];
+            if (r.WithinDays is not (>= 1 and <= 365)) errors["withinDays"] = ["withinDays must be between 1 and 365."];
+        }
+        if (errors.Count > 0) throw new DomainException(400, "Validation failed", errors.First().Value[0], errors);
+        rule.Name = name!;
+        rule.Kind = kind;
+        rule.IsActive = r.IsActive ?? true;
+        rule.Tier = r.Tier!.Value;
+        rule.Keywords = kind == EscalationRuleKind.Keyword ? keywords : [];
+        rule.ContactCount = kind == EscalationRuleKind.RepeatedContact ? r.ContactCount : null;
+        rule.WithinDays = kind == EscalationRuleKind.RepeatedContact ? r.WithinDays : null;
+    }
+
+    /// <summary>
+    /// A customer contact (a new ticket's first message or a later customer message) at <paramref name="at"/>: the
+    /// highest tier any active rule asks for, unless the ticket is already there (an open escalation at that tier or
+    /// above) or that rule kind already raised it to that tier before (redelivery, the 4th and 5th contact).
+    /// </summary>
+    public async Task EvaluateAsync(long ticketId, long messageId, DateTime at, CancellationToken ct)
+    {
+        var rules = await cache.RulesAsync(ct);
+        if (rules.Count == 0) return;
+        var ticket = await db.Set<Ticket>().AsNoTracking().Where(t => t.Id == ticketId)
+            .Select(t => new { t.Subject, t.Status, t.CustomerId }).FirstOrDefaultAsync(ct);
+        if (ticket is null || !TicketRules.IsOpenState(ticket.Status)) return;
+        var body = await db.Set<Message>().AsNoTracking().Where(m => m.Id == messageId).Select(m => m.Body).FirstOrDefaultAsync(ct) ?? "";
+        var text = ticket.Subject + "\n" + body;
+
+        (int Tier, EscalationTrigger Trigger, string Reason)? best = null;
+        foreach (var rule in rules)
+        {
+            if (best is { } b && b.Tier >= rule.Tier) break; // rules come highest tier first
+            if (rule.Kind == EscalationRuleKind.Keyword)
+            {
+                if (rule.Keywords.FirstOrDefault(k => text.Contains(k, StringComparison.OrdinalIgnoreCase)) is { } hit)
+                    best = (rule.Tier, EscalationTrigger.Keyword, $"Rule “{rule.Name}”: keyword “{hit}”");
+            }
+            else if (rule is { ContactCount: { } count, WithinDays: { } days })
+            {
+                var since = at.AddDays(-days);
+                var tickets = await db.Set<Ticket>().CountAsync(t => t.CustomerId == ticket.CustomerId && t.CreatedAt >= since && t.CreatedAt <= at, ct);
+                var messages = await db.Set<Message>().CountAsync(m => m.TicketId == ticketId && m.Kind == MessageKind.Customer
+                    && m.CreatedAt >= since && m.CreatedAt <= at, ct);
+                var contacts = Math.Max(tickets, messages);
+                if (contacts >= count)
+                    best = (rule.Tier, EscalationTrigger.RepeatedContact,
+                        $"Rule “{rule.Name}”: {contacts} contacts within {days} days ({tickets} tickets, {messages} messages on this one)");
+            }
+        }
+        if (best is not { } fire) return;
+        if (await escalations.OpenAsync(ticketId, ct) is { } open && open.Tier >= fire.Tier) return;
+        if (await db.Set<Escalation>().AnyAsync(e => e.TicketId == ticketId && e.Trigger == fire.Trigger && e.Tier >= fire.Tier, ct)) return;
+        await escalations.RaiseAsync(ticketId, fire.Tier, fire.Trigger, fire.Reason, null, ct);
+    }
+
+    public static EscalationRule[] Defaults(DateTime now) =>
+    [
+        new()
+        {
+            Name = "媒体/法律风险 Media & legal threats", Kind = EscalationRuleKind.Keyword, Tier = 3,
+            Keywords = ["媒体", "曝光", "投诉到", "律师", "起诉", "315", "12315", "消协", "记者", "微博"],
+            CreatedAt = now, UpdatedAt = now, Version = 1,
+        },
+        new()
+        {
+            Name = "重复来访 Repeated contact", Kind = EscalationRuleKind.RepeatedContact, Tier = 1, ContactCount = 3, WithinDays = 7,
+            CreatedAt = now, UpdatedAt = now, Version = 1,
+        },
+    ];
+}
