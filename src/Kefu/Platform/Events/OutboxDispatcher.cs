@@ -12,7 +12,7 @@ namespace Kefu.Platform.Events;
 /// (its rows get a lease in <see cref="OutboxMessage.NextAttemptAt"/>), so two dispatchers — this loop and a direct
 /// <see cref="DispatchBatchAsync"/> call, or two nodes on PostgreSQL — never run the same event at the same time.
 /// Each handler then takes the batch's events in chunks: one scope and one transaction per chunk, with every event's
-/// receipt written in that transaction (decision 0009). When a chunk fails, its events are re-run one per transaction
+/// receipt written in that transaction (decision 0011). When a chunk fails, its events are re-run one per transaction
 /// so only the failing event is retried later. On shutdown it drains what is already committed before the host stops.
 /// </summary>
 public sealed class OutboxDispatcher(
