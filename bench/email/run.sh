@@ -24,7 +24,6 @@ timeout --signal=TERM --kill-after=30 20m \
   dotnet "$ART/bin/Kefu.Bench.Email/release/Kefu.Bench.Email.dll" "${ARGS[@]}" | tee "$OUT"
 
 [ -n "$DOCS" ] || exit 0
-DOC="$ROOT/docs/benchmarks.md"
 SECTION="$(mktemp)"
 {
   echo "<!-- bench/email:begin (written by bench/email/run.sh; edits inside are overwritten) -->"
@@ -46,10 +45,6 @@ SECTION="$(mktemp)"
   echo '```'
   echo "<!-- bench/email:end -->"
 } > "$SECTION"
-if grep -q "bench/email:begin" "$DOC"; then
-  awk -v f="$SECTION" '/bench\/email:begin/{while((getline l < f)>0) print l; skip=1; next} /bench\/email:end/{skip=0; next} !skip' "$DOC" > "$DOC.tmp"
-else
-  { cat "$DOC"; echo; cat "$SECTION"; } > "$DOC.tmp"
-fi
-mv "$DOC.tmp" "$DOC"
+. "$ROOT/bench/lib.sh"
+bench_replace_section email "$SECTION"
 rm -f "$SECTION"

@@ -20,7 +20,6 @@ LOAD="$(cut -d' ' -f1-3 /proc/loadavg)"
 (cd "$ROOT" && timeout --signal=TERM --kill-after=30 30m dotnet "$ART/bin/Kefu.Bench.Sla/release/Kefu.Bench.Sla.dll" "${ARGS[@]}") | tee "$OUT"
 [ "$DOCS" = 1 ] || { rm -f "$OUT"; exit 0; }
 
-DOC="$ROOT/docs/benchmarks.md"
 SECTION="$(mktemp)"
 {
   echo "<!-- bench/sla:begin (written by bench/sla/run.sh; edits inside are overwritten) -->"
@@ -43,10 +42,6 @@ SECTION="$(mktemp)"
   echo '```'
   echo "<!-- bench/sla:end -->"
 } > "$SECTION"
-if grep -q "bench/sla:begin" "$DOC"; then
-  awk -v f="$SECTION" '/bench\/sla:begin/{while((getline l < f)>0) print l; skip=1; next} /bench\/sla:end/{skip=0; next} !skip' "$DOC" > "$DOC.tmp"
-else
-  { cat "$DOC"; echo; cat "$SECTION"; } > "$DOC.tmp"
-fi
-mv "$DOC.tmp" "$DOC"
+. "$ROOT/bench/lib.sh"
+bench_replace_section sla "$SECTION"
 rm -f "$OUT" "$SECTION"

@@ -9,7 +9,6 @@ dotnet build "$ROOT/bench/Kefu.Bench.Triage/Kefu.Bench.Triage.csproj" -c Release
 OUT="$(mktemp)"
 (cd "$ROOT" && dotnet "$ART/bin/Kefu.Bench.Triage/release/Kefu.Bench.Triage.dll" tests/Kefu.Tests/Routing/Data/triage-holdout.tsv tests/Kefu.Tests/Routing/Data/triage-holdout2.tsv tests/Kefu.Tests/Routing/Data/triage-holdout3.tsv) | tee "$OUT"
 
-DOC="$ROOT/docs/benchmarks.md"
 SECTION="$(mktemp)"
 {
   echo "<!-- bench/triage:begin (written by bench/triage/run.sh; edits inside are overwritten) -->"
@@ -32,10 +31,6 @@ SECTION="$(mktemp)"
   echo '```'
   echo "<!-- bench/triage:end -->"
 } > "$SECTION"
-if grep -q "bench/triage:begin" "$DOC"; then
-  awk -v f="$SECTION" '/bench\/triage:begin/{while((getline l < f)>0) print l; skip=1; next} /bench\/triage:end/{skip=0; next} !skip' "$DOC" > "$DOC.tmp"
-else
-  { cat "$DOC"; echo; cat "$SECTION"; } > "$DOC.tmp"
-fi
-mv "$DOC.tmp" "$DOC"
+. "$ROOT/bench/lib.sh"
+bench_replace_section triage "$SECTION"
 rm -f "$OUT" "$SECTION"
