@@ -99,7 +99,7 @@ public sealed class EscalationRuleService(KefuDb db, SlaCache cache, EscalationS
             if (best is { } b && b.Tier >= rule.Tier) break; // rules come highest tier first
             if (rule.Kind == EscalationRuleKind.Keyword)
             {
-                if (rule.Keywords.FirstOrDefault(k => text.Contains(k, StringComparison.OrdinalIgnoreCase)) is { } hit)
+                if (rule.Keywords.FirstOrDefault(k => Mentions(text, k)) is { } hit)
                     best = (rule.Tier, EscalationTrigger.Keyword, $"Rule “{rule.Name}”: keyword “{hit}”");
             }
             else if (rule is { ContactCount: { } count, WithinDays: { } days })
@@ -118,6 +118,23 @@ public sealed class EscalationRuleService(KefuDb db, SlaCache cache, EscalationS
         if (await escalations.OpenAsync(ticketId, ct) is { } open && open.Tier >= fire.Tier) return;
         if (await db.Set<Escalation>().AnyAsync(e => e.TicketId == ticketId && e.Trigger == fire.Trigger && e.Tier >= fire.Tier, ct)) return;
         await escalations.RaiseAsync(ticketId, fire.Tier, fire.Trigger, fire.Reason, null, ct);
+    }
+
+    /// <summary>Whether <paramref name="text"/> mentions <paramref name="keyword"/>, case-insensitively. Chinese keywords
+    /// match anywhere (no spaces between words); a keyword that starts or ends with a Latin letter or digit must not
+    /// run on into one there, so "315" matches "打315热线" but not order number "83159" or a reference "A315B".</summary>
+    public static bool Mentions(string text, string keyword)
+    {
+        if (keyword.Length == 0) return false;
+        for (var at = text.IndexOf(keyword, StringComparison.OrdinalIgnoreCase); at >= 0;
+             at = text.IndexOf(keyword, at + 1, StringComparison.OrdinalIgnoreCase))
+        {
+            var end = at + keyword.Length;
+            var clearBefore = at == 0 || !char.IsAsciiLetterOrDigit(keyword[0]) || !char.IsAsciiLetterOrDigit(text[at - 1]);
+            var clearAfter = end == text.Length || !char.IsAsciiLetterOrDigit(keyword[^1]) || !char.IsAsciiLetterOrDigit(text[end]);
+            if (clearBefore && clearAfter) return true;
+        }
+        return false;
     }
 
     public static EscalationRule[] Defaults(DateTime now) =>

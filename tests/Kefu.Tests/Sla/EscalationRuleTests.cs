@@ -41,8 +41,8 @@ public sealed class EscalationRuleTests(FakeTimeSlaApp app) : IClassFixture<Fake
             await DrainAsync(Services);
             Assert.Single(await EscalationsAsync(id));
 
-            // An ordinary message on another ticket does not match.
-            var calm = await ContactAsync($"{Guid.NewGuid():N}@example.com", "请问发票什么时候开");
+            // An ordinary message on another ticket does not match, even with "315" inside an order number.
+            var calm = await ContactAsync($"{Guid.NewGuid():N}@example.com", "请问订单 A83159 的发票什么时候开");
             await DrainAsync(Services);
             Assert.Empty(await EscalationsAsync(calm));
         }
@@ -107,4 +107,18 @@ public sealed class EscalationRuleTests(FakeTimeSlaApp app) : IClassFixture<Fake
         var delete = await app.Admin.DeleteAsync($"/api/v1/sla/escalation/rules/{created["id"]}");
         Assert.Equal(HttpStatusCode.NoContent, delete.StatusCode);
     }
+
+    [Theory]
+    [InlineData("我要打315热线", "315", true)]
+    [InlineData("已经投诉12315了", "12315", true)]
+    [InlineData("call 315 now", "315", true)]
+    [InlineData("订单号83159还没到", "315", false)]
+    [InlineData("ref A315B", "315", false)]
+    [InlineData("rule-9a3150c2e1", "315", false)]
+    [InlineData("找记者曝光", "记者", true)]
+    [InlineData("I will call my LAWYER", "lawyer", true)]
+    [InlineData("lawyers", "lawyer", false)]
+    [InlineData("315 then 8315", "315", true)]
+    public void Latin_and_digit_keywords_match_whole_words_and_chinese_ones_anywhere(string text, string keyword, bool expected) =>
+        Assert.Equal(expected, Kefu.Sla.EscalationRuleService.Mentions(text, keyword));
 }
