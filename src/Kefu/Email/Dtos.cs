@@ -27,21 +27,22 @@ public sealed record MailboxRequest(
     bool? AllowInvalidCertificates,
     bool? AutoAcknowledge,
     [property: Range(0, 365)] int? SubjectThreadingDays,
-    bool? IsActive);
+    bool? IsActive,
+    bool? SendsSystemMail = null);
 
 public sealed record MailboxDto(
     int Id, string Name, string Address, string? SenderName, string? Signature, int? TeamId,
     string ImapHost, int ImapPort, MailSecurity ImapSecurity, string ImapUser, bool HasImapPassword, string ImapFolder,
     bool UseIdle, int PollSeconds, ProcessedAction ProcessedAction, string? ProcessedFolder,
     string SmtpHost, int SmtpPort, MailSecurity SmtpSecurity, string? SmtpUser, bool HasSmtpPassword,
-    bool AllowInvalidCertificates, bool AutoAcknowledge, int SubjectThreadingDays, bool IsActive,
+    bool AllowInvalidCertificates, bool AutoAcknowledge, int SubjectThreadingDays, bool IsActive, bool SendsSystemMail,
     DateTime? LastCheckedAt, string? LastError, int Version)
 {
     public static MailboxDto From(Mailbox m) => new(m.Id, m.Name, m.Address, m.SenderName, m.Signature, m.TeamId,
         m.ImapHost, m.ImapPort, m.ImapSecurity, m.ImapUser, m.ImapPasswordProtected is not null, m.ImapFolder,
         m.UseIdle, m.PollSeconds, m.ProcessedAction, m.ProcessedFolder,
         m.SmtpHost, m.SmtpPort, m.SmtpSecurity, m.SmtpUser, m.SmtpPasswordProtected is not null,
-        m.AllowInvalidCertificates, m.AutoAcknowledge, m.SubjectThreadingDays, m.IsActive, m.LastCheckedAt, m.LastError, m.Version);
+        m.AllowInvalidCertificates, m.AutoAcknowledge, m.SubjectThreadingDays, m.IsActive, m.SendsSystemMail, m.LastCheckedAt, m.LastError, m.Version);
 }
 
 /// <summary>One side of a connection test: ok, or the failing stage (dns, connect, tls, auth, folder) and why.</summary>
@@ -54,5 +55,5 @@ public sealed record EmailRecordDto(
     long? TicketId, long? TicketNumber, string? FromAddress, string? Subject, string? Reason, bool HasRaw, DateTime CreatedAt);
 
 public sealed record OutboundDto(
-    long Id, int MailboxId, long TicketId, long TicketNumber, string Kind, string To, string Subject, string MessageId,
+    long Id, int MailboxId, long? TicketId, long? TicketNumber, string Kind, string To, string Subject, string MessageId,
     string Status, int Attempts, DateTime NextAttemptAt, string? LastError, DateTime CreatedAt, DateTime? SentAt);

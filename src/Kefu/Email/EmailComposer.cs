@@ -13,7 +13,7 @@ namespace Kefu.Email;
 /// the Message-ID it will carry so the customer's answer threads back onto the ticket. Runs inside the caller's
 /// transaction; <see cref="SmtpDispatcher"/> sends after commit.
 /// </summary>
-public sealed class EmailComposer(KefuDb db, SmtpSignal signal, TimeProvider time) : IMailOutbox
+public sealed class EmailComposer(KefuDb db, SmtpSignal signal, TimeProvider time) : IMailOutbox, ISystemMail
 {
     public const string QuoteLine = "##- 请在此行上方回复 · Please type your reply above this line -##";
 
@@ -106,6 +106,28 @@ public sealed class EmailComposer(KefuDb db, SmtpSignal signal, TimeProvider tim
         return MailQueued.Queued;
     }
 
+    public async Task<bool> IsAvailableAsync(CancellationToken ct) => await SystemMailboxAsync(ct) is not null;
+
+    /// <summary>A system mail (no ticket): from the system mailbox, without signature or ticket headers.</summary>
+    public async Task<MailQueued> EnqueueAsync(SystemMail mail, CancellationToken ct)
+    {
+        if (await db.Set<OutboundEmail>().AnyAsync(o => o.DedupeKey == mail.DedupeKey, ct)) return MailQueued.AlreadyQueued;
+        var mailbox = await SystemMailboxAsync(ct);
+        if (mailbox is null) return MailQueued.NoMailbox;
+        var domain = mailbox.Address.Split('@') is [_, var d] && d.Length > 0 ? d : "kefu.local";
+        Add(new OutboundEmail
+        {
+            DedupeKey = mail.DedupeKey, MailboxId = mailbox.Id, TicketId = null, Kind = OutboundKind.System,
+            To = mail.To, ToName = mail.ToName, Subject = Cut(mail.Subject, 400), MessageId = $"kefu.system.{Guid.NewGuid():N}@{domain}",
+            BodyText = mail.BodyText, BodyHtml = mail.BodyHtml ?? "<div>" + Lines(mail.BodyText) + "</div>",
+        });
+        return MailQueued.Queued;
+    }
+
+    /// <summary>The mailbox the admin chose for system mail when it is active, else the first active mailbox.</summary>
+    public Task<Mailbox?> SystemMailboxAsync(CancellationToken ct) => db.Set<Mailbox>().AsNoTracking()
+        .Where(x => x.IsActive).OrderByDescending(x => x.SendsSystemMail).ThenBy(x => x.Id).FirstOrDefaultAsync(ct);
+
     private OutboundEmail Add(OutboundEmail o)
     {
         var now = time.UtcNow();
@@ -113,7 +135,9 @@ public sealed class EmailComposer(KefuDb db, SmtpSignal signal, TimeProvider tim
         o.CreatedAt = now;
         o.NextAttemptAt = now;
         db.Add(o);
-        db.Add(new EmailRecord
+        // Threading records only for ticket mail: a system mail has nothing to thread onto.
+        if (o.TicketId is not null)
+            db.Add(new EmailRecord
         {
             MailboxId = o.MailboxId, Direction = EmailDirection.Outbound, MessageId = o.MessageId, Status = EmailStatus.Sent,
             TicketId = o.TicketId, TicketMessageId = o.TicketMessageId, FromAddress = null, Subject = Cut(o.Subject, 300), CreatedAt = now,

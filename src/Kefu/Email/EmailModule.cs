@@ -15,6 +15,7 @@ public static class EmailModule
         services.AddScoped<EmailIngestor>();
         services.AddScoped<EmailComposer>();
         services.AddScoped<Kefu.Platform.Mail.IMailOutbox>(sp => sp.GetRequiredService<EmailComposer>());
+        services.AddScoped<Kefu.Platform.Mail.ISystemMail>(sp => sp.GetRequiredService<EmailComposer>());
         services.AddScoped<MailboxService>();
         services.AddSingleton<SmtpDispatcher>();
         services.AddHostedService(sp => sp.GetRequiredService<SmtpDispatcher>());

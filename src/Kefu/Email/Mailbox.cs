@@ -41,6 +41,9 @@ public sealed class Mailbox
     /// <summary>Thread a mail without references onto the sender's ticket with the same subject from the last N days; 0 = off.</summary>
     public int SubjectThreadingDays { get; set; }
     public bool IsActive { get; set; } = true;
+    /// <summary>Sends system mail (password resets…). At most one mailbox has it; when none (or it is disabled), the
+    /// first active mailbox sends system mail.</summary>
+    public bool SendsSystemMail { get; set; }
 
     public DateTime CreatedAt { get; set; }
     public DateTime UpdatedAt { get; set; }

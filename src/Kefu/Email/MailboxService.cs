@@ -28,7 +28,7 @@ public sealed class MailboxService(UnitOfWork uow, EmailSecrets secrets, MailCon
         checkVersion(m.Version);
         await ApplyAsync(m, r, c);
         m.Version++;
-        await audit.RecordAsync("mailbox", m.Id, "updated", new { m.Name, m.Address, m.ImapHost, m.SmtpHost, m.IsActive,
+        await audit.RecordAsync("mailbox", m.Id, "updated", new { m.Name, m.Address, m.ImapHost, m.SmtpHost, m.IsActive, m.TeamId, m.SendsSystemMail,
             imapPassword = r.ImapPassword is null ? "kept" : "changed", smtpPassword = r.SmtpPassword is null ? "kept" : "changed" }, c);
         return m;
     }, ct);
@@ -77,6 +77,14 @@ public sealed class MailboxService(UnitOfWork uow, EmailSecrets secrets, MailCon
         m.AutoAcknowledge = r.AutoAcknowledge ?? false;
         m.SubjectThreadingDays = r.SubjectThreadingDays ?? 0;
         m.IsActive = r.IsActive ?? true;
+        // A request without the field keeps the choice; choosing this mailbox un-chooses the previous one.
+        if (r.SendsSystemMail is { } system)
+        {
+            if (system && !m.SendsSystemMail)
+                await uow.Db.Set<Mailbox>().Where(x => x.SendsSystemMail && x.Id != m.Id)
+                    .ExecuteUpdateAsync(u => u.SetProperty(x => x.SendsSystemMail, false).SetProperty(x => x.Version, x => x.Version + 1), ct);
+            m.SendsSystemMail = system;
+        }
         m.UpdatedAt = time.UtcNow();
     }
 

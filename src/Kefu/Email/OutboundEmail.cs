@@ -1,6 +1,7 @@
 namespace Kefu.Email;
 
-public enum OutboundKind { Reply, Acknowledgement, Notification }
+/// <summary>System: mail about no ticket (password reset…), sent from the system mailbox.</summary>
+public enum OutboundKind { Reply, Acknowledgement, Notification, System }
 
 public enum OutboundStatus { Pending, Sent, Failed }
 
@@ -14,7 +15,8 @@ public sealed class OutboundEmail
     /// <summary>One mail per cause ("reply:{messageId}", "ack:{ticketId}"): event handlers run at least once.</summary>
     public required string DedupeKey { get; set; }
     public int MailboxId { get; set; }
-    public long TicketId { get; set; }
+    /// <summary>Null for system mail (not about a ticket).</summary>
+    public long? TicketId { get; set; }
     public long? TicketMessageId { get; set; }
     public OutboundKind Kind { get; set; }
     public required string To { get; set; }

@@ -124,6 +124,8 @@ public sealed class SmtpDispatcher(
                 row.Status = OutboundStatus.Sent;
                 row.SentAt = now;
                 row.LastError = null;
+                // A system mail carries a secret (a password reset link): keep no copy once it left.
+                if (row.Kind == OutboundKind.System) { row.BodyText = "(removed after sending)"; row.BodyHtml = null; }
                 return;
             }
             row.LastError = error.Length > 900 ? error[..900] : error;
@@ -135,6 +137,7 @@ public sealed class SmtpDispatcher(
             }
             row.Status = OutboundStatus.Failed;
             log.LogWarning("Email {Id} to {To} failed permanently: {Error}", row.Id, row.To, row.LastError);
+            if (row.TicketId is null) return;
             var ticket = await uow.Db.Set<Ticket>().FirstOrDefaultAsync(t => t.Id == row.TicketId, c);
             if (ticket is { MergedIntoId: null })
                 await tickets.AddMessageAsync(ticket, new AddMessageRequest(MessageKind.InternalNote,
@@ -155,7 +158,9 @@ public sealed class SmtpDispatcher(
         if (mail.References is { } refs)
             foreach (var r in refs.Split(' ', StringSplitOptions.RemoveEmptyEntries)) message.References.Add(r.Trim('<', '>'));
         if (mail.Kind == OutboundKind.Acknowledgement) message.Headers.Add("Auto-Submitted", "auto-replied");
-        message.Headers.Add("X-Kefu-Ticket", (mail.TicketId + TicketRules.NumberOffset).ToString(System.Globalization.CultureInfo.InvariantCulture));
+        if (mail.Kind == OutboundKind.System) message.Headers.Add("Auto-Submitted", "auto-generated");
+        if (mail.TicketId is { } ticketId)
+            message.Headers.Add("X-Kefu-Ticket", (ticketId + TicketRules.NumberOffset).ToString(System.Globalization.CultureInfo.InvariantCulture));
         var body = new BodyBuilder { TextBody = mail.BodyText, HtmlBody = mail.BodyHtml };
         if (mail.AttachmentIds is { } ids)
         {

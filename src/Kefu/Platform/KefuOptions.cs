@@ -8,6 +8,9 @@ public sealed class KefuOptions
     public string? BootstrapApiToken { get; set; }
     public string? AdminPassword { get; set; }
     public string DefaultTimeZone { get; set; } = "Asia/Shanghai";
+    /// <summary>The address users open Kefu at (https://kefu.example.com), for links in mail. When unset, the
+    /// request's own scheme and host are used — set it behind a proxy or where the Host header is not trusted.</summary>
+    public string? PublicUrl { get; set; }
     public DatabaseOptions Database { get; set; } = new();
     public AttachmentOptions Attachments { get; set; } = new();
 }

@@ -77,11 +77,13 @@ public static class PlatformModule
                 o.Password.RequireNonAlphanumeric = false;
                 o.Password.RequireUppercase = false;
                 o.User.RequireUniqueEmail = false;
+                o.Tokens.PasswordResetTokenProvider = PasswordResetTokenProvider.ProviderName;
             })
             .AddRoles<StaffRole>()
             .AddEntityFrameworkStores<KefuDb>()
             .AddSignInManager()
-            .AddDefaultTokenProviders();
+            .AddDefaultTokenProviders()
+            .AddTokenProvider<PasswordResetTokenProvider>(PasswordResetTokenProvider.ProviderName);
         services.AddAuthentication(o =>
             {
                 o.DefaultScheme = AuthScheme;
@@ -116,6 +118,8 @@ public static class PlatformModule
         services.AddScoped<TeamService>();
         services.AddScoped<ProfileService>();
         services.AddScoped<AccessTokenService>();
+        services.AddScoped<PasswordResetService>();
+        services.AddSingleton<PasswordResetLimiter>();
         services.AddScoped<AuditLog>();
         services.AddSingleton<HtmlCleaner>();
         services.AddRateLimiter(o =>

@@ -26,6 +26,22 @@ public static class AuthEndpoints
             return TypedResults.NoContent();
         }).RequireRateLimiting(PlatformModule.LoginRateLimit).WithSummary("Cookie sign-in for staff (5 failures lock the account for 15 minutes).");
 
+        auth.MapPost("/password/forgot", async (ForgotPasswordRequest r, PasswordResetService resets, HttpContext http, CancellationToken ct) =>
+        {
+            if (await resets.RequestAsync(r.Email, http.Request, ct) == ResetRequestOutcome.RateLimited)
+                throw new DomainException(429, "Too many requests", "Too many password reset requests from this address; try again in 15 minutes.");
+            return TypedResults.Accepted((string?)null, new ForgotPasswordAccepted("If the address belongs to an account, a reset link valid for one hour was sent to it."));
+        }).WithSummary("Mail a password reset link (always 202, known address or not; 10 requests per 15 minutes per client, 3 links per account and hour).");
+
+        auth.MapPost("/password/reset", async (ResetPasswordRequest r, PasswordResetService resets, CancellationToken ct) =>
+        {
+            var errors = await resets.ResetAsync(r.UserId, r.Token, r.Password, ct);
+            if (errors.Count > 0)
+                return Results.ValidationProblem(errors.GroupBy(e => e.Field).ToDictionary(g => g.Key, g => g.Select(e => e.Message).ToArray()),
+                    title: "Password not reset");
+            return Results.NoContent();
+        }).RequireRateLimiting(PlatformModule.LoginRateLimit).WithSummary("Set a new password with the token from a reset link (valid one hour, once).");
+
         auth.MapPost("/logout", async (SignInManager<StaffUser> signIn) =>
         {
             await signIn.SignOutAsync();

@@ -36,3 +36,9 @@ public sealed record TokenDto(long Id, Guid UserId, string Name, string Prefix, 
 /// <summary>Returned once, at creation: the only time the token itself is shown.</summary>
 public sealed record CreatedTokenDto(TokenDto Token, string Value);
 public sealed record CreateTokenRequest([property: Required, MaxLength(100)] string Name, DateTime? ExpiresAt);
+
+public sealed record ForgotPasswordRequest([property: Required, MaxLength(320)] string Email);
+
+public sealed record ResetPasswordRequest(Guid UserId, [property: Required, MaxLength(2000)] string Token, [property: Required, MaxLength(256)] string Password);
+
+public sealed record ForgotPasswordAccepted(string Message);

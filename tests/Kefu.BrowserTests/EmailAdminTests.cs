@@ -1,0 +1,167 @@
+using System.Runtime.CompilerServices;
+using System.Text.RegularExpressions;
+using Microsoft.Playwright;
+using MimeKit;
+using static Microsoft.Playwright.Assertions;
+
+namespace Kefu.BrowserTests;
+
+/// <summary>
+/// The mailbox admin page and "forgot password" by e-mail, against the real dovecot and SMTP sink that ./test.sh
+/// starts (KEFU_TEST_IMAP_PORT, KEFU_TEST_SMTP_PORT, KEFU_TEST_SMTP_DIR).
+/// </summary>
+[Collection(BrowserCollection.Name)]
+public sealed partial class EmailAdminTests(BrowserApp app) : IAsyncLifetime
+{
+    private readonly List<(IPage Page, string Name)> _pages = [];
+
+    private static string Env(string name) => Environment.GetEnvironmentVariable(name)
+        ?? throw new InvalidOperationException($"{name} is not set: run the tests with ./test.sh, which starts dovecot and the SMTP sink.");
+
+    private static string Unique(string prefix) => prefix + Guid.NewGuid().ToString("N")[..10];
+
+    [Fact]
+    public async Task Admin_adds_a_mailbox_with_its_team_tests_it_sees_an_auth_error_edits_and_disables_it()
+    {
+        var page = await app.SignIn("boss");
+        _pages.Add((page, nameof(Admin_adds_a_mailbox_with_its_team_tests_it_sees_an_auth_error_edits_and_disables_it)));
+        await page.GotoAsync(app.BaseUrl + "/admin/mailboxes");
+        await page.WaitForSelectorAsync("#mailbox-form");
+
+        var imapUser = Unique("ui");
+        var address = $"{imapUser}@support.test";
+        await page.FillAsync("#mb-name", "售后邮箱 " + imapUser);
+        await page.FillAsync("#mb-address", address);
+        await page.FillAsync("#mb-sender", "售后客服");
+        await page.SelectOptionAsync("#mb-team", app.TeamA.ToString());
+        await page.FillAsync("#mb-imap-host", "127.0.0.1");
+        await page.FillAsync("#mb-imap-port", Env("KEFU_TEST_IMAP_PORT"));
+        await page.SelectOptionAsync("#mb-imap-sec", "None");
+        await page.FillAsync("#mb-imap-user", imapUser);
+        await page.FillAsync("#mb-imap-pass", "secret");
+        await page.FillAsync("#mb-smtp-host", "127.0.0.1");
+        await page.FillAsync("#mb-smtp-port", Env("KEFU_TEST_SMTP_PORT"));
+        await page.SelectOptionAsync("#mb-smtp-sec", "None");
+        await page.FillAsync("#mb-smtp-user", "kefu");
+        await page.FillAsync("#mb-smtp-pass", "secret");
+        await page.ClickAsync("#mailbox-create");
+
+        var row = page.Locator("#mailbox-table tr[data-mailbox-id]", new() { HasText = address });
+        await Expect(row).ToHaveCountAsync(1);
+        await Expect(row.Locator(".mailbox-team")).ToHaveTextAsync("售后组");
+        var id = await row.GetAttributeAsync("data-mailbox-id");
+
+        // The connection test against the real servers passes…
+        await page.ClickAsync($"#mailbox-test-{id}");
+        await Expect(page.Locator($"#mailbox-test-result-{id}")).ToContainTextAsync("连接测试通过");
+
+        // …and with a wrong IMAP password it says the sign-in was refused.
+        await page.ClickAsync($"#mailbox-edit-{id}");
+        await Expect(page.Locator("#mb-name")).ToHaveValueAsync("售后邮箱 " + imapUser);
+        await Expect(page.Locator("#mb-team")).ToHaveValueAsync(app.TeamA.ToString());
+        await page.FillAsync("#mb-imap-pass", "wrong-password");
+        await page.SelectOptionAsync("#mb-team", app.TeamB.ToString());
+        await page.ClickAsync("#mailbox-create");
+        await Expect(row.Locator(".mailbox-team")).ToHaveTextAsync("技术组");
+        await page.ClickAsync($"#mailbox-test-{id}");
+        var result = page.Locator($"#mailbox-test-result-{id}");
+        await Expect(result).ToContainTextAsync("IMAP: 登录被拒绝");
+        await Expect(result).Not.ToContainTextAsync("连接测试通过");
+
+        // Disabled: the row says so, and the setting survives a reload.
+        await page.ClickAsync($"#mailbox-toggle-{id}");
+        await Expect(row).ToContainTextAsync("已停用");
+        await page.ReloadAsync();
+        await Expect(page.Locator("#mailbox-table tr[data-mailbox-id]", new() { HasText = address })).ToContainTextAsync("已停用");
+    }
+
+    [Fact]
+    public async Task A_user_who_forgot_the_password_gets_a_link_by_mail_and_sets_a_new_one()
+    {
+        var userName = Unique("forgot.");
+        var email = $"{userName}@staff.test";
+        await app.CreateStaff(userName, "忘记密码的人", ["agent"], [app.TeamA]);
+        var imapUser = Unique("sys");
+        await app.Post("/api/v1/mailboxes", new
+        {
+            name = "系统邮件 " + imapUser, address = $"{imapUser}@support.test",
+            imapHost = "127.0.0.1", imapPort = int.Parse(Env("KEFU_TEST_IMAP_PORT")), imapSecurity = "none", imapUser, imapPassword = "secret",
+            smtpHost = "127.0.0.1", smtpPort = int.Parse(Env("KEFU_TEST_SMTP_PORT")), smtpSecurity = "none", smtpUser = "kefu", smtpPassword = "secret",
+            isActive = true, sendsSystemMail = true,
+        });
+
+        var context = await app.Browser.NewContextAsync(new BrowserNewContextOptions { Locale = "zh-CN" });
+        context.SetDefaultTimeout(15_000);
+        var page = await context.NewPageAsync();
+        _pages.Add((page, nameof(A_user_who_forgot_the_password_gets_a_link_by_mail_and_sets_a_new_one)));
+        await page.GotoAsync(app.BaseUrl + "/login");
+        await page.ClickAsync("#forgot-password");
+        await page.FillAsync("#email", "not an address");
+        await page.ClickAsync("#send-link");
+        await Expect(page.Locator("#email-error")).ToBeVisibleAsync();
+        await page.FillAsync("#email", email);
+        await page.ClickAsync("#send-link");
+        await Expect(page.Locator("#forgot-sent")).ToBeVisibleAsync();
+
+        var link = await ResetLinkSentToAsync(email);
+        Assert.StartsWith(app.BaseUrl + "/login/reset?", link);
+        await page.GotoAsync(link);
+        await Expect(page.Locator("#password-rules")).ToContainTextAsync("8");
+
+        // Clear messages next to the fields: too short, then two different passwords.
+        await page.FillAsync("#new-password", "abc1");
+        await page.FillAsync("#confirm-password", "abc1");
+        await page.ClickAsync("#reset-submit");
+        await Expect(page.Locator(".password-error")).ToContainTextAsync("8");
+        await page.FillAsync("#new-password", "newpass2026");
+        await page.FillAsync("#confirm-password", "newpass2027");
+        await page.ClickAsync("#reset-submit");
+        await Expect(page.Locator("#confirm-error")).ToBeVisibleAsync();
+
+        await page.FillAsync("#new-password", "newpass2026");
+        await page.FillAsync("#confirm-password", "newpass2026");
+        await page.ClickAsync("#reset-submit");
+        await Expect(page.Locator("#login-reset-done")).ToBeVisibleAsync();
+        await page.FillAsync("#username", userName);
+        await page.FillAsync("#password", "newpass2026");
+        await page.ClickAsync("#sign-in");
+        await page.WaitForSelectorAsync("#workspace");
+
+        // The link worked once.
+        var again = await context.NewPageAsync();
+        await again.GotoAsync(link);
+        await again.FillAsync("#new-password", "other2026pass");
+        await again.FillAsync("#confirm-password", "other2026pass");
+        await again.ClickAsync("#reset-submit");
+        await Expect(again.Locator("#reset-error")).ToBeVisibleAsync();
+    }
+
+    /// <summary>Waits for the SMTP sink to hold the reset mail for the address (the dispatcher sends in the background).</summary>
+    private static async Task<string> ResetLinkSentToAsync(string address)
+    {
+        var dir = Path.Combine(Env("KEFU_TEST_SMTP_DIR"), "new");
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (true)
+        {
+            if (Directory.Exists(dir))
+                foreach (var file in Directory.GetFiles(dir))
+                {
+                    MimeMessage m;
+                    try { m = await MimeMessage.LoadAsync(file); }
+                    catch (IOException) { continue; } // still being written
+                    if (m.Headers["X-Sink-Rcpt-To"]?.Contains(address, StringComparison.OrdinalIgnoreCase) == true
+                        && LinkPattern().Match(m.TextBody ?? "") is { Success: true } link)
+                        return link.Value;
+                }
+            if (DateTime.UtcNow > deadline) throw new Xunit.Sdk.XunitException($"No reset mail reached the SMTP sink for {address}");
+            await Task.Delay(100);
+        }
+    }
+
+    [GeneratedRegex(@"https?://\S+/login/reset\?user=[0-9a-f-]{36}&token=\S+")]
+    private static partial Regex LinkPattern();
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync() => await BrowserApp.ScreenshotAndCloseAsync(_pages);
+}
