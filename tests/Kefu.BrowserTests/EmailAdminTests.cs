@@ -53,7 +53,9 @@ public sealed partial class EmailAdminTests(BrowserApp app) : IAsyncLifetime
 
         // The connection test against the real servers passes…
         await page.ClickAsync($"#mailbox-test-{id}");
-        await Expect(page.Locator($"#mailbox-test-result-{id}")).ToContainTextAsync("连接测试通过");
+        // Connection tests talk to real servers (dovecot delays a refused login): allow them time on a loaded machine.
+        var slow = new LocatorAssertionsToContainTextOptions { Timeout = 30_000 };
+        await Expect(page.Locator($"#mailbox-test-result-{id}")).ToContainTextAsync("连接测试通过", slow);
 
         // …and with a wrong IMAP password it says the sign-in was refused.
         await page.ClickAsync($"#mailbox-edit-{id}");
@@ -65,7 +67,7 @@ public sealed partial class EmailAdminTests(BrowserApp app) : IAsyncLifetime
         await Expect(row.Locator(".mailbox-team")).ToHaveTextAsync("技术组");
         await page.ClickAsync($"#mailbox-test-{id}");
         var result = page.Locator($"#mailbox-test-result-{id}");
-        await Expect(result).ToContainTextAsync("IMAP: 登录被拒绝");
+        await Expect(result).ToContainTextAsync("IMAP: 登录被拒绝", slow);
         await Expect(result).Not.ToContainTextAsync("连接测试通过");
 
         // Disabled: the row says so, and the setting survives a reload.

@@ -2,7 +2,10 @@ using System.Net;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.RegularExpressions;
+using AngleSharp.Dom;
+using AngleSharp.Html.Dom;
 using AngleSharp.Html.Parser;
+using Kefu.Platform.Text;
 using MimeKit;
 
 namespace Kefu.Email;
@@ -15,6 +18,7 @@ namespace Kefu.Email;
 /// </summary>
 public static partial class EmailParser
 {
+    private static readonly HtmlCleaner Cleaner = new();
     public const int TextMax = 100_000;
     public const int HtmlMax = 200_000;
     public const int SubjectMax = 300;
@@ -135,12 +139,24 @@ public static partial class EmailParser
             if (saved is not null) attachments.Add(saved);
         }
 
-        var text = Clean(textBody ?? (htmlBody is null ? "" : HtmlToText(htmlBody)));
+        // The HTML body is parsed once: its text (when the mail has no text part), quote folding and sanitising all
+        // work on the same DOM (this runs on all cores, before the write transaction).
+        string? html = null;
+        string text;
+        if (htmlBody is not null)
+        {
+            var doc = new HtmlParser().ParseDocument(Clean(htmlBody));
+            text = Clean(textBody ?? HtmlToText(doc));
+            // A truncated document would be worse than the text version.
+            if (htmlBody.Length <= HtmlMax)
+            {
+                FoldHtmlQuote(doc);
+                html = Cleaner.SanitizeBody(doc);
+            }
+        }
+        else text = Clean(textBody ?? "");
         if (text.Length > TextMax) text = text[..TextMax];
-        var html = htmlBody is null ? null : Clean(htmlBody);
-        if (html is { Length: > HtmlMax }) html = null; // a truncated document would be worse than the text version
-
-        html = html is not null ? FoldHtmlQuote(html) : FoldTextQuote(text);
+        html ??= FoldTextQuote(text);
         if (text.Trim().Length == 0 && attachments.Count == 0 && string.IsNullOrWhiteSpace(html))
             text = "(empty message)";
 
@@ -302,24 +318,48 @@ public static partial class EmailParser
     public static long? TicketNumberIn(string subject) =>
         TicketTag().Match(subject) is { Success: true } m && long.TryParse(m.Groups[1].Value, out var n) ? n : null;
 
-    public static string HtmlToText(string html)
+    public static string HtmlToText(string html) => HtmlToText(new HtmlParser().ParseDocument(html));
+
+    /// <summary>The text of a document's body, lines kept (br, blocks), without changing the document.</summary>
+    public static string HtmlToText(IHtmlDocument doc)
     {
-        var doc = new HtmlParser().ParseDocument(html);
-        foreach (var br in doc.QuerySelectorAll("br")) br.Replace(doc.CreateTextNode("\n"));
-        foreach (var block in doc.QuerySelectorAll("p, div, li, tr, h1, h2, h3, h4, blockquote")) block.Append(doc.CreateTextNode("\n"));
-        var text = doc.Body?.TextContent ?? "";
-        text = Regex.Replace(text, @"[ \t\u00a0]+", " ");
+        var sb = new StringBuilder();
+        if (doc.Body is { } body) AppendText(body, sb);
+        var text = Regex.Replace(sb.ToString(), @"[ \t\u00a0]+", " ");
         text = Regex.Replace(text, @"\n\s*\n\s*\n+", "\n\n");
         return text.Trim();
+    }
+
+    private static void AppendText(INode node, StringBuilder sb)
+    {
+        foreach (var child in node.ChildNodes)
+        {
+            switch (child)
+            {
+                case IText t: sb.Append(t.Data); break;
+                case IElement { LocalName: "br" }: sb.Append('\n'); break;
+                case IElement { LocalName: "script" or "style" or "template" or "head" or "title" }: break; // not visible text
+                case IElement e:
+                    AppendText(e, sb);
+                    if (e.LocalName is "p" or "div" or "li" or "tr" or "h1" or "h2" or "h3" or "h4" or "blockquote") sb.Append('\n');
+                    break;
+            }
+        }
     }
 
     /// <summary>Wraps the quoted history (and what follows it) of an HTML mail into a collapsed &lt;details&gt;.</summary>
     public static string FoldHtmlQuote(string html)
     {
         var doc = new HtmlParser().ParseDocument(html);
+        return FoldHtmlQuote(doc) ? doc.Body?.InnerHtml ?? html : html;
+    }
+
+    /// <summary>Folds the quoted history in place; false when there is none.</summary>
+    public static bool FoldHtmlQuote(IHtmlDocument doc)
+    {
         var start = doc.QuerySelector(
             "div.gmail_quote, .gmail_extra, blockquote[type=cite], #appendonsend, #divRplyFwdMsg, .moz-cite-prefix, div.yahoo_quoted, #kefu-quote, blockquote");
-        if (start?.ParentElement is not { } parent) return html;
+        if (start?.ParentElement is not { } parent) return false;
         var details = doc.CreateElement("details");
         details.ClassName = "kefu-quote";
         var summary = doc.CreateElement("summary");
@@ -333,7 +373,7 @@ public static partial class EmailParser
             details.AppendChild(node);
             node = next;
         }
-        return doc.Body?.InnerHtml ?? html;
+        return true;
     }
 
     /// <summary>Plain-text mail: the new part as HTML paragraphs, quoted history and signature folded away.
