@@ -30,6 +30,7 @@ public static class PlatformModule
         ["KEFU_ADMIN_PASSWORD"] = "Kefu:AdminPassword",
         ["KEFU_DB_PROVIDER"] = "Kefu:Database:Provider",
         ["KEFU_DB_CONNECTION"] = "Kefu:Database:ConnectionString",
+        ["KEFU_PUBLIC_URL"] = "Kefu:PublicUrl",
     };
 
     public static KefuOptions AddPlatform(this WebApplicationBuilder builder)
