@@ -588,6 +588,10 @@ namespace Kefu.Platform.Database.Migrations.Postgres
                         .HasColumnType("character varying(200)")
                         .HasColumnName("sender_name");
 
+                    b.Property<bool>("SendsSystemMail")
+                        .HasColumnType("boolean")
+                        .HasColumnName("sends_system_mail");
+
                     b.Property<string>("Signature")
                         .HasMaxLength(4000)
                         .HasColumnType("character varying(4000)")
@@ -736,7 +740,7 @@ namespace Kefu.Platform.Database.Migrations.Postgres
                         .HasColumnType("character varying(400)")
                         .HasColumnName("subject");
 
-                    b.Property<long>("TicketId")
+                    b.Property<long?>("TicketId")
                         .HasColumnType("bigint")
                         .HasColumnName("ticket_id");
 

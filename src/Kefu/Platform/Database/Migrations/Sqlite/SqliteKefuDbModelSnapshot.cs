@@ -572,6 +572,10 @@ namespace Kefu.Platform.Database.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("sender_name");
 
+                    b.Property<bool>("SendsSystemMail")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("sends_system_mail");
+
                     b.Property<string>("Signature")
                         .HasMaxLength(4000)
                         .HasColumnType("TEXT")
@@ -718,7 +722,7 @@ namespace Kefu.Platform.Database.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("subject");
 
-                    b.Property<long>("TicketId")
+                    b.Property<long?>("TicketId")
                         .HasColumnType("INTEGER")
                         .HasColumnName("ticket_id");
 
