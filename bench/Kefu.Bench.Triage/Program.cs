@@ -40,13 +40,26 @@ foreach (var (name, set) in sets)
 {
     var eval = TriageEvaluation.Run(loaded, set);
     var falseUrgent = set.Count(e => !e.Urgent && loaded.Predict(e.Text) is var p && (p.UrgentProbability >= TriageModel.UrgentThreshold || p.UrgentWord));
-    Console.WriteLine($"{name}: {eval}, {falseUrgent}/{set.Count(e => !e.Urgent)} others flagged urgent");
+    // Which part of the urgent decision found each urgent line: the head alone, the words/takeover lists alone, or both.
+    var urgentBy = set.Where(e => e.Urgent).Select(e => loaded.Predict(e.Text))
+        .Select(p => (Head: p.UrgentProbability >= TriageModel.UrgentThreshold, p.UrgentWord)).ToList();
+    Console.WriteLine($"{name}: {eval}, {falseUrgent}/{set.Count(e => !e.Urgent)} others flagged urgent "
+        + $"(urgent found by head only {urgentBy.Count(u => u.Head && !u.UrgentWord)}, words only {urgentBy.Count(u => !u.Head && u.UrgentWord)}, both {urgentBy.Count(u => u.Head && u.UrgentWord)})");
     foreach (var e in set)
     {
         var p = loaded.Predict(e.Text);
         if (p.Leaf != e.Leaf) confusion[(Short(e.Leaf), Short(p.Leaf))] = confusion.GetValueOrDefault((Short(e.Leaf), Short(p.Leaf))) + 1;
     }
-    if (showMisses) foreach (var m in eval.Misses) Console.WriteLine("  " + m);
+    if (showMisses)
+    {
+        foreach (var m in eval.Misses) Console.WriteLine("  " + m);
+        foreach (var e in set.Where(e => !e.Urgent))
+            if (loaded.Predict(e.Text) is var p && (p.UrgentProbability >= TriageModel.UrgentThreshold || p.UrgentWord))
+                Console.WriteLine($"  FALSE URGENT (head {p.UrgentProbability:0.00}, word {p.UrgentWord}): {e.Text}");
+        foreach (var e in set.Where(e => e.Urgent))
+            if (loaded.Predict(e.Text) is var p)
+                Console.WriteLine($"  urgent line (head {p.UrgentProbability:0.00}, word {p.UrgentWord}): {e.Text}");
+    }
 }
 if (confusion.Count > 0)
     Console.WriteLine("confusion pairs over all sets (expected → predicted × count): "

@@ -21,9 +21,11 @@ public sealed class ShippedModelFixture
     public static List<TriageExample> Holdout(string file = "triage-holdout.tsv") =>
         TriageExample.ReadTsv(new StreamReader(Path.Combine(AppContext.BaseDirectory, "Routing", "Data", file)));
 
-    /// <summary>The hand-written holdouts: the first (140), the second (155, written before the data's second round) and
-    /// the third (84, kept blind while the data and lexicons were changed).</summary>
-    public static readonly (string File, int Count)[] Holdouts = [("triage-holdout.tsv", 140), ("triage-holdout2.tsv", 155), ("triage-holdout3.tsv", 84)];
+    /// <summary>The hand-written holdouts: the first (140), the second (155, written before the data's second round), the
+    /// third (84, kept blind while the data and lexicons were changed) and the fourth (168, written before the third round
+    /// and kept blind during it).</summary>
+    public static readonly (string File, int Count)[] Holdouts =
+        [("triage-holdout.tsv", 140), ("triage-holdout2.tsv", 155), ("triage-holdout3.tsv", 84), ("triage-holdout4.tsv", 168)];
 }
 
 public sealed class TriageModelTests(ShippedModelFixture f, ITestOutputHelper output) : IClassFixture<ShippedModelFixture>
