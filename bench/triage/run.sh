@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
-# Triage classifier: accuracy on the dev set and the three holdouts (all unseen in training), training/load time (the
+# Triage classifier: accuracy on the dev set and the four holdouts (all unseen in training), training/load time (the
 # startup cost), and per-ticket classification latency against the bare ML.NET prediction engine in the same run.
 # Rewrites its section of docs/benchmarks.md. Usage (from the repository root): bench/triage/run.sh
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
 ART=/tmp/kefu-bench-artifacts-triage
 dotnet build "$ROOT/bench/Kefu.Bench.Triage/Kefu.Bench.Triage.csproj" -c Release --artifacts-path "$ART" -v q -nologo -clp:ErrorsOnly
+LOAD="$(cut -d' ' -f1-3 /proc/loadavg)"
 OUT="$(mktemp)"
 (cd "$ROOT" && dotnet "$ART/bin/Kefu.Bench.Triage/release/Kefu.Bench.Triage.dll" tests/Kefu.Tests/Routing/Data/triage-holdout.tsv tests/Kefu.Tests/Routing/Data/triage-holdout2.tsv tests/Kefu.Tests/Routing/Data/triage-holdout3.tsv tests/Kefu.Tests/Routing/Data/triage-holdout4.tsv) | tee "$OUT"
 
@@ -26,7 +27,8 @@ SECTION="$(mktemp)"
   echo
   echo "Command (from the repository root): \`bench/triage/run.sh\`"
   echo
-  echo "Run $(date -u '+%Y-%m-%d %H:%M') UTC, source \`$(git -C "$ROOT" rev-parse --short HEAD)\`; $(nproc) cores, .NET $(dotnet --version)."
+  echo "Run $(date -u '+%Y-%m-%d %H:%M') UTC, source \`$(git -C "$ROOT" rev-parse --short HEAD)\`; $(nproc) cores, .NET $(dotnet --version);"
+  echo "load average when the run started: $LOAD (1/5/15 min; above ~2 the training time and the latency tail measure the other processes)."
   echo
   echo '```'
   cat "$OUT"
