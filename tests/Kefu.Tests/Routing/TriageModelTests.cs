@@ -82,7 +82,7 @@ public sealed class TriageModelTests(ShippedModelFixture f, ITestOutputHelper ou
     [Fact]
     public void Ordinary_tickets_are_not_made_urgent()
     {
-        var sets = ShippedModelFixture.Holdouts.Select(h => (Examples: ShippedModelFixture.Holdout(h.File), h.Blind)).Prepend((TriageExample.Dev(), false));
+        var sets = ShippedModelFixture.Holdouts.Select(h => (Examples: ShippedModelFixture.Holdout(h.File), h.Blind)).Prepend((Examples: TriageExample.Dev(), Blind: false));
         var ordinary = sets.SelectMany(s => s.Examples.Where(e => !e.Urgent).Select(e => (e.Text, s.Blind))).ToList();
         var flagged = ordinary.Where(e => UrgentWithRules(e.Text)).ToList();
         output.WriteLine($"false urgent: {flagged.Count}/{ordinary.Count}: {string.Join(" | ", flagged.Where(e => !e.Blind).Select(e => e.Text))}"
