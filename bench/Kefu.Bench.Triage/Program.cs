@@ -3,7 +3,8 @@ using Kefu.Routing.Triage;
 using Microsoft.ML;
 
 // Usage: dotnet Kefu.Bench.Triage.dll [holdout.tsv …] [--misses] [--eval] [--train=file.tsv] [--lexicon=file.tsv]
-//   --eval       accuracy and confusion pairs only (no latency loop): the fast loop while editing the training data
+//   --eval       accuracy only (no latency loop): the fast loop while editing the training data
+//   --misses     also the wrong lines, false urgents, what found each urgent line, and the confusion pairs (never on a blind set)
 //   --train/--lexicon  read the training set / lexicon from files instead of the embedded ones (no rebuild needed)
 var holdoutPaths = args.Where(a => !a.StartsWith("--")).DefaultIfEmpty("tests/Kefu.Tests/Routing/Data/triage-holdout.tsv").ToList();
 var showMisses = args.Contains("--misses");
@@ -40,15 +41,29 @@ foreach (var (name, set) in sets)
 {
     var eval = TriageEvaluation.Run(loaded, set);
     var falseUrgent = set.Count(e => !e.Urgent && loaded.Predict(e.Text) is var p && (p.UrgentProbability >= TriageModel.UrgentThreshold || p.UrgentWord));
-    Console.WriteLine($"{name}: {eval}, {falseUrgent}/{set.Count(e => !e.Urgent)} others flagged urgent");
+    // Which part of the urgent decision found each urgent line: the head alone, the words/takeover lists alone, or both.
+    var urgentBy = set.Where(e => e.Urgent).Select(e => loaded.Predict(e.Text))
+        .Select(p => (Head: p.UrgentProbability >= TriageModel.UrgentThreshold, p.UrgentWord)).ToList();
+    Console.WriteLine($"{name}: {eval}, {falseUrgent}/{set.Count(e => !e.Urgent)} others flagged urgent "
+        + $"(urgent found by head only {urgentBy.Count(u => u.Head && !u.UrgentWord)}, words only {urgentBy.Count(u => !u.Head && u.UrgentWord)}, both {urgentBy.Count(u => u.Head && u.UrgentWord)})");
     foreach (var e in set)
     {
         var p = loaded.Predict(e.Text);
         if (p.Leaf != e.Leaf) confusion[(Short(e.Leaf), Short(p.Leaf))] = confusion.GetValueOrDefault((Short(e.Leaf), Short(p.Leaf))) + 1;
     }
-    if (showMisses) foreach (var m in eval.Misses) Console.WriteLine("  " + m);
+    if (showMisses)
+    {
+        foreach (var m in eval.Misses) Console.WriteLine("  " + m);
+        foreach (var e in set.Where(e => !e.Urgent))
+            if (loaded.Predict(e.Text) is var p && (p.UrgentProbability >= TriageModel.UrgentThreshold || p.UrgentWord))
+                Console.WriteLine($"  FALSE URGENT (head {p.UrgentProbability:0.00}, word {p.UrgentWord}): {e.Text}");
+        foreach (var e in set.Where(e => e.Urgent))
+            if (loaded.Predict(e.Text) is var p)
+                Console.WriteLine($"  urgent line (head {p.UrgentProbability:0.00}, word {p.UrgentWord}): {e.Text}");
+    }
 }
-if (confusion.Count > 0)
+// With --misses only: summed over every set given, so it would tell about a blind holdout's errors (run.sh keeps them blind).
+if (showMisses && confusion.Count > 0)
     Console.WriteLine("confusion pairs over all sets (expected → predicted × count): "
         + string.Join(", ", confusion.OrderByDescending(c => c.Value).Select(c => $"{c.Key.Item1}→{c.Key.Item2}×{c.Value}")));
 if (evalOnly) return;

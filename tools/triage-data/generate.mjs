@@ -5,6 +5,7 @@ import * as OpenCC from 'opencc-js';
 import { writeFileSync } from 'node:fs';
 import { leaves, openers, closers, enOpeners, enClosers } from './leaves.mjs';
 import { extra, extraUrgent, pinyin, emailOpeners, emailFillers, emailClosers, enEmailOpeners, enEmailClosers } from './extra.mjs';
+import { third } from './third.mjs';
 
 let seed = 20261123;
 const rnd = () => { seed |= 0; seed = (seed + 0x6d2b79f5) | 0; let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
@@ -95,6 +96,34 @@ for (const L of leaves) {
     s = zhNoise(fill(s));
     if (chance(0.22)) s = trad(s);
     add(L.leaf, '-', s);
+    if (rows.size > before) made++;
+  }
+}
+
+// Third round (third.mjs): leaf boundaries taught by the complaint's object. A separate pass after the first two, so the
+// lines those rounds generate stay exactly as they were.
+for (const [leaf, T] of Object.entries(third)) {
+  for (const h of T.hand) {
+    add(leaf, '-', fill(h));
+    for (let i = 0; i < 4; i++) {
+      let s = zhNoise(fill(pick(openers) + h + pick(closers)));
+      if (chance(0.25)) s = trad(s);
+      add(leaf, '-', s);
+    }
+    if (chance(0.3)) { let s = zhNoise(email(fill(h))); if (chance(0.25)) s = trad(s); add(leaf, '-', s); }
+  }
+  for (const h of T.en) {
+    add(leaf, '-', fill(h));
+    for (let i = 0; i < 3; i++) add(leaf, '-', enNoise(fill(pick(enOpeners) + h + pick(enClosers))));
+    if (chance(0.3)) add(leaf, '-', enNoise(enEmail(fill(h))));
+  }
+  for (const t of [T.t ?? []].flat()) for (let i = 0, made = 0; made < 80 && i < 400; i++) {
+    const before = rows.size;
+    let s = fill(pick(t.ctx) + pick(t.core) + pick(t.tail));
+    if (chance(0.5)) s = pick(openers) + s + pick(closers);
+    s = zhNoise(s);
+    if (chance(0.22)) s = trad(s);
+    add(leaf, '-', s);
     if (rows.size > before) made++;
   }
 }

@@ -193,7 +193,11 @@ public abstract class TriageApiTests(KefuApp app)
         Assert.True(first["holdbackCount"]!.GetValue<int>() >= 112);
         Assert.True(first["holdbackAccuracy"]!.GetValue<double>() >= 0.85);
 
-        var retrained = await KefuApp.PostOk(app.Admin, "/api/v1/triage/models/retrain", new { });
+        // Retraining runs inside this request: seconds on an idle machine, but it once outlived HttpClient's default
+        // 100 s on a loaded one (PostgreSQL run, load average ~45). Wait for the answer (up to 10 min, a failure rather than a hang).
+        using var patient = app.Client(KefuApp.BootstrapToken);
+        patient.Timeout = TimeSpan.FromMinutes(10);
+        var retrained = await KefuApp.PostOk(patient, "/api/v1/triage/models/retrain", new { });
         Assert.True(retrained["version"]!.GetValue<int>() > oldVersion);
         Assert.True(retrained["current"]!.GetValue<bool>());
         var after = await KefuApp.Json(await app.Admin.GetAsync("/api/v1/triage/models"), true);

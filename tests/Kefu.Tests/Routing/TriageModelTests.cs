@@ -21,9 +21,13 @@ public sealed class ShippedModelFixture
     public static List<TriageExample> Holdout(string file = "triage-holdout.tsv") =>
         TriageExample.ReadTsv(new StreamReader(Path.Combine(AppContext.BaseDirectory, "Routing", "Data", file)));
 
-    /// <summary>The hand-written holdouts: the first (140), the second (155, written before the data's second round) and
-    /// the third (84, kept blind while the data and lexicons were changed).</summary>
-    public static readonly (string File, int Count)[] Holdouts = [("triage-holdout.tsv", 140), ("triage-holdout2.tsv", 155), ("triage-holdout3.tsv", 84)];
+    /// <summary>The hand-written holdouts: the first (140), the second (155, written before the data's second round), the
+    /// third (84, kept blind while the data and lexicons were changed) and the fourth (168, written before the third round
+    /// and kept blind during it). A blind holdout's wrong lines are never printed, so it stays blind for the next round.</summary>
+    public static readonly (string File, int Count, bool Blind)[] Holdouts =
+        [("triage-holdout.tsv", 140, false), ("triage-holdout2.tsv", 155, false), ("triage-holdout3.tsv", 84, true), ("triage-holdout4.tsv", 168, true)];
+
+    public static bool IsBlind(string file) => Holdouts.Any(h => h.File == file && h.Blind);
 }
 
 public sealed class TriageModelTests(ShippedModelFixture f, ITestOutputHelper output) : IClassFixture<ShippedModelFixture>
@@ -37,7 +41,7 @@ public sealed class TriageModelTests(ShippedModelFixture f, ITestOutputHelper ou
     public void Accuracy_on_the_dev_set_and_the_holdouts_is_printed_and_above_a_floor()
     {
         var sets = new List<(string Name, List<TriageExample> Set)> { ("triage-dev.tsv", TriageExample.Dev()) };
-        foreach (var (file, count) in ShippedModelFixture.Holdouts)
+        foreach (var (file, count, _) in ShippedModelFixture.Holdouts)
         {
             var set = ShippedModelFixture.Holdout(file);
             Assert.Equal(count, set.Count);
@@ -52,7 +56,7 @@ public sealed class TriageModelTests(ShippedModelFixture f, ITestOutputHelper ou
         {
             var eval = TriageEvaluation.Run(f.Model, set, (text, _) => UrgentWithRules(text));
             output.WriteLine($"{name} ({set.Count} lines, unseen): {eval}");
-            foreach (var miss in eval.Misses) output.WriteLine("  " + miss);
+            if (!ShippedModelFixture.IsBlind(name)) foreach (var miss in eval.Misses) output.WriteLine("  " + miss);
             Console.WriteLine($"[triage] {name}: {eval}");
             // Floors a little under the measured figures (docs/benchmarks.md): a regression fails, noise does not.
             Assert.True(eval.LeafAccuracy >= 0.90, $"{name} leaf accuracy {eval.LeafAccuracy:P1}");
@@ -78,9 +82,11 @@ public sealed class TriageModelTests(ShippedModelFixture f, ITestOutputHelper ou
     [Fact]
     public void Ordinary_tickets_are_not_made_urgent()
     {
-        var ordinary = TriageExample.Dev().Concat(ShippedModelFixture.Holdouts.SelectMany(h => ShippedModelFixture.Holdout(h.File))).Where(e => !e.Urgent).ToList();
-        var flagged = ordinary.Where(e => UrgentWithRules(e.Text)).Select(e => e.Text).ToList();
-        output.WriteLine($"false urgent: {flagged.Count}/{ordinary.Count}: {string.Join(" | ", flagged)}");
+        var sets = ShippedModelFixture.Holdouts.Select(h => (Examples: ShippedModelFixture.Holdout(h.File), h.Blind)).Prepend((Examples: TriageExample.Dev(), Blind: false));
+        var ordinary = sets.SelectMany(s => s.Examples.Where(e => !e.Urgent).Select(e => (e.Text, s.Blind))).ToList();
+        var flagged = ordinary.Where(e => UrgentWithRules(e.Text)).ToList();
+        output.WriteLine($"false urgent: {flagged.Count}/{ordinary.Count}: {string.Join(" | ", flagged.Where(e => !e.Blind).Select(e => e.Text))}"
+            + $" (+{flagged.Count(e => e.Blind)} in the blind holdouts, not shown)");
         Assert.True(flagged.Count <= ordinary.Count / 20, $"{flagged.Count} ordinary tickets flagged urgent");
     }
 
