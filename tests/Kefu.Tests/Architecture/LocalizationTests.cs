@@ -77,7 +77,7 @@ public sealed partial class LocalizationTests
 
     /// <summary>The folder holding Kefu.slnx: found from the test's output folder, or (when the build output lives
     /// outside the repository, e.g. --artifacts-path /tmp/…) from this source file's own path.</summary>
-    private static string RepoRoot([CallerFilePath] string thisFile = "") =>
+    internal static string RepoRoot([CallerFilePath] string thisFile = "") =>
         FindUp(AppContext.BaseDirectory) ?? FindUp(Path.GetDirectoryName(thisFile)!)
         ?? throw new InvalidOperationException($"Kefu.slnx not found above {AppContext.BaseDirectory} or {thisFile}.");
 
