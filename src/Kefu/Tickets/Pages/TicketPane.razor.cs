@@ -63,6 +63,8 @@ public partial class TicketPane
     {
         var id = Ticket.Id;
         var customerId = Ticket.Customer.Id;
+        // A live refresh (someone changed the ticket) must not wipe a customer note the agent is typing.
+        var editingNote = _customer is not null && _customer.Id == customerId && _customerNote != (_customer.Note ?? "");
         // The customer's other tickets come from their own scope, side by side with the thread.
         var others = Ui.RunAsync((sp, staff, ct) => sp.GetRequiredService<TicketQueries>().ListAsync(
             TicketViews.Base(null) with { CustomerId = customerId, Limit = 10 }, staff, ct));
@@ -81,7 +83,7 @@ public partial class TicketPane
             return (timeline, TicketQueries.ToDto(customer, staff));
         });
         _customerTickets = [.. (await others).Items];
-        _customerNote = _customer.Note ?? "";
+        if (!editingNote) _customerNote = _customer.Note ?? "";
         StateHasChanged();
     }
 
