@@ -251,6 +251,24 @@ public sealed class AdminTests(BrowserApp app) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Page_headings_have_no_focus_box_and_the_audit_log_reads_cleanly()
+    {
+        var page = await Open("boss");
+        // Blazor focuses the page heading after navigation (for screen readers); it must not draw a box around it.
+        await page.ClickAsync("#nav-profile");
+        var heading = page.Locator("h1").First;
+        await Expect(heading).ToBeVisibleAsync();
+        Assert.Equal("none", await heading.EvaluateAsync<string>("e => getComputedStyle(e).outlineStyle"));
+
+        // The "via" column (网页 / 系统 / API 令牌) stays on one line.
+        await app.CreateTicket("审计 " + Unique("t"));
+        await page.GotoAsync($"{app.BaseUrl}/admin/audit");
+        var via = page.Locator("#audit-table tbody tr").First.Locator("td").Nth(2);
+        await Expect(via).Not.ToBeEmptyAsync();
+        Assert.Equal("nowrap", await via.EvaluateAsync<string>("e => getComputedStyle(e).whiteSpace"));
+    }
+
+    [Fact]
     public async Task An_agent_changes_their_password_on_the_profile()
     {
         var userName = Unique("pw.");
