@@ -135,7 +135,8 @@ public sealed class WorkspaceTests(BrowserApp app) : IAsyncLifetime
             Content = System.Net.Http.Json.JsonContent.Create(new { priority = "urgent", status = "pending_customer" }),
         };
         Assert.True((await app.Api.SendAsync(patch)).IsSuccessStatusCode);
-        var page = await Open("agent.a");
+        // Its own agent: switching the language is saved on the user, and the shared agents must stay in Chinese.
+        var page = await Open(await NewAgent("事件"));
         await page.GotoAsync($"{app.BaseUrl}/tickets/{id}");
         var change = page.Locator("#thread .kefu-event", new() { HasText = "优先级" });
         await Assertions.Expect(change).ToContainTextAsync("优先级: 普通 → 紧急");
@@ -150,7 +151,7 @@ public sealed class WorkspaceTests(BrowserApp app) : IAsyncLifetime
     public async Task Channel_icons_and_the_attach_button_need_no_emoji_font_and_speak_the_users_language()
     {
         var id = (await app.CreateTicket("附件按钮 " + Guid.NewGuid().ToString("N")[..6]))["id"]!.GetValue<long>();
-        var page = await Open("agent.a");
+        var page = await Open(await NewAgent("附件"));
         await page.ClickAsync("#view-unassigned");
         await Assertions.Expect(page.Locator($"#row-{id} .kefu-channel svg")).ToHaveCountAsync(1);
         await page.ClickAsync($"#row-{id}");
@@ -360,6 +361,14 @@ public sealed class WorkspaceTests(BrowserApp app) : IAsyncLifetime
         await page.FillAsync("#password", "not-the-password");
         await page.ClickAsync("#sign-in");
         await Assertions.Expect(page.Locator("#login-error")).ToContainTextAsync("用户名或密码错误");
+    }
+
+    /// <summary>A fresh agent of team A, for a test that changes the user's own settings (such as the language).</summary>
+    private async Task<string> NewAgent(string name)
+    {
+        var userName = "ws." + Guid.NewGuid().ToString("N")[..8];
+        await app.CreateStaff(userName, name, ["agent"], [app.TeamA]);
+        return userName;
     }
 
     private async Task<string> UserId(string userName)
