@@ -260,6 +260,10 @@ public sealed class AdminTests(BrowserApp app) : IAsyncLifetime
         await Expect(heading).ToBeVisibleAsync();
         Assert.Equal("none", await heading.EvaluateAsync<string>("e => getComputedStyle(e).outlineStyle"));
 
+        // The tab has an icon (no 404 for /favicon.ico on every page load).
+        var icon = await page.Locator("link[rel=icon]").GetAttributeAsync("href");
+        Assert.True((await app.Api.GetAsync(icon!.StartsWith('/') ? icon : "/" + icon)).IsSuccessStatusCode, $"icon {icon}");
+
         // The "via" column (网页 / 系统 / API 令牌) stays on one line.
         await app.CreateTicket("审计 " + Unique("t"));
         await page.GotoAsync($"{app.BaseUrl}/admin/audit");
