@@ -112,26 +112,28 @@ public sealed class AdminTests(BrowserApp app) : IAsyncLifetime
         await page.ClickAsync("#tax-save");
         await Expect(node).ToContainTextAsync("技术组");
         await Expect(node).ToContainTextAsync("紧急");
-        var stored = Find(await Json("/api/v1/taxonomy"), id)!;
+        var stored = Find(await app.WaitForApi("/api/v1/taxonomy", t => Find(t, id)?["defaultTeamId"]?.GetValue<int>() == app.TeamB,
+            "the leaf's defaults are stored"), id)!;
         Assert.Equal(app.TeamB, stored["defaultTeamId"]!.GetValue<int>());
         Assert.Equal("urgent", stored["defaultPriority"]!.GetValue<string>());
 
         // Reorder with the keyboard alternative (the new leaf is last), then by dragging it onto the first sibling.
         var before = Siblings(await Json("/api/v1/taxonomy"), "订单服务/下单问题");
         Assert.Equal(id, before[^1]);
+        // The buttons are disabled while a move is saved, so they are no proof of the stored order: wait for that.
         await page.ClickAsync($"#tax-up-{id}");
         await Expect(page.Locator($"#tax-down-{id}")).ToBeEnabledAsync();
-        var afterUp = Siblings(await Json("/api/v1/taxonomy"), "订单服务/下单问题");
-        Assert.Equal(id, afterUp[^2]);
+        await app.WaitForApi("/api/v1/taxonomy", t => Siblings(t, "订单服务/下单问题")[^2] == id, "moved up one place");
 
         await node.DragToAsync(page.Locator($"#tax-node-{before[0]}"));
         await Expect(page.Locator($"#tax-up-{id}")).ToBeDisabledAsync(); // it is first now
-        Assert.Equal(id, Siblings(await Json("/api/v1/taxonomy"), "订单服务/下单问题")[0]);
+        await app.WaitForApi("/api/v1/taxonomy", t => Siblings(t, "订单服务/下单问题")[0] == id, "dragged to the top");
+        await Expect(page.Locator($"#tax-down-{id}")).ToBeEnabledAsync();
 
         // Retire: stays in the tree, marked, and can come back.
         await page.ClickAsync("#tax-retire");
         await Expect(node).ToHaveClassAsync(new System.Text.RegularExpressions.Regex("retired"));
-        Assert.False(Find(await Json("/api/v1/taxonomy"), id)!["isActive"]!.GetValue<bool>());
+        await app.WaitForApi("/api/v1/taxonomy", t => Find(t, id)!["isActive"]!.GetValue<bool>() == false, "retired");
     }
 
     [Fact]
@@ -200,6 +202,74 @@ public sealed class AdminTests(BrowserApp app) : IAsyncLifetime
         await Expect(page.Locator("#forbidden")).ToContainTextAsync("403");
         Assert.Equal(0, await page.Locator("#admin").CountAsync());
         Assert.Equal(0, await page.Locator("#tax-tree").CountAsync());
+    }
+
+    [Fact]
+    public async Task A_team_lead_opens_the_routing_page_but_not_the_sla_or_staff_pages()
+    {
+        var userName = Unique("lead.");
+        await app.CreateStaff(userName, "组长", ["team_lead"], [app.TeamA]);
+        var page = await Open(userName);
+
+        // The console opens on the first page the lead may use; the navigation lists only those.
+        await page.ClickAsync("#nav-admin");
+        await Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/admin/tags$"));
+        await page.WaitForSelectorAsync("#tag-new-name");
+        var nav = page.Locator(".kefu-admin-nav");
+        await Expect(nav.Locator("#admin-nav-Routing")).ToBeVisibleAsync();
+        await Expect(nav.Locator("#admin-nav-Audit")).ToBeVisibleAsync();
+        await Expect(nav.Locator("#admin-nav-Staff")).ToHaveCountAsync(0);
+        await Expect(nav.Locator("#admin-nav-Sla")).ToHaveCountAsync(0);
+
+        await page.ClickAsync("#admin-nav-Routing");
+        await page.WaitForSelectorAsync("#routing-teams");
+        await Expect(page.Locator("#forbidden")).ToHaveCountAsync(0);
+
+        await page.GotoAsync($"{app.BaseUrl}/admin/sla");
+        await Expect(page.Locator("#forbidden")).ToContainTextAsync("403");
+        await Expect(page.Locator("#policy-table")).ToHaveCountAsync(0);
+        await page.GotoAsync($"{app.BaseUrl}/admin/staff");
+        await Expect(page.Locator("#forbidden")).ToContainTextAsync("403");
+        await Expect(page.Locator("#staff-table")).ToHaveCountAsync(0);
+    }
+
+    [Fact]
+    public async Task A_supervisor_opens_the_sla_pages_but_not_teams()
+    {
+        var userName = Unique("super.");
+        await app.CreateStaff(userName, "主管", ["supervisor"], [app.TeamA]);
+        var page = await Open(userName);
+
+        await page.GotoAsync($"{app.BaseUrl}/admin/sla");
+        await page.WaitForSelectorAsync("#policy-table");
+        await Expect(page.Locator(".kefu-admin-nav #admin-nav-Calendars")).ToBeVisibleAsync();
+        await Expect(page.Locator(".kefu-admin-nav #admin-nav-Teams")).ToHaveCountAsync(0);
+
+        await page.GotoAsync($"{app.BaseUrl}/admin/teams");
+        await Expect(page.Locator("#forbidden")).ToContainTextAsync("403");
+        await Expect(page.Locator("#team-table")).ToHaveCountAsync(0);
+    }
+
+    [Fact]
+    public async Task Page_headings_have_no_focus_box_and_the_audit_log_reads_cleanly()
+    {
+        var page = await Open("boss");
+        // Blazor focuses the page heading after navigation (for screen readers); it must not draw a box around it.
+        await page.ClickAsync("#nav-profile");
+        var heading = page.Locator("h1").First;
+        await Expect(heading).ToBeVisibleAsync();
+        Assert.Equal("none", await heading.EvaluateAsync<string>("e => getComputedStyle(e).outlineStyle"));
+
+        // The tab has an icon (no 404 for /favicon.ico on every page load).
+        var icon = await page.Locator("link[rel=icon]").GetAttributeAsync("href");
+        Assert.True((await app.Api.GetAsync(icon!.StartsWith('/') ? icon : "/" + icon)).IsSuccessStatusCode, $"icon {icon}");
+
+        // The "via" column (网页 / 系统 / API 令牌) stays on one line.
+        await app.CreateTicket("审计 " + Unique("t"));
+        await page.GotoAsync($"{app.BaseUrl}/admin/audit");
+        var via = page.Locator("#audit-table tbody tr").First.Locator("td").Nth(2);
+        await Expect(via).Not.ToBeEmptyAsync();
+        Assert.Equal("nowrap", await via.EvaluateAsync<string>("e => getComputedStyle(e).whiteSpace"));
     }
 
     [Fact]

@@ -74,6 +74,23 @@ public sealed class BrowserApp : IAsyncLifetime
         return JsonNode.Parse(text)!;
     }
 
+    /// <summary>
+    /// Reads <paramref name="url"/> until <paramref name="done"/> holds (or fails after 15 s). The UI shows a change
+    /// when the circuit has it, which may be before the server's transaction commits (a busy button disappears at the
+    /// start of a save): a test that then checks what was stored must wait for the stored state, not assume it.
+    /// </summary>
+    public async Task<JsonNode> WaitForApi(string url, Func<JsonNode, bool> done, string what)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(15);
+        while (true)
+        {
+            var node = JsonNode.Parse(await Api.GetStringAsync(url))!;
+            if (done(node)) return node;
+            if (DateTime.UtcNow > deadline) throw new Xunit.Sdk.XunitException($"{what}: never true within 15 s; last {url}: {node.ToJsonString()}");
+            await Task.Delay(50); // polling interval, not a synchronisation guess: the loop ends on the condition
+        }
+    }
+
     public Task<JsonNode> CreateStaff(string userName, string name, string[] roles, int[] teams, bool outsourced = false) =>
         Post("/api/v1/users", new { userName, displayName = name, email = $"{userName}@staff.test", password = Password, roles, teamIds = teams, isOutsourced = outsourced });
 

@@ -44,13 +44,131 @@ public sealed class WorkspaceTests(BrowserApp app) : IAsyncLifetime
         await page.SelectOptionAsync("#prop-status", "solved");
         await Assertions.Expect(page.Locator("#ticket-status")).ToHaveTextAsync("已解决");
 
-        var stored = await app.Api.GetStringAsync($"/api/v1/tickets/{id}");
-        Assert.Contains("\"status\":\"solved\"", stored);
+        // What the UI shows is the circuit's view; the stored state is read until it has the change (under load the
+        // commit may land a little after the screen updates).
+        await app.WaitForApi($"/api/v1/tickets/{id}", t => t["status"]?.GetValue<string>() == "solved", "the ticket is stored as solved");
 
         await page.FillAsync("#customer-note", "老客户，偏好电话联系");
         await page.ClickAsync("#save-customer-note");
         await Assertions.Expect(page.Locator("#save-customer-note")).ToHaveCountAsync(0);
-        Assert.Contains("老客户，偏好电话联系", await app.Api.GetStringAsync($"/api/v1/customers/{ticket["customer"]!["id"]}"));
+        await Assertions.Expect(page.Locator("#customer-note")).ToHaveValueAsync("老客户，偏好电话联系");
+        await app.WaitForApi($"/api/v1/customers/{ticket["customer"]!["id"]}", c => c["note"]?.GetValue<string>() == "老客户，偏好电话联系",
+            "the customer note is stored");
+    }
+
+    [Fact]
+    public async Task A_live_update_keeps_the_customer_note_being_typed()
+    {
+        var ticket = await app.CreateTicket("备注不丢 " + Guid.NewGuid().ToString("N")[..6]);
+        var id = ticket["id"]!.GetValue<long>();
+        var page = await Open("agent.a");
+        await page.GotoAsync($"{app.BaseUrl}/tickets/{id}");
+        await page.WaitForSelectorAsync($"#ticket-pane[data-ticket-id='{id}']");
+        await page.FillAsync("#customer-note", "VIP，只接受电话回访");
+
+        // A colleague (here through the API) changes the ticket: the pane reloads live…
+        var patch = new HttpRequestMessage(HttpMethod.Patch, $"/api/v1/tickets/{id}")
+        {
+            Content = System.Net.Http.Json.JsonContent.Create(new { priority = "high" }),
+        };
+        Assert.True((await app.Api.SendAsync(patch)).IsSuccessStatusCode);
+        await Assertions.Expect(page.Locator("#prop-priority")).ToHaveValueAsync("high");
+
+        // …and what the agent was typing is still there, still unsaved, and saves.
+        await Assertions.Expect(page.Locator("#customer-note")).ToHaveValueAsync("VIP，只接受电话回访");
+        await page.ClickAsync("#save-customer-note");
+        await app.WaitForApi($"/api/v1/customers/{ticket["customer"]!["id"]}", c => c["note"]?.GetValue<string>() == "VIP，只接受电话回访",
+            "the customer note is stored");
+    }
+
+    [Fact]
+    public async Task The_collision_banner_keeps_the_thread_and_properties_in_place()
+    {
+        var id = (await app.CreateTicket("布局检查 " + Guid.NewGuid().ToString("N")[..6]))["id"]!.GetValue<long>();
+        var colleague = await Open("agent.a2");
+        await colleague.GotoAsync($"{app.BaseUrl}/tickets/{id}");
+        await colleague.WaitForSelectorAsync($"#ticket-pane[data-ticket-id='{id}']");
+        var page = await Open("agent.a");
+        await page.GotoAsync($"{app.BaseUrl}/tickets/{id}");
+        await Assertions.Expect(page.Locator("#collision")).ToContainTextAsync("李娜");
+
+        // The banner is a row of its own: the thread and the side panel start below it, side by side, and the
+        // editor stays at the bottom of the pane (the banner used to push them into the wrong grid rows).
+        var banner = (await page.Locator("#collision").BoundingBoxAsync())!;
+        var thread = (await page.Locator("#thread").BoundingBoxAsync())!;
+        var side = (await page.Locator(".kefu-side").BoundingBoxAsync())!;
+        var editor = (await page.Locator("#editor").BoundingBoxAsync())!;
+        var pane = (await page.Locator("#ticket-pane").BoundingBoxAsync())!;
+        Assert.True(thread.Y >= banner.Y + banner.Height - 1, $"thread at {thread.Y}, banner ends at {banner.Y + banner.Height}");
+        Assert.True(Math.Abs(side.Y - thread.Y) < 2, $"side panel at {side.Y}, thread at {thread.Y}");
+        Assert.True(side.X >= thread.X + thread.Width - 1, "the side panel is right of the thread");
+        Assert.True(Math.Abs(editor.Y + editor.Height - (pane.Y + pane.Height)) < 2, $"editor ends at {editor.Y + editor.Height}, pane at {pane.Y + pane.Height}");
+    }
+
+    [Fact]
+    public async Task My_own_second_tab_is_not_a_colleague_also_viewing()
+    {
+        var id = (await app.CreateTicket("两个标签页 " + Guid.NewGuid().ToString("N")[..6]))["id"]!.GetValue<long>();
+        var colleague = await Open("agent.a2");
+        await colleague.GotoAsync($"{app.BaseUrl}/tickets/{id}");
+        await colleague.WaitForSelectorAsync($"#ticket-pane[data-ticket-id='{id}']");
+        var first = await Open("agent.a");
+        await first.GotoAsync($"{app.BaseUrl}/tickets/{id}");
+        await Assertions.Expect(first.Locator("#collision")).ToContainTextAsync("李娜");
+        var second = await Open("agent.a", test: nameof(My_own_second_tab_is_not_a_colleague_also_viewing) + "-2");
+        await second.GotoAsync($"{app.BaseUrl}/tickets/{id}");
+        await Assertions.Expect(second.Locator("#collision")).ToContainTextAsync("李娜"); // the second tab has joined
+
+        await Assertions.Expect(first.Locator("#collision")).Not.ToContainTextAsync("王芳");
+        await Assertions.Expect(first.Locator("#collision span")).ToHaveCountAsync(1);
+        // The colleague sees 王芳 once, however many tabs she has open.
+        await Assertions.Expect(colleague.Locator("#collision")).ToContainTextAsync("王芳");
+        await Assertions.Expect(colleague.Locator("#collision span")).ToHaveCountAsync(1);
+    }
+
+    [Fact]
+    public async Task Changes_in_the_thread_read_in_the_users_language()
+    {
+        var id = (await app.CreateTicket("事件翻译 " + Guid.NewGuid().ToString("N")[..6]))["id"]!.GetValue<long>();
+        var patch = new HttpRequestMessage(HttpMethod.Patch, $"/api/v1/tickets/{id}")
+        {
+            Content = System.Net.Http.Json.JsonContent.Create(new { priority = "urgent", status = "pending_customer" }),
+        };
+        Assert.True((await app.Api.SendAsync(patch)).IsSuccessStatusCode);
+        // Its own agent: switching the language is saved on the user, and the shared agents must stay in Chinese.
+        var page = await Open(await NewAgent("事件"));
+        await page.GotoAsync($"{app.BaseUrl}/tickets/{id}");
+        var change = page.Locator("#thread .kefu-event", new() { HasText = "优先级" });
+        await Assertions.Expect(change).ToContainTextAsync("优先级: 普通 → 紧急");
+        await Assertions.Expect(change).ToContainTextAsync("状态: 新建 → 等待客户");
+        await Assertions.Expect(change).Not.ToContainTextAsync("pending_customer");
+
+        await page.GotoAsync($"{app.BaseUrl}/account/culture?culture=en&returnUrl=/tickets/{id}");
+        await Assertions.Expect(page.Locator("#thread .kefu-event", new() { HasText = "Priority" })).ToContainTextAsync("Priority: Normal → Urgent");
+    }
+
+    [Fact]
+    public async Task Channel_icons_and_the_attach_button_need_no_emoji_font_and_speak_the_users_language()
+    {
+        var id = (await app.CreateTicket("附件按钮 " + Guid.NewGuid().ToString("N")[..6]))["id"]!.GetValue<long>();
+        var page = await Open(await NewAgent("附件"));
+        await page.ClickAsync("#view-unassigned");
+        await Assertions.Expect(page.Locator($"#row-{id} .kefu-channel svg")).ToHaveCountAsync(1);
+        await page.ClickAsync($"#row-{id}");
+        await Assertions.Expect(page.Locator("#ticket-channel svg")).ToHaveCountAsync(1);
+        await Assertions.Expect(page.Locator("#ticket-channel")).ToHaveTextAsync("网页表单");
+
+        // Our own attach button (the browser's says "Choose Files" whatever the user's language); it still uploads.
+        await Assertions.Expect(page.Locator("#attach-label")).ToHaveTextAsync("添加附件");
+        await Assertions.Expect(page.Locator("#attach")).Not.ToBeInViewportAsync();
+        await page.SetInputFilesAsync("#attach", new FilePayload { Name = "订单截图.txt", MimeType = "text/plain", Buffer = "hello"u8.ToArray() });
+        await Assertions.Expect(page.Locator("#editor .kefu-chip")).ToContainTextAsync("订单截图.txt");
+
+        await page.GotoAsync($"{app.BaseUrl}/account/culture?culture=en&returnUrl=/tickets/{id}");
+        await Assertions.Expect(page.Locator("#attach-label")).ToHaveTextAsync("Attach files");
+        // English buttons in sentence case, not MudBlazor's capitals.
+        Assert.Equal("none", await page.Locator("#sign-out").EvaluateAsync<string>("e => getComputedStyle(e).textTransform"));
+        Assert.Equal("Sign out", await page.Locator("#sign-out").InnerTextAsync());
     }
 
     [Fact]
@@ -243,6 +361,14 @@ public sealed class WorkspaceTests(BrowserApp app) : IAsyncLifetime
         await page.FillAsync("#password", "not-the-password");
         await page.ClickAsync("#sign-in");
         await Assertions.Expect(page.Locator("#login-error")).ToContainTextAsync("用户名或密码错误");
+    }
+
+    /// <summary>A fresh agent of team A, for a test that changes the user's own settings (such as the language).</summary>
+    private async Task<string> NewAgent(string name)
+    {
+        var userName = "ws." + Guid.NewGuid().ToString("N")[..8];
+        await app.CreateStaff(userName, name, ["agent"], [app.TeamA]);
+        return userName;
     }
 
     private async Task<string> UserId(string userName)

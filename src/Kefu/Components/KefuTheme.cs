@@ -13,6 +13,8 @@ public static class KefuTheme
             {
                 FontFamily = ["-apple-system", "BlinkMacSystemFont", "Segoe UI", "PingFang SC", "Microsoft YaHei", "Noto Sans CJK SC", "sans-serif"],
             },
+            // Buttons say what they do in sentence case: MudBlazor's default capitals shout in English ("SIGN OUT").
+            Button = new ButtonTypography { TextTransform = "none" },
         },
     };
 }

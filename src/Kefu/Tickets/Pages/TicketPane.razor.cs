@@ -48,8 +48,14 @@ public partial class TicketPane
         await RefreshAsync();
         Presence.Changed += OnPresence;
         Presence.Enter(Ticket.Id, new Viewer(Session, Me.UserId, Me.DisplayName, false));
-        _others = Presence.Others(Ticket.Id, Session);
+        _others = OtherPeople();
     }
+
+    // Colleagues on this ticket, one entry each: my own other tabs (or a closed tab's circuit that has not timed out
+    // yet) are not "someone else also viewing".
+    private IReadOnlyList<Viewer> OtherPeople() =>
+        [.. Presence.Others(Ticket.Id, Session).Where(v => v.UserId != Me.UserId)
+            .GroupBy(v => v.UserId).Select(g => g.FirstOrDefault(v => v.Typing) ?? g.First())];
 
     protected override async Task OnAfterRenderAsync(bool firstRender)
     {
@@ -63,6 +69,8 @@ public partial class TicketPane
     {
         var id = Ticket.Id;
         var customerId = Ticket.Customer.Id;
+        // A live refresh (someone changed the ticket) must not wipe a customer note the agent is typing.
+        var editingNote = _customer is not null && _customer.Id == customerId && _customerNote != (_customer.Note ?? "");
         // The customer's other tickets come from their own scope, side by side with the thread.
         var others = Ui.RunAsync((sp, staff, ct) => sp.GetRequiredService<TicketQueries>().ListAsync(
             TicketViews.Base(null) with { CustomerId = customerId, Limit = 10 }, staff, ct));
@@ -81,25 +89,35 @@ public partial class TicketPane
             return (timeline, TicketQueries.ToDto(customer, staff));
         });
         _customerTickets = [.. (await others).Items];
-        _customerNote = _customer.Note ?? "";
+        if (!editingNote) _customerNote = _customer.Note ?? "";
         StateHasChanged();
     }
 
     private string Describe(AuditEntry a)
     {
         var changes = a.Changes is null ? null : JsonNode.Parse(a.Changes)?.AsObject();
-        var parts = changes?.Select(kv => $"{L[$"Change.{kv.Key}"]}: {Show(kv.Value?[0])} → {Show(kv.Value?[1])}") ?? [];
+        var parts = changes?.Select(kv => $"{L[$"Change.{kv.Key}"]}: {Show(kv.Key, kv.Value?[0])} → {Show(kv.Key, kv.Value?[1])}") ?? [];
         return $"{a.ActorName ?? L["Common.System"]} · {string.Join("; ", parts)} · {Local(a.At)}";
     }
 
-    private string Show(JsonNode? node)
+    // The audit stores values as the API spells them ("pending_customer", a team id, a user id): shown as the user reads them.
+    private string Show(string field, JsonNode? node)
     {
         if (node is null) return "—";
         if (node is JsonArray arr) return arr.Count == 0 ? "—" : string.Join(", ", arr.Select(x => x?.ToString()));
         var s = node.ToString();
-        if (Guid.TryParse(s, out var g)) return _staff.FirstOrDefault(x => x.Id == g.ToString())?.Name ?? s;
-        return s;
+        return field switch
+        {
+            "status" when ParseSnake<TicketStatus>(s) is { } st => L[$"Status.{st}"],
+            "priority" when ParseSnake<TicketPriority>(s) is { } pr => L[$"Priority.{pr}"],
+            "teamId" => _teams.FirstOrDefault(t => t.Id == s)?.Name ?? s,
+            _ when Guid.TryParse(s, out var g) => _staff.FirstOrDefault(x => x.Id == g.ToString())?.Name ?? s,
+            _ => s,
+        };
     }
+
+    private static T? ParseSnake<T>(string value) where T : struct, Enum =>
+        Enum.TryParse<T>(value.Replace("_", ""), ignoreCase: true, out var e) ? e : null;
 
     private string Local(DateTime utc) => TimeZoneInfo.ConvertTimeFromUtc(utc, _zone).ToString("yyyy-MM-dd HH:mm");
 
@@ -111,7 +129,7 @@ public partial class TicketPane
         _ = InvokeAsync(() =>
         {
             _culture.Apply();
-            _others = Presence.Others(Ticket.Id, Session);
+            _others = OtherPeople();
             StateHasChanged();
         });
     }

@@ -430,10 +430,14 @@ public partial class Workspace
 
     internal static string Snake(Enum value) => JsonNamingPolicy.SnakeCaseLower.ConvertName(value.ToString());
 
+    // SVG icons, not emoji: emoji need a colour-emoji font, which many Linux desktops (and servers' browsers) lack,
+    // and then show as empty boxes.
     internal static string ChannelIcon(Channel c) => c switch
     {
-        Channel.Email => "✉", Channel.Chat => "💬", Channel.WebForm => "📝", Channel.Api => "⚙",
-        Channel.WeChat => "🟢", Channel.App => "📱", _ => "☎",
+        Channel.Email => MudBlazor.Icons.Material.Outlined.Email, Channel.Chat => MudBlazor.Icons.Material.Outlined.Chat,
+        Channel.WebForm => MudBlazor.Icons.Material.Outlined.Description, Channel.Api => MudBlazor.Icons.Material.Outlined.Api,
+        Channel.WeChat => MudBlazor.Icons.Material.Outlined.Forum, Channel.App => MudBlazor.Icons.Material.Outlined.PhoneIphone,
+        _ => MudBlazor.Icons.Material.Outlined.Phone,
     };
 
     private string Ago(DateTime utc)
