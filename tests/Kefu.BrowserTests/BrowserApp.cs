@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
+using Kefu.Chat;
 using Microsoft.Playwright;
 
 namespace Kefu.BrowserTests;
@@ -28,6 +29,7 @@ public sealed class BrowserApp : IAsyncLifetime
     public int TeamA { get; private set; }
     public int TeamB { get; private set; }
     public static string ArtifactsDir => Path.Combine(AppContext.BaseDirectory, "artifacts");
+    public TestChatBot ChatBot { get; } = new();
 
     public async Task InitializeAsync()
     {
@@ -40,6 +42,8 @@ public sealed class BrowserApp : IAsyncLifetime
             b.UseSetting("Kefu:BootstrapApiToken", Token);
             // A free port, not appsettings' 5080: a developer's server (or another checkout's tests) may hold that.
             b.UseSetting("Urls", "http://127.0.0.1:0");
+            // An answer bot for the chat tests, serving only the sites a test hands it (others go straight to agents).
+            b.ConfigureServices(s => s.AddSingleton<IChatBot>(ChatBot));
         });
         _factory.UseKestrel(0);
         _factory.StartServer();
@@ -72,6 +76,16 @@ public sealed class BrowserApp : IAsyncLifetime
         var text = await response.Content.ReadAsStringAsync();
         if (!response.IsSuccessStatusCode) throw new InvalidOperationException($"POST {url} → {(int)response.StatusCode}: {text}");
         return JsonNode.Parse(text)!;
+    }
+
+    /// <summary>An API client acting as a new staff member (personal access token).</summary>
+    public async Task<HttpClient> StaffClient(string userName, string name, string[] roles, int[] teams)
+    {
+        var user = await CreateStaff(userName, name, roles, teams);
+        var token = await Post($"/api/v1/users/{user["id"]}/tokens", new { name = "browser tests" });
+        var client = new HttpClient { BaseAddress = new Uri(BaseUrl) };
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token["value"]!.GetValue<string>());
+        return client;
     }
 
     public Task<JsonNode> CreateStaff(string userName, string name, string[] roles, int[] teams, bool outsourced = false) =>
@@ -125,6 +139,18 @@ public sealed class BrowserApp : IAsyncLifetime
         await _factory.DisposeAsync();
         try { Directory.Delete(_dataDir, recursive: true); } catch (IOException) { }
     }
+}
+
+/// <summary>The answer-bot hook with a scripted bot: it greets and answers every message of the sites in
+/// <see cref="Sites"/>, never handing over by itself (so only the visitor's 转人工 button can).</summary>
+public sealed class TestChatBot : IChatBot
+{
+    public System.Collections.Concurrent.ConcurrentDictionary<int, bool> Sites { get; } = new();
+
+    public bool Serves(int siteId) => Sites.ContainsKey(siteId);
+
+    public Task<BotReply?> ReplyAsync(BotTurn turn, CancellationToken ct) =>
+        Task.FromResult<BotReply?>(new BotReply($"机器人收到：{turn.Text}", HandOver: false));
 }
 
 [CollectionDefinition(Name)]
