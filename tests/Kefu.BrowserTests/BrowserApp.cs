@@ -60,6 +60,9 @@ public sealed class BrowserApp : IAsyncLifetime
         await CreateStaff("out.a", "外包小刘", ["agent"], [TeamA], outsourced: true);
         await CreateStaff("boss", "管理员", ["admin"], []);
 
+        // Expectations wait as long as actions (15 s, see SignIn): the first chat message on a cold server on a shared
+        // 2-core machine took longer than Playwright's default 5 s.
+        Assertions.SetDefaultExpectTimeout(15_000);
         _playwright = await Playwright.CreateAsync();
         Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {
