@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
+using Kefu.Chat;
 using Microsoft.Playwright;
 
 namespace Kefu.BrowserTests;
@@ -28,6 +29,7 @@ public sealed class BrowserApp : IAsyncLifetime
     public int TeamA { get; private set; }
     public int TeamB { get; private set; }
     public static string ArtifactsDir => Path.Combine(AppContext.BaseDirectory, "artifacts");
+    public TestChatBot ChatBot { get; } = new();
 
     public async Task InitializeAsync()
     {
@@ -40,6 +42,8 @@ public sealed class BrowserApp : IAsyncLifetime
             b.UseSetting("Kefu:BootstrapApiToken", Token);
             // A free port, not appsettings' 5080: a developer's server (or another checkout's tests) may hold that.
             b.UseSetting("Urls", "http://127.0.0.1:0");
+            // An answer bot for the chat tests, serving only the sites a test hands it (others go straight to agents).
+            b.ConfigureServices(s => s.AddSingleton<IChatBot>(ChatBot));
         });
         _factory.UseKestrel(0);
         _factory.StartServer();
@@ -56,6 +60,9 @@ public sealed class BrowserApp : IAsyncLifetime
         await CreateStaff("out.a", "外包小刘", ["agent"], [TeamA], outsourced: true);
         await CreateStaff("boss", "管理员", ["admin"], []);
 
+        // Expectations wait as long as actions (15 s, see SignIn): the first chat message on a cold server on a shared
+        // 2-core machine took longer than Playwright's default 5 s.
+        Assertions.SetDefaultExpectTimeout(15_000);
         _playwright = await Playwright.CreateAsync();
         Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {
@@ -89,6 +96,16 @@ public sealed class BrowserApp : IAsyncLifetime
             if (DateTime.UtcNow > deadline) throw new Xunit.Sdk.XunitException($"{what}: never true within 15 s; last {url}: {node.ToJsonString()}");
             await Task.Delay(50); // polling interval, not a synchronisation guess: the loop ends on the condition
         }
+    }
+
+    /// <summary>An API client acting as a new staff member (personal access token).</summary>
+    public async Task<HttpClient> StaffClient(string userName, string name, string[] roles, int[] teams)
+    {
+        var user = await CreateStaff(userName, name, roles, teams);
+        var token = await Post($"/api/v1/users/{user["id"]}/tokens", new { name = "browser tests" });
+        var client = new HttpClient { BaseAddress = new Uri(BaseUrl) };
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token["value"]!.GetValue<string>());
+        return client;
     }
 
     public Task<JsonNode> CreateStaff(string userName, string name, string[] roles, int[] teams, bool outsourced = false) =>
@@ -142,6 +159,18 @@ public sealed class BrowserApp : IAsyncLifetime
         await _factory.DisposeAsync();
         try { Directory.Delete(_dataDir, recursive: true); } catch (IOException) { }
     }
+}
+
+/// <summary>The answer-bot hook with a scripted bot: it greets and answers every message of the sites in
+/// <see cref="Sites"/>, never handing over by itself (so only the visitor's 转人工 button can).</summary>
+public sealed class TestChatBot : IChatBot
+{
+    public System.Collections.Concurrent.ConcurrentDictionary<int, bool> Sites { get; } = new();
+
+    public bool Serves(int siteId) => Sites.ContainsKey(siteId);
+
+    public Task<BotReply?> ReplyAsync(BotTurn turn, CancellationToken ct) =>
+        Task.FromResult<BotReply?>(new BotReply($"机器人收到：{turn.Text}", HandOver: false));
 }
 
 [CollectionDefinition(Name)]

@@ -61,7 +61,9 @@ public sealed class ChatWidgetTests(BrowserApp app)
         // The transcript by e-mail: refused clearly while no mailbox can send it, queued once one can.
         await customer.FillAsync("#kefu-transcript input[type=email]", "zhang.san@customer.test");
         await customer.ClickAsync("#kefu-transcript button[type=submit]");
-        await Assertions.Expect(customer.Locator(".banner.warn")).ToContainTextAsync("no_mailbox");
+        await Assertions.Expect(customer.Locator(".banner.warn")).ToContainTextAsync("暂时无法发送邮件");
+        await Assertions.Expect(customer.Locator(".banner.warn")).Not.ToContainTextAsync("no_mailbox");
+        await Assertions.Expect(customer.Locator(".banner.warn")).ToHaveAttributeAsync("data-code", "no_mailbox");
         await app.Post("/api/v1/mailboxes", new
         {
             name = "客服邮箱", address = "support@shop.test", teamId = app.TeamA, imapHost = "127.0.0.1", imapPort = 1, imapSecurity = "none",

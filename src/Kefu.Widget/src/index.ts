@@ -1,6 +1,8 @@
 // Entry point: <script src=".../widget/kefu-widget.js" data-site-key="KEY" async></script> puts the launcher on the page.
 // JS SDK for the company's own site/app: Kefu.boot({ siteKey, user: { id, name, email, signature } }), Kefu.open(),
-// Kefu.close(), Kefu.on('message' | 'open' | 'close' | 'state', fn), Kefu.shutdown() (on logout).
+// Kefu.close(), Kefu.on('message' | 'open' | 'close' | 'state' | 'error', fn), Kefu.shutdown() (on logout).
+// 'message' fires once for EVERY stored message of the conversation (the visitor's own too) with a MessageEvent
+// (widget.ts; `sender`/`mine` say who sent it); 'error' gets { code, message } for diagnostics. See docs/api.md.
 import { BootOptions, Widget } from "./widget";
 
 const script = document.currentScript as HTMLScriptElement | null;

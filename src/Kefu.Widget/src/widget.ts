@@ -13,12 +13,43 @@ interface Conv {
   id: number; state: "bot" | "queued" | "active" | "offline" | "ended"; lastSeq: number; agentReadSeq: number;
   agentName?: string | null; queuePosition?: number | null; estimatedWaitSeconds?: number | null; rating?: number | null;
 }
-interface Site { name: string; color: string; greeting: string; offlineMessage: string; preChatFields: string[]; agentsOnline: boolean }
+interface Site { name: string; color: string; greeting: string; offlineMessage: string; preChatFields: string[]; agentsOnline: boolean; bot?: boolean }
 interface Pending { clientId: string; text: string; attachmentIds: number[]; attachments: Attachment[] }
 type Listener = (data: any) => void;
 
+/**
+ * Payload of the SDK's `Kefu.on('message', fn)`: every stored message of the visitor's conversation, once each, in
+ * sequence order — the visitor's own (from any of his tabs), the agents', the answer bot's and Kefu's notices.
+ * A message is emitted when the server has stored it (the visitor's own after the server acknowledged it), never
+ * while it is only pending in this browser.
+ */
+export interface MessageEvent {
+  conversationId: number;
+  /** Position in the conversation (1, 2, 3… with no gaps; the same order agents see). */
+  seq: number;
+  id: number;
+  /** Who sent it: "visitor" = the person using this widget, "agent" = a staff member, "bot" = the answer bot,
+   *  "system" = Kefu itself (an agent joined, the chat was transferred or ended…). */
+  sender: "visitor" | "agent" | "bot" | "system";
+  /** True when sender is "visitor": the message is the widget user's own. */
+  mine: boolean;
+  /** The agent's or bot's display name; the visitor's name when known; null otherwise. */
+  authorName: string | null;
+  /** The text as sent (plain text, never HTML); for "system" messages the line the widget shows, in its language. */
+  text: string;
+  attachments: { id: number; name: string; type: string; size: number }[];
+  /** When the server stored it (ISO 8601, UTC). */
+  createdAt: string;
+  /** True for messages of the conversation loaded when the widget starts (page load, reload), false for new ones. */
+  history: boolean;
+}
+
+/** Payload of `Kefu.on('error', fn)`: a refusal or failure, with the server's code, for logs and diagnostics
+ *  (the customer sees a translated sentence, never the code). */
+export interface ErrorEvent { code: string; message: string }
+
 const EMOJI = ["😀", "😂", "😊", "😍", "🤔", "😅", "😭", "😡", "👍", "👎", "🙏", "👏", "🎉", "❤️", "🔥", "✅", "❓", "📦", "💰", "📱", "⏰", "🙂", "😉", "👌"];
-const PERMANENT = /^(too_long|invalid|identity_rejected|unknown_site|origin_not_allowed)/;
+const PERMANENT = /^(too_long|invalid|identity_rejected|unknown_site|origin_not_allowed)$/;
 
 const el = <K extends keyof HTMLElementTagNameMap>(tag: K, props: Record<string, any> = {}, ...children: (Node | string | null | false)[]) => {
   const e = document.createElement(tag);
@@ -37,11 +68,14 @@ const newId = () => {
   return Array.from(b, (x) => x.toString(16).padStart(2, "0")).join("");
 };
 
-/** Hub error text is "code: message"; the server's message is written for the visitor. */
-const errorText = (e: unknown) => {
+/** A refusal from the hub arrives as "...HubException: code: message"; anything else (a broken connection, a server
+ *  fault SignalR does not pass on) has no code of ours and counts as "generic". */
+const parseError = (e: unknown): ErrorEvent => {
   const m = String((e as Error)?.message ?? e);
   const i = m.indexOf("HubException: ");
-  return i >= 0 ? m.slice(i + 14) : m;
+  const text = i >= 0 ? m.slice(i + 14) : m;
+  const code = /^([a-z_]+): /.exec(text);
+  return code ? { code: code[1], message: text.slice(code[0].length) } : { code: "generic", message: text };
 };
 
 export class Widget {
@@ -63,6 +97,8 @@ export class Widget {
   private agentTypingName = "";
   private preChat: Record<string, string> | null = null;
   private notice = "";
+  /** The error code behind the notice (empty for an informative notice): on the banner as data-code, for diagnostics. */
+  private noticeCode = "";
   private reconnecting = false;
   private stopped = false;
   private listeners = new Map<string, Listener[]>();
@@ -71,6 +107,11 @@ export class Widget {
   private ui: Record<string, HTMLElement> = {};
   private showEmoji = false;
   private rated = false;
+  // The rating form's state lives here, not in its elements: a pushed message or state redraws the window.
+  private ratingScore = 0;
+  private ratingComment = "";
+  private live = false;
+  private handingOver = false;
   private transcriptEmail: string | null = null;
 
   constructor(private siteKey: string, private base: string, private user: WidgetUser | undefined, language: string) {
@@ -84,6 +125,18 @@ export class Widget {
   private key(name: string) { return `kefu:${this.siteKey}:${name}`; }
 
   on(event: string, fn: Listener) { this.listeners.set(event, [...(this.listeners.get(event) ?? []), fn]); }
+  /** Shows a refusal as a translated sentence; the code and the server's own text go to the console and 'error'. */
+  private fail(e: unknown) {
+    const err = parseError(e);
+    this.notice = this.t.errors[err.code] ?? this.t.errors.generic;
+    this.noticeCode = err.code;
+    console.warn(`[kefu] ${err.code}: ${err.message}`);
+    this.emit("error", err);
+    return err;
+  }
+
+  private inform(text: string) { this.notice = text; this.noticeCode = ""; }
+
   private emit(event: string, data?: any) { (this.listeners.get(event) ?? []).forEach((f) => { try { f(data); } catch { /* host code */ } }); }
 
   mount() {
@@ -142,12 +195,13 @@ export class Widget {
         this.reconnecting = false;
         this.render();
         await this.catchUp();
+        this.live = true; // messages from now on are new ones (the SDK's history flag)
         this.flush();
         hub.onclose = () => { this.hub = undefined; if (!this.stopped) { this.reconnecting = true; this.renderBanner(); this.connect(); } };
         return;
       } catch (e) {
-        const text = errorText(e);
-        if (PERMANENT.test(text)) { this.notice = text.replace(/^\w+: /, ""); this.render(); return; }
+        const err = parseError(e);
+        if (PERMANENT.test(err.code)) { this.fail(e); this.render(); return; }
         await new Promise((r) => setTimeout(r, delay));
         delay = Math.min(delay * 2, 10000);
       }
@@ -165,7 +219,9 @@ export class Widget {
 
   private setConv(c: Conv) {
     if (this.conv && c.id < this.conv.id) return; // an older chat's late update
-    if (!this.conv || c.id !== this.conv.id) { this.messages.clear(); this.lastSeq = 0; this.rated = !!c.rating; }
+    if (!this.conv || c.id !== this.conv.id) {
+      this.messages.clear(); this.lastSeq = 0; this.rated = !!c.rating; this.ratingScore = 0; this.ratingComment = "";
+    }
     const before = this.conv?.state;
     this.conv = c;
     if (c.lastSeq > this.lastSeq) this.catchUp();
@@ -176,7 +232,7 @@ export class Widget {
   private add(m: Msg) {
     if (this.conv && m.conversationId < this.conv.id) return;
     if (!this.conv || m.conversationId !== this.conv.id) {
-      this.setConv({ id: m.conversationId, state: "queued", lastSeq: 0, agentReadSeq: 0 });
+      this.setConv({ id: m.conversationId, state: this.site?.bot ? "bot" : "queued", lastSeq: 0, agentReadSeq: 0 });
       this.hub?.invoke("Current").then((c: Conv | null) => c && this.setConv(c)).catch(() => {});
     }
     if (this.messages.has(m.seq)) return;
@@ -188,8 +244,12 @@ export class Widget {
     if (m.sender !== "visitor") {
       if (m.sender === "agent") this.agentTypingUntil = 0;
       if (!this.isOpen) this.unread++;
-      this.emit("message", m);
     }
+    this.emit("message", {
+      conversationId: m.conversationId, seq: m.seq, id: m.id, sender: m.sender, mine: m.sender === "visitor",
+      authorName: m.authorName ?? null, text: m.sender === "system" ? this.systemText(m) : m.body,
+      attachments: m.attachments.map((a) => ({ ...a })), createdAt: m.createdAt, history: !this.live,
+    } satisfies MessageEvent);
     this.render();
     this.markRead();
   }
@@ -201,7 +261,7 @@ export class Widget {
     if (!text && attachments.length === 0) return;
     this.pending.push({ clientId: newId(), text, attachmentIds: attachments.map((a) => a.id), attachments });
     this.savePending();
-    this.notice = "";
+    this.inform("");
     this.render();
     this.flush();
     this.hub?.send("Typing", false);
@@ -224,10 +284,9 @@ export class Widget {
             await this.catchUp();
           }
         } catch (e) {
-          const text = errorText(e);
           if (!this.hub?.connected) break; // resent after the reconnect
-          this.notice = text.replace(/^\w+: /, "");
-          if (PERMANENT.test(text)) this.dropPending(p.clientId);
+          const err = this.fail(e);
+          if (PERMANENT.test(err.code)) this.dropPending(p.clientId);
           else { this.render(); setTimeout(() => this.flush(), 10000); break; } // rate limited: try again later
           this.render();
         }
@@ -244,7 +303,7 @@ export class Widget {
   private savePending() { localStorage.setItem(this.key("pending"), JSON.stringify(this.pending)); }
 
   private async upload(file: File) {
-    if (file.size > 10 * 1024 * 1024) { this.notice = this.t.tooBig; this.render(); return; }
+    if (file.size > 10 * 1024 * 1024) { this.fail("upload_too_big: the file is over 10 MB"); this.render(); return; }
     const form = new FormData();
     form.append("file", file);
     try {
@@ -252,9 +311,14 @@ export class Widget {
         method: "POST", body: form, headers: { "X-Kefu-Site": this.siteKey, "X-Kefu-Visitor": this.token ?? "" },
       });
       const body = await r.json();
-      if (!r.ok) { this.notice = body.detail ?? body.title ?? String(r.status); this.render(); return; }
+      if (!r.ok) {
+        const code = r.status === 413 ? "upload_too_big" : r.status === 400 ? "upload_type" : "generic";
+        this.fail(`${code}: HTTP ${r.status} ${body.detail ?? body.title ?? ""}`);
+        this.render();
+        return;
+      }
       this.send("", [body as Attachment]);
-    } catch (e) { this.notice = errorText(e); this.render(); }
+    } catch (e) { this.fail(e); this.render(); }
   }
 
   private typing() {
@@ -289,7 +353,7 @@ export class Widget {
     const win = el("div", { class: "win", role: "dialog", "aria-label": t.title, onkeydown: (e: KeyboardEvent) => { if (e.key === "Escape") this.close(); } },
       el("div", { class: "head" },
         el("h2", { text: this.site?.name ? `${t.title} · ${this.site.name}` : t.title }),
-        live && conv.state === "bot" ? el("button", { id: "kefu-human", onclick: () => this.hub?.invoke("TalkToPerson").then((c) => c && this.setConv(c)) }, t.human) : null,
+        live && conv.state === "bot" ? el("button", { id: "kefu-human", disabled: this.handingOver, onclick: () => this.talkToPerson() }, t.human) : null,
         live ? el("button", { id: "kefu-end", onclick: () => this.hub?.invoke("End") }, t.end) : null,
         el("button", { "aria-label": t.close, onclick: () => this.close() }, "✕")));
     this.ui.banner = el("div");
@@ -308,16 +372,30 @@ export class Widget {
     this.renderTyping();
   }
 
+  /** 转人工: leaves the answer bot for the team's queue (or "leave a message" when nobody is online). */
+  private async talkToPerson() {
+    if (!this.hub || this.handingOver) return;
+    this.handingOver = true;
+    this.render();
+    try {
+      const c: Conv | null = await this.hub.invoke("TalkToPerson");
+      if (c) this.setConv(c);
+    } catch (e) { this.fail(e); }
+    this.handingOver = false;
+    this.render();
+  }
+
   private renderBanner() {
     const b = this.ui.banner;
     if (!b) return;
     const t = this.t, c = this.conv;
     let text = "", warn = false;
     if (this.reconnecting) { text = t.reconnecting; warn = true; }
-    else if (this.notice) { text = this.notice; warn = true; }
+    else if (this.notice) { text = this.notice; warn = !!this.noticeCode; }
     else if (c?.state === "queued" && c.queuePosition) text = t.queued(c.queuePosition, c.estimatedWaitSeconds ?? 60);
     else if (c?.state === "offline" || (!c && this.site && !this.site.agentsOnline)) text = this.site?.offlineMessage || t.offline;
     b.className = text ? `banner${warn ? " warn" : ""}` : "";
+    if (warn && this.noticeCode && !this.reconnecting) b.dataset.code = this.noticeCode; else delete b.dataset.code;
     b.setAttribute("role", warn ? "alert" : "status");
     b.textContent = text;
   }
@@ -421,8 +499,8 @@ export class Widget {
       e.preventDefault();
       try {
         const ack = await this.hub?.invoke("Transcript", email.value.trim() || null);
-        this.notice = ack ? t.transcriptSent(ack.email) : "";
-      } catch (err) { this.notice = errorText(err); }
+        this.inform(ack ? t.transcriptSent(ack.email) : "");
+      } catch (err) { this.fail(err); }
       this.renderBanner();
     } });
     form.append(el("label", {}, t.transcript, email), el("button", { class: "primary", type: "submit" }, t.transcriptSend));
@@ -431,18 +509,24 @@ export class Widget {
 
   private ratingForm() {
     const t = this.t;
-    let score = 0;
     const stars = el("div", { class: "stars", role: "group", "aria-label": t.rate });
-    const paint = () => stars.querySelectorAll("button").forEach((b, i) => b.setAttribute("aria-pressed", String(i < score)));
-    for (let i = 1; i <= 5; i++) stars.append(el("button", { type: "button", "aria-label": t.star(i), "aria-pressed": "false", onclick: () => { score = i; paint(); } }, "★"));
-    const comment = el("textarea", { "aria-label": t.comment, maxlength: "1000" }) as HTMLTextAreaElement;
+    const paint = () => stars.querySelectorAll("button").forEach((b, i) => b.setAttribute("aria-pressed", String(i < this.ratingScore)));
+    for (let i = 1; i <= 5; i++)
+      stars.append(el("button", { type: "button", "aria-label": t.star(i), "aria-pressed": String(i <= this.ratingScore),
+        onclick: () => { this.ratingScore = i; paint(); } }, "★"));
+    const comment = el("textarea", { "aria-label": t.comment, maxlength: "1000", id: "kefu-rating-comment",
+      oninput: () => { this.ratingComment = comment.value; } }) as HTMLTextAreaElement;
+    comment.value = this.ratingComment;
     return el("div", { class: "rating", id: "kefu-rating" }, el("label", {}, t.rate), stars, el("label", {}, t.comment, comment),
-      el("button", { class: "primary", onclick: async () => {
-        if (!score) return;
-        try { await this.hub?.invoke("Rate", score, comment.value || null); this.rated = true; this.notice = t.thanks; }
-        catch (e) { this.notice = errorText(e); }
+      el("button", { class: "primary", id: "kefu-rate", onclick: async () => {
+        if (!this.ratingScore) return;
+        try {
+          await this.hub?.invoke("Rate", this.ratingScore, this.ratingComment.trim() || null);
+          this.rated = true; this.inform(t.thanks);
+        } catch (e) { this.fail(e); }
         this.render();
       } }, t.submit),
       el("button", { class: "primary", onclick: () => { this.rated = true; this.render(); } }, t.newChat));
   }
+
 }

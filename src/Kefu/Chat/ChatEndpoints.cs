@@ -106,7 +106,7 @@ public static class ChatEndpoints
         }).WithSummary("Send a chat message (a public reply on the chat's ticket), deduplicated by clientId.");
 
         // --- admin
-        var admin = app.MapGroup("/api/v1/chat/sites").WithTags("Chat").RequireAuthorization(Permissions.ChatManage);
+        var admin = app.MapGroup("/api/v1/chat/sites").WithTags("Chat").RequireAuthorization(Permissions.ChannelsManage);
         admin.MapGet("", (ChatSiteService sites, CancellationToken ct) => sites.ListAsync(ct));
         admin.MapPost("", async (SaveChatSiteRequest r, ChatSiteService sites, CancellationToken ct) =>
         {

@@ -18,6 +18,8 @@ public static class ChatModule
         services.AddSingleton<ChatRateLimiter>();
         services.AddSingleton<ChatPush>();
         services.AddScoped<ChatService>();
+        services.AddSingleton<ChatWriter>();
+        services.AddHostedService(sp => sp.GetRequiredService<ChatWriter>());
         services.AddScoped<ChatSiteService>();
         services.AddScoped<ChatTranscripts>();
         services.AddHostedService<ChatSeeder>();

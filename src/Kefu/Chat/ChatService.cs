@@ -23,7 +23,7 @@ public sealed record VisitorSession(Guid VisitorId, int SiteId, string? RemoteAd
 public sealed class ChatService(
     UnitOfWork uow, TicketService tickets, CustomerService customers, VisitorTokens tokens, ChatPush push,
     ChatRateLimiter limiter, StaffDirectory directory, AuditLog audit, IOptions<ChatOptions> options, TimeProvider time,
-    IEnumerable<IChatBot> bots, IAgentPresence presence, IAgentPicker picker, ILogger<ChatService> log)
+    IEnumerable<IChatBot> bots, IAgentPresence presence, IAgentPicker picker, ChatWriter writer, ILogger<ChatService> log)
 {
     /// <summary>Acts for the customer (and the system) inside Tickets; never an author of replies.</summary>
     public static readonly StaffContext System = new(Guid.Empty, "Chat", FrozenSet<string>.Empty, FrozenSet<string>.Empty,
@@ -33,7 +33,8 @@ public sealed class ChatService(
     private static readonly StaffContext Assigner = System with { Permissions = new[] { Permissions.TicketsAssignAny }.ToFrozenSet() };
 
     private KefuDb Db => uow.Db;
-    private IChatBot? Bot => bots.FirstOrDefault();
+    /// <summary>The answer bot that serves a site's chats, if any (the first registered one that serves it).</summary>
+    private IChatBot? BotFor(int siteId) => bots.FirstOrDefault(b => b.Serves(siteId));
 
     // ---------------------------------------------------------------- visitor side
 
@@ -89,7 +90,7 @@ public sealed class ChatService(
         var conversation = await Db.Set<ChatConversation>().AsNoTracking().Where(x => x.VisitorId == visitor.Id)
             .OrderByDescending(x => x.Id).FirstOrDefaultAsync(ct);
         var settings = new SiteSettingsDto(site.Name, site.Color, site.Greeting, site.OfflineMessage, Fields(site.PreChatFields),
-            await AgentsOnlineAsync(site.TeamId, ct) > 0);
+            await AgentsOnlineAsync(site.TeamId, ct) > 0, BotFor(site.Id) is not null);
         var result = new StartResult(tokens.Issue(visitor.Id, site.Id), visitor.Id, settings,
             conversation is null ? null : await ToDtoAsync(conversation, ct));
         return (result, new VisitorSession(visitor.Id, site.Id, remoteAddress));
@@ -123,16 +124,16 @@ public sealed class ChatService(
         if (outcome == ChatRateLimiter.Outcome.Limited)
             throw new ChatException("rate_limited", $"You are sending messages too quickly. Please wait {retry} seconds and try again.");
 
-        bool started;
-        ChatConversation conversation;
-        ChatMessage message;
+        StoredSend stored;
         try
         {
             for (var attempt = 1; ; attempt++)
             {
                 try
                 {
-                    (conversation, message, started) = await uow.RunAsync(c => StoreVisitorMessageAsync(s, r, text, attachmentIds, c), ct);
+                    // Group commit (decision 0012): stored with the other sends waiting now, in one transaction;
+                    // this completes only after that transaction committed.
+                    stored = await writer.StoreAsync(new ChatSendJob(s, r, text, attachmentIds)).WaitAsync(ct);
                     break;
                 }
                 catch (DbUpdateConcurrencyException) when (attempt < 3) { } // the ticket changed under us: try again
@@ -145,19 +146,40 @@ public sealed class ChatService(
             throw;
         }
 
+        var (conversation, message, started) = stored;
         var dto = ToDto(message);
         await push.ToVisitorAsync(s.VisitorId, "message", dto);
         push.ToAgents(new ChatSignal(conversation.Id, conversation.TicketId, started ? "started" : "message", dto));
         if (started) await PushStateAsync(conversation.Id, ct);
-        if (conversation.State == ConversationState.Bot && Bot is { } bot) await AskBotAsync(bot, conversation, text, ct);
+        if (conversation.State == ConversationState.Bot && BotFor(conversation.SiteId) is { } bot) await AskBotAsync(bot, conversation, text, ct);
         return (Ack(message, duplicate: false), dto);
     }
+
+    /// <summary>Stores the sends in one unit of work, in order (the writer's batch; see <see cref="ChatWriter"/>).</summary>
+    internal Task<List<StoredSend>> StoreBatchAsync(IReadOnlyList<ChatSendJob> jobs, CancellationToken ct) =>
+        uow.RunAsync(async c =>
+        {
+            var stored = new List<StoredSend>(jobs.Count);
+            foreach (var j in jobs)
+            {
+                var (conversation, message, started) = await StoreVisitorMessageAsync(j.Session, j.Request, j.Text, j.AttachmentIds, c);
+                stored.Add(new StoredSend(conversation, message, started));
+            }
+            return stored;
+        }, ct);
 
     private async Task<(ChatConversation, ChatMessage, bool)> StoreVisitorMessageAsync(
         VisitorSession s, SendRequest r, string text, long[] attachmentIds, CancellationToken ct)
     {
         var now = time.UtcNow();
-        var visitor = await Db.Set<ChatVisitor>().FirstAsync(v => v.Id == s.VisitorId, ct);
+        // The open conversation and its visitor in one query (both tracked); the visitor alone when there is none.
+        var open = await (from x in Db.Set<ChatConversation>()
+                          join v in Db.Set<ChatVisitor>() on x.VisitorId equals v.Id
+                          where x.VisitorId == s.VisitorId && x.State != ConversationState.Ended
+                          orderby x.Id descending
+                          select new { Conversation = x, Visitor = v }).FirstOrDefaultAsync(ct);
+        var conversation = open?.Conversation;
+        var visitor = open?.Visitor ?? await Db.Set<ChatVisitor>().FirstAsync(v => v.Id == s.VisitorId, ct);
         var attachments = await CheckUploadsAsync(s.VisitorId, attachmentIds, ct);
         if (r.PreChat is { } pre)
         {
@@ -165,9 +187,6 @@ public sealed class ChatService(
             visitor.Email = Cut(pre.Email?.Trim(), 320) ?? visitor.Email;
             visitor.Phone = Cut(pre.Phone?.Trim(), 32) ?? visitor.Phone;
         }
-
-        var conversation = await Db.Set<ChatConversation>().Where(x => x.VisitorId == s.VisitorId && x.State != ConversationState.Ended)
-            .OrderByDescending(x => x.Id).FirstOrDefaultAsync(ct);
         // The conversation row lock comes first, then the ticket is read: every writer of a chat's ticket takes the
         // locks in that order (no deadlock) and sees the ticket as the previous writer committed it (its version).
         var seq = conversation is null ? 0 : await NextSeqAsync(conversation.Id, ct);
@@ -194,7 +213,7 @@ public sealed class ChatService(
             ticket = created;
             visitor.CustomerId = created.CustomerId;
             await AddContactIdentitiesAsync(visitor, ct);
-            var state = Bot is not null ? ConversationState.Bot
+            var state = BotFor(s.SiteId) is not null ? ConversationState.Bot
                 : await AgentsOnlineAsync(site.TeamId, ct) > 0 ? ConversationState.Queued : ConversationState.Offline;
             conversation = new ChatConversation
             {

@@ -5,7 +5,9 @@ public sealed record WidgetUser(string Id, string? Name, string? Email, string? 
 
 public sealed record StartRequest(string SiteKey, string? VisitorToken, WidgetUser? User, string? PageUrl, string? Locale, string? Referrer);
 
-public sealed record SiteSettingsDto(string Name, string Color, string Greeting, string OfflineMessage, string[] PreChatFields, bool AgentsOnline);
+/// <summary>Bot: an answer bot serves this site, so a new chat starts with it (the widget offers 转人工).</summary>
+public sealed record SiteSettingsDto(string Name, string Color, string Greeting, string OfflineMessage, string[] PreChatFields, bool AgentsOnline,
+    bool Bot = false);
 
 public sealed record ConversationDto(
     long Id, ConversationState State, long LastSeq, long AgentReadSeq, string? AgentName,

@@ -8,6 +8,10 @@ namespace Kefu.Chat;
 public interface IChatBot
 {
     Task<BotReply?> ReplyAsync(BotTurn turn, CancellationToken ct);
+
+    /// <summary>Whether this bot answers the chats of a widget site (all by default); a chat of a site no bot serves
+    /// goes straight to the agents' queue.</summary>
+    bool Serves(int siteId) => true;
 }
 
 public sealed record BotTurn(long ConversationId, long TicketId, int SiteId, string Text, string? Locale);

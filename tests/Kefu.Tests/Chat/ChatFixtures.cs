@@ -7,6 +7,8 @@ using Microsoft.AspNetCore.Http.Connections;
 using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Kefu.Tests.Chat;
 
@@ -16,8 +18,15 @@ internal static class ChatTestSettings
     public const int VisitorBurst = 30;
     public const int FlagPerMinute = 40;
 
-    public static void Apply(IWebHostBuilder b)
+    /// <summary>The limits on the real clock (suites that never reach them).</summary>
+    public static void Apply(IWebHostBuilder b) => Apply(b, null);
+
+    public static void Apply(IWebHostBuilder b, FakeTimeProvider? limiterClock)
     {
+        // The rate limiter runs on a clock of its own that stands still unless a test moves it: a limit "N per 10 s"
+        // then counts N whatever the speed of the machine (sends under load once took longer than the window).
+        if (limiterClock is not null)
+            b.ConfigureTestServices(s => s.AddSingleton(sp => new ChatRateLimiter(sp.GetRequiredService<IOptions<ChatOptions>>(), limiterClock)));
         b.UseSetting("Kefu:Chat:VisitorBurst", VisitorBurst.ToString());
         b.UseSetting("Kefu:Chat:FlagPerMinute", FlagPerMinute.ToString());
         b.UseSetting("Kefu:Chat:IpBurst", "100000");
@@ -25,14 +34,22 @@ internal static class ChatTestSettings
     }
 }
 
-public sealed class ChatSqliteApp : SqliteApp
+/// <summary>A chat test server: its rate limiter's clock (see <see cref="ChatTestSettings.Apply"/>).</summary>
+public interface IChatTestApp
 {
-    protected override void Configure(IWebHostBuilder builder) => ChatTestSettings.Apply(builder);
+    FakeTimeProvider LimiterClock { get; }
 }
 
-public sealed class ChatPostgresApp : PostgresApp
+public sealed class ChatSqliteApp : SqliteApp, IChatTestApp
 {
-    protected override void Configure(IWebHostBuilder builder) => ChatTestSettings.Apply(builder);
+    public FakeTimeProvider LimiterClock { get; } = new();
+    protected override void Configure(IWebHostBuilder builder) => ChatTestSettings.Apply(builder, LimiterClock);
+}
+
+public sealed class ChatPostgresApp : PostgresApp, IChatTestApp
+{
+    public FakeTimeProvider LimiterClock { get; } = new();
+    protected override void Configure(IWebHostBuilder builder) => ChatTestSettings.Apply(builder, LimiterClock);
 }
 
 [CollectionDefinition(Name)]

@@ -1,4 +1,5 @@
 using Kefu.Chat;
+using Kefu.Platform.Database;
 using Kefu.Tickets;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Client;
@@ -185,9 +186,13 @@ public abstract class WidgetHubTests(KefuApp app)
                 refused++;
             }
         }
+        // The limiter's clock stands still (ChatTestSettings): exactly the burst got through, however slow the sends.
         Assert.Equal(ChatTestSettings.FlagPerMinute + 2 - ChatTestSettings.VisitorBurst, refused);
         var flagged = await ChatTestData.Db(app, db => db.Set<ChatVisitor>().Where(v => v.Id == visitor.Started!.VisitorId).Select(v => v.FlaggedAt).FirstAsync());
         Assert.NotNull(flagged);
+        // Once the 10 s window has passed, the visitor may write again.
+        ((IChatTestApp)app).LimiterClock.Advance(TimeSpan.FromSeconds(11));
+        Assert.False((await visitor.SendAsync("好了，我慢慢说")).Duplicate);
         // Nothing else broke: reading still works.
         Assert.NotNull(await visitor.Connection.InvokeAsync<ConversationDto?>("Current"));
         // Over-long messages are refused too.
@@ -261,6 +266,99 @@ public abstract class WidgetHubTests(KefuApp app)
         Assert.Contains("@example.com", ticket["customer"]!["email"]!.GetValue<string>());
         var queue = await KefuApp.Json(await app.AgentB.Http.GetAsync("/api/v1/chat/queue"), true);
         Assert.Contains(queue.AsArray(), q => q!["conversationId"]!.GetValue<long>() == ack.ConversationId && q["state"]!.GetValue<string>() == "offline");
+    }
+
+    [Fact]
+    public async Task Concurrent_sends_commit_in_one_transaction_each_acknowledged_after_commit_and_a_bad_one_loses_no_other()
+    {
+        var writer = app.Factory.Services.GetRequiredService<ChatWriter>();
+        var (site, holder) = await Online();
+        await using var _h = holder;
+        var first = await holder.SendAsync("先开个对话");
+        var visitors = new List<TestVisitor>();
+        for (var i = 0; i < 5; i++)
+        {
+            var v = new TestVisitor(app);
+            await v.StartAsync(site.Key);
+            visitors.Add(v);
+        }
+        try
+        {
+            // 1. While the writer is held inside a transaction, four visitors send: they wait together, are written in
+            //    ONE transaction, and none is acknowledged before that commit.
+            var batchesBefore = writer.Batches;
+            Task<SendAck>[] sends;
+            Task<SendAck> held;
+            await using (await HoldWriterAsync(first.ConversationId))
+            {
+                var taken = writer.Taken;
+                held = holder.SendAsync("被挡住的一条");
+                await Until(() => writer.Taken == taken + 1); // the writer is inside that send's transaction, held
+                sends = visitors.Take(4).Select((v, i) => v.SendAsync($"同时发送 {i}")).ToArray();
+                await Until(() => writer.Queued == 4);
+                Assert.False(held.IsCompleted || sends.Any(s => s.IsCompleted)); // nothing acknowledged before commit
+            }
+            var acks = await Task.WhenAll(sends);
+            await held;
+            Assert.Equal(batchesBefore + 2, writer.Batches); // the held one, then the four together
+            foreach (var ack in acks) // acknowledged = committed: visible to any other connection
+                Assert.Equal(1, await ChatTestData.Db(app, db => db.Set<ChatMessage>().CountAsync(m => m.ConversationId == ack.ConversationId && m.ClientId == ack.ClientId)));
+            Assert.Equal(4, acks.Select(a => a.ConversationId).Distinct().Count());
+
+            // 2. A send that fails inside a batch (a file this visitor never uploaded) is refused alone.
+            Task<SendAck>[] good;
+            Task<SendAck> bad;
+            await using (await HoldWriterAsync(first.ConversationId))
+            {
+                var taken = writer.Taken;
+                held = holder.SendAsync("又被挡住");
+                await Until(() => writer.Taken == taken + 1);
+                good = visitors.Take(3).Select((v, i) => v.SendAsync($"第二批 {i}")).ToArray();
+                bad = visitors[4].Connection.InvokeAsync<SendAck>("Send", new SendRequest(Guid.NewGuid().ToString("N"), "看附件", [long.MaxValue], null));
+                await Until(() => writer.Queued == 4);
+            }
+            var refused = await Assert.ThrowsAsync<HubException>(() => bad);
+            Assert.Contains("invalid", refused.Message);
+            foreach (var ack in await Task.WhenAll(good))
+            {
+                Assert.False(ack.Duplicate);
+                Assert.Equal(1, await ChatTestData.Db(app, db => db.Set<ChatMessage>().CountAsync(m => m.ConversationId == ack.ConversationId && m.ClientId == ack.ClientId)));
+            }
+            await held;
+        }
+        finally
+        {
+            foreach (var v in visitors) await v.DisposeAsync();
+        }
+    }
+
+    /// <summary>Keeps the chat writer inside its next transaction until disposed: SQLite's write gate, or on PostgreSQL
+    /// the row lock of the conversation that transaction's first send allocates a sequence number in.</summary>
+    private async Task<IAsyncDisposable> HoldWriterAsync(long conversationId)
+    {
+        if (app.Provider == "Sqlite")
+            return new Held(await app.Factory.Services.GetRequiredService<WriteGate>().EnterAsync(CancellationToken.None), null);
+        var scope = app.Factory.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<KefuDb>();
+        var tx = await db.Database.BeginTransactionAsync();
+        await db.Database.ExecuteSqlAsync($"UPDATE chat_conversations SET last_seq = last_seq WHERE id = {conversationId}");
+        return new Held(tx, scope);
+    }
+
+    private sealed class Held(IDisposable hold, IAsyncDisposable? scope) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            hold.Dispose(); // releases the gate, or rolls the locking transaction back
+            if (scope is not null) await scope.DisposeAsync();
+        }
+    }
+
+    /// <summary>Waits for a condition on the server's state (bounded), checking every few milliseconds.</summary>
+    private static async Task Until(Func<bool> condition)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        while (!condition()) await Task.Delay(5, timeout.Token);
     }
 
     [Fact]

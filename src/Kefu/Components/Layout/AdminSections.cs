@@ -29,7 +29,7 @@ public static class AdminSections
         new("Mailboxes", "/admin/mailboxes", Permissions.ChannelsManage, Icons.Material.Outlined.Email),
         new("Tokens", "/admin/tokens", Permissions.UsersManage, Icons.Material.Outlined.Key),
         new("Audit", "/admin/audit", Permissions.AuditRead, Icons.Material.Outlined.History),
-        new("Chat", "/admin/chat", Permissions.ChatManage, Icons.Material.Outlined.Chat),
+        new("Chat", "/admin/chat", Permissions.ChannelsManage, Icons.Material.Outlined.Chat),
     ];
 
     /// <summary>The sections the signed-in user may open, in console order (empty when signed out or deactivated).</summary>

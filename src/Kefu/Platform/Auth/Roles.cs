@@ -60,17 +60,16 @@ public static class Permissions
     public const string AuditRead = "audit.read";
     /// <summary>Business calendars, SLA policies, escalation tiers and settings.</summary>
     public const string SlaManage = "sla.manage";
-    /// <summary>Configure chat widget sites (keys, secrets, allowed origins, look).</summary>
-    public const string ChatManage = "chat.manage";
     /// <summary>Team assignment policies and agents' routing profiles (capacity, skills, status of others).</summary>
     public const string RoutingManage = "routing.manage";
-    /// <summary>Configure channels (mailboxes and their passwords, …): admin only.</summary>
+    /// <summary>Configure channels: mailboxes and their passwords, chat widget sites (keys, secrets, allowed origins,
+    /// look), …; admin only. (One permission since chat.manage was merged into it: only admins ever had either.)</summary>
     public const string ChannelsManage = "channels.manage";
 
     public static readonly string[] All =
     [
         TicketsRead, TicketsWrite, TicketsMerge, TicketsAssignAny, TicketsScopeAll, TicketsExport,
         CustomersRead, CustomersWrite, CustomersMerge, TagsRead, TagsManage, TeamsRead, TeamsManage,
-        UsersRead, UsersManage, TaxonomyRead, TaxonomyManage, AuditRead, SlaManage, ChatManage, ChannelsManage, RoutingManage,
+        UsersRead, UsersManage, TaxonomyRead, TaxonomyManage, AuditRead, SlaManage, ChannelsManage, RoutingManage,
     ];
 }

@@ -1,0 +1,77 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using Kefu.Chat;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+using Xunit.Abstractions;
+
+namespace Kefu.Tests.Chat;
+
+/// <summary>What one widget message costs in SQL (EF Core's diagnostics, counted for the writer's own context only,
+/// so the outbox dispatcher running beside it does not count).</summary>
+[Collection(ChatSqliteCollection.Name)]
+public sealed class ChatSendStatementsTests(ChatSqliteApp app, ITestOutputHelper output)
+{
+    [Fact]
+    public async Task A_message_in_an_open_chat_costs_at_most_nine_statements_in_one_transaction()
+    {
+        await ChatTestData.SetStatus(app.AgentA, "online");
+        var site = await ChatTestData.CreateSite(app, app.TeamA);
+        await using var visitor = new TestVisitor(app);
+        await visitor.StartAsync(site.Key);
+        await visitor.SendAsync("第一条：开一个对话");
+
+        var commands = new ConcurrentQueue<(DbContext? Context, string Sql)>();
+        using var observer = new Observer(listener =>
+        {
+            if (listener.Name == DbLoggerCategory.Name)
+                return new Observer<KeyValuePair<string, object?>>(e =>
+                {
+                    if (e.Key == RelationalEventId.CommandExecuted.Name && e.Value is CommandExecutedEventData d)
+                        commands.Enqueue((d.Context, d.Command.CommandText));
+                    else if (e.Key == RelationalEventId.TransactionStarted.Name && e.Value is TransactionEventData b)
+                        commands.Enqueue((b.Context, "BEGIN"));
+                    else if (e.Key == RelationalEventId.TransactionCommitted.Name && e.Value is TransactionEventData c)
+                        commands.Enqueue((c.Context, "COMMIT"));
+                });
+            return null;
+        });
+        using var subscription = DiagnosticListener.AllListeners.Subscribe(observer);
+        // EF Core caches whether anyone listens (about a second): read until its commands show, then measure.
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        while (!commands.Any(c => c.Sql.Contains("chat_conversations")))
+            await visitor.Connection.InvokeAsync<ConversationDto?>("Current", timeout.Token);
+        commands.Clear();
+        var ack = await visitor.SendAsync("第二条：算一算语句");
+
+        // The writer's context is the one that allocated this message's sequence number.
+        // (Contexts are pooled: only its commands between that transaction's BEGIN and COMMIT count.)
+        var writerContext = commands.First(c => c.Sql.Contains("last_seq = last_seq + 1")).Context;
+        var its = commands.Where(c => ReferenceEquals(c.Context, writerContext)).Select(c => c.Sql).ToList();
+        var seqAt = its.FindIndex(c => c.Contains("last_seq = last_seq + 1"));
+        var begin = its.FindLastIndex(seqAt, c => c == "BEGIN");
+        var commit = its.FindIndex(seqAt, c => c == "COMMIT");
+        Assert.True(begin >= 0 && commit > seqAt, string.Join("\n", its));
+        var mine = its[(begin + 1)..commit];
+        foreach (var sql in mine) output.WriteLine(sql.ReplaceLineEndings(" ") + "\n");
+        output.WriteLine($"{mine.Count} commands for seq {ack.Seq}");
+        Assert.InRange(mine.Count, 1, 9);
+    }
+
+    private sealed class Observer(Func<DiagnosticListener, IObserver<KeyValuePair<string, object?>>?> pick) : IObserver<DiagnosticListener>, IDisposable
+    {
+        private readonly List<IDisposable> _subs = [];
+        public void Dispose() { lock (_subs) _subs.ForEach(s => s.Dispose()); }
+        public void OnNext(DiagnosticListener value) { if (pick(value) is { } o) lock (_subs) _subs.Add(value.Subscribe(o)); }
+        public void OnCompleted() { }
+        public void OnError(Exception error) { }
+    }
+
+    private sealed class Observer<T>(Action<T> next) : IObserver<T>
+    {
+        public void OnNext(T value) => next(value);
+        public void OnCompleted() { }
+        public void OnError(Exception error) { }
+    }
+}
