@@ -60,3 +60,17 @@ public sealed class CustomerTags(KefuDb db, AuditLog audit, TimeProvider time)
         return true;
     }
 }
+
+/// <summary>Merging customers keeps the merged one's tags on the survivor (a VIP stays VIP), as its identities move.</summary>
+public sealed class CustomerTagsOnMerge(KefuDb db, CustomerTags tags) : Kefu.Platform.Events.IEventHandler<CustomersMerged>
+{
+    public async Task HandleAsync(CustomersMerged e, Kefu.Platform.Events.EventContext context, CancellationToken ct)
+    {
+        var source = await tags.GetAsync(e.SourceCustomerId, ct);
+        if (source.Length == 0) return;
+        var target = await db.Set<Customer>().FirstOrDefaultAsync(c => c.Id == e.TargetCustomerId, ct);
+        if (target is null) return;
+        var merged = (await tags.GetAsync(target.Id, ct)).Union(source).Take(CustomerTags.MaxCount).ToArray();
+        await tags.SetAsync(target, merged, ct); // idempotent: a second delivery finds nothing to change
+    }
+}

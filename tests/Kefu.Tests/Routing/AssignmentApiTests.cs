@@ -105,6 +105,22 @@ public abstract class AssignmentApiTests(KefuApp app)
     }
 
     [Fact]
+    public async Task The_queue_orders_by_sla_due_time_across_the_whole_queue_not_a_window()
+    {
+        var team = await TeamAsync("manual");
+        var standard = new List<long>();
+        for (var i = 0; i < 5; i++) standard.Add(await TicketAsync(team));
+        // Same priority, created last, but the seeded VIP policy (ticket tag) owes the first reply 4x sooner.
+        var vip = await TicketAsync(team, tags: ["VIP"]);
+        await DrainAsync();
+        var first = await KefuApp.Json(await app.Admin.GetAsync($"/api/v1/routing/teams/{team}/queue?limit=1"), true);
+        Assert.Equal([vip], first.AsArray().Select(q => q!["ticketId"]!.GetValue<long>()));
+        var all = await KefuApp.Json(await app.Admin.GetAsync($"/api/v1/routing/teams/{team}/queue"), true);
+        Assert.Equal([vip, .. standard], all.AsArray().Select(q => q!["ticketId"]!.GetValue<long>()));
+        Assert.All(all.AsArray(), q => Assert.NotNull(q!["dueAt"]));
+    }
+
+    [Fact]
     public async Task Round_robin_alternates_and_skills_decide_who_may_take_a_ticket()
     {
         var team = await TeamAsync("round_robin");

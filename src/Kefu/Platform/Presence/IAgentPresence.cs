@@ -35,6 +35,17 @@ public interface IAgentPicker
 public interface ITicketDueTimes
 {
     Task<IReadOnlyDictionary<long, DateTime>> NextDueAsync(IReadOnlyCollection<long> ticketIds, CancellationToken ct);
+
+    /// <summary>Due times of running SLA clocks, one row per clock, as a query on the given context: the caller orders
+    /// by the earliest one per ticket inside its own SQL (the whole queue exactly, not a fetched window).</summary>
+    IQueryable<TicketDue> RunningDueTimes(Kefu.Platform.Database.KefuDb db);
+}
+
+/// <summary>A running SLA target of a ticket and when it falls due.</summary>
+public sealed class TicketDue
+{
+    public long TicketId { get; init; }
+    public DateTime DueAt { get; init; }
 }
 
 /// <summary>

@@ -313,20 +313,20 @@ public sealed class AssignmentService(
         return live is null ? q.Where(t => t.Channel != Channel.Chat) : q.Where(t => t.Channel != Channel.Chat || !live.Contains(t.Id));
     }
 
-    /// <summary>A team's unassigned tickets: priority (urgent first), then SLA due time (soonest first, none last), then age.</summary>
+    /// <summary>A team's unassigned tickets: priority (urgent first), then SLA due time (the earliest running target;
+    /// soonest first, none last), then age. The whole order is one SQL query over the whole queue.</summary>
     public async Task<List<QueueEntryDto>> QueueAsync(int teamId, int limit, CancellationToken ct)
     {
-        // Priority first in the database; the due time orders within what is fetched (a bounded window).
-        var rows = await Queue(teamId).OrderByDescending(t => t.Priority).ThenBy(t => t.Id).Take(Math.Max(limit * 4, limit))
-            .Select(t => new { t.Id, t.Subject, t.Priority, t.Channel, t.Status, t.CreatedAt }).ToListAsync(ct);
-        var due = new Dictionary<long, DateTime>();
-        foreach (var provider in dueTimes)
-            foreach (var (id, at) in await provider.NextDueAsync([.. rows.Select(r => r.Id)], ct))
-                if (!due.TryGetValue(id, out var before) || at < before) due[id] = at;
-        return [.. rows.Select(r => new QueueEntryDto(r.Id, r.Id + TicketRules.NumberOffset, r.Subject, r.Priority, r.Channel, r.Status, r.CreatedAt,
-                due.TryGetValue(r.Id, out var d) ? d : null))
-            .OrderByDescending(r => r.Priority).ThenBy(r => r.DueAt ?? DateTime.MaxValue).ThenBy(r => r.CreatedAt).ThenBy(r => r.TicketId)
-            .Take(limit)];
+        var q = Queue(teamId);
+        var due = dueTimes.FirstOrDefault()?.RunningDueTimes(Db);
+        var rows = await (due is null
+                ? q.Select(t => new { t.Id, t.Subject, t.Priority, t.Channel, t.Status, t.CreatedAt, DueAt = (DateTime?)null })
+                : q.Select(t => new { t.Id, t.Subject, t.Priority, t.Channel, t.Status, t.CreatedAt,
+                    DueAt = due.Where(d => d.TicketId == t.Id).Min(d => (DateTime?)d.DueAt) }))
+            .OrderByDescending(r => r.Priority).ThenBy(r => r.DueAt == null).ThenBy(r => r.DueAt).ThenBy(r => r.CreatedAt).ThenBy(r => r.Id)
+            .Take(limit).ToListAsync(ct);
+        return [.. rows.Select(r => new QueueEntryDto(r.Id, r.Id + TicketRules.NumberOffset, r.Subject, r.Priority, r.Channel, r.Status,
+            r.CreatedAt, r.DueAt is { } d ? DateTime.SpecifyKind(d, DateTimeKind.Utc) : null))];
     }
 
     private static AgentProfileDto ToDto(Guid id, string name, RoutingAgent? a, int[] teams, Dictionary<(Guid, bool), int> loads) => new(
