@@ -451,7 +451,9 @@ public sealed class ChatService(
     /// <summary>Chats waiting for an agent in the given teams (all teams when null), oldest first.</summary>
     public async Task<List<QueueItemDto>> QueueAsync(IReadOnlyCollection<int>? teams, CancellationToken ct)
     {
-        var q = Db.Set<ChatConversation>().AsNoTracking().Where(c => c.State == ConversationState.Queued || c.State == ConversationState.Offline);
+        // A left message (offline) leaves the list once Routing assigned its ticket like any other ticket.
+        var q = Db.Set<ChatConversation>().AsNoTracking().Where(c => c.State == ConversationState.Queued
+            || (c.State == ConversationState.Offline && !Db.Set<Ticket>().Any(t => t.Id == c.TicketId && t.AssigneeId != null)));
         if (teams is not null) q = q.Where(c => c.TeamId == null || teams.Contains(c.TeamId.Value));
         var rows = await q.OrderBy(c => c.State).ThenBy(c => c.QueuedAt ?? c.CreatedAt).ThenBy(c => c.Id).Take(100)
             .Join(Db.Set<ChatVisitor>(), c => c.VisitorId, v => v.Id, (c, v) => new { c, v.Name }).ToListAsync(ct);

@@ -271,8 +271,12 @@ public abstract class AssignmentApiTests(KefuApp app)
         var queue = await KefuApp.Json(await agent.Http.GetAsync($"/api/v1/routing/teams/{team}/queue"), true);
         Assert.Contains(ticketId, queue.AsArray().Select(q => q!["ticketId"]!.GetValue<long>()));
 
+        var chatQueue = await KefuApp.Json(await agent.Http.GetAsync("/api/v1/chat/queue"), true);
+        Assert.Contains(offline.Id, chatQueue.AsArray().Select(q => q!["conversationId"]!.GetValue<long>()));
         await SetStatus(agent, "online");
         Assert.Equal(agent.Id, await AssigneeAsync(ticketId));
+        chatQueue = await KefuApp.Json(await agent.Http.GetAsync("/api/v1/chat/queue"), true);
+        Assert.DoesNotContain(offline.Id, chatQueue.AsArray().Select(q => q!["conversationId"]!.GetValue<long>()));
         // A left message is a ticket: it takes a ticket place, not one of his chat places.
         var profile = await KefuApp.Json(await app.Admin.GetAsync($"/api/v1/routing/agents/{agent.Id}"), true);
         Assert.Equal(1, profile["openTickets"]!.GetValue<int>());
