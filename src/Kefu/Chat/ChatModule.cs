@@ -22,6 +22,7 @@ public static class ChatModule
         services.AddHostedService(sp => sp.GetRequiredService<ChatWriter>());
         services.AddScoped<ChatSiteService>();
         services.AddScoped<ChatTranscripts>();
+        services.AddSingleton<Kefu.Platform.Presence.ILiveChats, LiveChats>();
         services.AddHostedService<ChatSeeder>();
         services.AddSignalR(o => o.MaximumReceiveMessageSize = 64 * 1024)
             .AddJsonProtocol(o => o.PayloadSerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower)))

@@ -431,15 +431,24 @@ public sealed class ChatService(
         return true;
     }
 
-    /// <summary>Gives the longest-waiting queued chat of the teams to the picked agent (one per transaction, so no
+    /// <summary>How many queued chats one offer looks through for one some online agent can take.</summary>
+    internal const int QueueLookAhead = 50;
+
+    /// <summary>Gives the longest-waiting queued chat of the teams that an online agent can take to the picked agent (one per transaction, so no
     /// transaction ever waits for a second conversation's lock while holding the assignment lock). Returns whether
     /// one was assigned; the caller then asks again (a follow-up event) for the next.</summary>
     internal async Task<long?> OfferNextQueuedAsync(int[] teamIds, CancellationToken ct)
     {
-        var id = await Db.Set<ChatConversation>().AsNoTracking()
+        // FIFO, but a chat nobody online may take (a language or skill the online agents lack) does not block the
+        // ones behind it: the first chat some agent could take is offered; the skipped one keeps its place and is
+        // first in line when a suitable agent comes. The look-ahead takes no lock; the real pick below decides.
+        var waiting = await Db.Set<ChatConversation>().AsNoTracking()
             .Where(x => x.State == ConversationState.Queued && x.TeamId != null && teamIds.Contains(x.TeamId.Value))
-            .OrderBy(x => x.QueuedAt).ThenBy(x => x.Id).Select(x => (long?)x.Id).FirstOrDefaultAsync(ct);
-        if (id is not { } cid) return null;
+            .OrderBy(x => x.QueuedAt).ThenBy(x => x.Id).Select(x => new { x.Id, x.TicketId }).Take(QueueLookAhead).ToListAsync(ct);
+        if (waiting.Count == 0) return null;
+        var ticketId = waiting.Count == 1 ? waiting[0].TicketId : await picker.FirstAssignableAsync([.. waiting.Select(w => w.TicketId)], ct);
+        if (ticketId is null) return null;
+        var cid = waiting.First(w => w.TicketId == ticketId).Id;
         await LockAsync(cid, ct);
         var conv = await Db.Set<ChatConversation>().FirstAsync(x => x.Id == cid, ct);
         if (!await AutoAssignAsync(conv, ct)) return null;
@@ -461,7 +470,9 @@ public sealed class ChatService(
     /// <summary>Chats waiting for an agent in the given teams (all teams when null), oldest first.</summary>
     public async Task<List<QueueItemDto>> QueueAsync(IReadOnlyCollection<int>? teams, CancellationToken ct)
     {
-        var q = Db.Set<ChatConversation>().AsNoTracking().Where(c => c.State == ConversationState.Queued || c.State == ConversationState.Offline);
+        // A left message (offline) leaves the list once Routing assigned its ticket like any other ticket.
+        var q = Db.Set<ChatConversation>().AsNoTracking().Where(c => c.State == ConversationState.Queued
+            || (c.State == ConversationState.Offline && !Db.Set<Ticket>().Any(t => t.Id == c.TicketId && t.AssigneeId != null)));
         if (teams is not null) q = q.Where(c => c.TeamId == null || teams.Contains(c.TeamId.Value));
         var rows = await q.OrderBy(c => c.State).ThenBy(c => c.QueuedAt ?? c.CreatedAt).ThenBy(c => c.Id).Take(100)
             .Join(Db.Set<ChatVisitor>(), c => c.VisitorId, v => v.Id, (c, v) => new { c, v.Name }).ToListAsync(ct);
@@ -535,6 +546,13 @@ public sealed class ChatService(
             await tickets.AddMessageAsync(ticket, new AddMessageRequest(MessageKind.InternalNote,
                 $"转接 / Transferred to {target}: {note.Trim()}", null, null, null), staff, c);
             await AddSystemMessageAsync(conv, "transferred", target, c);
+            // A team with an eligible agent takes the chat at once (its policy, status, chat limit, skills); else it
+            // waits in that team's queue and the visitor is told the place and the wait (the state pushed below).
+            if (conv.State == ConversationState.Queued)
+            {
+                await Db.SaveChangesAsync(c);
+                await AutoAssignAsync(conv, c);
+            }
         }, ct);
         await PushStateAsync(conversationId, ct);
         await PushQueueAsync(ct);

@@ -15,16 +15,16 @@ public sealed record ShippedYearDto(int Year, string Status, string Source);
 public sealed record PolicyRequest(
     string? Name, int? Position, bool? IsActive, TicketPriority[]? Priorities, Channel[]? Channels, int[]? CategoryIds,
     string[]? Tags, int? FirstResponseMinutes, int? NextResponseMinutes, int? ResolutionMinutes, bool? BusinessHours,
-    int? CalendarId, int? WarnAtPercent);
+    int? CalendarId, int? WarnAtPercent, string[]? CustomerTags = null);
 
 public sealed record PolicyDto(
     int Id, string Name, int Position, bool IsActive, TicketPriority[] Priorities, Channel[] Channels, int[] CategoryIds,
     string[] Tags, int? FirstResponseMinutes, int? NextResponseMinutes, int? ResolutionMinutes, bool BusinessHours,
-    int? CalendarId, int WarnAtPercent, int Version)
+    int? CalendarId, int WarnAtPercent, int Version, string[] CustomerTags)
 {
     public static PolicyDto From(SlaPolicy p) => new(p.Id, p.Name, p.Position, p.IsActive, [.. p.Priorities], [.. p.Channels],
         [.. p.CategoryIds], [.. p.Tags], p.FirstResponseMinutes, p.NextResponseMinutes, p.ResolutionMinutes, p.BusinessHours,
-        p.CalendarId, p.WarnAtPercent, p.Version);
+        p.CalendarId, p.WarnAtPercent, p.Version, [.. p.CustomerTags]);
 }
 
 public sealed record TierRequest(string? Name, string? Role, bool? TeamScoped, int? TimeLimitMinutes, decimal? ApprovalLimit);

@@ -115,7 +115,9 @@ internal sealed class EscalationConfiguration :
         b.Property(x => x.HandledNote).HasMaxLength(1000);
         b.Property(x => x.NotifiedUserIds).HasMaxLength(4000);
         b.HasIndex(x => new { x.TicketId, x.Id });
-        b.HasIndex(x => x.NextDueAt);
+        // The sweeper reads "NextDueAt <= now ORDER BY NextDueAt, Id": the composite key serves the order, the filter
+        // keeps handled escalations out of the index.
+        b.HasIndex(x => new { x.NextDueAt, x.Id }).HasFilter("next_due_at IS NOT NULL");
     }
 
     public void Configure(EntityTypeBuilder<ApprovalRequest> b)

@@ -19,8 +19,10 @@ public sealed class SlaPolicy
     public List<Channel> Channels { get; set; } = [];
     /// <summary>Taxonomy nodes; a ticket matches when its category is one of them or lies below one.</summary>
     public List<int> CategoryIds { get; set; } = [];
-    /// <summary>Ticket tags (the customer tags such as VIP are carried as ticket tags); any one matches.</summary>
+    /// <summary>Ticket tags; any one matches.</summary>
     public List<string> Tags { get; set; } = [];
+    /// <summary>Customer tags (e.g. vip, set on the customer); any one matches.</summary>
+    public List<string> CustomerTags { get; set; } = [];
     public int? FirstResponseMinutes { get; set; }
     public int? NextResponseMinutes { get; set; }
     public int? ResolutionMinutes { get; set; }
@@ -44,7 +46,8 @@ public sealed class SlaPolicy
 public enum SlaMetric { FirstResponse, NextResponse, Resolution }
 
 /// <summary>What a policy is matched against.</summary>
-public sealed record SlaTicketFacts(TicketPriority Priority, Channel Channel, IReadOnlyCollection<int> CategoryPath, IReadOnlyCollection<string> Tags);
+public sealed record SlaTicketFacts(TicketPriority Priority, Channel Channel, IReadOnlyCollection<int> CategoryPath, IReadOnlyCollection<string> Tags,
+    IReadOnlyCollection<string>? CustomerTags = null);
 
 public static class PolicyMatcher
 {
@@ -53,7 +56,8 @@ public static class PolicyMatcher
         && (p.Priorities.Count == 0 || p.Priorities.Contains(t.Priority))
         && (p.Channels.Count == 0 || p.Channels.Contains(t.Channel))
         && (p.CategoryIds.Count == 0 || p.CategoryIds.Any(t.CategoryPath.Contains))
-        && (p.Tags.Count == 0 || p.Tags.Any(tag => t.Tags.Contains(tag, StringComparer.OrdinalIgnoreCase)));
+        && (p.Tags.Count == 0 || p.Tags.Any(tag => t.Tags.Contains(tag, StringComparer.OrdinalIgnoreCase)))
+        && (p.CustomerTags.Count == 0 || p.CustomerTags.Any(tag => (t.CustomerTags ?? []).Contains(tag, StringComparer.OrdinalIgnoreCase)));
 
     public static SlaPolicy? Select(IEnumerable<SlaPolicy> policies, SlaTicketFacts t) =>
         policies.OrderBy(p => p.Position).ThenBy(p => p.Id).FirstOrDefault(p => Matches(p, t));

@@ -71,6 +71,8 @@ public sealed class PolicyService(KefuDb db, SlaCache cache, TaxonomyCache taxon
             if (cats.FirstOrDefault(c => tax.Find(c) is null) is var bad && bad != 0) errors["categoryIds"] = [$"Category {bad} does not exist."];
         }
         if (r.Tags is { } tags && tags.Any(t => string.IsNullOrWhiteSpace(t) || t.Length > 50)) errors["tags"] = ["Each tag is 1 to 50 characters."];
+        if (r.CustomerTags is { } ctags && ctags.Any(t => string.IsNullOrWhiteSpace(t) || t.Length > CustomerTags.NameMax))
+            errors["customerTags"] = [$"Each customer tag is 1 to {CustomerTags.NameMax} characters."];
         if (errors.Count > 0) throw new DomainException(400, "Validation failed", errors.First().Value[0], errors);
 
         p.Name = name!;
@@ -80,6 +82,7 @@ public sealed class PolicyService(KefuDb db, SlaCache cache, TaxonomyCache taxon
         p.Channels = [.. (r.Channels ?? []).Distinct()];
         p.CategoryIds = [.. (r.CategoryIds ?? []).Distinct()];
         p.Tags = [.. (r.Tags ?? []).Select(t => t.Trim()).Distinct(StringComparer.OrdinalIgnoreCase)];
+        p.CustomerTags = [.. (r.CustomerTags ?? []).Select(t => t.Trim().ToLowerInvariant()).Distinct()];
         p.FirstResponseMinutes = r.FirstResponseMinutes;
         p.NextResponseMinutes = r.NextResponseMinutes;
         p.ResolutionMinutes = r.ResolutionMinutes;

@@ -30,6 +30,7 @@ public sealed class SlaBackfill(UnitOfWork uow, SlaSeeder seeder, SlaCache cache
             {
                 t.Id, t.Priority, t.Channel, t.CategoryId, t.Status, t.CreatedAt, t.UpdatedAt, t.FirstRepliedAt,
                 Tags = t.Tags.Select(x => x.Tag.Name).ToList(),
+                CustomerTags = db.Set<CustomerTag>().Where(x => x.CustomerId == t.CustomerId).Select(x => x.Name).ToList(),
             })
             .ToListAsync(ct);
         if (tickets.Count == 0) return 0;
@@ -39,7 +40,7 @@ public sealed class SlaBackfill(UnitOfWork uow, SlaSeeder seeder, SlaCache cache
         {
             var path = new List<int>();
             for (var c = t.CategoryId is { } cid ? tax.Find(cid) : null; c is not null; c = c.ParentId is { } p ? tax.Find(p) : null) path.Add(c.Id);
-            var policy = PolicyMatcher.Select(policies, new SlaTicketFacts(t.Priority, t.Channel, path, t.Tags));
+            var policy = PolicyMatcher.Select(policies, new SlaTicketFacts(t.Priority, t.Channel, path, t.Tags, t.CustomerTags));
             if (policy is null) continue;
             var clockTime = await engine.TimeForAsync(policy.BusinessHours, policy.CalendarId, ct);
             var pausedAt = t.Status == TicketStatus.PendingCustomer ? (DateTime?)Min(t.UpdatedAt, now) : null;

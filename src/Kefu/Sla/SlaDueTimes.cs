@@ -1,3 +1,4 @@
+using Kefu.Platform.Database;
 using Kefu.Platform.Presence;
 
 namespace Kefu.Sla;
@@ -11,4 +12,8 @@ public sealed class SlaDueTimes(SlaQueries queries) : ITicketDueTimes
         return badges.Where(b => b.Value.DueAt is not null && b.Value.Indicator is not (SlaIndicator.Met or SlaIndicator.Missed or SlaIndicator.Stopped))
             .ToDictionary(b => b.Key, b => b.Value.DueAt!.Value);
     }
+
+    public IQueryable<TicketDue> RunningDueTimes(KefuDb db) => db.Set<SlaClock>()
+        .Where(c => c.State == ClockState.Running && c.DueAt != null)
+        .Select(c => new TicketDue { TicketId = c.TicketId, DueAt = c.DueAt!.Value });
 }

@@ -35,7 +35,8 @@ public sealed class SlaEngine(KefuDb db, SlaCache cache, TaxonomyCache taxonomy)
             var tax = await taxonomy.GetAsync(ct);
             for (var c = tax.Find(cid); c is not null; c = c.ParentId is { } p ? tax.Find(p) : null) path.Add(c.Id);
         }
-        return (ticket, new SlaTicketFacts(ticket.Priority, ticket.Channel, path, tags));
+        var customerTags = await db.Set<CustomerTag>().Where(t => t.CustomerId == ticket.CustomerId).Select(t => t.Name).ToListAsync(ct);
+        return (ticket, new SlaTicketFacts(ticket.Priority, ticket.Channel, path, tags, customerTags));
     }
 
     /// <summary>Starts the first-response and resolution clocks of a new ticket (no-op when they exist).</summary>

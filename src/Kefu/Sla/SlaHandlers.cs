@@ -1,3 +1,4 @@
+using Microsoft.EntityFrameworkCore;
 using Kefu.Platform.Events;
 using Kefu.Tickets;
 using Kefu.Tickets.Live;
@@ -61,6 +62,21 @@ public sealed class ReselectPolicyOnTicketUpdated(SlaEngine engine) : IEventHand
         e.Fields.Any(f => f is "priority" or "category" or "tags")
             ? engine.ReselectAsync(e.TicketId, context.OccurredAt, ct)
             : Task.CompletedTask;
+}
+
+/// <summary>A customer's tags changed (e.g. became VIP): his open tickets may fall under another policy.</summary>
+public sealed class ReselectPolicyOnCustomerTagsChanged(SlaEngine engine, Kefu.Platform.Database.KefuDb db) : IEventHandler<CustomerTagsChanged>
+{
+    /// <summary>Open tickets re-timed per change; a customer with more is rare (and each still gets its policy on its next change).</summary>
+    public const int MaxTickets = 200;
+
+    public async Task HandleAsync(CustomerTagsChanged e, EventContext context, CancellationToken ct)
+    {
+        var open = await db.Set<Ticket>().AsNoTracking()
+            .Where(t => t.CustomerId == e.CustomerId && t.MergedIntoId == null && t.Status != TicketStatus.Solved && t.Status != TicketStatus.Closed)
+            .OrderByDescending(t => t.Id).Select(t => t.Id).Take(MaxTickets).ToListAsync(ct);
+        foreach (var id in open) await engine.ReselectAsync(id, context.OccurredAt, ct);
+    }
 }
 
 /// <summary>A breach escalates to tier 1 (unless the ticket already has an open escalation).</summary>

@@ -40,6 +40,7 @@ public sealed class SlaSeeder(IServiceScopeFactory scopes, TimeProvider time, IL
                 db.AddRange(
                     Policy("Urgent / 紧急", 10, now, p => { p.Priorities = [TicketPriority.Urgent]; p.FirstResponseMinutes = 30; p.NextResponseMinutes = 60; p.ResolutionMinutes = 4 * 60; p.BusinessHours = false; }),
                     Policy("VIP", 20, now, p => { p.Tags = ["VIP"]; p.FirstResponseMinutes = 60; p.NextResponseMinutes = 120; p.ResolutionMinutes = 8 * 60; }),
+                    Policy("VIP customer / VIP 客户", 21, now, p => { p.CustomerTags = [CustomerTags.Vip]; p.FirstResponseMinutes = 60; p.NextResponseMinutes = 120; p.ResolutionMinutes = 8 * 60; }),
                     Policy("High / 高", 30, now, p => { p.Priorities = [TicketPriority.High]; p.FirstResponseMinutes = 120; p.NextResponseMinutes = 240; p.ResolutionMinutes = 16 * 60; }),
                     Policy("Standard / 标准", 100, now, p => { p.FirstResponseMinutes = 240; p.NextResponseMinutes = 480; p.ResolutionMinutes = 27 * 60; }));
                 await uow.RunAsync(c => db.SaveChangesAsync(c), ct);

@@ -44,3 +44,12 @@ public sealed class CustomerIdentity
         return digits.StartsWith("86", StringComparison.Ordinal) ? digits[2..] : "+" + digits;
     }
 }
+
+/// <summary>A label on a customer (e.g. "vip"): routing's VIP skill and SLA policy conditions match it. Stored trimmed
+/// and lower-cased, so matching is exact on both databases.</summary>
+public sealed class CustomerTag
+{
+    public long CustomerId { get; set; }
+    public required string Name { get; set; }
+    public DateTime CreatedAt { get; set; }
+}

@@ -13,7 +13,7 @@ public static class CustomersEndpoints
     {
         var g = app.MapGroup("/api/v1/customers").WithTags("Customers").RequireAuthorization(Permissions.CustomersRead);
 
-        g.MapGet("", async (string? q, string? cursor, int? limit, CurrentUser user, KefuDb db, CancellationToken ct) =>
+        g.MapGet("", async (string? q, string? cursor, int? limit, CurrentUser user, KefuDb db, CustomerTags tags, CancellationToken ct) =>
         {
             var staff = await user.GetAsync(ct);
             var take = Cursor.Limit(limit);
@@ -29,16 +29,33 @@ public static class CustomersEndpoints
             var rows = await query.OrderByDescending(c => c.Id).Take(take + 1).ToListAsync(ct);
             string? next = null;
             if (rows.Count > take) { rows.RemoveAt(take); next = Cursor.Encode(0, rows[^1].Id); }
-            return TypedResults.Ok(new Page<CustomerDto>([.. rows.Select(c => TicketQueries.ToDto(c, staff))], next));
+            var tagsOf = await tags.GetManyAsync([.. rows.Select(c => c.Id)], ct);
+            return TypedResults.Ok(new Page<CustomerDto>([.. rows.Select(c => TicketQueries.ToDto(c, staff) with { Tags = tagsOf.GetValueOrDefault(c.Id, []) })], next));
         }).WithSummary("Search customers by name, e-mail, phone or other identity.");
 
-        g.MapGet("/{id:long}", async (long id, CurrentUser user, KefuDb db, HttpContext http, CancellationToken ct) =>
+        g.MapGet("/{id:long}", async (long id, CurrentUser user, KefuDb db, CustomerTags tags, HttpContext http, CancellationToken ct) =>
         {
             var staff = await user.GetAsync(ct);
             var c = await Load(db, id, ct);
             ETags.Set(http, c.Version);
-            return TypedResults.Ok(TicketQueries.ToDto(c, staff));
+            return TypedResults.Ok(TicketQueries.ToDto(c, staff) with { Tags = await tags.GetAsync(id, ct) });
         });
+
+        g.MapPut("/{id:long}/tags", async (long id, SetCustomerTagsRequest request, CurrentUser user, UnitOfWork uow, CustomerTags tags,
+            HttpContext http, CancellationToken ct) =>
+        {
+            var staff = await user.RequireAsync(Permissions.CustomersWrite, ct);
+            var c = await uow.RunAsync(async x =>
+            {
+                var customer = await Load(uow.Db, id, x, track: true);
+                ETags.Check(http, customer.Version);
+                await tags.SetAsync(customer, request.Tags, x);
+                return customer;
+            }, ct);
+            ETags.Set(http, c.Version);
+            return TypedResults.Ok(TicketQueries.ToDto(c, staff) with { Tags = await tags.GetAsync(id, ct) });
+        }).RequireAuthorization(Permissions.CustomersWrite)
+          .WithSummary("Replace the customer's tags (e.g. vip: routing's VIP skill and SLA policies match it). Lower-cased; audited.");
 
         g.MapPost("", async (CreateCustomerRequest request, CurrentUser user, UnitOfWork uow, CustomerService customers,
             HttpContext http, CancellationToken ct) =>
@@ -50,7 +67,7 @@ public static class CustomersEndpoints
         }).AddEndpointFilter<IdempotencyFilter>().RequireAuthorization(Permissions.CustomersWrite);
 
         g.MapPatch("/{id:long}", async (long id, UpdateCustomerRequest request, CurrentUser user, UnitOfWork uow,
-            CustomerService customers, HttpContext http, CancellationToken ct) =>
+            CustomerService customers, CustomerTags tags, HttpContext http, CancellationToken ct) =>
         {
             var staff = await user.RequireAsync(Permissions.CustomersWrite, ct);
             if (staff.IsOutsourced && request.Address is not null)
@@ -59,10 +76,11 @@ public static class CustomersEndpoints
             {
                 var customer = await Load(uow.Db, id, x, track: true);
                 ETags.Check(http, customer.Version);
+                if (request.Tags is { } t) await tags.SetAsync(customer, t, x);
                 return await customers.UpdateAsync(customer, request, x);
             }, ct);
             ETags.Set(http, c.Version);
-            return TypedResults.Ok(TicketQueries.ToDto(c, staff));
+            return TypedResults.Ok(TicketQueries.ToDto(c, staff) with { Tags = await tags.GetAsync(id, ct) });
         }).RequireAuthorization(Permissions.CustomersWrite);
 
         g.MapPost("/{id:long}/identities", async (long id, AddIdentityRequest request, CurrentUser user, UnitOfWork uow,

@@ -18,7 +18,7 @@ public sealed record TicketDto(
 
 public sealed record CustomerDto(
     long Id, string Name, string? Address, string? Note, string Language, IdentityDto[] Identities,
-    DateTime CreatedAt, DateTime UpdatedAt, long? MergedIntoId, int Version);
+    DateTime CreatedAt, DateTime UpdatedAt, long? MergedIntoId, int Version, string[]? Tags = null);
 
 public sealed record MessageDto(
     long Id, long TicketId, MessageKind Kind, Channel Channel, AuthorDto Author, string Body, string? BodyHtml,
@@ -80,7 +80,11 @@ public sealed record UpdateCustomerRequest(
     [property: MaxLength(200)] string? Name,
     [property: MaxLength(500)] string? Address,
     [property: MaxLength(4000)] string? Note,
-    [property: MaxLength(10)] string? Language);
+    [property: MaxLength(10)] string? Language,
+    [property: MaxLength(CustomerTags.MaxCount)] string[]? Tags = null);
+
+/// <summary>PUT /api/v1/customers/{id}/tags: the customer's whole tag list.</summary>
+public sealed record SetCustomerTagsRequest([property: Required, MaxLength(CustomerTags.MaxCount)] string[] Tags);
 
 public sealed record AddIdentityRequest(IdentityKind Kind, [property: Required, MaxLength(320)] string Value);
 

@@ -3,6 +3,8 @@ using Kefu.Platform.Events;
 namespace Kefu.Tickets;
 
 public sealed record CustomerCreated(long CustomerId) : IDomainEvent;
+/// <summary>A customer's tags were set (SLA re-selects the policy of his open tickets).</summary>
+public sealed record CustomerTagsChanged(long CustomerId, string[] Tags) : IDomainEvent;
 public sealed record CustomersMerged(long SourceCustomerId, long TargetCustomerId) : IDomainEvent;
 public sealed record TicketCreated(long TicketId, long CustomerId, Channel Channel) : IDomainEvent;
 public sealed record TicketUpdated(long TicketId, string[] Fields) : IDomainEvent;

@@ -7,7 +7,7 @@ namespace Kefu.Tickets;
 internal sealed class TicketsConfiguration :
     IEntityTypeConfiguration<Customer>, IEntityTypeConfiguration<CustomerIdentity>, IEntityTypeConfiguration<Ticket>,
     IEntityTypeConfiguration<Message>, IEntityTypeConfiguration<Attachment>, IEntityTypeConfiguration<Tag>,
-    IEntityTypeConfiguration<TicketTag>, IEntityTypeConfiguration<Category>
+    IEntityTypeConfiguration<TicketTag>, IEntityTypeConfiguration<Category>, IEntityTypeConfiguration<CustomerTag>
 {
     public const int SubjectMax = 300;
     public const int BodyMax = 100_000;
@@ -90,6 +90,16 @@ internal sealed class TicketsConfiguration :
         b.HasKey(x => new { x.TicketId, x.TagId });
         b.HasOne(x => x.Tag).WithMany().HasForeignKey(x => x.TagId);
         b.HasIndex(x => x.TagId);
+    }
+
+    public void Configure(EntityTypeBuilder<CustomerTag> b)
+    {
+        b.ToTable("tickets_customer_tags");
+        b.HasKey(x => new { x.CustomerId, x.Name });
+        b.Property(x => x.Name).HasMaxLength(CustomerTags.NameMax);
+        b.HasOne<Customer>().WithMany().HasForeignKey(x => x.CustomerId).OnDelete(DeleteBehavior.Cascade);
+        // "Which customers are VIP" (SLA reports, filters) without scanning.
+        b.HasIndex(x => x.Name);
     }
 
     public void Configure(EntityTypeBuilder<Category> b)

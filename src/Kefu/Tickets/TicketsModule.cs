@@ -7,6 +7,7 @@ public static class TicketsModule
     public static void AddTickets(this WebApplicationBuilder builder)
     {
         builder.Services.AddScoped<CustomerService>();
+        builder.Services.AddScoped<CustomerTags>();
         builder.Services.AddScoped<TicketService>();
         builder.Services.AddScoped<TicketQueries>();
         builder.Services.AddScoped<AttachmentStore>();

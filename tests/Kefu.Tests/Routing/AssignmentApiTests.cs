@@ -1,3 +1,4 @@
+using Microsoft.EntityFrameworkCore;
 using Kefu.Chat;
 using Kefu.Platform.Events;
 using Kefu.Tests.Chat;
@@ -104,6 +105,22 @@ public abstract class AssignmentApiTests(KefuApp app)
     }
 
     [Fact]
+    public async Task The_queue_orders_by_sla_due_time_across_the_whole_queue_not_a_window()
+    {
+        var team = await TeamAsync("manual");
+        var standard = new List<long>();
+        for (var i = 0; i < 5; i++) standard.Add(await TicketAsync(team));
+        // Same priority, created last, but the seeded VIP policy (ticket tag) owes the first reply 4x sooner.
+        var vip = await TicketAsync(team, tags: ["VIP"]);
+        await DrainAsync();
+        var first = await KefuApp.Json(await app.Admin.GetAsync($"/api/v1/routing/teams/{team}/queue?limit=1"), true);
+        Assert.Equal([vip], first.AsArray().Select(q => q!["ticketId"]!.GetValue<long>()));
+        var all = await KefuApp.Json(await app.Admin.GetAsync($"/api/v1/routing/teams/{team}/queue"), true);
+        Assert.Equal([vip, .. standard], all.AsArray().Select(q => q!["ticketId"]!.GetValue<long>()));
+        Assert.All(all.AsArray(), q => Assert.NotNull(q!["dueAt"]));
+    }
+
+    [Fact]
     public async Task Round_robin_alternates_and_skills_decide_who_may_take_a_ticket()
     {
         var team = await TeamAsync("round_robin");
@@ -190,6 +207,144 @@ public abstract class AssignmentApiTests(KefuApp app)
         await DrainAsync();
         var second = await TestVisitor.Next(v2.States, s => s.State == ConversationState.Active);
         Assert.Equal(active.AgentName, second.AgentName);
+    }
+
+    private Task<(ConversationState State, Guid? AgentId)> ConversationAsync(long id) => ChatTestData.Db(app, async db =>
+    {
+        var c = await db.Set<ChatConversation>().AsNoTracking().FirstAsync(x => x.Id == id);
+        return (c.State, c.AgentId);
+    });
+
+    private static async Task<ConversationDto> AskForPersonAsync(TestVisitor v, string siteKey, string question, string ask)
+    {
+        await v.StartAsync(siteKey);
+        await v.SendAsync(question);
+        await TestVisitor.Next(v.Messages, m => m.Sender == ChatSender.Bot && m.Body == EchoBot.Answer);
+        await v.SendAsync(ask);
+        return await TestVisitor.Next(v.States, s => s.State is ConversationState.Active or ConversationState.Queued or ConversationState.Offline);
+    }
+
+    [Fact]
+    public async Task A_chat_transferred_to_a_team_goes_at_once_to_its_eligible_agent_else_waits_with_its_place()
+    {
+        var teamA = await TeamAsync("round_robin");
+        var teamB = await TeamAsync("round_robin");
+        var teamC = await TeamAsync("round_robin");
+        var first = await AgentAsync(teamA);
+        var second = await AgentAsync(teamB);
+        var english = await AgentAsync(teamC);
+        await KefuApp.Json(await app.Admin.PutAsJsonAsync($"/api/v1/routing/agents/{english.Id}", new { languages = new[] { "en" } }), true);
+        foreach (var a in new[] { first, second, english }) await SetStatus(a, "online");
+        var site = await ChatTestData.CreateSite(app, teamA);
+
+        await using var v = new TestVisitor(app);
+        var active = await AskForPersonAsync(v, site.Key, "你好，我的快递一直没到", "转人工");
+        Assert.Equal(ConversationState.Active, active.State);
+        Assert.Equal((ConversationState.Active, first.Id), await ConversationAsync(active.Id));
+
+        // Team B has an eligible agent online: the chat is his as soon as the transfer commits (no later trigger).
+        await KefuApp.Json(await first.Http.PostAsJsonAsync($"/api/v1/chat/conversations/{active.Id}/transfer",
+            new { toTeamId = teamB, note = "物流问题转物流组" }), true);
+        Assert.Equal((ConversationState.Active, second.Id), await ConversationAsync(active.Id));
+        await TestVisitor.Next(v.States, s => s.State == ConversationState.Active && s.AgentName != active.AgentName);
+
+        // Team C's only agent online answers English only: the Chinese chat waits in C's queue, told its place and wait.
+        await KefuApp.Json(await second.Http.PostAsJsonAsync($"/api/v1/chat/conversations/{active.Id}/transfer",
+            new { toTeamId = teamC, note = "转 C 组" }), true);
+        Assert.Equal((ConversationState.Queued, (Guid?)null), await ConversationAsync(active.Id));
+        var queued = await TestVisitor.Next(v.States, s => s.State == ConversationState.Queued);
+        Assert.Equal(1, queued.QueuePosition);
+        Assert.True(queued.EstimatedWaitSeconds > 0);
+    }
+
+    [Fact]
+    public async Task A_left_message_chat_becomes_a_ticket_assigned_when_an_agent_comes_online()
+    {
+        var team = await TeamAsync("round_robin");
+        var agent = await AgentAsync(team);
+        var site = await ChatTestData.CreateSite(app, team);
+        await using var v = new TestVisitor(app);
+        var offline = await AskForPersonAsync(v, site.Key, "你好，请问发票怎么开", "人工客服");
+        Assert.Equal(ConversationState.Offline, offline.State);
+        var ticketId = await ChatTestData.Db(app, db => db.Set<ChatConversation>().Where(c => c.Id == offline.Id).Select(c => c.TicketId).FirstAsync());
+        await DrainAsync();
+        var queue = await KefuApp.Json(await agent.Http.GetAsync($"/api/v1/routing/teams/{team}/queue"), true);
+        Assert.Contains(ticketId, queue.AsArray().Select(q => q!["ticketId"]!.GetValue<long>()));
+
+        var chatQueue = await KefuApp.Json(await agent.Http.GetAsync("/api/v1/chat/queue"), true);
+        Assert.Contains(offline.Id, chatQueue.AsArray().Select(q => q!["conversationId"]!.GetValue<long>()));
+        await SetStatus(agent, "online");
+        Assert.Equal(agent.Id, await AssigneeAsync(ticketId));
+        chatQueue = await KefuApp.Json(await agent.Http.GetAsync("/api/v1/chat/queue"), true);
+        Assert.DoesNotContain(offline.Id, chatQueue.AsArray().Select(q => q!["conversationId"]!.GetValue<long>()));
+        // A left message is a ticket: it takes a ticket place, not one of his chat places.
+        var profile = await KefuApp.Json(await app.Admin.GetAsync($"/api/v1/routing/agents/{agent.Id}"), true);
+        Assert.Equal(1, profile["openTickets"]!.GetValue<int>());
+        Assert.Equal(0, profile["openChats"]!.GetValue<int>());
+    }
+
+    [Fact]
+    public async Task A_queued_chat_nobody_online_may_take_does_not_block_the_chats_behind_it()
+    {
+        var team = await TeamAsync("round_robin");
+        var english = await AgentAsync(team);
+        await KefuApp.Json(await app.Admin.PutAsJsonAsync($"/api/v1/routing/agents/{english.Id}", new { languages = new[] { "en" }, chatCapacity = 1 }), true);
+        await SetStatus(english, "online");
+        var site = await ChatTestData.CreateSite(app, team);
+
+        await using var v0 = new TestVisitor(app);
+        var busy = await AskForPersonAsync(v0, site.Key, "Hello, my order has not arrived yet", "human");
+        Assert.Equal(ConversationState.Active, busy.State);
+        // The agent is at his limit: a Chinese chat (he cannot take it at all) and then an English one queue up.
+        await using var v1 = new TestVisitor(app);
+        var head = await AskForPersonAsync(v1, site.Key, "你好，我想改一下收货地址", "转人工");
+        Assert.Equal(ConversationState.Queued, head.State);
+        await using var v2 = new TestVisitor(app);
+        var behind = await AskForPersonAsync(v2, site.Key, "Hi, can I change the delivery address please?", "agent please");
+        Assert.Equal(ConversationState.Queued, behind.State);
+        Assert.Equal(2, behind.QueuePosition);
+
+        // His chat ends: the English chat behind the head is his; the head keeps waiting, first in line.
+        await KefuApp.PostOk(english.Http, $"/api/v1/chat/conversations/{busy.Id}/end", new { });
+        await DrainAsync();
+        Assert.Equal((ConversationState.Active, english.Id), await ConversationAsync(behind.Id));
+        Assert.Equal((ConversationState.Queued, (Guid?)null), await ConversationAsync(head.Id));
+        await TestVisitor.Next(v2.States, s => s.State == ConversationState.Active);
+        await TestVisitor.Next(v1.States, s => s.State == ConversationState.Queued && s.QueuePosition == 1);
+    }
+
+    [Fact]
+    public async Task A_vip_customer_needs_a_vip_agent_and_customer_tags_are_validated_and_audited()
+    {
+        var team = await TeamAsync("round_robin");
+        var plain = await AgentAsync(team);
+        var vipAgent = await AgentAsync(team);
+        await KefuApp.Json(await app.Admin.PutAsJsonAsync($"/api/v1/routing/agents/{vipAgent.Id}", new { vip = true }), true);
+        await SetStatus(plain, "online");
+        var customer = await KefuApp.PostOk(app.Admin, "/api/v1/customers", new { name = "赵六", email = $"{Unique("vip")}@example.com" });
+        var customerId = customer["id"]!.GetValue<long>();
+
+        var bad = await app.Admin.PutAsJsonAsync($"/api/v1/customers/{customerId}/tags", new { tags = new[] { new string('x', 51) } });
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+        Assert.NotNull((await KefuApp.Json(bad))["errors"]!["tags"]);
+        var set = await app.Admin.PutAsJsonAsync($"/api/v1/customers/{customerId}/tags", new { tags = new[] { " VIP ", "gold", "vip" } });
+        Assert.Equal(["gold", "vip"], (await KefuApp.Json(set, true))["tags"]!.AsArray().Select(t => t!.GetValue<string>()));
+        var read = await KefuApp.Json(await plain.Http.GetAsync($"/api/v1/customers/{customerId}"), true);
+        Assert.Equal(["gold", "vip"], read["tags"]!.AsArray().Select(t => t!.GetValue<string>()));
+        var audited = await ChatTestData.Db(app, db => db.Audit.AsNoTracking()
+            .CountAsync(a => a.EntityType == "customer" && a.EntityId == customerId.ToString() && a.Action == "tags_changed"));
+        Assert.Equal(1, audited);
+
+        // No ticket tag: the customer's vip tag alone makes the ticket need a VIP agent, so the online plain agent
+        // does not get it; the VIP agent does when he comes online.
+        var t = await KefuApp.PostOk(app.Admin, "/api/v1/tickets", new
+        {
+            subject = Unique("咨询"), channel = "email", teamId = team, customer = new { id = customerId }, message = new { body = "退款什么时候到账" },
+        });
+        var id = t["id"]!.GetValue<long>();
+        Assert.Null(await AssigneeAsync(id));
+        await SetStatus(vipAgent, "online");
+        Assert.Equal(vipAgent.Id, await AssigneeAsync(id));
     }
 
     [Fact]

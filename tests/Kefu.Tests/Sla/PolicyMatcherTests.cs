@@ -30,6 +30,17 @@ public sealed class PolicyMatcherTests
     }
 
     [Fact]
+    public void A_customer_tag_condition_matches_the_customers_tags_not_the_tickets()
+    {
+        SlaPolicy[] policies = [.. Policies, new() { Id = 6, Name = "VIP customer", Position = 25, CustomerTags = ["vip"], FirstResponseMinutes = 60 }];
+        string Pick(string[] ticketTags, string[] customerTags) =>
+            PolicyMatcher.Select(policies, new SlaTicketFacts(TicketPriority.Normal, Channel.Email, [], ticketTags, customerTags))!.Name;
+        Assert.Equal("VIP customer", Pick([], ["gold", "VIP"]));
+        Assert.Equal("Standard", Pick(["vip"], []));
+        Assert.Equal("Standard", Pick([], ["gold"]));
+    }
+
+    [Fact]
     public void No_policy_matches_when_there_is_no_catch_all()
     {
         Assert.Null(PolicyMatcher.Select(Policies.Where(p => p.Id != 4), new SlaTicketFacts(TicketPriority.Low, Channel.Api, [], [])));

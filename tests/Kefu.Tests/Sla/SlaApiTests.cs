@@ -33,6 +33,32 @@ public abstract class SlaApiTests(KefuApp app)
     }
 
     [Fact]
+    public async Task A_policy_can_match_a_customer_tag_and_tagging_a_customer_retimes_his_open_tickets()
+    {
+        var tag = Unique("gold").ToLowerInvariant();
+        var name = Unique("Gold customers");
+        var policy = await KefuApp.PostOk(app.Admin, "/api/v1/sla/policies", new
+        {
+            name, position = 1, customerTags = new[] { tag.ToUpperInvariant() }, firstResponseMinutes = 15, resolutionMinutes = 120,
+        });
+        Assert.Equal([tag], policy["customerTags"]!.AsArray().Select(t => t!.GetValue<string>()));
+        var customer = await KefuApp.PostOk(app.Admin, "/api/v1/customers", new { name = "钱七", email = $"{Guid.NewGuid():N}@example.com" });
+        var customerId = customer["id"]!.GetValue<long>();
+        var id = (await KefuApp.PostOk(app.Admin, "/api/v1/tickets", new
+        {
+            subject = Unique("sla"), customer = new { id = customerId }, message = new { body = "你好，请帮忙看看订单" },
+        }))["id"]!.GetValue<long>();
+        Assert.NotEqual(name, (await WaitForClocks(app.Admin, id))["policyName"]!.GetValue<string>());
+
+        // The customer gets the tag: his open ticket moves under the policy at once (with its targets).
+        await KefuApp.Json(await app.Admin.PutAsJsonAsync($"/api/v1/customers/{customerId}/tags", new { tags = new[] { tag } }), true);
+        await DrainAsync(app.Factory.Services);
+        var sla = await SlaAsync(app.Admin, id);
+        Assert.Equal(name, sla["policyName"]!.GetValue<string>());
+        Assert.Equal(15, Clock(sla, "first_response")["targetMinutes"]!.GetValue<int>());
+    }
+
+    [Fact]
     public async Task Sla_of_a_ticket_outside_the_callers_teams_is_forbidden_and_unknown_is_404()
     {
         var id = await CreateTicketAsync(app.Admin, "x", teamId: app.TeamA);

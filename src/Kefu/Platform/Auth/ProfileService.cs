@@ -6,9 +6,10 @@ using Microsoft.EntityFrameworkCore;
 namespace Kefu.Platform.Auth;
 
 public sealed record ProfileDto(Guid Id, string UserName, string DisplayName, string? Email, string Language, string TimeZone,
-    bool NotifyBrowser, bool NotifySound);
+    bool NotifyBrowser, bool NotifySound, bool NotifyEmail);
 
-public sealed record UpdateProfileRequest(string Language, string TimeZone, bool NotifyBrowser, bool NotifySound);
+/// <summary>NotifyEmail null leaves the setting as it is.</summary>
+public sealed record UpdateProfileRequest(string Language, string TimeZone, bool NotifyBrowser, bool NotifySound, bool? NotifyEmail = null);
 
 public sealed record ChangePasswordRequest(
     [property: Required, MaxLength(128)] string CurrentPassword,
@@ -24,7 +25,7 @@ public sealed class ProfileService(UserManager<StaffUser> users, AuditLog audit,
     public async Task<ProfileDto> GetAsync(Guid userId, CancellationToken ct)
     {
         var u = await users.Users.AsNoTracking().FirstOrDefaultAsync(x => x.Id == userId, ct) ?? throw DomainException.NotFound($"User {userId}");
-        return new ProfileDto(u.Id, u.UserName!, u.DisplayName, u.Email, u.Language, u.TimeZone, u.NotifyBrowser, u.NotifySound);
+        return new ProfileDto(u.Id, u.UserName!, u.DisplayName, u.Email, u.Language, u.TimeZone, u.NotifyBrowser, u.NotifySound, u.NotifyEmail);
     }
 
     public async Task UpdateAsync(Guid userId, UpdateProfileRequest r, CancellationToken ct)
@@ -37,6 +38,7 @@ public sealed class ProfileService(UserManager<StaffUser> users, AuditLog audit,
         if (changes.Set("timeZone", user.TimeZone, r.TimeZone)) user.TimeZone = r.TimeZone;
         if (changes.Set("notifyBrowser", user.NotifyBrowser, r.NotifyBrowser)) user.NotifyBrowser = r.NotifyBrowser;
         if (changes.Set("notifySound", user.NotifySound, r.NotifySound)) user.NotifySound = r.NotifySound;
+        if (r.NotifyEmail is { } email && changes.Set("notifyEmail", user.NotifyEmail, email)) user.NotifyEmail = email;
         if (!changes.Any) return;
         Check(await users.UpdateAsync(user), "user");
         await audit.RecordAsync("user", user.Id, "profile_updated", changes.Fields, ct);

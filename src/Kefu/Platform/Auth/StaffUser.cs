@@ -14,6 +14,8 @@ public sealed class StaffUser : IdentityUser<Guid>
     public bool NotifyBrowser { get; set; } = true;
     /// <summary>Play a sound when a ticket is assigned to this person.</summary>
     public bool NotifySound { get; set; } = true;
+    /// <summary>E-mail this person the notices addressed to him (escalations), besides the in-app notice.</summary>
+    public bool NotifyEmail { get; set; } = true;
     public DateTime CreatedAt { get; set; }
     public ICollection<StaffUserRole> Roles { get; set; } = [];
     public ICollection<TeamMember> Teams { get; set; } = [];

@@ -31,7 +31,7 @@ public partial class Profile
     private List<string> _roles = [], _teams = [], _zones = [];
     private string _language = "zh-CN", _timeZone = ViewerTime.DefaultZone, _current = "", _new = "", _confirm = "";
     private string _permission = "default";
-    private bool _notifyBrowser, _notifySound, _busy, _passwordChanged;
+    private bool _notifyBrowser, _notifySound, _notifyEmail, _busy, _passwordChanged;
     private DateTime _now;
     private IJSObjectReference? _module;
     private readonly FormErrors _errors = new("language", "timeZone", "notifyBrowser", "notifySound");
@@ -57,6 +57,7 @@ public partial class Profile
         _timeZone = p.TimeZone;
         _notifyBrowser = p.NotifyBrowser;
         _notifySound = p.NotifySound;
+        _notifyEmail = p.NotifyEmail;
         _zones = [.. ViewerTime.CommonZones];
         if (!_zones.Contains(p.TimeZone)) _zones.Insert(0, p.TimeZone);
     }
@@ -86,7 +87,7 @@ public partial class Profile
         _busy = true;
         try
         {
-            var request = new UpdateProfileRequest(_language, _timeZone, _notifyBrowser, _notifySound);
+            var request = new UpdateProfileRequest(_language, _timeZone, _notifyBrowser, _notifySound, _notifyEmail);
             if (!await _errors.RunAsync(() => Ui.RunAsync(async (sp, staff, ct) =>
                 {
                     var uow = sp.GetRequiredService<UnitOfWork>();

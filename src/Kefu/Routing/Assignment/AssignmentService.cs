@@ -16,8 +16,8 @@ namespace Kefu.Routing.Assignment;
 /// Chat tickets are assigned by Chat (it owns the conversation state: bot, queued, active) through the picker.
 /// </summary>
 public sealed class AssignmentService(
-    UnitOfWork uow, TicketService tickets, TaxonomyCache taxonomy, IEnumerable<ITicketDueTimes> dueTimes, TimeProvider time,
-    ILogger<AssignmentService> log) : IAgentPresence, IAgentPicker
+    UnitOfWork uow, TicketService tickets, TaxonomyCache taxonomy, IEnumerable<ITicketDueTimes> dueTimes, IEnumerable<ILiveChats> liveChats,
+    TimeProvider time, ILogger<AssignmentService> log) : IAgentPresence, IAgentPicker
 {
     /// <summary>The actor automatic assignment works as (the audit trail records "system").</summary>
     public static readonly StaffContext System = new(Guid.Empty, "Routing", FrozenSet<string>.Empty,
@@ -161,26 +161,18 @@ public sealed class AssignmentService(
     {
         var ticket = await Db.Set<Ticket>().AsNoTracking().Include(t => t.Tags).ThenInclude(t => t.Tag).FirstOrDefaultAsync(t => t.Id == ticketId, ct);
         if (ticket?.TeamId is not { } teamId) return null;
-        var mode = await Db.Set<RoutingTeamPolicy>().AsNoTracking().Where(p => p.TeamId == teamId).Select(p => (AssignmentMode?)p.Mode).FirstOrDefaultAsync(ct);
+        var mode = await ModeAsync(teamId, ct);
         if (mode is null or AssignmentMode.Manual) return null;
 
         // Every automatic pick is serialised until its transaction ends, so loads counted here include every
         // assignment committed before and none can slip in between (SQLite: the write gate already does this).
         await SerializeAsync(ct);
         var cursor = await Db.Set<RoutingTeamPolicy>().AsNoTracking().Where(p => p.TeamId == teamId).Select(p => p.LastAgentId).FirstOrDefaultAsync(ct);
-        var chat = ticket.Channel == Channel.Chat;
-        var agents = await Db.Set<RoutingAgent>().AsNoTracking()
-            .Where(a => a.Status == AgentStatus.Online && Db.TeamMembers.Any(m => m.TeamId == teamId && m.UserId == a.UserId)
-                && Db.Users.Any(u => u.Id == a.UserId && u.IsActive))
-            .ToListAsync(ct);
-        if (agents.Count == 0) return null;
-        var loads = await LoadsAsync([.. agents.Select(a => a.UserId)], ct);
-        var candidates = agents.Select(a => new Candidate(a.UserId, a.Status,
-            chat ? loads.GetValueOrDefault((a.UserId, true)) : loads.GetValueOrDefault((a.UserId, false)),
-            chat ? a.ChatCapacity : a.TicketCapacity,
-            AssignmentEngine.ParseList(a.Languages), AssignmentEngine.ParseList(a.ProductLines), a.Vip));
+        var team = await TeamAgentsAsync(teamId, ct);
+        if (team.Agents.Count == 0) return null;
+        var chat = await IsLiveChatAsync(ticket, ct);
         var needs = await NeedsAsync(ticket, ct);
-        var picked = AssignmentEngine.Pick(mode.Value, candidates, needs, cursor);
+        var picked = AssignmentEngine.Pick(mode.Value, team.Candidates(chat), needs, cursor);
         if (picked is null)
         {
             log.LogDebug("No eligible agent in team {Team} for ticket {Ticket} ({Needs})", teamId, ticketId, needs);
@@ -191,8 +183,56 @@ public sealed class AssignmentService(
         return picked.UserId;
     }
 
+    public async Task<long?> FirstAssignableAsync(IReadOnlyList<long> ticketIds, CancellationToken ct)
+    {
+        if (ticketIds.Count == 0) return null;
+        var tickets = await Db.Set<Ticket>().AsNoTracking().Include(t => t.Tags).ThenInclude(t => t.Tag)
+            .Where(t => ticketIds.Contains(t.Id)).ToDictionaryAsync(t => t.Id, ct);
+        var teams = new Dictionary<int, (AssignmentMode? Mode, TeamAgents Agents)>();
+        foreach (var id in ticketIds)
+        {
+            if (!tickets.TryGetValue(id, out var ticket) || ticket.TeamId is not { } teamId) continue;
+            if (!teams.TryGetValue(teamId, out var team))
+                teams[teamId] = team = (await ModeAsync(teamId, ct), await TeamAgentsAsync(teamId, ct));
+            if (team.Mode is null or AssignmentMode.Manual || team.Agents.Agents.Count == 0) continue;
+            var needs = await NeedsAsync(ticket, ct);
+            if (AssignmentEngine.Pick(team.Mode.Value, team.Agents.Candidates(await IsLiveChatAsync(ticket, ct)), needs, null) is not null) return id;
+        }
+        return null;
+    }
+
+    private Task<AssignmentMode?> ModeAsync(int teamId, CancellationToken ct) =>
+        Db.Set<RoutingTeamPolicy>().AsNoTracking().Where(p => p.TeamId == teamId).Select(p => (AssignmentMode?)p.Mode).FirstOrDefaultAsync(ct);
+
+    /// <summary>A team's online active agents with their loads, as engine candidates for either channel class.</summary>
+    private sealed record TeamAgents(List<RoutingAgent> Agents, Dictionary<(Guid, bool), int> Loads)
+    {
+        public IEnumerable<Candidate> Candidates(bool chat) => Agents.Select(a => new Candidate(a.UserId, a.Status,
+            Loads.GetValueOrDefault((a.UserId, chat)), chat ? a.ChatCapacity : a.TicketCapacity,
+            AssignmentEngine.ParseList(a.Languages), AssignmentEngine.ParseList(a.ProductLines), a.Vip));
+    }
+
+    private async Task<TeamAgents> TeamAgentsAsync(int teamId, CancellationToken ct)
+    {
+        var agents = await Db.Set<RoutingAgent>().AsNoTracking()
+            .Where(a => a.Status == AgentStatus.Online && Db.TeamMembers.Any(m => m.TeamId == teamId && m.UserId == a.UserId)
+                && Db.Users.Any(u => u.Id == a.UserId && u.IsActive))
+            .ToListAsync(ct);
+        return new TeamAgents(agents, agents.Count == 0 ? [] : await LoadsAsync([.. agents.Select(a => a.UserId)], ct));
+    }
+
+    /// <summary>A chat ticket Chat is handling live (bot, queued, active) takes a chat place; a left message is a ticket.</summary>
+    private async Task<bool> IsLiveChatAsync(Ticket ticket, CancellationToken ct)
+    {
+        if (ticket.Channel != Channel.Chat) return false;
+        var live = LiveChatIds;
+        return live is null || await live.ContainsAsync(ticket.Id, ct);
+    }
+
+    private IQueryable<long>? LiveChatIds => liveChats.FirstOrDefault()?.LiveTicketIds(Db);
+
     /// <summary>What the ticket asks of its agent: language of the customer's text, product line (a product:… tag or
-    /// the level-1 category), VIP (a vip tag).</summary>
+    /// the level-1 category), VIP (a vip tag on the ticket or on its customer).</summary>
     public async Task<TicketNeeds> NeedsAsync(Ticket ticket, CancellationToken ct)
     {
         var body = await Db.Set<Message>().AsNoTracking().Where(m => m.TicketId == ticket.Id && m.Kind == MessageKind.Customer)
@@ -201,19 +241,22 @@ public sealed class AssignmentService(
         var product = tags.FirstOrDefault(t => t.StartsWith(RoutingDefaults.ProductTagPrefix, StringComparison.Ordinal))?[RoutingDefaults.ProductTagPrefix.Length..].Trim();
         if (string.IsNullOrEmpty(product) && ticket.CategoryId is { } cat)
             product = (await taxonomy.GetAsync(ct)).NamesOf(cat).FirstOrDefault()?.ToLowerInvariant();
-        return new TicketNeeds(AssignmentEngine.DetectLanguage(ticket.Subject + "\n" + body), string.IsNullOrEmpty(product) ? null : product,
-            tags.Contains(RoutingDefaults.VipTag));
+        var vip = tags.Contains(RoutingDefaults.VipTag)
+            || await Db.Set<CustomerTag>().AnyAsync(t => t.CustomerId == ticket.CustomerId && t.Name == RoutingDefaults.VipTag, ct);
+        return new TicketNeeds(AssignmentEngine.DetectLanguage(ticket.Subject + "\n" + body), string.IsNullOrEmpty(product) ? null : product, vip);
     }
 
-    /// <summary>Open assigned tickets per (agent, is chat).</summary>
+    /// <summary>Open assigned tickets per (agent, is a live chat). A left message counts as a ticket, not a chat.</summary>
     private async Task<Dictionary<(Guid, bool), int>> LoadsAsync(List<Guid> agentIds, CancellationToken ct)
     {
-        var rows = await Db.Set<Ticket>().AsNoTracking()
+        var open = Db.Set<Ticket>().AsNoTracking()
             .Where(t => t.AssigneeId != null && agentIds.Contains(t.AssigneeId.Value) && t.MergedIntoId == null
-                && t.Status != TicketStatus.Solved && t.Status != TicketStatus.Closed)
-            .GroupBy(t => new { t.AssigneeId, Chat = t.Channel == Channel.Chat })
-            .Select(g => new { g.Key.AssigneeId, g.Key.Chat, Count = g.Count() }).ToListAsync(ct);
-        return rows.ToDictionary(r => (r.AssigneeId!.Value, r.Chat), r => r.Count);
+                && t.Status != TicketStatus.Solved && t.Status != TicketStatus.Closed);
+        var live = LiveChatIds;
+        var rows = live is null
+            ? await open.Select(t => new { t.AssigneeId, Chat = t.Channel == Channel.Chat }).ToListAsync(ct)
+            : await open.Select(t => new { t.AssigneeId, Chat = t.Channel == Channel.Chat && live.Contains(t.Id) }).ToListAsync(ct);
+        return rows.GroupBy(r => (r.AssigneeId!.Value, r.Chat)).ToDictionary(g => g.Key, g => g.Count());
     }
 
     private async Task SerializeAsync(CancellationToken ct)
@@ -229,14 +272,14 @@ public sealed class AssignmentService(
     public async Task<Guid?> TryAssignAsync(long ticketId, CancellationToken ct) => await uow.RunAsync(async c =>
     {
         var ticket = await Db.Set<Ticket>().FirstOrDefaultAsync(t => t.Id == ticketId, c);
-        if (ticket is null || !Waiting(ticket)) return null;
+        if (ticket is null || !Waiting(ticket) || await IsLiveChatAsync(ticket, c)) return null;
         if (await PickAsync(ticketId, c) is not { } agent) return null;
         await tickets.UpdateAsync(ticket, new JsonObject { ["assigneeId"] = agent }, KefuJson.Stored, System, c);
         return (Guid?)agent;
     }, ct);
 
     private static bool Waiting(Ticket t) => t.AssigneeId is null && t.TeamId is not null && t.MergedIntoId is null
-        && t.Channel != Channel.Chat && t.Status != TicketStatus.Solved && t.Status != TicketStatus.Closed;
+        && t.Status != TicketStatus.Solved && t.Status != TicketStatus.Closed;
 
     /// <summary>Hands out the waiting tickets of the given teams (those on automatic), most urgent first, until
     /// nobody eligible is left. Returns how many were assigned.</summary>
@@ -261,23 +304,29 @@ public sealed class AssignmentService(
 
     // ---------------------------------------------------------------- the queue
 
-    private IQueryable<Ticket> Queue(int teamId) => Db.Set<Ticket>().AsNoTracking().Where(t => t.TeamId == teamId && t.AssigneeId == null
-        && t.MergedIntoId == null && t.Channel != Channel.Chat && t.Status != TicketStatus.Solved && t.Status != TicketStatus.Closed);
+    /// <summary>A team's unassigned open tickets, chats included once they are no longer live (left messages).</summary>
+    private IQueryable<Ticket> Queue(int teamId)
+    {
+        var q = Db.Set<Ticket>().AsNoTracking().Where(t => t.TeamId == teamId && t.AssigneeId == null
+            && t.MergedIntoId == null && t.Status != TicketStatus.Solved && t.Status != TicketStatus.Closed);
+        var live = LiveChatIds;
+        return live is null ? q.Where(t => t.Channel != Channel.Chat) : q.Where(t => t.Channel != Channel.Chat || !live.Contains(t.Id));
+    }
 
-    /// <summary>A team's unassigned tickets: priority (urgent first), then SLA due time (soonest first, none last), then age.</summary>
+    /// <summary>A team's unassigned tickets: priority (urgent first), then SLA due time (the earliest running target;
+    /// soonest first, none last), then age. The whole order is one SQL query over the whole queue.</summary>
     public async Task<List<QueueEntryDto>> QueueAsync(int teamId, int limit, CancellationToken ct)
     {
-        // Priority first in the database; the due time orders within what is fetched (a bounded window).
-        var rows = await Queue(teamId).OrderByDescending(t => t.Priority).ThenBy(t => t.Id).Take(Math.Max(limit * 4, limit))
-            .Select(t => new { t.Id, t.Subject, t.Priority, t.Channel, t.Status, t.CreatedAt }).ToListAsync(ct);
-        var due = new Dictionary<long, DateTime>();
-        foreach (var provider in dueTimes)
-            foreach (var (id, at) in await provider.NextDueAsync([.. rows.Select(r => r.Id)], ct))
-                if (!due.TryGetValue(id, out var before) || at < before) due[id] = at;
-        return [.. rows.Select(r => new QueueEntryDto(r.Id, r.Id + TicketRules.NumberOffset, r.Subject, r.Priority, r.Channel, r.Status, r.CreatedAt,
-                due.TryGetValue(r.Id, out var d) ? d : null))
-            .OrderByDescending(r => r.Priority).ThenBy(r => r.DueAt ?? DateTime.MaxValue).ThenBy(r => r.CreatedAt).ThenBy(r => r.TicketId)
-            .Take(limit)];
+        var q = Queue(teamId);
+        var due = dueTimes.FirstOrDefault()?.RunningDueTimes(Db);
+        var rows = await (due is null
+                ? q.Select(t => new { t.Id, t.Subject, t.Priority, t.Channel, t.Status, t.CreatedAt, DueAt = (DateTime?)null })
+                : q.Select(t => new { t.Id, t.Subject, t.Priority, t.Channel, t.Status, t.CreatedAt,
+                    DueAt = due.Where(d => d.TicketId == t.Id).Min(d => (DateTime?)d.DueAt) }))
+            .OrderByDescending(r => r.Priority).ThenBy(r => r.DueAt == null).ThenBy(r => r.DueAt).ThenBy(r => r.CreatedAt).ThenBy(r => r.Id)
+            .Take(limit).ToListAsync(ct);
+        return [.. rows.Select(r => new QueueEntryDto(r.Id, r.Id + TicketRules.NumberOffset, r.Subject, r.Priority, r.Channel, r.Status,
+            r.CreatedAt, r.DueAt is { } d ? DateTime.SpecifyKind(d, DateTimeKind.Utc) : null))];
     }
 
     private static AgentProfileDto ToDto(Guid id, string name, RoutingAgent? a, int[] teams, Dictionary<(Guid, bool), int> loads) => new(

@@ -36,7 +36,8 @@ public partial class TicketPane
     private List<PaneOptions.Leaf> _leaves => Options.Leaves;
     private IReadOnlyList<Viewer> _others = [];
     private readonly List<AttachmentDto> _attachments = [];
-    private string _text = "", _newTag = "", _customerNote = "";
+    private string _text = "", _newTag = "", _customerNote = "", _newCustomerTag = "";
+    private string? _customerError;
     private bool _note, _solveAfter, _sending;
     private string? _editorError, _propError;
     private TimeZoneInfo _zone => Options.Zone;
@@ -86,7 +87,7 @@ public partial class TicketPane
                 .Concat(audit.Select(a => new TimelineItem(a.At, a.Id, null, Describe(a))))
                 .OrderBy(i => i.At).ToList();
             var customer = await db.Set<Customer>().AsNoTracking().Include(c => c.Identities).FirstAsync(c => c.Id == customerId, ct);
-            return (timeline, TicketQueries.ToDto(customer, staff));
+            return (timeline, TicketQueries.ToDto(customer, staff) with { Tags = await sp.GetRequiredService<CustomerTags>().GetAsync(customerId, ct) });
         });
         _customerTickets = [.. (await others).Items];
         if (!editingNote) _customerNote = _customer.Note ?? "";
@@ -227,6 +228,36 @@ public partial class TicketPane
             await RefreshAsync();
         }
         catch (DomainException ex) { _propError = ex.Message; }
+    }
+
+    private async Task CustomerTagKeyDown(KeyboardEventArgs e)
+    {
+        if (e.Key != "Enter" || string.IsNullOrWhiteSpace(_newCustomerTag)) return;
+        await SetCustomerTagsAsync((_customer?.Tags ?? []).Append(_newCustomerTag.Trim()));
+        _newCustomerTag = "";
+    }
+
+    /// <summary>Replaces the customer's tags (audited; "vip" makes routing and SLA treat the customer as VIP).</summary>
+    private async Task SetCustomerTagsAsync(IEnumerable<string> tags)
+    {
+        var customerId = Ticket.Customer.Id;
+        var list = tags.ToArray();
+        _customerError = null;
+        try
+        {
+            await Ui.RunAsync(async (sp, staff, ct) =>
+            {
+                if (!staff.Can(Permissions.CustomersWrite)) throw DomainException.Forbidden("customers.write");
+                var uow = sp.GetRequiredService<UnitOfWork>();
+                await uow.RunAsync(async c =>
+                {
+                    var customer = await uow.Db.Set<Customer>().FirstAsync(x => x.Id == customerId, c);
+                    await sp.GetRequiredService<CustomerTags>().SetAsync(customer, list, c);
+                }, ct);
+            });
+            await RefreshAsync();
+        }
+        catch (DomainException ex) { _customerError = ex.Message; }
     }
 
     public Task AssignToMeAsync() => PatchAsync("assigneeId", Me.UserId.ToString());

@@ -1008,6 +1008,10 @@ namespace Kefu.Platform.Database.Migrations.Postgres
                         .HasColumnType("boolean")
                         .HasColumnName("notify_browser");
 
+                    b.Property<bool>("NotifyEmail")
+                        .HasColumnType("boolean")
+                        .HasColumnName("notify_email");
+
                     b.Property<bool>("NotifySound")
                         .HasColumnType("boolean")
                         .HasColumnName("notify_sound");
@@ -1790,8 +1794,9 @@ namespace Kefu.Platform.Database.Migrations.Postgres
                     b.HasKey("Id")
                         .HasName("pk_sla_escalations");
 
-                    b.HasIndex("NextDueAt")
-                        .HasDatabaseName("ix_sla_escalations_next_due_at");
+                    b.HasIndex("NextDueAt", "Id")
+                        .HasDatabaseName("ix_sla_escalations_next_due_at_id")
+                        .HasFilter("next_due_at IS NOT NULL");
 
                     b.HasIndex("TicketId", "Id")
                         .HasDatabaseName("ix_sla_escalations_ticket_id_id");
@@ -1996,11 +2001,12 @@ namespace Kefu.Platform.Database.Migrations.Postgres
                     b.HasKey("Id")
                         .HasName("pk_sla_ticket_clocks");
 
-                    b.HasIndex("NextDueAt")
-                        .HasDatabaseName("ix_sla_ticket_clocks_next_due_at");
-
                     b.HasIndex("PolicyId")
                         .HasDatabaseName("ix_sla_ticket_clocks_policy_id");
+
+                    b.HasIndex("NextDueAt", "Id")
+                        .HasDatabaseName("ix_sla_ticket_clocks_next_due_at_id")
+                        .HasFilter("next_due_at IS NOT NULL");
 
                     b.HasIndex("TicketId", "Metric")
                         .IsUnique()
@@ -2039,6 +2045,11 @@ namespace Kefu.Platform.Database.Migrations.Postgres
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("created_at");
+
+                    b.PrimitiveCollection<List<string>>("CustomerTags")
+                        .IsRequired()
+                        .HasColumnType("text[]")
+                        .HasColumnName("customer_tags");
 
                     b.Property<int?>("FirstResponseMinutes")
                         .HasColumnType("integer")
@@ -2342,6 +2353,30 @@ namespace Kefu.Platform.Database.Migrations.Postgres
                         .HasDatabaseName("ix_tickets_customer_identities_kind_value");
 
                     b.ToTable("tickets_customer_identities", (string)null);
+                });
+
+            modelBuilder.Entity("Kefu.Tickets.CustomerTag", b =>
+                {
+                    b.Property<long>("CustomerId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("customer_id");
+
+                    b.Property<string>("Name")
+                        .HasMaxLength(50)
+                        .HasColumnType("character varying(50)")
+                        .HasColumnName("name");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.HasKey("CustomerId", "Name")
+                        .HasName("pk_tickets_customer_tags");
+
+                    b.HasIndex("Name")
+                        .HasDatabaseName("ix_tickets_customer_tags_name");
+
+                    b.ToTable("tickets_customer_tags", (string)null);
                 });
 
             modelBuilder.Entity("Kefu.Tickets.Message", b =>
@@ -2919,6 +2954,16 @@ namespace Kefu.Platform.Database.Migrations.Postgres
                         .HasConstraintName("fk_tickets_customer_identities_tickets_customers_customer_id");
 
                     b.Navigation("Customer");
+                });
+
+            modelBuilder.Entity("Kefu.Tickets.CustomerTag", b =>
+                {
+                    b.HasOne("Kefu.Tickets.Customer", null)
+                        .WithMany()
+                        .HasForeignKey("CustomerId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_tickets_customer_tags_tickets_customers_customer_id");
                 });
 
             modelBuilder.Entity("Kefu.Tickets.Message", b =>

@@ -986,6 +986,10 @@ namespace Kefu.Platform.Database.Migrations.Sqlite
                         .HasColumnType("INTEGER")
                         .HasColumnName("notify_browser");
 
+                    b.Property<bool>("NotifyEmail")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("notify_email");
+
                     b.Property<bool>("NotifySound")
                         .HasColumnType("INTEGER")
                         .HasColumnName("notify_sound");
@@ -1748,8 +1752,9 @@ namespace Kefu.Platform.Database.Migrations.Sqlite
                     b.HasKey("Id")
                         .HasName("pk_sla_escalations");
 
-                    b.HasIndex("NextDueAt")
-                        .HasDatabaseName("ix_sla_escalations_next_due_at");
+                    b.HasIndex("NextDueAt", "Id")
+                        .HasDatabaseName("ix_sla_escalations_next_due_at_id")
+                        .HasFilter("next_due_at IS NOT NULL");
 
                     b.HasIndex("TicketId", "Id")
                         .HasDatabaseName("ix_sla_escalations_ticket_id_id");
@@ -1950,11 +1955,12 @@ namespace Kefu.Platform.Database.Migrations.Sqlite
                     b.HasKey("Id")
                         .HasName("pk_sla_ticket_clocks");
 
-                    b.HasIndex("NextDueAt")
-                        .HasDatabaseName("ix_sla_ticket_clocks_next_due_at");
-
                     b.HasIndex("PolicyId")
                         .HasDatabaseName("ix_sla_ticket_clocks_policy_id");
+
+                    b.HasIndex("NextDueAt", "Id")
+                        .HasDatabaseName("ix_sla_ticket_clocks_next_due_at_id")
+                        .HasFilter("next_due_at IS NOT NULL");
 
                     b.HasIndex("TicketId", "Metric")
                         .IsUnique()
@@ -1991,6 +1997,11 @@ namespace Kefu.Platform.Database.Migrations.Sqlite
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("TEXT")
                         .HasColumnName("created_at");
+
+                    b.PrimitiveCollection<string>("CustomerTags")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("customer_tags");
 
                     b.Property<int?>("FirstResponseMinutes")
                         .HasColumnType("INTEGER")
@@ -2286,6 +2297,30 @@ namespace Kefu.Platform.Database.Migrations.Sqlite
                         .HasDatabaseName("ix_tickets_customer_identities_kind_value");
 
                     b.ToTable("tickets_customer_identities", (string)null);
+                });
+
+            modelBuilder.Entity("Kefu.Tickets.CustomerTag", b =>
+                {
+                    b.Property<long>("CustomerId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("customer_id");
+
+                    b.Property<string>("Name")
+                        .HasMaxLength(50)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("name");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("created_at");
+
+                    b.HasKey("CustomerId", "Name")
+                        .HasName("pk_tickets_customer_tags");
+
+                    b.HasIndex("Name")
+                        .HasDatabaseName("ix_tickets_customer_tags_name");
+
+                    b.ToTable("tickets_customer_tags", (string)null);
                 });
 
             modelBuilder.Entity("Kefu.Tickets.Message", b =>
@@ -2851,6 +2886,16 @@ namespace Kefu.Platform.Database.Migrations.Sqlite
                         .HasConstraintName("fk_tickets_customer_identities_tickets_customers_customer_id");
 
                     b.Navigation("Customer");
+                });
+
+            modelBuilder.Entity("Kefu.Tickets.CustomerTag", b =>
+                {
+                    b.HasOne("Kefu.Tickets.Customer", null)
+                        .WithMany()
+                        .HasForeignKey("CustomerId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_tickets_customer_tags_tickets_customers_customer_id");
                 });
 
             modelBuilder.Entity("Kefu.Tickets.Message", b =>
