@@ -34,8 +34,10 @@ public abstract class EscalationMailTests(KefuApp app) : EmailTestBase(app)
 
         // The outbox handler queues the mail; a redelivery of the same event queues nothing more.
         var key = EscalationMailer.DedupeKey(escalationId, mailed.Id);
-        await MailServers.EventuallyAsync(() => DbAsync(db => db.Set<OutboundEmail>().AsNoTracking().FirstOrDefaultAsync(o => o.DedupeKey == key)),
+        var queued = await MailServers.EventuallyAsync(() => DbAsync(db => db.Set<OutboundEmail>().AsNoTracking().FirstOrDefaultAsync(o => o.DedupeKey == key)),
             "the escalation mail in the outbox");
+        Assert.Null(queued.TicketId); // system mail: a staff member's answer must not thread onto the customer's ticket
+        Assert.Equal(OutboundKind.System, queued.Kind);
         var raised = new EscalationRaised(ticketId, escalationId, 2, EscalationTrigger.Manual, [mailed.Id, quiet.Id]);
         await using (var scope = App.Factory.Services.CreateAsyncScope())
         {
