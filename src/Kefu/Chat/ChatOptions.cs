@@ -20,6 +20,6 @@ public sealed class ChatOptions
     public int TranscriptsPerHour { get; set; } = 3;
     /// <summary>Average handling time used for the estimated wait shown to queued visitors.</summary>
     public int AverageHandleSeconds { get; set; } = 120;
-    /// <summary>Most widget sends stored in one transaction (group commit, decision 0012).</summary>
+    /// <summary>Most widget sends stored in one transaction (group commit, decision 0013).</summary>
     public int MaxBatch { get; set; } = 64;
 }

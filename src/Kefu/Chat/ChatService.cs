@@ -131,7 +131,7 @@ public sealed class ChatService(
             {
                 try
                 {
-                    // Group commit (decision 0012): stored with the other sends waiting now, in one transaction;
+                    // Group commit (decision 0013): stored with the other sends waiting now, in one transaction;
                     // this completes only after that transaction committed.
                     stored = await writer.StoreAsync(new ChatSendJob(s, r, text, attachmentIds)).WaitAsync(ct);
                     break;

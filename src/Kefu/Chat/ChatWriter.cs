@@ -17,7 +17,7 @@ internal sealed class ChatSendJob(VisitorSession session, SendRequest request, s
 internal sealed record StoredSend(ChatConversation Conversation, ChatMessage Message, bool Started);
 
 /// <summary>
-/// Group commit of widget sends (decision 0012): the hub's Send calls queue here and one writer stores every send
+/// Group commit of widget sends (decision 0013): the hub's Send calls queue here and one writer stores every send
 /// waiting at that moment in ONE transaction, then completes each caller, so the hub still acknowledges only after
 /// commit. While a batch commits the next one gathers, so the batch grows with the load and a lone send waits for
 /// nobody. When a batch fails (a racing duplicate, a conflict, a deadlock), it is rolled back as a whole and each of
