@@ -209,22 +209,23 @@ public partial class TicketPane
         finally { _sending = false; }
     }
 
+    /// <summary>One change to the ticket's customer in its own unit of work, for staff who may write customers.</summary>
+    private Task ChangeCustomerAsync(long customerId, Func<IServiceProvider, Customer, CancellationToken, Task> change) =>
+        Ui.RunAsync(async (sp, staff, ct) =>
+        {
+            if (!staff.Can(Permissions.CustomersWrite)) throw DomainException.Forbidden("customers.write");
+            var uow = sp.GetRequiredService<UnitOfWork>();
+            await uow.RunAsync(async c => await change(sp, await uow.Db.Set<Customer>().FirstAsync(x => x.Id == customerId, c), c), ct);
+        });
+
     private async Task SaveCustomerNoteAsync()
     {
         var customerId = Ticket.Customer.Id;
         var note = _customerNote;
         try
         {
-            await Ui.RunAsync(async (sp, staff, ct) =>
-            {
-                if (!staff.Can(Permissions.CustomersWrite)) throw DomainException.Forbidden("customers.write");
-                var uow = sp.GetRequiredService<UnitOfWork>();
-                await uow.RunAsync(async c =>
-                {
-                    var customer = await uow.Db.Set<Customer>().FirstAsync(x => x.Id == customerId, c);
-                    await sp.GetRequiredService<CustomerService>().UpdateAsync(customer, new UpdateCustomerRequest(null, null, note, null), c);
-                }, ct);
-            });
+            await ChangeCustomerAsync(customerId, (sp, customer, c) =>
+                sp.GetRequiredService<CustomerService>().UpdateAsync(customer, new UpdateCustomerRequest(null, null, note, null), c));
             await RefreshAsync();
         }
         catch (DomainException ex) { _propError = ex.Message; }
@@ -245,16 +246,7 @@ public partial class TicketPane
         _customerError = null;
         try
         {
-            await Ui.RunAsync(async (sp, staff, ct) =>
-            {
-                if (!staff.Can(Permissions.CustomersWrite)) throw DomainException.Forbidden("customers.write");
-                var uow = sp.GetRequiredService<UnitOfWork>();
-                await uow.RunAsync(async c =>
-                {
-                    var customer = await uow.Db.Set<Customer>().FirstAsync(x => x.Id == customerId, c);
-                    await sp.GetRequiredService<CustomerTags>().SetAsync(customer, list, c);
-                }, ct);
-            });
+            await ChangeCustomerAsync(customerId, (sp, customer, c) => sp.GetRequiredService<CustomerTags>().SetAsync(customer, list, c));
             await RefreshAsync();
         }
         catch (DomainException ex) { _customerError = ex.Message; }
