@@ -189,6 +189,12 @@ public sealed class OutboxDispatcher(
                 }
             }, ct);
         }
+        catch (RetryLaterException ex)
+        {
+            // Not a fault: the whole chunk waits for the back-off (re-running it one by one would only defer each again).
+            log.LogInformation("Handler {Handler} deferred {Count} event(s) from {EventId}: {Reason}", handlerType.Name, chunk.Count, chunk[0].Context.EventId, ex.Message);
+            foreach (var (_, _, context) in chunk) failed.TryAdd(context.EventId, $"{handlerType.Name}: deferred: {ex.Message}");
+        }
         catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
         {
             if (chunk.Count > 1)

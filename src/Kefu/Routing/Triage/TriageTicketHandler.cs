@@ -37,7 +37,7 @@ public sealed class TriageTicketHandler(
 
         // Never wait for training inside the transaction (on SQLite it would hold the write gate): fail, and the
         // outbox delivers the event again shortly (it backs off 2 s, 4 s, 8 s, …), by which time the model is there.
-        var model = classifier.Current ?? throw new InvalidOperationException("The triage model is not ready yet; the event will be retried.");
+        var model = classifier.Current ?? throw new RetryLaterException("the triage model is still being trained");
         var result = classifier.Classify(model, TicketText(ticket.Subject, body), await rules.GetAsync(ct));
         var tax = await taxonomy.GetAsync(ct);
         var patch = new JsonObject();

@@ -1,0 +1,8 @@
+namespace Kefu.Platform.Events;
+
+/// <summary>
+/// Thrown by an <see cref="IEventHandler{T}"/> that cannot handle an event yet (a model still training, a resource
+/// still starting): the event is delivered again after the usual back-off, and the outbox logs it as a deferral, not
+/// as an error with a stack trace.
+/// </summary>
+public sealed class RetryLaterException(string reason) : Exception(reason);
