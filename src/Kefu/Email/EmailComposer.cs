@@ -5,6 +5,7 @@ using Kefu.Platform.Database;
 using Kefu.Platform.Mail;
 using Kefu.Tickets;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 
 namespace Kefu.Email;
 
@@ -13,7 +14,7 @@ namespace Kefu.Email;
 /// the Message-ID it will carry so the customer's answer threads back onto the ticket. Runs inside the caller's
 /// transaction; <see cref="SmtpDispatcher"/> sends after commit.
 /// </summary>
-public sealed class EmailComposer(KefuDb db, SmtpSignal signal, TimeProvider time) : IMailOutbox, ISystemMail
+public sealed class EmailComposer(KefuDb db, SmtpSignal signal, TimeProvider time, IOptions<KefuOptions> kefu) : IMailOutbox, ISystemMail
 {
     public const string QuoteLine = "##- 请在此行上方回复 · Please type your reply above this line -##";
 
@@ -46,7 +47,7 @@ public sealed class EmailComposer(KefuDb db, SmtpSignal signal, TimeProvider tim
         if (quoted is not null)
         {
             var who = toName ?? to;
-            var header = $"On {quoted.CreatedAt:yyyy-MM-dd HH:mm} UTC, {who} wrote:";
+            var header = Attribution(quoted.CreatedAt, who);
             text.Append("\n\n").Append(QuoteLine).Append('\n').Append(header).Append('\n')
                 .Append(string.Join("\n", quoted.Body.Replace("\r\n", "\n").Split('\n').Select(l => "> " + l)));
             html.Append("<div id=\"kefu-quote\"><p style=\"color:#888\">").Append(WebUtility.HtmlEncode(QuoteLine)).Append("</p><p>")
@@ -60,6 +61,17 @@ public sealed class EmailComposer(KefuDb db, SmtpSignal signal, TimeProvider tim
             References = references, BodyText = text.ToString(), BodyHtml = html.ToString(),
             AttachmentIds = message.Attachments.Count == 0 ? null : string.Join(",", message.Attachments.Select(a => a.Id)),
         });
+    }
+
+    /// <summary>The line above the quoted mail, in both languages and in Kefu's time zone (the customer wrote at 09:15
+    /// Beijing time, not "01:15 UTC").</summary>
+    private string Attribution(DateTime utc, string who)
+    {
+        var zone = TimeZoneInfo.TryFindSystemTimeZoneById(kefu.Value.DefaultTimeZone, out var z) ? z : TimeZoneInfo.Utc;
+        var local = TimeZoneInfo.ConvertTimeFromUtc(DateTime.SpecifyKind(utc, DateTimeKind.Utc), zone);
+        var offset = zone.GetUtcOffset(local);
+        var at = $"{local:yyyy-MM-dd HH:mm} (UTC{(offset < TimeSpan.Zero ? "-" : "+")}{offset:hh\\:mm})";
+        return $"{who} 于 {at} 写道 · On {at}, {who} wrote:";
     }
 
     /// <summary>"We received your mail" with the ticket number, for a new ticket from a person (not from robots).</summary>

@@ -209,6 +209,17 @@ public sealed class EmailIngestor(
             if (mailbox.AutoAcknowledge && email.Class == MailClass.Normal)
                 await composer.EnqueueAcknowledgementAsync(mailbox, created, email, ct);
         }
+        else if (email.Class == MailClass.AutoReply)
+        {
+            // An out-of-office or other robot answer to our reply: kept on the ticket for the agent, but as a note —
+            // as a customer message it reopened a ticket waiting for the customer, reset its reply clock and counted
+            // as one more contact (the "repeated contact" escalation fired on a vacation notice).
+            var note = $"自动回复 / Automatic reply from {email.FromAddress}:\n\n{text}";
+            var (message, _) = await tickets.AddMessageAsync(ticket,
+                new AddMessageRequest(MessageKind.InternalNote, note, null, [.. attachmentIds], email.MessageId), SystemStaff, ct);
+            record.TicketId = ticket.Id;
+            record.TicketMessageId = message.Id;
+        }
         else
         {
             var (message, _) = await tickets.AddMessageAsync(ticket,
@@ -278,7 +289,7 @@ public sealed class EmailIngestor(
         }
         var ticket = await Db.Set<Ticket>().FirstOrDefaultAsync(t => t.Id == ticketId, ct);
         if (ticket is null || ticket.MergedIntoId is not null) return;
-        var note = $"Email delivery failed (bounce from {email.FromAddress}): {email.BounceReason}";
+        var note = $"邮件退信 / Email delivery failed (bounce from {email.FromAddress}): {email.BounceReason}";
         var (message, _) = await tickets.AddMessageAsync(ticket, new AddMessageRequest(MessageKind.InternalNote, note, null, null, null), SystemStaff, ct);
         record.TicketMessageId = message.Id;
     }

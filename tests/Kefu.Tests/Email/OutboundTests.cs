@@ -41,6 +41,10 @@ public abstract class OutboundTests(KefuApp app) : EmailTestBase(app)
         var quoted = text.IndexOf("> 请尽快开具发票", StringComparison.Ordinal);
         Assert.True(reply >= 0 && line > reply && quoted > line, text);
         Assert.Contains("Kefu 客服团队", text); // signature
+        // The attribution above the quote is in Kefu's time zone (Asia/Shanghai) and both languages, not in UTC.
+        var wrote = (await DbAsync(db => db.Set<Kefu.Tickets.Message>().AsNoTracking().Where(m => m.TicketId == ticketId)
+            .OrderBy(m => m.Id).Select(m => m.CreatedAt).FirstAsync())).AddHours(8);
+        Assert.Contains($"于 {wrote:yyyy-MM-dd HH:mm} (UTC+08:00) 写道 · On {wrote:yyyy-MM-dd HH:mm} (UTC+08:00),", text);
 
         var row = await DbAsync(db => db.Set<OutboundEmail>().AsNoTracking().FirstAsync(o => o.Id == outbound.Id));
         Assert.Equal(OutboundStatus.Sent, row.Status);
@@ -164,8 +168,37 @@ public abstract class OutboundTests(KefuApp app) : EmailTestBase(app)
         var row = await DbAsync(db => db.Set<OutboundEmail>().AsNoTracking().FirstAsync(o => o.Id == outbound.Id));
         Assert.Equal(OutboundStatus.Failed, row.Status);
         Assert.Contains((await MessagesAsync(ticketId)), m => m!["kind"]!.GetValue<string>() == "internal_note"
-            && m["body"]!.GetValue<string>().Contains("user unknown"));
+            && m["body"]!.GetValue<string>().Contains("user unknown") && m["body"]!.GetValue<string>().StartsWith("邮件退信 / "));
         Assert.Equal(ticketsBefore, (await RecordsAsync(id)).Where(r => r.Direction == EmailDirection.Inbound).Select(r => r.TicketId).Distinct().Count());
+    }
+
+    [Fact]
+    public async Task Auto_reply_to_an_agent_reply_is_a_note_and_neither_reopens_the_ticket_nor_counts_as_a_contact()
+    {
+        var from = Customer();
+        var (id, user, address, _, ticketId) = await TicketFromMailAsync(from);
+        var replyId = await ReplyAsync(ticketId, "请提供订单号");
+        var outbound = await OutboundForAsync(replyId);
+        await KefuApp.Json(await App.Admin.SendAsync(new HttpRequestMessage(HttpMethod.Patch, $"/api/v1/tickets/{ticketId}")
+            { Content = System.Net.Http.Json.JsonContent.Create(new { status = "pending_customer" }) }), true);
+
+        var vacation = Mail(from, address, "自动回复: 发票什么时候开", "我正在休假，12月1日回来。");
+        vacation.InReplyTo = outbound.MessageId;
+        vacation.Headers.Add("Auto-Submitted", "auto-replied");
+        await MailServers.AppendAsync(user, vacation);
+        await FetchAsync(id);
+
+        var record = await RecordOfAsync(id, vacation.MessageId);
+        Assert.Equal(EmailStatus.Ingested, record.Status);
+        Assert.Equal(ticketId, record.TicketId); // kept on the same ticket…
+        var messages = await MessagesAsync(ticketId);
+        var note = Assert.Single(messages, m => m!["body"]!.GetValue<string>().Contains("12月1日回来"));
+        Assert.Equal("internal_note", note!["kind"]!.GetValue<string>()); // …as a note for the agent
+        Assert.StartsWith("自动回复 / Automatic reply from " + from, note["body"]!.GetValue<string>());
+        Assert.Single(messages, m => m!["kind"]!.GetValue<string>() == "customer"); // not a second customer contact
+        Assert.Equal("pending_customer", (await TicketAsync(ticketId))["status"]!.GetValue<string>()); // still waiting for the customer
+        await DispatchAsync();
+        Assert.Single(MailServers.SentTo(from)); // only the agent's reply: nothing answers the robot
     }
 
     [Fact]
