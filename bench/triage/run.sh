@@ -8,7 +8,7 @@ ART=/tmp/kefu-bench-artifacts-triage
 dotnet build "$ROOT/bench/Kefu.Bench.Triage/Kefu.Bench.Triage.csproj" -c Release --artifacts-path "$ART" -v q -nologo -clp:ErrorsOnly
 LOAD="$(cut -d' ' -f1-3 /proc/loadavg)"
 OUT="$(mktemp)"
-(cd "$ROOT" && dotnet "$ART/bin/Kefu.Bench.Triage/release/Kefu.Bench.Triage.dll" tests/Kefu.Tests/Routing/Data/triage-holdout.tsv tests/Kefu.Tests/Routing/Data/triage-holdout2.tsv tests/Kefu.Tests/Routing/Data/triage-holdout3.tsv tests/Kefu.Tests/Routing/Data/triage-holdout4.tsv) | tee "$OUT"
+(cd "$ROOT" && dotnet "$ART/bin/Kefu.Bench.Triage/release/Kefu.Bench.Triage.dll" tests/Kefu.Tests/Routing/Data/triage-holdout.tsv tests/Kefu.Tests/Routing/Data/triage-holdout2.tsv tests/Kefu.Tests/Routing/Data/triage-holdout3.tsv tests/Kefu.Tests/Routing/Data/triage-holdout4.tsv tests/Kefu.Tests/Routing/Data/triage-holdout5.tsv "$@") | tee "$OUT"
 
 SECTION="$(mktemp)"
 {
