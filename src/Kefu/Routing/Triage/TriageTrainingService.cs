@@ -23,7 +23,6 @@ public sealed class TriageTrainingService(
     private readonly SemaphoreSlim _signal = new(0);
     private readonly SemaphoreSlim _training = new(1, 1);
     private readonly TriageLexicon _lexicon = TriageLexicon.LoadEmbedded();
-    private List<TriageExample>? _shipped;
     private readonly Lock _jobLock = new();
     private TriageRetrainJob? _job;
     private TaskCompletionSource<TriageRetrainJob>? _jobDone;
@@ -168,7 +167,8 @@ public sealed class TriageTrainingService(
         finally { _training.Release(); }
     }
 
-    private List<TriageExample> Shipped() => _shipped ??= TriageExample.Shipped();
+    // Read from the embedded file each time rather than cached: training is rare, and the ~10k lines need not stay in memory.
+    private static List<TriageExample> Shipped() => TriageExample.Shipped();
 
     /// <summary>One correction in five (by a stable hash of the ticket text) is held back for evaluation.</summary>
     private static bool IsHeldBack(TriageExample e) => SHA256.HashData(Encoding.UTF8.GetBytes(e.Text))[0] % 5 == 0;
