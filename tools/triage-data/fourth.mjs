@@ -49,7 +49,7 @@ export const fourth = {
   '订单服务/售后问题/换货流程': {
     hand: ['不要退款，给我换一个没坏的就行', '寄回去换的那件什么时候给我发出来', '颜色发错了，能不能直接换成我下单的那个颜色',
       '尺码偏小，换大一码要先寄回吗', '换货申请提交了，快递上门取件是哪天', '质量有问题，想换同款新的，不想退',
-      '换货的时候运费是我出还是你们出', '收到的型号不对，帮我换成我买的型号'],
+      '换货来回的快递费由谁承担', '收到的型号不对，帮我换成我买的型号'],
     en: ['I don\'t want a refund, just send me a working one', 'how do I swap this for the right size', 'when will the replacement for my exchange ship'],
   },
   '技术支持/APP故障/闪退': {
