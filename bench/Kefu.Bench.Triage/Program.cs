@@ -5,6 +5,7 @@ using Microsoft.ML;
 // Usage: dotnet Kefu.Bench.Triage.dll [holdout.tsv …] [--misses] [--eval] [--train=file.tsv] [--lexicon=file.tsv]
 //   --eval       accuracy only (no latency loop): the fast loop while editing the training data
 //   --misses     also the wrong lines, false urgents, what found each urgent line, and the confusion pairs (never on a blind set)
+//   --set=name=value  a trainer setting other than the shipped one (charngrams, wordngrams, l2, iterations)
 //   --train/--lexicon  read the training set / lexicon from files instead of the embedded ones (no rebuild needed)
 var holdoutPaths = args.Where(a => !a.StartsWith("--")).DefaultIfEmpty("tests/Kefu.Tests/Routing/Data/triage-holdout.tsv").ToList();
 var showMisses = args.Contains("--misses");
@@ -12,6 +13,10 @@ var evalOnly = args.Contains("--eval");
 string? Opt(string name) => args.FirstOrDefault(a => a.StartsWith($"--{name}="))?[(name.Length + 3)..];
 var lexicon = Opt("lexicon") is { } lexPath ? TriageLexicon.Read(new StreamReader(lexPath)) : TriageLexicon.LoadEmbedded();
 var train = Opt("train") is { } trainPath ? TriageExample.ReadTsv(new StreamReader(trainPath)) : TriageExample.Shipped();
+var settings = args.Where(a => a.StartsWith("--set=")).Select(a => a[6..].Split('=', 2))
+    .Aggregate(TriageTrainerSettings.Default, (s, kv) => s.With(kv[0], kv[1]));
+if (Opt("lexweight") is { } lw) { TriageModel.LexiconWeight = float.Parse(lw, System.Globalization.CultureInfo.InvariantCulture); Console.WriteLine($"lexicon weight {lw}"); }
+if (settings != TriageTrainerSettings.Default) Console.WriteLine($"trainer settings: {settings}");
 var dev = TriageExample.Dev();
 var sets = new List<(string Name, List<TriageExample> Set)> { ("dev (triage-dev.tsv)", dev) };
 foreach (var p in holdoutPaths.Where(File.Exists))
@@ -22,7 +27,7 @@ GC.Collect();
 var before = GC.GetTotalMemory(true);
 var allocatedBefore = GC.GetTotalAllocatedBytes(true);
 var sw = Stopwatch.StartNew();
-var model = TriageTrainer.Train(train, lexicon, 1);
+var model = TriageTrainer.Train(train, lexicon, 1, settings);
 var trainMs = sw.Elapsed.TotalMilliseconds;
 var allocatedTraining = GC.GetTotalAllocatedBytes(true) - allocatedBefore;
 var retained = GC.GetTotalMemory(true) - before;

@@ -6,6 +6,7 @@ import { writeFileSync } from 'node:fs';
 import { leaves, openers, closers, enOpeners, enClosers } from './leaves.mjs';
 import { extra, extraUrgent, pinyin, emailOpeners, emailFillers, emailClosers, enEmailOpeners, enEmailClosers } from './extra.mjs';
 import { third } from './third.mjs';
+import { fourth } from './fourth.mjs';
 
 let seed = 20261123;
 const rnd = () => { seed |= 0; seed = (seed + 0x6d2b79f5) | 0; let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
@@ -125,6 +126,23 @@ for (const [leaf, T] of Object.entries(third)) {
     if (chance(0.22)) s = trad(s);
     add(leaf, '-', s);
     if (rows.size > before) made++;
+  }
+}
+
+// Fourth round (fourth.mjs): cross-cue lines, another separate pass so the earlier rounds' lines stay as they were.
+for (const [leaf, T] of Object.entries(fourth)) {
+  for (const h of T.hand) {
+    add(leaf, '-', fill(h));
+    for (let i = 0; i < 4; i++) {
+      let s = zhNoise(fill(pick(openers) + h + pick(closers)));
+      if (chance(0.25)) s = trad(s);
+      add(leaf, '-', s);
+    }
+    if (chance(0.3)) { let s = zhNoise(email(fill(h))); if (chance(0.25)) s = trad(s); add(leaf, '-', s); }
+  }
+  for (const h of T.en) {
+    add(leaf, '-', fill(h));
+    for (let i = 0; i < 3; i++) add(leaf, '-', enNoise(fill(pick(enOpeners) + h + pick(enClosers))));
   }
 }
 

@@ -56,8 +56,10 @@ public sealed class TriageLexicon
         return new TriageLexicon(lists);
     }
 
-    /// <summary>Fills one value per list: a damped count of the list's words found in the normalised text.</summary>
-    public void Features(string normalized, Span<float> into)
+    /// <summary>Fills one value per list: a damped count of the list's words found in the normalised text. With
+    /// <paramref name="words"/>, also collects each found leaf word as a token ("dictionary segmentation"): the model
+    /// then learns a weight per word, so 忘了 in "忘了发货" need not count for the password leaf as a whole list does.</summary>
+    public void Features(string normalized, Span<float> into, List<string>? words = null)
     {
         // Which characters occur (1,024-bit filter): most words' first character is not in a short text, so their
         // substring search is skipped — the lists hold over a thousand words and this runs for every ticket.
@@ -68,7 +70,11 @@ public sealed class TriageLexicon
             var hits = 0;
             var inflected = i != UrgentIndex;
             foreach (var w in _lists[i].Words)
-                if (MaySee(seen, w) && Contains(normalized, w, inflected)) hits++;
+                if (MaySee(seen, w) && Contains(normalized, w, inflected))
+                {
+                    hits++;
+                    if (words is not null && inflected) words.Add(w);
+                }
             into[i] = hits == 0 ? 0 : MathF.Sqrt(hits);
         }
     }

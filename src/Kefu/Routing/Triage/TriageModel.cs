@@ -14,6 +14,8 @@ public sealed record TriagePrediction(
 public sealed class TriageInput
 {
     public string Text { get; set; } = "";
+    /// <summary>The lexicon words found in the text, space-separated (one token each; spaces inside a word become '_').</summary>
+    public string Words { get; set; } = "";
     [VectorType(16)] public float[] Lexicon { get; set; } = [];
     public string Label { get; set; } = "";
     public bool Urgent { get; set; }
@@ -67,11 +69,17 @@ public sealed class TriageModel
         return Decide(output.LeafScore, output.Probability, _lexicon.HasUrgentWord(input.Text));
     }
 
+    /// <summary>How much a lexicon list's hit count weighs next to the (L2-normalised) n-gram features. Part of the
+    /// pipeline (bump <see cref="TriageTrainer.PipelineVersion"/> when it changes); settable for the bench's experiments only.</summary>
+    public static float LexiconWeight { get; set; } = 0.3f;
+
     internal static TriageInput Input(string normalized, TriageLexicon lexicon, string label = "", bool urgent = false)
     {
         var lex = new float[LexiconSlots];
-        lexicon.Features(normalized, lex.AsSpan(0, lexicon.Size));
-        return new TriageInput { Text = normalized, Lexicon = lex, Label = label, Urgent = urgent };
+        var words = new List<string>();
+        lexicon.Features(normalized, lex.AsSpan(0, lexicon.Size), words);
+        for (var i = 0; i < lex.Length; i++) lex[i] *= LexiconWeight;
+        return new TriageInput { Text = normalized, Words = string.Join(' ', words.Select(w => w.Replace(' ', '_'))), Lexicon = lex, Label = label, Urgent = urgent };
     }
 
     private TriagePrediction Decide(float[] p, float urgent, bool urgentWord)

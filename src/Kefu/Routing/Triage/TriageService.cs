@@ -25,7 +25,8 @@ public sealed record TopCategory(string Category, double Probability);
 public sealed record ModelVersionDto(int Version, DateTime TrainedAt, int ShippedExamples, int Corrections, int HoldbackCount,
     double HoldbackAccuracy, double HoldbackLevel1Accuracy, int TrainMillis, bool Current);
 
-public sealed record ModelsResponse(int? CurrentVersion, bool Ready, int PendingCorrections, int RetrainMinExamples, ModelVersionDto[] Versions);
+public sealed record ModelsResponse(int? CurrentVersion, bool Ready, int PendingCorrections, int RetrainMinExamples, ModelVersionDto[] Versions,
+    TriageRetrainJob? Retrain);
 
 public sealed record DecisionDto(long TicketId, string? Category, string? PredictedCategory, double Confidence, int ModelVersion,
     int? RuleId, TicketPriority? Priority, bool Manual, DateTime DecidedAt);
@@ -97,16 +98,18 @@ public sealed class TriageService(
         var pending = await uow.Db.Set<TriageCorrection>().CountAsync(c => c.Id > maxId, ct);
         return new ModelsResponse(current, current is not null, pending, options.Value.RetrainMinExamples, [.. versions.Select(v => new ModelVersionDto(
             v.Version, v.TrainedAt, v.ShippedExamples, v.Corrections, v.HoldbackCount, v.HoldbackAccuracy, v.HoldbackLevel1Accuracy,
-            v.TrainMillis, v.Version == current))]);
+            v.TrainMillis, v.Version == current))], trainer.RetrainJob);
     }
 
-    public async Task<ModelVersionDto> RetrainAsync(CancellationToken ct)
+    /// <summary>Queues a retrain (it runs in the background, see <see cref="TriageTrainingService.RequestRetrain"/>).</summary>
+    public TriageRetrainJob Retrain()
     {
         if (!options.Value.Enabled) throw DomainException.Conflict("Triage is disabled (Kefu:Triage:Enabled=false).");
-        var v = await trainer.RetrainNowAsync(ct);
-        return new ModelVersionDto(v.Version, v.TrainedAt, v.ShippedExamples, v.Corrections, v.HoldbackCount, v.HoldbackAccuracy,
-            v.HoldbackLevel1Accuracy, v.TrainMillis, classifier.Current?.Version == v.Version);
+        return trainer.RequestRetrain();
     }
+
+    public TriageRetrainJob RetrainStatus(int id) =>
+        trainer.RetrainJob is { } job && job.Id == id ? job : throw DomainException.NotFound($"Retrain job {id}");
 
     public async Task<DecisionDto> DecisionAsync(long ticketId, CancellationToken ct)
     {

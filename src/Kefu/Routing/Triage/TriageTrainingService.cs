@@ -23,10 +23,75 @@ public sealed class TriageTrainingService(
     private readonly SemaphoreSlim _signal = new(0);
     private readonly SemaphoreSlim _training = new(1, 1);
     private readonly TriageLexicon _lexicon = TriageLexicon.LoadEmbedded();
-    private List<TriageExample>? _shipped;
+    private readonly Lock _jobLock = new();
+    private TriageRetrainJob? _job;
+    private TaskCompletionSource<TriageRetrainJob>? _jobDone;
 
     /// <summary>Wakes the loop (a correction was recorded).</summary>
     public void Notify() => _signal.Release();
+
+    /// <summary>The latest admin retrain request on this node (null when none was made since start).</summary>
+    public TriageRetrainJob? RetrainJob => _job;
+
+    /// <summary>Raised (on the training thread) whenever <see cref="RetrainJob"/> changes state; the admin page listens.</summary>
+    public event Action<TriageRetrainJob>? RetrainJobChanged;
+
+    /// <summary>Queues a retrain from every correction so far (admin "retrain now") and returns at once; the loop trains
+    /// off the request and swaps the model in on success. A request while one is queued or training returns that one.</summary>
+    public TriageRetrainJob RequestRetrain()
+    {
+        TriageRetrainJob job;
+        lock (_jobLock)
+        {
+            if (_job is { Done: false } pending) return pending;
+            job = _job = new TriageRetrainJob((_job?.Id ?? 0) + 1, TriageRetrainState.Queued, time.GetUtcNow().UtcDateTime, null, null, null, null, null);
+            _jobDone = new TaskCompletionSource<TriageRetrainJob>(TaskCreationOptions.RunContinuationsAsynchronously);
+        }
+        RetrainJobChanged?.Invoke(job);
+        _signal.Release();
+        return job;
+    }
+
+    /// <summary>Completes when the retrain job with this id has finished (succeeded or failed).</summary>
+    public Task<TriageRetrainJob> WhenRetrainDoneAsync(int id)
+    {
+        lock (_jobLock)
+        {
+            if (_job is null || _job.Id != id) throw new ArgumentException($"No retrain job {id} on this node.", nameof(id));
+            return _job.Done ? Task.FromResult(_job) : _jobDone!.Task;
+        }
+    }
+
+    private void SetJob(TriageRetrainJob job)
+    {
+        TaskCompletionSource<TriageRetrainJob>? done = null;
+        lock (_jobLock)
+        {
+            _job = job;
+            if (job.Done) done = _jobDone;
+        }
+        try { RetrainJobChanged?.Invoke(job); }
+        catch (Exception ex) { log.LogWarning(ex, "A retrain status listener failed"); }
+        done?.TrySetResult(job);
+    }
+
+    /// <summary>Runs the queued admin retrain, if any: training happens here, on the background loop.</summary>
+    private async Task RunQueuedRetrainAsync(CancellationToken ct)
+    {
+        var job = _job;
+        if (job is not { State: TriageRetrainState.Queued }) return;
+        SetJob(job = job with { State = TriageRetrainState.Training, StartedAt = time.GetUtcNow().UtcDateTime });
+        try
+        {
+            var v = (await SyncAsync(force: true, ct))!;
+            SetJob(job with { State = TriageRetrainState.Succeeded, FinishedAt = time.GetUtcNow().UtcDateTime, Version = v.Version, HoldbackAccuracy = v.HoldbackAccuracy });
+        }
+        catch (Exception ex) when (!ct.IsCancellationRequested)
+        {
+            log.LogError(ex, "Triage retraining (admin request {Job}) failed", job.Id);
+            SetJob(job with { State = TriageRetrainState.Failed, FinishedAt = time.GetUtcNow().UtcDateTime, Error = ex.Message });
+        }
+    }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -46,15 +111,13 @@ public sealed class TriageTrainingService(
             try
             {
                 await _signal.WaitAsync(options.Value.PollInterval, stoppingToken);
-                await SyncAsync(force: false, stoppingToken);
+                if (_job is { State: TriageRetrainState.Queued }) await RunQueuedRetrainAsync(stoppingToken);
+                else await SyncAsync(force: false, stoppingToken);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested) { break; }
             catch (Exception ex) { log.LogError(ex, "Triage retraining failed"); }
         }
     }
-
-    /// <summary>Trains a new version now from every correction so far (admin "retrain"); returns it.</summary>
-    public async Task<TriageModelVersion> RetrainNowAsync(CancellationToken ct) => (await SyncAsync(force: true, ct))!;
 
     /// <summary>Brings this node up to date: adopts the latest recorded version, and trains a new one when there
     /// are enough new corrections (or when forced).</summary>
@@ -104,7 +167,8 @@ public sealed class TriageTrainingService(
         finally { _training.Release(); }
     }
 
-    private List<TriageExample> Shipped() => _shipped ??= TriageExample.Shipped();
+    // Read from the embedded file each time rather than cached: training is rare, and the ~10k lines need not stay in memory.
+    private static List<TriageExample> Shipped() => TriageExample.Shipped();
 
     /// <summary>One correction in five (by a stable hash of the ticket text) is held back for evaluation.</summary>
     private static bool IsHeldBack(TriageExample e) => SHA256.HashData(Encoding.UTF8.GetBytes(e.Text))[0] % 5 == 0;
@@ -175,7 +239,7 @@ public sealed class TriageTrainingService(
 
     public static readonly (string Name, string Pattern)[] DefaultRules =
     [
-        ("账号被盗 / account takeover", "盗号|被盗|号被盗|盗了我的号|被黑|被人盗|盗用|hacked|hijacked|account stolen|stolen account|account was stolen|account got stolen|compromised"),
+        ("账号被盗 / account takeover", "盗号|被盗|号被盗|盗了我的号|被黑|被骇|骇客|被人盗|盗用|hacked|hijacked|account stolen|stolen account|account was stolen|account got stolen|compromised"),
         ("欺诈 / fraud", "诈骗|骗子|欺诈|钓鱼|盗刷|fraud|scam|phishing"),
         ("法律或媒体威胁 / legal or media threat", "律师|起诉|法院|律师函|诉讼|12315|消协|媒体|曝光|记者|lawyer|lawsuit|legal action|sue|journalist|the press"),
     ];
