@@ -10,6 +10,7 @@ public static class TicketsModule
         builder.Services.AddScoped<CustomerTags>();
         builder.Services.AddScoped<TicketService>();
         builder.Services.AddScoped<TicketQueries>();
+        builder.Services.AddScoped<TicketBulk>();
         builder.Services.AddScoped<AttachmentStore>();
         builder.Services.AddScoped<TagService>();
         builder.Services.AddScoped<TaxonomyService>();
