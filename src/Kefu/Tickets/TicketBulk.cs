@@ -102,6 +102,10 @@ public sealed class TicketBulk(KefuDb db, UnitOfWork uow, TicketService tickets,
             var reason = e.Status switch { 404 => "not_found", 403 => "forbidden", 409 => "conflict", _ => "invalid" };
             skipped.Add(new BulkSkip(id, id + TicketRules.NumberOffset, reason, e.Message));
         }
+        catch (DbUpdateConcurrencyException)
+        {
+            skipped.Add(new BulkSkip(id, id + TicketRules.NumberOffset, "conflict", "The ticket was changed by someone else at the same time; try again."));
+        }
         finally { db.ChangeTracker.Clear(); } // each ticket starts from a clean context
     }
 
