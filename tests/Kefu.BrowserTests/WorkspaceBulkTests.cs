@@ -46,7 +46,7 @@ public sealed class WorkspaceBulkTests(BrowserApp app) : IAsyncLifetime
         var a = (await app.CreateTicket($"{token} 一"))["id"]!.GetValue<long>();
         var b = (await app.CreateTicket($"{token} 二"))["id"]!.GetValue<long>();
         var solved = (await app.CreateTicket($"{token} 三"))["id"]!.GetValue<long>();
-        var patch = new HttpRequestMessage(HttpMethod.Patch, $"/api/v1/tickets/{solved}") { Content = JsonContent.Create(new { status = "solved" }) };
+        var patch = new HttpRequestMessage(HttpMethod.Patch, $"/api/v1/tickets/{solved}") { Content = System.Net.Http.Json.JsonContent.Create(new { status = "solved" }) };
         Assert.True((await app.Api.SendAsync(patch)).IsSuccessStatusCode);
 
         var page = await Open("boss");

@@ -72,7 +72,7 @@ public sealed class TicketBulk(KefuDb db, UnitOfWork uow, TicketService tickets,
                 if (status is { } to && !TicketRules.CanMove(ticket.Status, to))
                     return Skip(ticket, "status_not_allowed", $"Ticket #{ticket.Number} cannot move from {Snake(ticket.Status)} to {Snake(to)}.");
 
-                var patch = (JsonObject?)set?.DeepClone() ?? [];
+                var patch = (JsonObject?)set?.DeepClone() ?? new JsonObject();
                 if (addTags.Count > 0 || removeTags.Count > 0)
                 {
                     var current = await db.Set<TicketTag>().Where(t => t.TicketId == ticket.Id).Select(t => t.Tag.Name).ToListAsync(c);
