@@ -89,14 +89,23 @@ public static class Startup
         var login = options.Demo
             ? $"Sign in as 'admin' with password '{DemoPassword}'; demo staff (supervisor, lead1, agent1, outsourced1, qa, …) use the same password."
             : adminPassword is not null ? $"Sign in as 'admin' with password '{adminPassword}' (shown only now: change it)." : null;
-        app.Lifetime.ApplicationStarted.Register(() =>
-        {
-            Console.WriteLine();
-            Console.WriteLine($"Kefu is running at {string.Join(", ", app.Urls)}   API docs: {app.Urls.FirstOrDefault()}/api/docs");
-            if (login is not null) Console.WriteLine(login);
-            if (demoToken is not null) Console.WriteLine($"Demo API token: {demoToken}   (curl -H 'Authorization: Bearer {demoToken}' {app.Urls.FirstOrDefault()}/api/v1/tickets)");
-            Console.WriteLine();
-        });
+        app.Lifetime.ApplicationStarted.Register(() => Console.Out.Write(Banner(app.Urls, login, demoToken)));
+    }
+
+    /// <summary>What a person at the console needs: where Kefu runs and how to sign in. Written with one call so log
+    /// lines (written by the console logger's own thread) cannot land inside it; it goes to the console only, never
+    /// to the log, because it may hold the demo password and token.</summary>
+    internal static string Banner(ICollection<string> urls, string? login, string? demoToken)
+    {
+        var url = urls.FirstOrDefault();
+        var b = new System.Text.StringBuilder();
+        b.AppendLine();
+        b.AppendLine($"Kefu is running at {string.Join(", ", urls)}   API docs: {url}/api/docs");
+        if (login is not null) b.AppendLine(login);
+        if (demoToken is not null) b.AppendLine($"Demo API token: {demoToken}   (curl -H 'Authorization: Bearer {demoToken}' {url}/api/v1/tickets)");
+        b.AppendLine("Press Ctrl+C to stop.");
+        b.AppendLine();
+        return b.ToString();
     }
 
     /// <summary>Loads the shipped 3-level taxonomy on first start; afterwards admins own it.</summary>

@@ -96,6 +96,15 @@ public static class TicketsEndpoints
             return TypedResults.Ok(await queries.ToDtoAsync(target, staff, ct));
         }).RequireAuthorization(Permissions.TicketsMerge).WithSummary("Merge this ticket into another; returns the target.");
 
+        g.MapPost("/bulk", async (BulkTicketRequest request, CurrentUser user, TicketBulk bulk, IOptions<JsonOptions> json, CancellationToken ct) =>
+        {
+            var staff = await user.RequireAsync(Permissions.TicketsWrite, ct);
+            return TypedResults.Ok(await bulk.RunAsync(request, json.Value.SerializerOptions, staff, ct));
+        })
+            .RequireAuthorization(Permissions.TicketsWrite)
+            .WithSummary("One change for many tickets (status, priority, team, assignee, tags, or a merge); each ticket is changed, " +
+                "checked and audited on its own, and those that cannot take the change are reported as skipped.");
+
         g.MapGet("/{id:long}/audit", async (long id, CurrentUser user, TicketQueries queries, KefuDb db, CancellationToken ct) =>
         {
             var staff = await user.GetAsync(ct);

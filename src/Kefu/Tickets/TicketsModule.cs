@@ -10,6 +10,8 @@ public static class TicketsModule
         builder.Services.AddScoped<CustomerTags>();
         builder.Services.AddScoped<TicketService>();
         builder.Services.AddScoped<TicketQueries>();
+        builder.Services.AddScoped<TicketBulk>();
+        builder.Services.AddSingleton<Kefu.Platform.Audit.IAuditEntityDisplay, TicketAuditDisplay>();
         builder.Services.AddScoped<AttachmentStore>();
         builder.Services.AddScoped<TagService>();
         builder.Services.AddScoped<TaxonomyService>();

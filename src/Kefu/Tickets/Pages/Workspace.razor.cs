@@ -36,7 +36,6 @@ public partial class Workspace
     private bool _forbidden, _notFound, _showHelp;
     private string _search = "";
     private string? _searchActive;
-    private string _bulkTag = "";
     private readonly HashSet<long> _selected = [];
     private TicketPane? _pane;
     private PaneOptions? _options;
@@ -330,51 +329,10 @@ public partial class Workspace
         });
     }
 
-    private void Toggle(long id, bool on)
+    private async Task ToggleAsync(long id, bool on)
     {
         if (on) _selected.Add(id); else _selected.Remove(id);
-    }
-
-    private Task BulkTakeAsync() => BulkAsync(new JsonObject { ["assigneeId"] = _me!.UserId.ToString() });
-
-    private Task BulkStatusAsync(TicketStatus status) =>
-        BulkAsync(new JsonObject { ["status"] = JsonNamingPolicy.SnakeCaseLower.ConvertName(status.ToString()) });
-
-    private async Task BulkTagAsync()
-    {
-        var tag = _bulkTag.Trim();
-        if (tag.Length == 0) return;
-        foreach (var t in _tickets.Where(t => _selected.Contains(t.Id)).ToList())
-            await UpdateAsync(t.Id, new JsonObject { ["tags"] = new JsonArray([.. t.Tags.Append(tag).Distinct().Select(x => (JsonNode)x!)]) });
-        _bulkTag = "";
-        await AfterBulkAsync();
-    }
-
-    private async Task BulkMergeAsync()
-    {
-        var ids = _selected.Order().ToList();
-        var target = ids[^1];
-        foreach (var source in ids[..^1])
-        {
-            try
-            {
-                await Ui.RunAsync(async (sp, staff, ct) =>
-                {
-                    var uow = sp.GetRequiredService<UnitOfWork>();
-                    var q = sp.GetRequiredService<TicketQueries>();
-                    await uow.RunAsync(async c => await sp.GetRequiredService<TicketService>().MergeAsync(
-                        await q.LoadAsync(source, staff, true, c), await q.LoadAsync(target, staff, true, c), staff, c), ct);
-                });
-            }
-            catch (DomainException e) { Snackbar.Add(e.Message, Severity.Error); }
-        }
-        await AfterBulkAsync();
-    }
-
-    private async Task BulkAsync(JsonObject patch)
-    {
-        foreach (var id in _selected.ToList()) await UpdateAsync(id, (JsonObject)patch.DeepClone());
-        await AfterBulkAsync();
+        if (on) _options ??= await PaneOptions.LoadAsync(Ui); // the bulk bar offers staff and teams
     }
 
     private async Task AfterBulkAsync()
@@ -382,21 +340,6 @@ public partial class Workspace
         _selected.Clear();
         await Task.WhenAll(ReloadCountsAsync(), ReloadListAsync());
         if (_ticket is not null) await LoadTicketAsync(_ticket.Id);
-    }
-
-    private async Task UpdateAsync(long id, JsonObject patch)
-    {
-        try
-        {
-            await Ui.RunAsync(async (sp, staff, ct) =>
-            {
-                var uow = sp.GetRequiredService<UnitOfWork>();
-                var q = sp.GetRequiredService<TicketQueries>();
-                await uow.RunAsync(async c => await sp.GetRequiredService<TicketService>().UpdateAsync(
-                    await q.LoadAsync(id, staff, true, c), patch, KefuJson.Stored, staff, c), ct);
-            });
-        }
-        catch (DomainException e) { Snackbar.Add($"#{id + TicketRules.NumberOffset}: {e.Message}", Severity.Error); }
     }
 
     /// <summary>Keyboard shortcuts, sent by app.js when focus is not in a text field.</summary>
