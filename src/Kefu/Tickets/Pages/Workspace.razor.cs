@@ -41,6 +41,7 @@ public partial class Workspace
     private PaneOptions? _options;
     private DotNetObjectReference<Workspace>? _self;
     private CancellationTokenSource? _refreshDebounce;
+    private int _listVersion; // loads overlap (they run on the thread pool): only the latest one fills the list
     private string Sort { get; set; } = "-updatedAt";
     private readonly UiCulture _culture = UiCulture.Capture();
     private bool _notifyBrowser = true, _notifySound = true; // the profile's preferences for new assignments
@@ -67,15 +68,26 @@ public partial class Workspace
 
     protected override async Task OnInitializedAsync()
     {
-        _me = await Ui.RunAsync((_, staff, _) => Task.FromResult(staff));
-        (_notifyBrowser, _notifySound) = await Ui.RunAsync(async (sp, staff, ct) => await sp.GetRequiredService<KefuDb>().Users
-            .Where(u => u.Id == staff.UserId).Select(u => ValueTuple.Create(u.NotifyBrowser, u.NotifySound)).FirstAsync(ct));
+        _me = await Ui.RunAsync((_, staff, _) => Task.FromResult(staff)); // decides which views show
         if (_me.SeesAllTickets && _me.TeamIds.Count == 0) _view = TicketView.Unassigned;
         Feed.Changed += OnFeed;
+        // The queries run on the thread pool (QueryAsync), so the shell renders now; list and counts load side by side
+        // and each shows as it arrives.
+        var prefs = QueryAsync(async (sp, staff, ct) => await sp.GetRequiredService<KefuDb>().Users
+            .Where(u => u.Id == staff.UserId).Select(u => ValueTuple.Create(u.NotifyBrowser, u.NotifySound)).FirstAsync(ct));
+        var counts = ReloadCountsAsync();
         await ReloadListAsync();
-        // Counts follow the first render of the list rather than delay it.
-        _ = InvokeAsync(async () => { await ReloadCountsAsync(); StateHasChanged(); });
+        StateHasChanged();
+        await counts;
+        (_notifyBrowser, _notifySound) = await prefs;
     }
+
+    /// <summary>Runs a query off the circuit. SQLite's ADO.NET "async" calls complete synchronously, so awaited on the
+    /// circuit every query of a load ran one after another before anything rendered (the first circuit render of the
+    /// workspace waited for the list, the slots, and the counts); on the thread pool they overlap and the render
+    /// goes out before them. Continuations still run on the circuit, so fields are only touched there.</summary>
+    private Task<T> QueryAsync<T>(Func<IServiceProvider, StaffContext, CancellationToken, Task<T>> work) =>
+        Task.Run(() => Ui.RunAsync(work));
 
     protected override async Task OnParametersSetAsync()
     {
@@ -99,8 +111,8 @@ public partial class Workspace
     /// <summary>Built-in view counts (one query) and the saved views with theirs, side by side.</summary>
     private async Task ReloadCountsAsync()
     {
-        var builtIn = Ui.RunAsync((sp, staff, ct) => TicketViews.CountsAsync(sp.GetRequiredService<TicketQueries>(), staff, ct));
-        var saved = Ui.RunAsync((sp, staff, ct) => sp.GetRequiredService<SavedViewService>().ListAsync(staff, withCounts: true, ct));
+        var builtIn = QueryAsync((sp, staff, ct) => TicketViews.CountsAsync(sp.GetRequiredService<TicketQueries>(), staff, ct));
+        var saved = QueryAsync((sp, staff, ct) => sp.GetRequiredService<SavedViewService>().ListAsync(staff, withCounts: true, ct));
         foreach (var (k, v) in await builtIn) _counts[k] = v;
         _savedViews = await saved;
         if (_savedViewId is not null && ActiveSavedView is null) _savedViewId = null; // deleted in another tab
@@ -202,7 +214,9 @@ public partial class Workspace
     {
         _loading = true;
         var filter = CurrentFilter();
-        var page = await Ui.RunAsync((sp, staff, ct) => sp.GetRequiredService<TicketQueries>().ListAsync(filter, staff, ct));
+        var version = ++_listVersion;
+        var page = await QueryAsync((sp, staff, ct) => sp.GetRequiredService<TicketQueries>().ListAsync(filter, staff, ct));
+        if (version != _listVersion) return; // a newer load (another view, search, live refresh) overtook this one
         _tickets = [.. page.Items];
         _next = page.NextCursor;
         _loading = false;
@@ -213,7 +227,7 @@ public partial class Workspace
     private async Task LoadSlotsAsync()
     {
         var ids = _tickets.Select(t => t.Id).ToList();
-        _slots = await Ui.RunAsync((sp, staff, ct) => TicketSlots.LoadAsync(sp, ids, staff, ct));
+        _slots = await QueryAsync((sp, staff, ct) => TicketSlots.LoadAsync(sp, ids, staff, ct));
     }
 
     private async Task LoadMoreAsync()
