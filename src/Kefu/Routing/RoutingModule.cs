@@ -1,6 +1,7 @@
 using Kefu.Platform.Presence;
 using Kefu.Routing.Assignment;
 using Kefu.Routing.Triage;
+using Kefu.Tickets;
 
 namespace Kefu.Routing;
 
@@ -15,6 +16,8 @@ public static class RoutingModule
         services.AddSingleton<TriageTrainingService>();
         services.AddHostedService(sp => sp.GetRequiredService<TriageTrainingService>());
         services.AddScoped<TriageService>();
+        services.AddScoped<TicketTriage>();
+        services.AddScoped<ICreateTriage>(sp => sp.GetRequiredService<TicketTriage>());
         services.AddScoped<AssignmentService>();
         services.AddScoped<IAgentPresence>(sp => sp.GetRequiredService<AssignmentService>());
         services.AddScoped<IAgentPicker>(sp => sp.GetRequiredService<AssignmentService>());

@@ -88,10 +88,10 @@ public sealed class EscalationRuleService(KefuDb db, SlaCache cache, EscalationS
         var rules = await cache.RulesAsync(ct);
         if (rules.Count == 0) return;
         var ticket = await db.Set<Ticket>().AsNoTracking().Where(t => t.Id == ticketId)
-            .Select(t => new { t.Subject, t.Status, t.CustomerId }).FirstOrDefaultAsync(ct);
+            .Select(t => new { t.Subject, t.Status, t.CustomerId, Body = db.Set<Message>().Where(m => m.Id == messageId).Select(m => m.Body).FirstOrDefault() })
+            .FirstOrDefaultAsync(ct);
         if (ticket is null || !TicketRules.IsOpenState(ticket.Status)) return;
-        var body = await db.Set<Message>().AsNoTracking().Where(m => m.Id == messageId).Select(m => m.Body).FirstOrDefaultAsync(ct) ?? "";
-        var text = ticket.Subject + "\n" + body;
+        var text = ticket.Subject + "\n" + ticket.Body;
 
         (int Tier, EscalationTrigger Trigger, string Reason)? best = null;
         foreach (var rule in rules)
@@ -105,9 +105,12 @@ public sealed class EscalationRuleService(KefuDb db, SlaCache cache, EscalationS
             else if (rule is { ContactCount: { } count, WithinDays: { } days })
             {
                 var since = at.AddDays(-days);
-                var tickets = await db.Set<Ticket>().CountAsync(t => t.CustomerId == ticket.CustomerId && t.CreatedAt >= since && t.CreatedAt <= at, ct);
-                var messages = await db.Set<Message>().CountAsync(m => m.TicketId == ticketId && m.Kind == MessageKind.Customer
-                    && m.CreatedAt >= since && m.CreatedAt <= at, ct);
+                var counts = await db.Set<Ticket>().AsNoTracking().Where(t => t.Id == ticketId).Select(_ => new
+                {
+                    Tickets = db.Set<Ticket>().Count(t => t.CustomerId == ticket.CustomerId && t.CreatedAt >= since && t.CreatedAt <= at),
+                    Messages = db.Set<Message>().Count(m => m.TicketId == ticketId && m.Kind == MessageKind.Customer && m.CreatedAt >= since && m.CreatedAt <= at),
+                }).FirstAsync(ct);
+                var (tickets, messages) = (counts.Tickets, counts.Messages);
                 var contacts = Math.Max(tickets, messages);
                 if (contacts >= count)
                     best = (rule.Tier, EscalationTrigger.RepeatedContact,

@@ -28,14 +28,20 @@ public sealed class SlaEngine(KefuDb db, SlaCache cache, TaxonomyCache taxonomy)
     {
         var ticket = await db.Set<Ticket>().AsNoTracking().FirstOrDefaultAsync(t => t.Id == ticketId, ct);
         if (ticket is null) return null;
-        var tags = await db.Set<TicketTag>().Where(t => t.TicketId == ticketId).Select(t => t.Tag.Name).ToListAsync(ct);
+        // Tags are read only when some active policy looks at them.
+        var policies = await cache.PoliciesAsync(ct);
+        var tags = policies.Any(p => p.IsActive && p.Tags.Count > 0)
+            ? await db.Set<TicketTag>().Where(t => t.TicketId == ticketId).Select(t => t.Tag.Name).ToListAsync(ct)
+            : [];
         var path = new List<int>();
         if (ticket.CategoryId is { } cid)
         {
             var tax = await taxonomy.GetAsync(ct);
             for (var c = tax.Find(cid); c is not null; c = c.ParentId is { } p ? tax.Find(p) : null) path.Add(c.Id);
         }
-        var customerTags = await db.Set<CustomerTag>().Where(t => t.CustomerId == ticket.CustomerId).Select(t => t.Name).ToListAsync(ct);
+        var customerTags = policies.Any(p => p.IsActive && p.CustomerTags.Count > 0)
+            ? await db.Set<CustomerTag>().Where(t => t.CustomerId == ticket.CustomerId).Select(t => t.Name).ToListAsync(ct)
+            : [];
         return (ticket, new SlaTicketFacts(ticket.Priority, ticket.Channel, path, tags, customerTags));
     }
 

@@ -6,7 +6,9 @@ public sealed record CustomerCreated(long CustomerId) : IDomainEvent;
 /// <summary>A customer's tags were set (SLA re-selects the policy of his open tickets).</summary>
 public sealed record CustomerTagsChanged(long CustomerId, string[] Tags) : IDomainEvent;
 public sealed record CustomersMerged(long SourceCustomerId, long TargetCustomerId) : IDomainEvent;
-public sealed record TicketCreated(long TicketId, long CustomerId, Channel Channel) : IDomainEvent;
+/// <summary>A ticket was created. <see cref="Triaged"/>: it was classified while being created (ICreateTriage); when
+/// false, triage reacts to this event instead.</summary>
+public sealed record TicketCreated(long TicketId, long CustomerId, Channel Channel, bool Triaged = false) : IDomainEvent;
 public sealed record TicketUpdated(long TicketId, string[] Fields) : IDomainEvent;
 public sealed record TicketStatusChanged(long TicketId, TicketStatus From, TicketStatus To) : IDomainEvent;
 public sealed record AssigneeChanged(long TicketId, Guid? From, Guid? To, int? TeamId, Guid? ByUserId) : IDomainEvent;

@@ -12,7 +12,8 @@ namespace Kefu.Tickets;
 
 /// <summary>The ticket commands. Each runs inside the caller's unit of work (one transaction).</summary>
 public sealed class TicketService(
-    KefuDb db, CustomerService customers, TaxonomyCache taxonomy, AuditLog audit, HtmlCleaner html, TimeProvider time)
+    KefuDb db, CustomerService customers, TaxonomyCache taxonomy, AuditLog audit, HtmlCleaner html, TimeProvider time,
+    ICreateTriage? triage = null)
 {
     public static readonly string[] PatchFields = ["subject", "status", "priority", "categoryId", "category", "teamId", "assigneeId", "tags"];
 
@@ -45,10 +46,22 @@ public sealed class TicketService(
             CreatedAt = now, UpdatedAt = now, ExternalId = r.ExternalId, Version = 1,
         };
         db.Add(ticket);
-        await SetTagsAsync(ticket, r.Tags ?? [], ct);
         var message = await NewMessageAsync(ticket, MessageKind.Customer, channel, r.Message.Body, r.Message.Html,
             r.Message.AttachmentIds, null, customerCreated ? null : customer.Id, null, staff, "message", save: false, ct);
+        var tags = r.Tags ?? [];
+        // Triaged before the first save, so the ticket is written and announced once, already classified.
+        var verdict = triage is null ? null : await triage.DecideAsync(
+            new TicketToTriage(ticket.Subject, message.Body, ticket.CategoryId, ticket.TeamId, ticket.Priority, tags), ct);
+        if (verdict is not null)
+        {
+            ticket.CategoryId = verdict.CategoryId ?? ticket.CategoryId;
+            ticket.TeamId = verdict.TeamId ?? ticket.TeamId;
+            ticket.Priority = verdict.Priority ?? ticket.Priority;
+            if (verdict.AddTag is { } tag) tags = [.. tags, tag];
+        }
+        await SetTagsAsync(ticket, tags, ct);
         await db.SaveChangesAsync(ct);
+        if (verdict is not null) triage!.Record(ticket.Id, verdict);
 
         // The message's author is not a mapped relationship, so a new customer's id is set now (saved with the unit).
         if (customerCreated)
@@ -56,11 +69,11 @@ public sealed class TicketService(
             message.AuthorCustomerId = customer.Id;
             await customers.RecordCreatedAsync(customer, ct);
         }
-        db.Publish(new TicketCreated(ticket.Id, customer.Id, channel), time);
+        db.Publish(new TicketCreated(ticket.Id, customer.Id, channel, Triaged: verdict is not null), time);
         db.Publish(new MessageAdded(ticket.Id, message.Id, message.Kind), time);
         if (ticket.AssigneeId is not null) db.Publish(new AssigneeChanged(ticket.Id, null, ticket.AssigneeId, ticket.TeamId, staff.UserId), time);
         await audit.RecordAsync("ticket", ticket.Id, "created",
-            new { ticket.Subject, channel, ticket.Priority, category = tax.PathOf(ticket.CategoryId), ticket.TeamId, ticket.AssigneeId }, ct);
+            new { ticket.Subject, channel, ticket.Priority, category = tax.PathOf(ticket.CategoryId), ticket.TeamId, ticket.AssigneeId, triage = verdict?.Audit }, ct);
         return (ticket, true);
     }
 

@@ -1,4 +1,5 @@
 using Kefu.Routing.Triage;
+using Microsoft.EntityFrameworkCore;
 
 namespace Kefu.Tests.Routing;
 
@@ -55,23 +56,56 @@ public abstract class TriageApiTests(KefuApp app)
     }
 
     [Fact]
-    public async Task A_new_ticket_gets_category_priority_and_team_from_triage_as_the_system()
+    public async Task A_new_ticket_is_created_with_category_priority_and_team_from_triage()
     {
         var leafId = await CategoryId("技术支持/APP故障/闪退");
         var team = await app.Admin.PatchAsJsonAsync($"/api/v1/taxonomy/{leafId}", new { defaultTeamId = app.TeamA });
         Assert.Equal(HttpStatusCode.OK, team.StatusCode);
+        await Ready();
         var t = await Create("APP问题", "更新以后一打开就闪退，重装了也没用");
         var id = t["id"]!.GetValue<long>();
-        Assert.Null(t["category"]);
+        // Decided while creating: the create response already carries it, and the ticket was written once.
+        Assert.Equal("技术支持/APP故障/闪退", t["category"]!["path"]!.GetValue<string>());
+        Assert.Equal("high", t["priority"]!.GetValue<string>()); // the leaf's default priority
+        Assert.Equal(app.TeamA, t["team"]!["id"]!.GetValue<int>()); // the leaf's default team
+        Assert.Equal(1, t["version"]!.GetValue<int>());
         var decision = await Decision(id);
         Assert.Equal("技术支持/APP故障/闪退", decision["category"]!.GetValue<string>());
         Assert.False(decision["manual"]!.GetValue<bool>());
 
-        var ticket = await Ticket(id);
-        Assert.Equal("技术支持/APP故障/闪退", ticket["category"]!["path"]!.GetValue<string>());
-        Assert.Equal("high", ticket["priority"]!.GetValue<string>()); // the leaf's default priority
-        Assert.Equal(app.TeamA, ticket["team"]!["id"]!.GetValue<int>()); // the leaf's default team
+        var audit = await KefuApp.Json(await app.Admin.GetAsync($"/api/v1/tickets/{id}/audit"), true);
+        var created = audit.AsArray().Single(a => a!["action"]!.GetValue<string>() == "created")!;
+        Assert.Equal("技术支持/APP故障/闪退", created["changes"]!["triage"]!["category"]!.GetValue<string>());
+        Assert.DoesNotContain(audit.AsArray(), a => a!["action"]!.GetValue<string>() == "updated");
+    }
 
+    [Fact]
+    public async Task A_ticket_created_before_the_model_was_ready_is_triaged_afterwards_as_the_system()
+    {
+        await Ready();
+        var t = await Create("APP问题", "更新以后一打开就闪退，重装了也没用");
+        var id = t["id"]!.GetValue<long>();
+        await Decision(id);
+        // Make it what a ticket created while the model was training looks like: untriaged, no decision yet.
+        await using (var scope = app.Factory.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<Kefu.Platform.Database.KefuDb>();
+            await db.Set<Kefu.Routing.Triage.TriageDecision>().Where(d => d.TicketId == id).ExecuteDeleteAsync();
+            await db.Set<Kefu.Tickets.Ticket>().Where(x => x.Id == id).ExecuteUpdateAsync(s => s
+                .SetProperty(x => x.CategoryId, (int?)null).SetProperty(x => x.TeamId, (int?)null)
+                .SetProperty(x => x.Priority, Kefu.Tickets.TicketPriority.Normal));
+        }
+        var created = new Kefu.Tickets.TicketCreated(id, t["customer"]!["id"]!.GetValue<long>(), Kefu.Tickets.Channel.Api);
+        await using (var scope = app.Factory.Services.CreateAsyncScope())
+        {
+            var handler = scope.ServiceProvider.GetRequiredService<Kefu.Routing.Triage.TriageTicketHandler>();
+            Assert.True(handler.Handles(created));
+            Assert.False(handler.Handles(created with { Triaged = true }));
+            var uow = scope.ServiceProvider.GetRequiredService<Kefu.Platform.Database.UnitOfWork>();
+            await uow.RunAsync(c => handler.HandleAsync(created, new Kefu.Platform.Events.EventContext(0, DateTime.UtcNow), c), default);
+        }
+        Assert.Equal("技术支持/APP故障/闪退", (await Decision(id))["category"]!.GetValue<string>());
+        Assert.Equal("技术支持/APP故障/闪退", (await Ticket(id))["category"]!["path"]!.GetValue<string>());
         var audit = await KefuApp.Json(await app.Admin.GetAsync($"/api/v1/tickets/{id}/audit"), true);
         var update = audit.AsArray().Single(a => a!["action"]!.GetValue<string>() == "updated");
         Assert.Equal("system", update!["via"]!.GetValue<string>());

@@ -176,14 +176,11 @@ public sealed class OutboxDispatcher(
             await uow.RunAsync(async c =>
             {
                 var db = uow.Db;
-                var ids = chunk.Select(x => x.Context.EventId).ToList();
-                var done = (await db.EventReceipts.AsNoTracking().Where(r => r.Handler == handlerName && ids.Contains(r.EventId))
-                    .Select(r => r.EventId).ToListAsync(c)).ToHashSet();
+                var todo = await WriteReceiptsAsync(db, handlerName, chunk, c);
                 foreach (var (e, type, context) in chunk)
                 {
-                    if (done.Contains(context.EventId)) continue;
+                    if (!todo.Contains(context.EventId)) continue;
                     await HandlerInvokers.GetOrAdd(type, BuildHandlerInvoker)(handler, e, context, c);
-                    db.EventReceipts.Add(new EventReceipt { EventId = context.EventId, Handler = handlerName, HandledAt = time.UtcNow() });
                     // Saved per event: the handler's next event must see what this one wrote (queries skip unsaved rows).
                     if (chunk.Count > 1) await db.SaveChangesAsync(c);
                 }
@@ -206,6 +203,27 @@ public sealed class OutboxDispatcher(
             log.LogError(ex, "Handler {Handler} failed for event {EventId} ({Type})", handlerType.Name, context.EventId, chunk[0].Type.Name);
             failed.TryAdd(context.EventId, $"{handlerType.Name}: {ex.Message}");
         }
+    }
+
+    /// <summary>Writes the chunk's receipts up front, in one statement, and returns the events that had none: those the
+    /// handler must run now. An event with a receipt already was handled in an earlier, committed delivery. The receipts
+    /// commit or roll back with the handler's work, so a failed run leaves none. On PostgreSQL a second node delivering
+    /// the same event waits on the key and then skips it.</summary>
+    private async Task<HashSet<long>> WriteReceiptsAsync(
+        KefuDb db, string handlerName, IReadOnlyList<(IDomainEvent Event, Type Type, EventContext Context)> chunk, CancellationToken ct)
+    {
+        var sql = new System.Text.StringBuilder("INSERT INTO platform_event_receipts (event_id, handler, handled_at) VALUES ");
+        var args = new object[chunk.Count + 2];
+        args[0] = handlerName;
+        args[1] = time.UtcNow();
+        for (var i = 0; i < chunk.Count; i++)
+        {
+            if (i > 0) sql.Append(", ");
+            sql.Append("({").Append(i + 2).Append("}, {0}, {1})");
+            args[i + 2] = chunk[i].Context.EventId;
+        }
+        sql.Append(" ON CONFLICT DO NOTHING RETURNING event_id AS \"Value\"");
+        return (await db.Database.SqlQueryRaw<long>(sql.ToString(), args).ToListAsync(ct)).ToHashSet();
     }
 
     /// <summary>Marks a batch's delivered rows in one statement (and ends their lease); failed rows get a back-off.</summary>

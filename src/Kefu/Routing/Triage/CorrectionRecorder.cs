@@ -40,7 +40,7 @@ public sealed class CorrectionRecorder(
             .OrderBy(m => m.Id).Select(m => m.Body).FirstOrDefaultAsync(ct);
         db.Add(new TriageCorrection
         {
-            TicketId = ticket.Id, Text = TriageTicketHandler.TicketText(ticket.Subject, body), Leaf = leaf,
+            TicketId = ticket.Id, Text = TicketTriage.TicketText(ticket.Subject, body), Leaf = leaf,
             PredictedLeaf = decision?.PredictedLeaf, CreatedAt = now, UpdatedAt = now,
         });
         trainer.Notify();
