@@ -74,8 +74,11 @@ public sealed class ChatWidgetTests(BrowserApp app)
                 imapUser = "support", imapPassword = "x", smtpHost = "127.0.0.1", smtpPort = 1, smtpSecurity = "none", pollSeconds = 3600, isActive = true,
             });
         }
+        await Assertions.Expect(customer.Locator("#kefu-transcript input[type=email]")).ToHaveValueAsync("zhang.san@customer.test");
         await customer.ClickAsync("#kefu-transcript button[type=submit]");
-        await Assertions.Expect(customer.Locator(".banner")).ToContainTextAsync("聊天记录已发送至 zhang.san@customer.test");
+        // The request queues the mail in a write transaction: on a loaded 2-core CI machine that can wait a while.
+        await Assertions.Expect(customer.Locator(".banner")).ToContainTextAsync("聊天记录已发送至 zhang.san@customer.test",
+            new() { Timeout = 60_000 });
         await customerContext.CloseAsync();
         await agent.Context.CloseAsync();
     }
