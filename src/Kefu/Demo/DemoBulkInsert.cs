@@ -18,6 +18,7 @@ internal static class DemoBulkInsert
     public static async Task InsertAsync<T>(KefuDb db, IReadOnlyList<T> rows, CancellationToken ct) where T : class
     {
         if (rows.Count == 0) return;
+        await db.BeginWriteAsync(ct);
         var entity = db.Model.FindEntityType(typeof(T)) ?? throw new InvalidOperationException($"{typeof(T).Name} is not mapped.");
         var table = StoreObjectIdentifier.Table(entity.GetTableName()!, entity.GetSchema());
         var key = entity.FindPrimaryKey()!.Properties;

@@ -61,6 +61,7 @@ internal sealed class ClockClaim : IAsyncDisposable
 
     public static async Task<ClockClaim> CreateAsync(KefuDb db, CancellationToken ct)
     {
+        await db.BeginWriteAsync(ct);
         var claim = new ClockClaim(db);
         await claim._cmd.PrepareAsync(ct);
         return claim;

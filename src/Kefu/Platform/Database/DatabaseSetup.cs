@@ -44,7 +44,7 @@ public static class DatabaseSetup
     internal static void ConfigureSqlite(DbContextOptionsBuilder o, string cs) =>
         o.UseSqlite(cs, s => s.MigrationsHistoryTable("platform_migrations"))
          .UseSnakeCaseNamingConvention()
-         .AddInterceptors(new SqlitePragmas());
+         .AddInterceptors(new SqlitePragmas(), WriteOnFirstWrite.Instance);
 
     internal static void ConfigurePostgres(DbContextOptionsBuilder o, string cs) =>
         o.UseNpgsql(cs, n => n.MigrationsHistoryTable("platform_migrations").EnableRetryOnFailure(0))

@@ -27,6 +27,13 @@ public abstract class KefuDb(DbContextOptions options)
 
     public abstract bool IsSqlite { get; }
 
+    /// <summary>Set while a unit of work on SQLite has not written yet; its first write begins the transaction.</summary>
+    internal UnitOfWork? PendingWriter { get; set; }
+
+    /// <summary>For code writing through a DbCommand of its own inside a unit of work: makes sure the unit's
+    /// transaction has begun, so <c>Database.CurrentTransaction</c> is the one to enlist in.</summary>
+    public ValueTask BeginWriteAsync(CancellationToken ct) => PendingWriter is { } unit ? unit.BeginWriteAsync(ct) : ValueTask.CompletedTask;
+
     /// <summary>Queues a domain event in this unit of work; it is stored in the same transaction as the change.</summary>
     public void Publish(IDomainEvent e, TimeProvider time) => Outbox.Add(OutboxMessage.From(e, time.UtcNow()));
 

@@ -8,10 +8,21 @@ public sealed class WriteGate(bool serialize)
 {
     private readonly SemaphoreSlim _lock = new(1, 1);
 
+    /// <summary>True when writers queue here (SQLite); units of work then take the gate at their first write.</summary>
+    public bool Serializes => serialize;
+
     public async ValueTask<IDisposable> EnterAsync(CancellationToken ct)
     {
         if (!serialize) return NoopRelease.Instance;
         await _lock.WaitAsync(ct);
+        return new Release(_lock);
+    }
+
+    /// <summary>The blocking form, for EF Core's synchronous execution paths.</summary>
+    public IDisposable Enter()
+    {
+        if (!serialize) return NoopRelease.Instance;
+        _lock.Wait();
         return new Release(_lock);
     }
 

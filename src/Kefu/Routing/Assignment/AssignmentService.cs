@@ -165,7 +165,7 @@ public sealed class AssignmentService(
         if (mode is null or AssignmentMode.Manual) return null;
 
         // Every automatic pick is serialised until its transaction ends, so loads counted here include every
-        // assignment committed before and none can slip in between (SQLite: the write gate already does this).
+        // assignment committed before and none can slip in between (SQLite: the write gate, taken here).
         await SerializeAsync(ct);
         var cursor = await Db.Set<RoutingTeamPolicy>().AsNoTracking().Where(p => p.TeamId == teamId).Select(p => p.LastAgentId).FirstOrDefaultAsync(ct);
         var team = await TeamAgentsAsync(teamId, ct);
@@ -261,8 +261,9 @@ public sealed class AssignmentService(
 
     private async Task SerializeAsync(CancellationToken ct)
     {
-        if (Db.Database.ProviderName?.Contains("Npgsql", StringComparison.Ordinal) == true)
-            await Db.Database.ExecuteSqlRawAsync("SELECT pg_advisory_xact_lock(72657401)", ct); // "rout" + 1
+        // SQLite: the unit's write transaction holds the process's write gate; begun now, before the loads are read.
+        if (Db.IsSqlite) await Db.BeginWriteAsync(ct);
+        else await Db.Database.ExecuteSqlRawAsync("SELECT pg_advisory_xact_lock(72657401)", ct); // "rout" + 1
     }
 
     // ---------------------------------------------------------------- automatic assignment of tickets
