@@ -24,7 +24,7 @@ public static class DatabaseSetup
             services.AddDbContextPool<SqliteKefuDb>(o => ConfigureSqlite(o, cs));
             services.AddScoped<KefuDb>(sp => sp.GetRequiredService<SqliteKefuDb>());
             // SQLite has one writer; queueing writers in-process beats SQLITE_BUSY retries.
-            services.AddSingleton<WriteGate>(new WriteGate(serialize: true));
+            services.AddSingleton(sp => new WriteGate(serialize: true, sp.GetService<System.Diagnostics.Metrics.IMeterFactory>()));
         }
         services.AddScoped<UnitOfWork>();
     }
