@@ -92,6 +92,38 @@ public sealed class SlaAdminTests(BrowserApp app) : IAsyncLifetime
         await Expect(escalation).ToContainTextAsync("关键词规则");
     }
 
+    [Fact]
+    public async Task Replying_turns_the_first_response_badge_to_met_without_a_reload()
+    {
+        // An around-the-clock policy for a unique tag, so the badge is "ok" whatever the time of day.
+        var tag = Unique("reply");
+        await app.Post("/api/v1/sla/policies", new
+        {
+            name = Unique("首响 "), position = 0, tags = new[] { tag }, firstResponseMinutes = 60, resolutionMinutes = 600, businessHours = false,
+        });
+        var id = (await app.Post("/api/v1/tickets", new
+        {
+            subject = Unique("首响刷新 "), channel = "web_form", teamId = app.TeamA, tags = new[] { tag },
+            customer = new { email = $"{Guid.NewGuid():N}"[..10] + "@example.com", name = "陈静" },
+            message = new { body = "请问订单什么时候发货？" },
+        }))["id"]!.GetValue<long>();
+        await app.WaitForApi($"/api/v1/tickets/{id}/sla", s => s["clocks"]!.AsArray().Count == 2, "the SLA clocks start");
+
+        var page = await Open("agent.a");
+        await page.GotoAsync($"{app.BaseUrl}/tickets/{id}");
+        var first = page.Locator("#sla-panel [data-metric='FirstResponse'] [data-sla]");
+        await Expect(first).ToHaveAttributeAsync("data-sla", "ok");
+
+        await page.FillAsync("#reply-box", "您好，订单今天发出。");
+        await page.ClickAsync("#send");
+        await Expect(page.Locator("#thread .kind-public_reply")).ToContainTextAsync("订单今天发出");
+        // The clock is met by the SLA handler after the reply's own events reached the screen: the panel must follow
+        // it on its own (the page is not reloaded).
+        await Expect(first).ToHaveAttributeAsync("data-sla", "met");
+        await Expect(first).ToHaveTextAsync("已达成");
+        await Expect(page.Locator("#sla-panel [data-metric='Resolution'] [data-sla]")).ToHaveAttributeAsync("data-sla", "ok");
+    }
+
     public Task InitializeAsync() => Task.CompletedTask;
 
     public Task DisposeAsync() => BrowserApp.ScreenshotAndCloseAsync(_pages, fullPage: true);

@@ -55,6 +55,7 @@ public static class PlatformModule
         services.AddSingleton(TimeProvider.System);
         services.AddMemoryCache();
         services.AddHttpContextAccessor();
+        services.AddSingleton<Web.PublicUrl>(); // absolute links in mail written outside a request
         builder.AddKefuDatabase(options);
 
         // Events

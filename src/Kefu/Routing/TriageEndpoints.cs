@@ -33,16 +33,16 @@ public static class TriageEndpoints
 
         g.MapGet("/models", async (TriageService triage, CancellationToken ct) => TypedResults.Ok(await triage.ModelsAsync(ct)))
             .WithSummary("Model versions with their accuracy on the held-back split, and the version this node uses.");
-        g.MapPost("/models/retrain", (TriageService triage) =>
+        g.MapPost("/models/retrain", async (TriageService triage, CancellationToken ct) =>
         {
-            var job = triage.Retrain();
+            var job = await triage.RetrainAsync(ct);
             return TypedResults.Accepted($"/api/v1/triage/models/retrain/{job.Id}", job);
         }).RequireAuthorization(Permissions.TaxonomyManage)
             .WithSummary("Queues training of a new version from the shipped data and every agent correction (202 + job); "
                 + "it runs in the background and is swapped in on success. A request while one is pending returns that one.");
-        g.MapGet("/models/retrain/{id:int}", (int id, TriageService triage) => TypedResults.Ok(triage.RetrainStatus(id)))
+        g.MapGet("/models/retrain/{id:int}", async (int id, TriageService triage, CancellationToken ct) => TypedResults.Ok(await triage.RetrainStatusAsync(id, ct)))
             .RequireAuthorization(Permissions.TaxonomyManage)
-            .WithSummary("State of a retrain job on this node: queued, training, succeeded (with the version) or failed (with the reason).");
+            .WithSummary("State of a retrain job (stored, so any node answers): queued, training, succeeded (with the version) or failed (with the reason).");
 
         g.MapGet("/decisions/{ticketId:long}", async (long ticketId, TriageService triage, CancellationToken ct) =>
             TypedResults.Ok(await triage.DecisionAsync(ticketId, ct)))

@@ -1,5 +1,6 @@
 using Kefu.Platform.Database;
 using Kefu.Tickets;
+using Kefu.Tickets.Live;
 using Microsoft.EntityFrameworkCore;
 
 namespace Kefu.Sla;
@@ -15,10 +16,21 @@ public readonly record struct ClockTime(CalendarMath? Calendar)
 /// Keeps a ticket's SLA clocks in step with what happens to the ticket. Every method is idempotent (it looks at the
 /// clocks' state before changing them), because event handlers may run more than once; times come from the event,
 /// not from "now", so a late delivery still measures what happened. Runs inside the caller's unit of work.
+/// When a ticket's clocks changed, open screens are told ("sla" on the ticket feed) after the unit commits: the
+/// ticket's own events (a reply's MessageAdded…) reach them before this module's handlers run, so without this notice
+/// the workspace would keep showing the first response as running until the next reload.
 /// </summary>
-public sealed class SlaEngine(KefuDb db, SlaCache cache, TaxonomyCache taxonomy)
+public sealed class SlaEngine(KefuDb db, SlaCache cache, TaxonomyCache taxonomy, UnitOfWork uow, TicketFeed feed)
 {
     private DbSet<SlaClock> Clocks => db.Set<SlaClock>();
+
+    /// <summary>Saves, and tells open screens about the ticket once the change is committed (only when a clock changed).</summary>
+    private async Task SaveAsync(long ticketId, CancellationToken ct)
+    {
+        var changed = db.ChangeTracker.Entries<SlaClock>().Any(e => e.State is EntityState.Added or EntityState.Modified);
+        await db.SaveChangesAsync(ct);
+        if (changed) uow.AfterCommit(() => feed.Publish(new TicketChange(ticketId, "sla")));
+    }
 
     public async Task<ClockTime> TimeForAsync(bool businessHours, int? calendarId, CancellationToken ct) =>
         new(businessHours ? await cache.CalendarAsync(calendarId, ct) : null);
@@ -59,7 +71,7 @@ public sealed class SlaEngine(KefuDb db, SlaCache cache, TaxonomyCache taxonomy)
             if (metric == SlaMetric.FirstResponse && ticket.FirstRepliedAt is not null) continue;
             Clocks.Add(NewClock(ticketId, metric, 0, policy, minutes, ticket.CreatedAt, time));
         }
-        await db.SaveChangesAsync(ct);
+        await SaveAsync(ticketId, ct);
         if (ticket.Status == TicketStatus.PendingCustomer) await PauseAsync(ticketId, ticket.UpdatedAt, ct);
     }
 
@@ -69,7 +81,7 @@ public sealed class SlaEngine(KefuDb db, SlaCache cache, TaxonomyCache taxonomy)
         var open = await Clocks.Where(c => c.TicketId == ticketId && c.Metric != SlaMetric.Resolution
             && (c.State == ClockState.Running || c.State == ClockState.Paused)).ToListAsync(ct);
         foreach (var c in open) Complete(c, at);
-        await db.SaveChangesAsync(ct);
+        await SaveAsync(ticketId, ct);
     }
 
     /// <summary>A customer's message after the first response starts a next-response cycle (unless one is running).</summary>
@@ -98,7 +110,7 @@ public sealed class SlaEngine(KefuDb db, SlaCache cache, TaxonomyCache taxonomy)
             fresh.Id = next.Id;
             db.Entry(next).CurrentValues.SetValues(fresh);
         }
-        await db.SaveChangesAsync(ct);
+        await SaveAsync(ticketId, ct);
     }
 
     /// <summary>The ticket waits on the customer: running clocks stop counting and keep what they had left.</summary>
@@ -114,7 +126,7 @@ public sealed class SlaEngine(KefuDb db, SlaCache cache, TaxonomyCache taxonomy)
             c.RemainingWarnSeconds = c.WarnedAt is null && c.WarnAt is { } warn ? (long)time.Between(at, warn).TotalSeconds : null;
             c.NextDueAt = null;
         }
-        await db.SaveChangesAsync(ct);
+        await SaveAsync(ticketId, ct);
     }
 
     /// <summary>The customer answered (or the agent took the ticket back): paused clocks continue from what was left.</summary>
@@ -131,7 +143,7 @@ public sealed class SlaEngine(KefuDb db, SlaCache cache, TaxonomyCache taxonomy)
             c.RemainingDueSeconds = c.RemainingWarnSeconds = null;
             c.NextDueAt = c.ComputeNextDue();
         }
-        await db.SaveChangesAsync(ct);
+        await SaveAsync(ticketId, ct);
     }
 
     /// <summary>Solved or closed: resolution is met; targets still open are stopped.</summary>
@@ -144,7 +156,7 @@ public sealed class SlaEngine(KefuDb db, SlaCache cache, TaxonomyCache taxonomy)
             if (c.Metric == SlaMetric.Resolution) Complete(c, at);
             else { c.State = ClockState.Stopped; c.CompletedAt = at; c.NextDueAt = null; }
         }
-        await db.SaveChangesAsync(ct);
+        await SaveAsync(ticketId, ct);
     }
 
     /// <summary>
@@ -169,7 +181,7 @@ public sealed class SlaEngine(KefuDb db, SlaCache cache, TaxonomyCache taxonomy)
             fresh.Id = resolution.Id;
             db.Entry(resolution).CurrentValues.SetValues(fresh);
         }
-        await db.SaveChangesAsync(ct);
+        await SaveAsync(ticketId, ct);
         if (ticket.Status == TicketStatus.PendingCustomer) await PauseAsync(ticketId, at, ct);
     }
 
@@ -215,7 +227,7 @@ public sealed class SlaEngine(KefuDb db, SlaCache cache, TaxonomyCache taxonomy)
                 c.NextDueAt = c.ComputeNextDue();
             }
         }
-        await db.SaveChangesAsync(ct);
+        await SaveAsync(ticketId, ct);
     }
 
     internal static void Complete(SlaClock c, DateTime at)

@@ -64,18 +64,32 @@ public sealed class ReselectPolicyOnTicketUpdated(SlaEngine engine) : IEventHand
             : Task.CompletedTask;
 }
 
-/// <summary>A customer's tags changed (e.g. became VIP): his open tickets may fall under another policy.</summary>
-public sealed class ReselectPolicyOnCustomerTagsChanged(SlaEngine engine, Kefu.Platform.Database.KefuDb db) : IEventHandler<CustomerTagsChanged>
+/// <summary>
+/// A customer's tags changed (e.g. became VIP): all his open tickets may fall under another policy. They are re-timed
+/// in batches of <see cref="BatchSize"/> in ticket id order, one batch per delivery: a batch that leaves tickets over
+/// publishes <see cref="CustomerTicketsRetimeContinued"/> (with the last id done) in its own transaction, so no single
+/// transaction holds the SQLite write lock for a large customer, and a crash resumes from the last committed batch.
+/// Re-running a batch is harmless: <see cref="SlaEngine.ReselectAsync"/> leaves clocks already on the right policy alone.
+/// </summary>
+public sealed class ReselectPolicyOnCustomerTagsChanged(SlaEngine engine, Kefu.Platform.Database.KefuDb db, TimeProvider time)
+    : IEventHandler<CustomerTagsChanged>, IEventHandler<CustomerTicketsRetimeContinued>
 {
-    /// <summary>Open tickets re-timed per change; a customer with more is rare (and each still gets its policy on its next change).</summary>
-    public const int MaxTickets = 200;
+    public const int BatchSize = 50;
 
-    public async Task HandleAsync(CustomerTagsChanged e, EventContext context, CancellationToken ct)
+    public Task HandleAsync(CustomerTagsChanged e, EventContext context, CancellationToken ct) =>
+        RetimeAsync(e.CustomerId, 0, context.OccurredAt, ct);
+
+    public Task HandleAsync(CustomerTicketsRetimeContinued e, EventContext context, CancellationToken ct) =>
+        RetimeAsync(e.CustomerId, e.AfterTicketId, e.At, ct);
+
+    private async Task RetimeAsync(long customerId, long afterId, DateTime at, CancellationToken ct)
     {
         var open = await db.Set<Ticket>().AsNoTracking()
-            .Where(t => t.CustomerId == e.CustomerId && t.MergedIntoId == null && t.Status != TicketStatus.Solved && t.Status != TicketStatus.Closed)
-            .OrderByDescending(t => t.Id).Select(t => t.Id).Take(MaxTickets).ToListAsync(ct);
-        foreach (var id in open) await engine.ReselectAsync(id, context.OccurredAt, ct);
+            .Where(t => t.CustomerId == customerId && t.Id > afterId && t.MergedIntoId == null
+                && t.Status != TicketStatus.Solved && t.Status != TicketStatus.Closed)
+            .OrderBy(t => t.Id).Select(t => t.Id).Take(BatchSize + 1).ToListAsync(ct);
+        foreach (var id in open.Take(BatchSize)) await engine.ReselectAsync(id, at, ct);
+        if (open.Count > BatchSize) db.Publish(new CustomerTicketsRetimeContinued(customerId, open[BatchSize - 1], at), time);
     }
 }
 

@@ -142,11 +142,7 @@ public sealed partial class PasswordResetTests(PasswordResetApp app) : IClassFix
         return (Guid.Parse(m.Groups["user"].Value), Uri.UnescapeDataString(m.Groups["token"].Value), m.Groups["path"].Value);
     }
 
-    private async Task<T> DbAsync<T>(Func<KefuDb, Task<T>> query)
-    {
-        await using var scope = app.Factory.Services.CreateAsyncScope();
-        return await query(scope.ServiceProvider.GetRequiredService<KefuDb>());
-    }
+    private Task<T> DbAsync<T>(Func<KefuDb, Task<T>> query) => app.DbAsync(query);
 
     [GeneratedRegex(@"https?://[^/\s]+(?<path>/login/reset\?user=(?<user>[0-9a-f-]{36})&token=(?<token>[^\s]+))")]
     private static partial Regex LinkPattern();

@@ -1,7 +1,6 @@
 using System.Text.Json.Serialization;
 using System.Threading.Channels;
 using Kefu.Chat;
-using Kefu.Platform.Database;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http.Connections;
 using Microsoft.AspNetCore.SignalR.Client;
@@ -125,11 +124,5 @@ public static class ChatTestData
     {
         var response = await agent.Http.PutAsJsonAsync("/api/v1/chat/status", new { status });
         Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
-    }
-
-    public static async Task<T> Db<T>(KefuApp app, Func<KefuDb, Task<T>> query)
-    {
-        await using var scope = app.Factory.Services.CreateAsyncScope();
-        return await query(scope.ServiceProvider.GetRequiredService<KefuDb>());
     }
 }

@@ -23,7 +23,7 @@ public abstract class WidgetHubTests(KefuApp app)
         app.Admin.GetAsync($"/api/v1/tickets/{ticketId}/messages").ContinueWith(t => KefuApp.Json(t.Result, true)).Unwrap();
 
     private Task<long> TicketOf(long conversationId) =>
-        ChatTestData.Db(app, db => db.Set<ChatConversation>().Where(c => c.Id == conversationId).Select(c => c.TicketId).FirstAsync());
+        app.DbAsync(db => db.Set<ChatConversation>().Where(c => c.Id == conversationId).Select(c => c.TicketId).FirstAsync());
 
     [Fact]
     public async Task Messages_are_acknowledged_in_sequence_and_every_side_sees_one_order()
@@ -61,8 +61,8 @@ public abstract class WidgetHubTests(KefuApp app)
 
     private async Task<string> SiteKeyOf(TestVisitor visitor)
     {
-        var siteId = await ChatTestData.Db(app, db => db.Set<ChatVisitor>().Where(v => v.Id == visitor.Started!.VisitorId).Select(v => v.SiteId).FirstAsync());
-        return await ChatTestData.Db(app, db => db.Set<ChatSite>().Where(s => s.Id == siteId).Select(s => s.Key).FirstAsync());
+        var siteId = await app.DbAsync(db => db.Set<ChatVisitor>().Where(v => v.Id == visitor.Started!.VisitorId).Select(v => v.SiteId).FirstAsync());
+        return await app.DbAsync(db => db.Set<ChatSite>().Where(s => s.Id == siteId).Select(s => s.Key).FirstAsync());
     }
 
     [Fact]
@@ -83,7 +83,7 @@ public abstract class WidgetHubTests(KefuApp app)
         Assert.Single(raced.Select(a => a.Seq).Distinct());
         Assert.Single(raced, a => !a.Duplicate);
 
-        var stored = await ChatTestData.Db(app, db => db.Set<ChatMessage>().CountAsync(m => m.ConversationId == first.ConversationId));
+        var stored = await app.DbAsync(db => db.Set<ChatMessage>().CountAsync(m => m.ConversationId == first.ConversationId));
         Assert.Equal(2, stored);
         var thread = (await TicketMessages(await TicketOf(first.ConversationId))).AsArray();
         Assert.Equal(2, thread.Count);
@@ -121,7 +121,7 @@ public abstract class WidgetHubTests(KefuApp app)
         Assert.Equal(5, live.Seq);
         Assert.Equal("Agent A", live.AuthorName);
         // …and is stored once, even though the outbox may deliver the event again.
-        Assert.Equal(1, await ChatTestData.Db(app, db => db.Set<ChatMessage>().CountAsync(m => m.ConversationId == ack.ConversationId && m.Body == "已为您修改地址")));
+        Assert.Equal(1, await app.DbAsync(db => db.Set<ChatMessage>().CountAsync(m => m.ConversationId == ack.ConversationId && m.Body == "已为您修改地址")));
     }
 
     [Fact]
@@ -131,7 +131,7 @@ public abstract class WidgetHubTests(KefuApp app)
         var userId = "u-" + Guid.NewGuid().ToString("N")[..8];
         await using var good = new TestVisitor(app);
         var started = await good.StartAsync(site.Key, user: new WidgetUser(userId, "王小明", null, VisitorTokens.SignUser(site.Secret, userId)));
-        var customerId = await ChatTestData.Db(app, db => db.Set<ChatVisitor>().Where(v => v.Id == started.VisitorId).Select(v => v.CustomerId).FirstAsync());
+        var customerId = await app.DbAsync(db => db.Set<ChatVisitor>().Where(v => v.Id == started.VisitorId).Select(v => v.CustomerId).FirstAsync());
         var customer = await KefuApp.Json(await app.Admin.GetAsync($"/api/v1/customers/{customerId}"), true);
         Assert.Contains(customer["identities"]!.AsArray(), i => i!["kind"]!.GetValue<string>() == "app" && i["value"]!.GetValue<string>() == userId);
 
@@ -188,7 +188,7 @@ public abstract class WidgetHubTests(KefuApp app)
         }
         // The limiter's clock stands still (ChatTestSettings): exactly the burst got through, however slow the sends.
         Assert.Equal(ChatTestSettings.FlagPerMinute + 2 - ChatTestSettings.VisitorBurst, refused);
-        var flagged = await ChatTestData.Db(app, db => db.Set<ChatVisitor>().Where(v => v.Id == visitor.Started!.VisitorId).Select(v => v.FlaggedAt).FirstAsync());
+        var flagged = await app.DbAsync(db => db.Set<ChatVisitor>().Where(v => v.Id == visitor.Started!.VisitorId).Select(v => v.FlaggedAt).FirstAsync());
         Assert.NotNull(flagged);
         // Once the 10 s window has passed, the visitor may write again.
         ((IChatTestApp)app).LimiterClock.Advance(TimeSpan.FromSeconds(11));
@@ -238,7 +238,7 @@ public abstract class WidgetHubTests(KefuApp app)
         Assert.Equal(HttpStatusCode.NoContent, (await app.AgentA2.Http.PostAsync($"/api/v1/chat/conversations/{ack.ConversationId}/end", null)).StatusCode);
         await TestVisitor.Next(visitor.States, s => s.State == ConversationState.Ended);
         await visitor.Connection.InvokeAsync("Rate", 5, "很满意");
-        Assert.Equal(5, await ChatTestData.Db(app, db => db.Set<ChatConversation>().Where(c => c.Id == ack.ConversationId).Select(c => c.Rating).FirstAsync()));
+        Assert.Equal(5, await app.DbAsync(db => db.Set<ChatConversation>().Where(c => c.Id == ack.ConversationId).Select(c => c.Rating).FirstAsync()));
         ticket = await KefuApp.Json(await app.Admin.GetAsync($"/api/v1/tickets/{ticketId}"), true);
         Assert.Equal("solved", ticket["status"]!.GetValue<string>());
 
@@ -302,7 +302,7 @@ public abstract class WidgetHubTests(KefuApp app)
             await held;
             Assert.Equal(batchesBefore + 2, writer.Batches); // the held one, then the four together
             foreach (var ack in acks) // acknowledged = committed: visible to any other connection
-                Assert.Equal(1, await ChatTestData.Db(app, db => db.Set<ChatMessage>().CountAsync(m => m.ConversationId == ack.ConversationId && m.ClientId == ack.ClientId)));
+                Assert.Equal(1, await app.DbAsync(db => db.Set<ChatMessage>().CountAsync(m => m.ConversationId == ack.ConversationId && m.ClientId == ack.ClientId)));
             Assert.Equal(4, acks.Select(a => a.ConversationId).Distinct().Count());
 
             // 2. A send that fails inside a batch (a file this visitor never uploaded) is refused alone.
@@ -322,7 +322,7 @@ public abstract class WidgetHubTests(KefuApp app)
             foreach (var ack in await Task.WhenAll(good))
             {
                 Assert.False(ack.Duplicate);
-                Assert.Equal(1, await ChatTestData.Db(app, db => db.Set<ChatMessage>().CountAsync(m => m.ConversationId == ack.ConversationId && m.ClientId == ack.ClientId)));
+                Assert.Equal(1, await app.DbAsync(db => db.Set<ChatMessage>().CountAsync(m => m.ConversationId == ack.ConversationId && m.ClientId == ack.ClientId)));
             }
             await held;
         }

@@ -52,11 +52,7 @@ public abstract class EmailTestBase(KefuApp app)
     protected async Task<FetchResult> FetchAsync(int mailboxId) =>
         await app.Service<MailboxFetcher>().PollOnceAsync(mailboxId, CancellationToken.None);
 
-    protected async Task<T> DbAsync<T>(Func<KefuDb, Task<T>> query)
-    {
-        await using var scope = app.Factory.Services.CreateAsyncScope();
-        return await query(scope.ServiceProvider.GetRequiredService<KefuDb>());
-    }
+    protected Task<T> DbAsync<T>(Func<KefuDb, Task<T>> query) => app.DbAsync(query);
 
     protected Task<List<EmailRecord>> RecordsAsync(int mailboxId) =>
         DbAsync(db => db.Set<EmailRecord>().AsNoTracking().Where(r => r.MailboxId == mailboxId).OrderBy(r => r.Id).ToListAsync());

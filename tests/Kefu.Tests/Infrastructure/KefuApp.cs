@@ -85,6 +85,13 @@ public abstract class KefuApp : IAsyncLifetime
 
     public T Service<T>() where T : notnull => Factory.Services.GetRequiredService<T>();
 
+    /// <summary>A query on the server's database in a scope of its own (test setup and checks).</summary>
+    public async Task<T> DbAsync<T>(Func<Kefu.Platform.Database.KefuDb, Task<T>> query)
+    {
+        await using var scope = Factory.Services.CreateAsyncScope();
+        return await query(scope.ServiceProvider.GetRequiredService<Kefu.Platform.Database.KefuDb>());
+    }
+
     public static async Task<JsonNode> PostOk(HttpClient client, string url, object body)
     {
         var response = await client.PostAsJsonAsync(url, body);
@@ -109,13 +116,15 @@ public abstract class KefuApp : IAsyncLifetime
 
 public sealed record Staff(Guid Id, string UserName, HttpClient Http);
 
+/// <summary>A server on a fresh SQLite file; suites that need other settings derive and override Configure.</summary>
 public class SqliteApp : KefuApp
 {
     public override string Provider => "Sqlite";
     protected override Task<string?> CreateDatabaseAsync() => Task.FromResult<string?>(null);
 }
 
-/// <summary>A fresh database on the PostgreSQL server the test command started (KEFU_TEST_PG).</summary>
+/// <summary>A fresh database on the PostgreSQL server the test command started (KEFU_TEST_PG); suites that need other
+/// settings derive and override Configure.</summary>
 public class PostgresApp : KefuApp
 {
     private readonly string _database = "kefu_t_" + Guid.NewGuid().ToString("N")[..12];
@@ -132,10 +141,6 @@ public class PostgresApp : KefuApp
         await cmd.ExecuteNonQueryAsync();
         return new NpgsqlConnectionStringBuilder(ServerConnectionString) { Database = _database }.ToString();
     }
-
-    /// <summary>For other fixtures that need a PostgreSQL database of their own.</summary>
-    public Task<string?> CreateForAsync() => CreateDatabaseAsync();
-    public Task DropForAsync() => DropDatabaseAsync();
 
     protected override async Task DropDatabaseAsync()
     {

@@ -209,7 +209,7 @@ public abstract class AssignmentApiTests(KefuApp app)
         Assert.Equal(active.AgentName, second.AgentName);
     }
 
-    private Task<(ConversationState State, Guid? AgentId)> ConversationAsync(long id) => ChatTestData.Db(app, async db =>
+    private Task<(ConversationState State, Guid? AgentId)> ConversationAsync(long id) => app.DbAsync(async db =>
     {
         var c = await db.Set<ChatConversation>().AsNoTracking().FirstAsync(x => x.Id == id);
         return (c.State, c.AgentId);
@@ -266,7 +266,7 @@ public abstract class AssignmentApiTests(KefuApp app)
         await using var v = new TestVisitor(app);
         var offline = await AskForPersonAsync(v, site.Key, "你好，请问发票怎么开", "人工客服");
         Assert.Equal(ConversationState.Offline, offline.State);
-        var ticketId = await ChatTestData.Db(app, db => db.Set<ChatConversation>().Where(c => c.Id == offline.Id).Select(c => c.TicketId).FirstAsync());
+        var ticketId = await app.DbAsync(db => db.Set<ChatConversation>().Where(c => c.Id == offline.Id).Select(c => c.TicketId).FirstAsync());
         await DrainAsync();
         var queue = await KefuApp.Json(await agent.Http.GetAsync($"/api/v1/routing/teams/{team}/queue"), true);
         Assert.Contains(ticketId, queue.AsArray().Select(q => q!["ticketId"]!.GetValue<long>()));
@@ -331,7 +331,7 @@ public abstract class AssignmentApiTests(KefuApp app)
         Assert.Equal(["gold", "vip"], (await KefuApp.Json(set, true))["tags"]!.AsArray().Select(t => t!.GetValue<string>()));
         var read = await KefuApp.Json(await plain.Http.GetAsync($"/api/v1/customers/{customerId}"), true);
         Assert.Equal(["gold", "vip"], read["tags"]!.AsArray().Select(t => t!.GetValue<string>()));
-        var audited = await ChatTestData.Db(app, db => db.Audit.AsNoTracking()
+        var audited = await app.DbAsync(db => db.Audit.AsNoTracking()
             .CountAsync(a => a.EntityType == "customer" && a.EntityId == customerId.ToString() && a.Action == "tags_changed"));
         Assert.Equal(1, audited);
 

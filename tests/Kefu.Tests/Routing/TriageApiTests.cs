@@ -1,4 +1,7 @@
+using System.Net.Http.Headers;
 using Kefu.Routing.Triage;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.EntityFrameworkCore;
 
 namespace Kefu.Tests.Routing;
@@ -256,6 +259,47 @@ public abstract class TriageApiTests(KefuApp app)
         // Triage's own category change is not a correction.
         var list2 = await KefuApp.Json(await app.Admin.GetAsync("/api/v1/triage/corrections?limit=200"), true);
         Assert.Single(list2.AsArray(), c => c!["ticketId"]!.GetValue<long>() == id);
+    }
+
+    private async Task<TriageRetrainJob> RetrainAsync()
+    {
+        var accepted = await app.Admin.PostAsJsonAsync("/api/v1/triage/models/retrain", new { });
+        Assert.Equal(HttpStatusCode.Accepted, accepted.StatusCode);
+        var jobId = (await KefuApp.Json(accepted))["id"]!.GetValue<int>();
+        return await app.Service<TriageTrainingService>().WhenRetrainDoneAsync(jobId).WaitAsync(TimeSpan.FromMinutes(10));
+    }
+
+    [Fact]
+    public async Task A_retrain_with_nothing_to_learn_fails_with_the_reason_and_another_node_reports_it_from_the_database()
+    {
+        await Ready();
+        // Corrections left by other tests of this collection (they run one at a time) are learned first.
+        var models = await KefuApp.Json(await app.Admin.GetAsync("/api/v1/triage/models"), true);
+        if (models["pendingCorrections"]!.GetValue<int>() > 0) Assert.Equal(TriageRetrainState.Succeeded, (await RetrainAsync()).State);
+        var version = (await KefuApp.Json(await app.Admin.GetAsync("/api/v1/triage/models"), true))["currentVersion"]!.GetValue<int>();
+
+        var failed = await RetrainAsync();
+        Assert.Equal(TriageRetrainState.Failed, failed.State);
+        Assert.Contains("No usable examples", failed.Error);
+        Assert.Contains($"version {version}", failed.Error);
+        Assert.NotNull(failed.FinishedAt);
+        var status = await KefuApp.Json(await app.Admin.GetAsync($"/api/v1/triage/models/retrain/{failed.Id}"), true);
+        Assert.Equal("failed", status["state"]!.GetValue<string>());
+        Assert.Equal(failed.Error, status["error"]!.GetValue<string>());
+        var after = await KefuApp.Json(await app.Admin.GetAsync("/api/v1/triage/models"), true);
+        Assert.Equal(version, after["currentVersion"]!.GetValue<int>()); // the model in use did not change
+        Assert.Equal("failed", after["retrain"]!["state"]!.GetValue<string>());
+        Assert.Equal(failed.Id, after["retrain"]!["id"]!.GetValue<int>());
+
+        // A second server on the same database (another node, or this one after a restart) answers from the database.
+        await using var node = app.Factory.WithWebHostBuilder(b => b.UseSetting("Kefu:Triage:Enabled", "false"));
+        using var client = node.CreateClient();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", KefuApp.BootstrapToken);
+        var there = await KefuApp.Json(await client.GetAsync($"/api/v1/triage/models/retrain/{failed.Id}"), true);
+        Assert.Equal("failed", there["state"]!.GetValue<string>());
+        Assert.Equal(failed.Error, there["error"]!.GetValue<string>());
+        Assert.Equal("failed", (await KefuApp.Json(await client.GetAsync("/api/v1/triage/models"), true))["retrain"]!["state"]!.GetValue<string>());
+        Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync($"/api/v1/triage/models/retrain/{failed.Id + 1000}")).StatusCode);
     }
 }
 

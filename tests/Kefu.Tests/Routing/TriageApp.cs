@@ -17,19 +17,13 @@ public static class TriageAppSettings
     }
 }
 
-public sealed class TriageSqliteApp : KefuApp
+public sealed class TriageSqliteApp : SqliteApp
 {
-    public override string Provider => "Sqlite";
-    protected override Task<string?> CreateDatabaseAsync() => Task.FromResult<string?>(null);
     protected override void Configure(IWebHostBuilder builder) => TriageAppSettings.Apply(builder);
 }
 
-public sealed class TriagePostgresApp : KefuApp
+public sealed class TriagePostgresApp : PostgresApp
 {
-    private readonly PostgresApp _database = new();
-    public override string Provider => "Postgres";
-    protected override Task<string?> CreateDatabaseAsync() => _database.CreateForAsync();
-    protected override Task DropDatabaseAsync() => _database.DropForAsync();
     protected override void Configure(IWebHostBuilder builder) => TriageAppSettings.Apply(builder);
 }
 

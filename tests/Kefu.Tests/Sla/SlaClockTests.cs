@@ -1,3 +1,8 @@
+using Kefu.Platform.Database;
+using Kefu.Sla;
+using Kefu.Tickets;
+using Kefu.Tickets.Live;
+using Microsoft.EntityFrameworkCore;
 using static Kefu.Tests.Sla.SlaTestKit;
 
 namespace Kefu.Tests.Sla;
@@ -226,5 +231,105 @@ public sealed class SlaClockTests(FakeTimeSlaApp app) : IClassFixture<FakeTimeSl
         Assert.Equal(app.Time.GetUtcNow().UtcDateTime.AddMinutes(240), Utc(resolution["dueAt"]), TimeSpan.FromSeconds(1));
         Assert.DoesNotContain(sla["clocks"]!.AsArray(), c => c!["metric"]!.GetValue<string>() == "next_response");
         Assert.Equal("stopped", Clock(sla, "first_response")["state"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task Open_screens_are_told_of_a_met_first_response_once_it_is_committed()
+    {
+        var (_, id) = await TicketUnderPolicy(new { firstResponseMinutes = 60, businessHours = false });
+        var feed = Services.GetRequiredService<TicketFeed>();
+        var heard = new TaskCompletionSource<ClockState>(TaskCreationOptions.RunContinuationsAsynchronously);
+        // What a screen reloads when told: the stored state at the moment of the notice (not a little later).
+        void OnChange(TicketChange change)
+        {
+            if (change.TicketId != id || change.Kind != "sla") return;
+            using var scope = Services.CreateScope();
+            var db = scope.ServiceProvider.GetRequiredService<KefuDb>();
+            heard.TrySetResult(db.Set<SlaClock>().AsNoTracking().Where(c => c.TicketId == id && c.Metric == SlaMetric.FirstResponse)
+                .Select(c => c.State).First());
+        }
+        feed.Changed += OnChange;
+        try
+        {
+            app.Time.Advance(TimeSpan.FromMinutes(5));
+            await KefuApp.PostOk(app.Admin, $"/api/v1/tickets/{id}/messages", new { kind = "public_reply", body = "您好，马上为您处理" });
+            await DrainAsync(Services);
+            Assert.Equal(ClockState.Met, await heard.Task.WaitAsync(TimeSpan.FromSeconds(30)));
+        }
+        finally { feed.Changed -= OnChange; }
+    }
+
+    [Fact]
+    public async Task A_customer_tag_change_re_times_every_open_ticket_of_the_customer_in_batches()
+    {
+        // More open tickets than one batch (and more than the old cap of 200), plus a solved one that must stay as it is.
+        const int count = 230;
+        var vip = Unique("vip").ToLowerInvariant();
+        var policy = await CreatePolicyAsync(app.Admin, new
+        {
+            name = Unique("VIP"), position = 0, customerTags = new[] { vip }, firstResponseMinutes = 15, resolutionMinutes = 120, businessHours = false,
+        });
+        var email = $"{Guid.NewGuid():N}@example.com";
+        var ids = new List<long>();
+        long customerId = 0;
+        for (var i = 0; i < count + 1; i++)
+        {
+            var t = await KefuApp.PostOk(app.Admin, "/api/v1/tickets", new
+            {
+                subject = Unique("bulk"), customer = new { email }, message = new { body = "订单查询" },
+            });
+            ids.Add(t["id"]!.GetValue<long>());
+            customerId = t["customer"]!["id"]!.GetValue<long>();
+        }
+        await DrainAsync(Services);
+        var solved = ids[^1];
+        await app.Admin.PatchAsJsonAsync($"/api/v1/tickets/{solved}", new { status = "solved" });
+        await DrainAsync(Services);
+        Assert.Equal(0, await ClocksUnderAsync(policy, ids));
+
+        var put = await app.Admin.PutAsJsonAsync($"/api/v1/customers/{customerId}/tags", new { tags = new[] { vip } });
+        Assert.Equal(HttpStatusCode.OK, put.StatusCode);
+        await DrainAsync(Services);
+
+        // Every open ticket's clocks moved to the VIP policy, each batch in its own transaction (one continuation
+        // event per further batch); the solved ticket's finished clocks did not.
+        var open = ids[..^1];
+        Assert.Equal(open.Count, await TicketsUnderAsync(policy, open));
+        Assert.Equal(0, await TicketsUnderAsync(policy, [solved]));
+        var batches = (count + ReselectPolicyOnCustomerTagsChanged.BatchSize - 1) / ReselectPolicyOnCustomerTagsChanged.BatchSize;
+        Assert.Equal(batches - 1, await ContinuationsAsync(customerId));
+
+        // A redelivery changes nothing and starts no new chain of batches.
+        await using (var scope = Services.CreateAsyncScope())
+        {
+            var uow = scope.ServiceProvider.GetRequiredService<UnitOfWork>();
+            var handler = scope.ServiceProvider.GetRequiredService<ReselectPolicyOnCustomerTagsChanged>();
+            await uow.RunAsync(c => handler.HandleAsync(new CustomerTicketsRetimeContinued(customerId, open[^2], app.Time.GetUtcNow().UtcDateTime),
+                new Kefu.Platform.Events.EventContext(0, app.Time.GetUtcNow().UtcDateTime), c), CancellationToken.None);
+        }
+        await DrainAsync(Services);
+        Assert.Equal(open.Count, await TicketsUnderAsync(policy, open));
+        Assert.Equal(batches - 1, await ContinuationsAsync(customerId));
+    }
+
+    private async Task<int> ClocksUnderAsync(int policyId, List<long> ticketIds)
+    {
+        using var scope = Services.CreateScope();
+        return await scope.ServiceProvider.GetRequiredService<KefuDb>().Set<SlaClock>().CountAsync(c => ticketIds.Contains(c.TicketId) && c.PolicyId == policyId);
+    }
+
+    private async Task<int> TicketsUnderAsync(int policyId, List<long> ticketIds)
+    {
+        using var scope = Services.CreateScope();
+        return await scope.ServiceProvider.GetRequiredService<KefuDb>().Set<SlaClock>()
+            .Where(c => ticketIds.Contains(c.TicketId) && c.PolicyId == policyId).Select(c => c.TicketId).Distinct().CountAsync();
+    }
+
+    private async Task<int> ContinuationsAsync(long customerId)
+    {
+        using var scope = Services.CreateScope();
+        var prefix = $"{{\"customerId\":{customerId},";
+        return await scope.ServiceProvider.GetRequiredService<KefuDb>().Outbox.AsNoTracking()
+            .CountAsync(m => m.Type == nameof(CustomerTicketsRetimeContinued) && m.Payload.StartsWith(prefix));
     }
 }

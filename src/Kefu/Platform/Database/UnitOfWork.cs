@@ -16,6 +16,17 @@ public sealed class UnitOfWork(KefuDb db, WriteGate gate, OutboxSignal signal)
     private int _depth;
     private IDisposable? _held;
     private IDbContextTransaction? _tx;
+    private List<Action>? _afterCommit;
+
+    /// <summary>Runs <paramref name="action"/> once the current unit commits (at once outside a unit, where every save
+    /// commits by itself); dropped if it rolls back. For in-process notices that must not run ahead of the data
+    /// (an open screen told to reload before the change is visible would show the old state). Best effort: an action
+    /// that throws is logged by nobody and does not undo the commit.</summary>
+    public void AfterCommit(Action action)
+    {
+        if (_depth == 0) { action(); return; }
+        (_afterCommit ??= []).Add(action);
+    }
 
     public KefuDb Db => db;
 
@@ -49,12 +60,14 @@ public sealed class UnitOfWork(KefuDb db, WriteGate gate, OutboxSignal signal)
                 await _tx.CommitAsync(ct);
                 signal.Notify();
             }
+            RunAfterCommit();
             return result;
         }
         catch
         {
             // Nothing half-written survives: the transaction is rolled back on dispose; forget tracked changes too.
             db.ChangeTracker.Clear();
+            _afterCommit = null;
             throw;
         }
         finally
@@ -65,6 +78,18 @@ public sealed class UnitOfWork(KefuDb db, WriteGate gate, OutboxSignal signal)
             if (_tx is not null) { await _tx.DisposeAsync(); _tx = null; }
             _held?.Dispose();
             _held = null;
+        }
+    }
+
+    private void RunAfterCommit()
+    {
+        var actions = _afterCommit;
+        _afterCommit = null;
+        if (actions is null) return;
+        foreach (var action in actions)
+        {
+            try { action(); }
+            catch (Exception) { /* a notice, not part of the command: the commit stands */ }
         }
     }
 

@@ -98,18 +98,19 @@ public sealed class TriageService(
         var pending = await uow.Db.Set<TriageCorrection>().CountAsync(c => c.Id > maxId, ct);
         return new ModelsResponse(current, current is not null, pending, options.Value.RetrainMinExamples, [.. versions.Select(v => new ModelVersionDto(
             v.Version, v.TrainedAt, v.ShippedExamples, v.Corrections, v.HoldbackCount, v.HoldbackAccuracy, v.HoldbackLevel1Accuracy,
-            v.TrainMillis, v.Version == current))], trainer.RetrainJob);
+            v.TrainMillis, v.Version == current))], await TriageTrainingService.LatestRetrainAsync(uow.Db, ct));
     }
 
-    /// <summary>Queues a retrain (it runs in the background, see <see cref="TriageTrainingService.RequestRetrain"/>).</summary>
-    public TriageRetrainJob Retrain()
+    /// <summary>Queues a retrain (it runs in the background, see <see cref="TriageTrainingService.RequestRetrainAsync"/>).</summary>
+    public Task<TriageRetrainJob> RetrainAsync(CancellationToken ct)
     {
         if (!options.Value.Enabled) throw DomainException.Conflict("Triage is disabled (Kefu:Triage:Enabled=false).");
-        return trainer.RequestRetrain();
+        return trainer.RequestRetrainAsync(ct);
     }
 
-    public TriageRetrainJob RetrainStatus(int id) =>
-        trainer.RetrainJob is { } job && job.Id == id ? job : throw DomainException.NotFound($"Retrain job {id}");
+    /// <summary>From the database: any node answers, and a restart still shows the job.</summary>
+    public async Task<TriageRetrainJob> RetrainStatusAsync(int id, CancellationToken ct) =>
+        await TriageTrainingService.RetrainJobAsync(uow.Db, id, ct) ?? throw DomainException.NotFound($"Retrain job {id}");
 
     public async Task<DecisionDto> DecisionAsync(long ticketId, CancellationToken ct)
     {

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Text;
@@ -14,7 +15,8 @@ namespace Kefu.Routing.Triage;
 /// version is rebuilt from the shipped data plus the corrections it covered (or loaded from the model cache file,
 /// which makes every later start take well under a second). Then, whenever enough new agent corrections exist, a new
 /// version is trained, evaluated on the held-back split, recorded and swapped in. Training is deterministic, so every
-/// node rebuilds the same model for a version from the database: nothing lives only in one node's memory.
+/// node rebuilds the same model for a version from the database: nothing lives only in one node's memory — admin retrain
+/// jobs included (routing_retrain_jobs): any node's loop may claim a queued job, and any node answers for it.
 /// </summary>
 public sealed class TriageTrainingService(
     IServiceScopeFactory scopes, TriageClassifier classifier, IOptions<TriageOptions> options, IOptions<KefuOptions> kefu,
@@ -23,74 +25,140 @@ public sealed class TriageTrainingService(
     private readonly SemaphoreSlim _signal = new(0);
     private readonly SemaphoreSlim _training = new(1, 1);
     private readonly TriageLexicon _lexicon = TriageLexicon.LoadEmbedded();
-    private readonly Lock _jobLock = new();
-    private TriageRetrainJob? _job;
-    private TaskCompletionSource<TriageRetrainJob>? _jobDone;
+    /// <summary>Jobs this node's callers wait for (<see cref="WhenRetrainDoneAsync"/>), completed when this node finishes them.</summary>
+    private readonly ConcurrentDictionary<int, TaskCompletionSource<TriageRetrainJob>> _waiting = new();
+
+    /// <summary>A job still "training" this long after it started died with its node; it is marked failed.</summary>
+    public static readonly TimeSpan TrainingTimeout = TimeSpan.FromHours(1);
+
+    private static string NodeName => $"{Environment.MachineName}/{Environment.ProcessId}";
 
     /// <summary>Wakes the loop (a correction was recorded).</summary>
     public void Notify() => _signal.Release();
 
-    /// <summary>The latest admin retrain request on this node (null when none was made since start).</summary>
-    public TriageRetrainJob? RetrainJob => _job;
-
-    /// <summary>Raised (on the training thread) whenever <see cref="RetrainJob"/> changes state; the admin page listens.</summary>
+    /// <summary>Raised on this node whenever a retrain job it queued or ran changes state; the admin page listens.</summary>
     public event Action<TriageRetrainJob>? RetrainJobChanged;
 
-    /// <summary>Queues a retrain from every correction so far (admin "retrain now") and returns at once; the loop trains
-    /// off the request and swaps the model in on success. A request while one is queued or training returns that one.</summary>
-    public TriageRetrainJob RequestRetrain()
+    /// <summary>The latest admin retrain job (null when none was ever requested).</summary>
+    public static async Task<TriageRetrainJob?> LatestRetrainAsync(KefuDb db, CancellationToken ct) =>
+        (await db.Set<TriageRetrainRecord>().AsNoTracking().OrderByDescending(j => j.Id).FirstOrDefaultAsync(ct))?.ToJob();
+
+    public static async Task<TriageRetrainJob?> RetrainJobAsync(KefuDb db, int id, CancellationToken ct) =>
+        (await db.Set<TriageRetrainRecord>().AsNoTracking().FirstOrDefaultAsync(j => j.Id == id, ct))?.ToJob();
+
+    /// <summary>Queues a retrain from every correction so far (admin "retrain now") and returns at once; a training loop
+    /// trains off the request and swaps the model in on success. A request while one is queued or training returns that one.</summary>
+    public async Task<TriageRetrainJob> RequestRetrainAsync(CancellationToken ct)
     {
-        TriageRetrainJob job;
-        lock (_jobLock)
+        await using var scope = scopes.CreateAsyncScope();
+        var uow = scope.ServiceProvider.GetRequiredService<UnitOfWork>();
+        var (job, created) = await uow.RunAsync(async c =>
         {
-            if (_job is { Done: false } pending) return pending;
-            job = _job = new TriageRetrainJob((_job?.Id ?? 0) + 1, TriageRetrainState.Queued, time.GetUtcNow().UtcDateTime, null, null, null, null, null);
-            _jobDone = new TaskCompletionSource<TriageRetrainJob>(TaskCreationOptions.RunContinuationsAsynchronously);
+            var pending = await uow.Db.Set<TriageRetrainRecord>().AsNoTracking()
+                .Where(j => j.State == TriageRetrainState.Queued || j.State == TriageRetrainState.Training)
+                .OrderBy(j => j.Id).FirstOrDefaultAsync(c);
+            if (pending is not null) return (pending.ToJob(), false);
+            var row = new TriageRetrainRecord { State = TriageRetrainState.Queued, RequestedAt = time.GetUtcNow().UtcDateTime };
+            uow.Db.Add(row);
+            await uow.Db.SaveChangesAsync(c);
+            return (row.ToJob(), true);
+        }, ct);
+        if (created)
+        {
+            Changed(job);
+            _signal.Release();
         }
-        RetrainJobChanged?.Invoke(job);
-        _signal.Release();
         return job;
     }
 
-    /// <summary>Completes when the retrain job with this id has finished (succeeded or failed).</summary>
-    public Task<TriageRetrainJob> WhenRetrainDoneAsync(int id)
+    /// <summary>Completes when the retrain job with this id has finished (succeeded or failed) — at once when it already
+    /// has; otherwise when this node finishes it (another node's job: poll GET /api/v1/triage/models/retrain/{id}).</summary>
+    public async Task<TriageRetrainJob> WhenRetrainDoneAsync(int id)
     {
-        lock (_jobLock)
-        {
-            if (_job is null || _job.Id != id) throw new ArgumentException($"No retrain job {id} on this node.", nameof(id));
-            return _job.Done ? Task.FromResult(_job) : _jobDone!.Task;
-        }
+        var waiter = _waiting.GetOrAdd(id, _ => new TaskCompletionSource<TriageRetrainJob>(TaskCreationOptions.RunContinuationsAsynchronously));
+        await using var scope = scopes.CreateAsyncScope();
+        var job = await RetrainJobAsync(scope.ServiceProvider.GetRequiredService<KefuDb>(), id, CancellationToken.None)
+            ?? throw new ArgumentException($"No retrain job {id}.", nameof(id));
+        if (job.Done) waiter.TrySetResult(job);
+        return await waiter.Task;
     }
 
-    private void SetJob(TriageRetrainJob job)
+    private void Changed(TriageRetrainJob job)
     {
-        TaskCompletionSource<TriageRetrainJob>? done = null;
-        lock (_jobLock)
-        {
-            _job = job;
-            if (job.Done) done = _jobDone;
-        }
         try { RetrainJobChanged?.Invoke(job); }
         catch (Exception ex) { log.LogWarning(ex, "A retrain status listener failed"); }
-        done?.TrySetResult(job);
+        if (job.Done && _waiting.TryRemove(job.Id, out var waiter)) waiter.TrySetResult(job);
     }
 
-    /// <summary>Runs the queued admin retrain, if any: training happens here, on the background loop.</summary>
-    private async Task RunQueuedRetrainAsync(CancellationToken ct)
+    private async Task<TriageRetrainJob> SaveJobAsync(TriageRetrainRecord row, CancellationToken ct)
     {
-        var job = _job;
-        if (job is not { State: TriageRetrainState.Queued }) return;
-        SetJob(job = job with { State = TriageRetrainState.Training, StartedAt = time.GetUtcNow().UtcDateTime });
+        await using var scope = scopes.CreateAsyncScope();
+        var uow = scope.ServiceProvider.GetRequiredService<UnitOfWork>();
+        await uow.RunAsync(async c =>
+        {
+            uow.Db.Attach(row);
+            uow.Db.Entry(row).State = EntityState.Modified;
+            await uow.Db.SaveChangesAsync(c);
+        }, ct);
+        var job = row.ToJob();
+        Changed(job);
+        return job;
+    }
+
+    /// <summary>Takes the oldest queued job for this node (a conditional update, so of several nodes exactly one wins),
+    /// after failing jobs whose node died while training them.</summary>
+    private async Task<TriageRetrainRecord?> ClaimQueuedAsync(CancellationToken ct)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var uow = scope.ServiceProvider.GetRequiredService<UnitOfWork>();
+        var now = time.GetUtcNow().UtcDateTime;
+        var stale = now - TrainingTimeout;
+        var reason = $"Interrupted: the node training it stopped (no result within {TrainingTimeout.TotalMinutes:0} minutes).";
+        var expired = await uow.RunAsync(c => uow.Db.Set<TriageRetrainRecord>()
+            .Where(j => j.State == TriageRetrainState.Training && j.StartedAt < stale)
+            .ExecuteUpdateAsync(s => s.SetProperty(j => j.State, TriageRetrainState.Failed).SetProperty(j => j.FinishedAt, now)
+                .SetProperty(j => j.Error, reason), c), ct);
+        if (expired > 0) log.LogWarning("{Count} triage retrain job(s) marked failed: their node stopped while training", expired);
+        var next = await uow.Db.Set<TriageRetrainRecord>().AsNoTracking().Where(j => j.State == TriageRetrainState.Queued)
+            .OrderBy(j => j.Id).Select(j => (int?)j.Id).FirstOrDefaultAsync(ct);
+        if (next is not { } id) return null;
+        var node = NodeName;
+        var claimed = await uow.RunAsync(c => uow.Db.Set<TriageRetrainRecord>()
+            .Where(j => j.Id == id && j.State == TriageRetrainState.Queued)
+            .ExecuteUpdateAsync(s => s.SetProperty(j => j.State, TriageRetrainState.Training).SetProperty(j => j.StartedAt, now)
+                .SetProperty(j => j.Node, node), c), ct);
+        if (claimed == 0) return null; // another node took it
+        return await uow.Db.Set<TriageRetrainRecord>().AsNoTracking().FirstAsync(j => j.Id == id, ct);
+    }
+
+    /// <summary>Runs a claimed admin retrain: training happens here, on the background loop.</summary>
+    private async Task RunRetrainAsync(TriageRetrainRecord row, CancellationToken ct)
+    {
+        Changed(row.ToJob());
         try
         {
             var v = (await SyncAsync(force: true, ct))!;
-            SetJob(job with { State = TriageRetrainState.Succeeded, FinishedAt = time.GetUtcNow().UtcDateTime, Version = v.Version, HoldbackAccuracy = v.HoldbackAccuracy });
+            row.State = TriageRetrainState.Succeeded;
+            row.Version = v.Version;
+            row.HoldbackAccuracy = v.HoldbackAccuracy;
         }
-        catch (Exception ex) when (!ct.IsCancellationRequested)
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
-            log.LogError(ex, "Triage retraining (admin request {Job}) failed", job.Id);
-            SetJob(job with { State = TriageRetrainState.Failed, FinishedAt = time.GetUtcNow().UtcDateTime, Error = ex.Message });
+            // Shutting down mid-training: queue it again, so this node after its restart (or another node) runs it.
+            row.State = TriageRetrainState.Queued;
+            row.StartedAt = null;
+            row.Node = null;
+            await SaveJobAsync(row, CancellationToken.None);
+            throw;
         }
+        catch (Exception ex)
+        {
+            log.LogError(ex, "Triage retraining (admin request {Job}) failed", row.Id);
+            row.State = TriageRetrainState.Failed;
+            row.Error = ex.Message.Length > 2000 ? ex.Message[..2000] : ex.Message;
+        }
+        row.FinishedAt = time.GetUtcNow().UtcDateTime;
+        await SaveJobAsync(row, CancellationToken.None);
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -106,12 +174,13 @@ public sealed class TriageTrainingService(
         {
             log.LogError(ex, "Triage model could not be prepared; retrying in the background");
         }
+        _signal.Release(); // a retrain job queued before a restart (or on another node) is taken now, not at the next poll
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
                 await _signal.WaitAsync(options.Value.PollInterval, stoppingToken);
-                if (_job is { State: TriageRetrainState.Queued }) await RunQueuedRetrainAsync(stoppingToken);
+                if (await ClaimQueuedAsync(stoppingToken) is { } job) await RunRetrainAsync(job, stoppingToken);
                 else await SyncAsync(force: false, stoppingToken);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested) { break; }
@@ -134,7 +203,9 @@ public sealed class TriageTrainingService(
 
             var fresh = await db.Set<TriageCorrection>().CountAsync(c => c.Id > (latest == null ? 0 : latest.MaxCorrectionId), ct);
             if (latest is not null && !force && fresh < options.Value.RetrainMinExamples) return latest;
-            if (latest is not null && force && fresh == 0 && classifier.Current?.Version == latest.Version) return latest;
+            // An admin retrain with nothing new to learn from fails with the reason rather than recording an identical version.
+            if (latest is not null && force && fresh == 0)
+                throw new InvalidOperationException($"No usable examples: no agent corrections since version {latest.Version}, so a new version would learn nothing new.");
 
             var maxId = await db.Set<TriageCorrection>().MaxAsync(c => (long?)c.Id, ct) ?? 0;
             var version = (latest?.Version ?? 0) + 1;

@@ -1484,6 +1484,60 @@ namespace Kefu.Platform.Database.Migrations.Postgres
                     b.ToTable("routing_model_versions", (string)null);
                 });
 
+            modelBuilder.Entity("Kefu.Routing.Triage.TriageRetrainRecord", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<string>("Error")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)")
+                        .HasColumnName("error");
+
+                    b.Property<DateTime?>("FinishedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("finished_at");
+
+                    b.Property<double?>("HoldbackAccuracy")
+                        .HasColumnType("double precision")
+                        .HasColumnName("holdback_accuracy");
+
+                    b.Property<string>("Node")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("node");
+
+                    b.Property<DateTime>("RequestedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("requested_at");
+
+                    b.Property<DateTime?>("StartedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("started_at");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("state");
+
+                    b.Property<int?>("Version")
+                        .HasColumnType("integer")
+                        .HasColumnName("version");
+
+                    b.HasKey("Id")
+                        .HasName("pk_routing_retrain_jobs");
+
+                    b.HasIndex("State")
+                        .HasDatabaseName("ix_routing_retrain_jobs_state");
+
+                    b.ToTable("routing_retrain_jobs", (string)null);
+                });
+
             modelBuilder.Entity("Kefu.Routing.Triage.TriageRule", b =>
                 {
                     b.Property<int>("Id")

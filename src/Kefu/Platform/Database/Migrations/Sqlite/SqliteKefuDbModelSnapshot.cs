@@ -1452,6 +1452,58 @@ namespace Kefu.Platform.Database.Migrations.Sqlite
                     b.ToTable("routing_model_versions", (string)null);
                 });
 
+            modelBuilder.Entity("Kefu.Routing.Triage.TriageRetrainRecord", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Error")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("error");
+
+                    b.Property<DateTime?>("FinishedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("finished_at");
+
+                    b.Property<double?>("HoldbackAccuracy")
+                        .HasColumnType("REAL")
+                        .HasColumnName("holdback_accuracy");
+
+                    b.Property<string>("Node")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("node");
+
+                    b.Property<DateTime>("RequestedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("requested_at");
+
+                    b.Property<DateTime?>("StartedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("started_at");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("state");
+
+                    b.Property<int?>("Version")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("version");
+
+                    b.HasKey("Id")
+                        .HasName("pk_routing_retrain_jobs");
+
+                    b.HasIndex("State")
+                        .HasDatabaseName("ix_routing_retrain_jobs_state");
+
+                    b.ToTable("routing_retrain_jobs", (string)null);
+                });
+
             modelBuilder.Entity("Kefu.Routing.Triage.TriageRule", b =>
                 {
                     b.Property<int>("Id")
