@@ -500,7 +500,8 @@ export class Widget {
       onkeydown: (e: KeyboardEvent) => { if (e.key === "Enter" && !e.shiftKey && !e.isComposing) { e.preventDefault(); submit(); } } }) as HTMLTextAreaElement;
     const submit = () => { this.send(input.value); input.value = ""; input.focus(); };
     this.ui.input = input;
-    const file = el("input", { type: "file", class: "sr", id: "kefu-file", "aria-label": t.upload, tabindex: "-1",
+    // Only the attachment button opens it: hidden from screen readers too, or they would list two "upload" buttons.
+    const file = el("input", { type: "file", class: "sr", id: "kefu-file", "aria-label": t.upload, tabindex: "-1", "aria-hidden": "true",
       accept: "image/png,image/jpeg,image/gif,image/webp,.pdf,.txt,.docx,.xlsx,.zip",
       onchange: (e: Event) => { const f = (e.target as HTMLInputElement).files?.[0]; if (f) this.upload(f); } }) as HTMLInputElement;
     const parts: HTMLElement[] = [el("div", { class: "bar" },
