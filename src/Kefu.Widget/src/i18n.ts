@@ -1,5 +1,7 @@
 // Widget texts, zh-CN and en, chosen by the browser's language.
 const zh = {
+  /** The language key of the site's per-language texts (greeting, offline message). */
+  lang: "zh-CN",
   open: "打开在线客服", close: "关闭", title: "在线客服", placeholder: "输入消息…", send: "发送", inputLabel: "消息",
   emoji: "表情", upload: "发送图片或文件", human: "转人工", end: "结束对话", sending: "发送中…", failed: "未发送，将自动重试",
   read: "已读", typing: "客服正在输入…", queued: (p: number, w: number) => `正在排队：前面还有 ${p - 1} 位，预计等待约 ${Math.max(1, Math.round(w / 60))} 分钟`,
@@ -18,6 +20,7 @@ const zh = {
     invalid: "这条消息无法发送，请检查内容后重试。",
     identity_rejected: "无法确认您的登录身份，请刷新页面或重新登录后再试。",
     unknown_site: "在线客服暂不可用，请稍后再试。",
+    site_deleted: "本网站已停用在线客服，请通过其他方式联系我们。",
     origin_not_allowed: "本网站暂不支持在线客服，请通过其他方式联系我们。",
     not_found: "没有找到这段对话，请刷新页面后再试。",
     not_started: "正在连接客服，请稍候再试。",
@@ -31,6 +34,7 @@ const zh = {
   } as Record<string, string>,
 };
 const en: typeof zh = {
+  lang: "en",
   open: "Open chat", close: "Close", title: "Chat with us", placeholder: "Type a message…", send: "Send", inputLabel: "Message",
   emoji: "Emoji", upload: "Send a picture or file", human: "Talk to a person", end: "End chat", sending: "Sending…", failed: "Not sent yet, will retry",
   read: "Read", typing: "Agent is typing…", queued: (p, w) => `You are number ${p} in the queue, about ${Math.max(1, Math.round(w / 60))} min wait`,
@@ -47,6 +51,7 @@ const en: typeof zh = {
     invalid: "This message could not be sent. Please check it and try again.",
     identity_rejected: "We could not confirm that you are signed in. Please reload the page or sign in again.",
     unknown_site: "Chat is not available right now. Please try again later.",
+    site_deleted: "Chat has been turned off on this website. Please contact us another way.",
     origin_not_allowed: "Chat is not available on this website. Please contact us another way.",
     not_found: "This conversation could not be found. Please reload the page.",
     not_started: "Still connecting. Please try again in a moment.",

@@ -13,6 +13,9 @@ export class HubClient {
   private handlers = new Map<string, Handler[]>();
   private pingTimer?: number;
   private lastSeen = 0;
+  private lastPing = 0;
+  private closed = false;
+  /** Called once, as soon as the connection is known to be lost (closed, silent too long, or dropped by the caller). */
   onclose?: (error?: Error) => void;
 
   constructor(private url: string) {}
@@ -32,6 +35,7 @@ export class HubClient {
       ws.onopen = () => ws.send(JSON.stringify({ protocol: "json", version: 1 }) + RS);
       ws.onmessage = (ev) => {
         this.lastSeen = Date.now();
+        if (this.closed) return;
         for (const frame of String(ev.data).split(RS)) {
           if (!frame) continue;
           const msg = JSON.parse(frame);
@@ -46,16 +50,31 @@ export class HubClient {
         }
       };
       ws.onclose = () => {
-        clearInterval(this.pingTimer);
-        const err = new Error("connection closed");
-        this.pending.forEach((p) => p.reject(err));
-        this.pending.clear();
-        if (!handshaken) reject(err); else this.onclose?.(err);
+        if (!handshaken) { this.closed = true; reject(new Error("connection closed")); } else this.lose();
       };
     });
   }
 
   stop() { this.ws?.close(); }
+
+  /** Declares the connection dead now (the browser went offline): a dead socket's close event can take long. */
+  drop() {
+    const ws = this.ws;
+    this.lose();
+    ws?.close();
+  }
+
+  private lose() {
+    if (this.closed) return;
+    this.closed = true;
+    clearInterval(this.pingTimer);
+    const err = new Error("connection closed");
+    this.pending.forEach((p) => p.reject(err));
+    this.pending.clear();
+    if (this.ws) { this.ws.onmessage = null; this.ws.onclose = null; }
+    this.ws = undefined;
+    this.onclose?.(err);
+  }
 
   invoke<T = any>(method: string, ...args: any[]): Promise<T> {
     if (!this.connected) return Promise.reject(new Error("not connected"));
@@ -82,17 +101,20 @@ export class HubClient {
         if (msg.error) p.reject(new Error(msg.error)); else p.resolve(msg.result);
         break;
       }
-      case 7: // close
-        this.ws?.close();
+      case 7: // close: the server ends the connection (stopping, or an error)
+        this.drop();
         break;
     }
   }
 
   private keepAlive() {
-    // Ping every 15 s (the server's keep-alive interval); a silent server for 30 s means a dead connection.
+    // Ping every 15 s (the server's keep-alive interval); a server silent for 30 s means a dead connection, noticed
+    // within 2 s of that (checked often, not only at ping time).
+    this.lastPing = Date.now();
     this.pingTimer = window.setInterval(() => {
-      if (Date.now() - this.lastSeen > 30000) { this.ws?.close(); return; }
-      if (this.connected) this.ws!.send(JSON.stringify({ type: 6 }) + RS);
-    }, 15000);
+      const now = Date.now();
+      if (now - this.lastSeen > 30000) { this.drop(); return; }
+      if (now - this.lastPing >= 15000 && this.connected) { this.lastPing = now; this.ws!.send(JSON.stringify({ type: 6 }) + RS); }
+    }, 2000);
   }
 }

@@ -1,6 +1,7 @@
 import { HubClient } from "./signalr";
 import { pickTexts, Texts } from "./i18n";
 import { css } from "./styles";
+import { icon } from "./icons";
 
 export interface WidgetUser { id: string; name?: string; email?: string; signature: string }
 export interface BootOptions { siteKey?: string; user?: WidgetUser; baseUrl?: string; open?: boolean; language?: string }
@@ -13,7 +14,12 @@ interface Conv {
   id: number; state: "bot" | "queued" | "active" | "offline" | "ended"; lastSeq: number; agentReadSeq: number;
   agentName?: string | null; queuePosition?: number | null; estimatedWaitSeconds?: number | null; rating?: number | null;
 }
-interface Site { name: string; color: string; greeting: string; offlineMessage: string; preChatFields: string[]; agentsOnline: boolean; bot?: boolean }
+/** greeting / offlineMessage: the site's default texts; greetings / offlineMessages: per widget language ("zh-CN", "en"),
+ *  each preferred over the default when set (the admin writes them in /admin/chat). */
+interface Site {
+  name: string; color: string; greeting: string; offlineMessage: string; preChatFields: string[]; agentsOnline: boolean; bot?: boolean;
+  greetings?: Record<string, string>; offlineMessages?: Record<string, string>;
+}
 interface Pending { clientId: string; text: string; attachmentIds: number[]; attachments: Attachment[] }
 type Listener = (data: any) => void;
 
@@ -49,7 +55,7 @@ export interface MessageEvent {
 export interface ErrorEvent { code: string; message: string }
 
 const EMOJI = ["😀", "😂", "😊", "😍", "🤔", "😅", "😭", "😡", "👍", "👎", "🙏", "👏", "🎉", "❤️", "🔥", "✅", "❓", "📦", "💰", "📱", "⏰", "🙂", "😉", "👌"];
-const PERMANENT = /^(too_long|invalid|identity_rejected|unknown_site|origin_not_allowed)$/;
+const PERMANENT = /^(too_long|invalid|identity_rejected|unknown_site|site_deleted|origin_not_allowed)$/;
 
 const el = <K extends keyof HTMLElementTagNameMap>(tag: K, props: Record<string, any> = {}, ...children: (Node | string | null | false)[]) => {
   const e = document.createElement(tag);
@@ -113,6 +119,11 @@ export class Widget {
   private live = false;
   private handingOver = false;
   private transcriptEmail: string | null = null;
+  /** Ends the reconnect loop's wait early (the browser is back online). */
+  private wake?: () => void;
+  private readonly onOnline = () => this.wake?.();
+  // The network is gone: the open socket is dead even if the browser has not noticed (the keep-alive would take 30 s).
+  private readonly onOffline = () => this.hub?.drop();
 
   constructor(private siteKey: string, private base: string, private user: WidgetUser | undefined, language: string) {
     this.t = pickTexts(language);
@@ -147,17 +158,26 @@ export class Widget {
     this.connect();
     // Another tab of the same visitor sent or received something: its pending list is ours too.
     window.addEventListener("storage", (e) => { if (e.key === this.key("pending")) this.pending = JSON.parse(e.newValue ?? "[]"); });
+    window.addEventListener("online", this.onOnline);
+    window.addEventListener("offline", this.onOffline);
     document.addEventListener("visibilitychange", () => this.markRead());
   }
 
   /** Stops this widget but keeps the visitor's token (a re-boot with other options). */
-  shutdownKeepStorage() { this.stopped = true; this.hub?.stop(); this.host?.remove(); }
+  shutdownKeepStorage() { this.stop(); }
 
   shutdown() {
+    this.stop();
+    for (const k of ["token", "pending", "prechat"]) localStorage.removeItem(this.key(k));
+  }
+
+  private stop() {
     this.stopped = true;
+    window.removeEventListener("online", this.onOnline);
+    window.removeEventListener("offline", this.onOffline);
+    this.wake?.();
     this.hub?.stop();
     this.host?.remove();
-    for (const k of ["token", "pending", "prechat"]) localStorage.removeItem(this.key(k));
   }
 
   open() { this.isOpen = true; this.unread = 0; this.render(); this.emit("open"); this.markRead(); (this.ui.input as HTMLTextAreaElement | undefined)?.focus(); }
@@ -170,6 +190,8 @@ export class Widget {
     while (!this.stopped) {
       try {
         const hub = new HubClient(`${this.base}/hubs/widget`);
+        // Set before anything can fail: a connection lost at any time after Start is noticed at once.
+        hub.onclose = () => this.lost(hub);
         hub.on("message", (m: Msg) => this.add(m));
         hub.on("state", (c: Conv) => this.setConv(c));
         hub.on("typing", (x: { typing: boolean; name?: string }) => {
@@ -187,25 +209,40 @@ export class Widget {
           pageUrl: location.href, locale: navigator.language, referrer: document.referrer || null,
         });
         this.hub = hub;
+        if (this.stopped) { hub.stop(); return; }
         this.token = res.visitorToken;
         localStorage.setItem(this.key("token"), res.visitorToken);
         this.site = res.site;
         this.host.style.setProperty("--kefu-color", res.site.color);
         if (res.conversation) this.setConv(res.conversation);
-        this.reconnecting = false;
+        if (this.reconnecting) { this.reconnecting = false; this.emit("reconnected"); }
         this.render();
         await this.catchUp();
         this.live = true; // messages from now on are new ones (the SDK's history flag)
         this.flush();
-        hub.onclose = () => { this.hub = undefined; if (!this.stopped) { this.reconnecting = true; this.renderBanner(); this.connect(); } };
         return;
       } catch (e) {
         const err = parseError(e);
         if (PERMANENT.test(err.code)) { this.fail(e); this.render(); return; }
-        await new Promise((r) => setTimeout(r, delay));
+        // Back off, but try at once when the browser reports it is online again.
+        await new Promise<void>((r) => { const t = setTimeout(r, delay); this.wake = () => { clearTimeout(t); r(); }; });
+        this.wake = undefined;
         delay = Math.min(delay * 2, 10000);
       }
     }
+  }
+
+  /** The connection dropped (closed, silent past the keep-alive, or the browser went offline): the banner shows at
+   *  once, pending messages read "not sent", and the widget reconnects (then catches up and resends). */
+  private lost(hub: HubClient) {
+    if (this.hub !== hub) return; // a connection that never started: connect() retries it
+    this.hub = undefined;
+    if (this.stopped) return;
+    this.reconnecting = true;
+    this.emit("reconnecting");
+    this.renderBanner();
+    this.renderLog();
+    this.connect();
   }
 
   /** Fetches every message after the last one seen (after a reconnect, or when a pushed message skips a number). */
@@ -312,7 +349,7 @@ export class Widget {
       });
       const body = await r.json();
       if (!r.ok) {
-        const code = r.status === 413 ? "upload_too_big" : r.status === 400 ? "upload_type" : "generic";
+        const code = r.status === 413 ? "upload_too_big" : r.status === 400 ? "upload_type" : r.status === 410 ? "site_deleted" : "generic";
         this.fail(`${code}: HTTP ${r.status} ${body.detail ?? body.title ?? ""}`);
         this.render();
         return;
@@ -342,7 +379,7 @@ export class Widget {
     const launcher = el("button", { class: "launcher", "aria-expanded": String(this.isOpen),
       "aria-label": this.isOpen ? t.close : this.unread > 0 ? `${t.open} (${t.unread(this.unread)})` : t.open,
       onclick: () => (this.isOpen ? this.close() : this.open()) },
-      el("span", { "aria-hidden": "true", text: this.isOpen ? "✕" : "💬" }),
+      icon(this.isOpen ? "close" : "chat", 28),
       this.unread > 0 && !this.isOpen ? el("span", { class: "badge", text: String(this.unread) }) : null);
     this.ui.launcher = launcher;
     this.root.append(launcher);
@@ -355,7 +392,7 @@ export class Widget {
         el("h2", { text: this.site?.name ? `${t.title} · ${this.site.name}` : t.title }),
         live && conv.state === "bot" ? el("button", { id: "kefu-human", disabled: this.handingOver, onclick: () => this.talkToPerson() }, t.human) : null,
         live ? el("button", { id: "kefu-end", onclick: () => this.hub?.invoke("End") }, t.end) : null,
-        el("button", { "aria-label": t.close, onclick: () => this.close() }, "✕")));
+        el("button", { class: "icon-button", "aria-label": t.close, title: t.close, onclick: () => this.close() }, icon("close", 16))));
     this.ui.banner = el("div");
     win.append(this.ui.banner);
     this.ui.log = el("div", { class: "log", role: "log", "aria-live": "polite", id: "kefu-log" });
@@ -363,8 +400,9 @@ export class Widget {
     this.ui.typing = el("div", { class: "typing", "aria-live": "polite", id: "kefu-typing" });
     win.append(this.ui.typing);
 
-    if (conv?.state === "ended" && !this.rated) win.append(this.ratingForm(), this.transcriptForm());
-    else if (!conv && !this.preChat && (this.site?.preChatFields.length ?? 0) > 0) win.append(this.preChatForm());
+    // Forms scroll inside the window (a phone's screen, or its half left by the keyboard, is shorter than they are).
+    if (conv?.state === "ended" && !this.rated) win.append(el("div", { class: "forms", id: "kefu-forms" }, this.ratingForm(), this.transcriptForm()));
+    else if (!conv && !this.preChat && (this.site?.preChatFields.length ?? 0) > 0) win.append(el("div", { class: "forms", id: "kefu-forms" }, this.preChatForm()));
     else win.append(...this.composer());
     this.root.append(win);
     this.renderBanner();
@@ -393,7 +431,7 @@ export class Widget {
     if (this.reconnecting) { text = t.reconnecting; warn = true; }
     else if (this.notice) { text = this.notice; warn = !!this.noticeCode; }
     else if (c?.state === "queued" && c.queuePosition) text = t.queued(c.queuePosition, c.estimatedWaitSeconds ?? 60);
-    else if (c?.state === "offline" || (!c && this.site && !this.site.agentsOnline)) text = this.site?.offlineMessage || t.offline;
+    else if (c?.state === "offline" || (!c && this.site && !this.site.agentsOnline)) text = this.siteText("offlineMessage") || t.offline;
     b.className = text ? `banner${warn ? " warn" : ""}` : "";
     if (warn && this.noticeCode && !this.reconnecting) b.dataset.code = this.noticeCode; else delete b.dataset.code;
     b.setAttribute("role", warn ? "alert" : "status");
@@ -405,7 +443,8 @@ export class Widget {
     if (!log) return;
     const t = this.t;
     log.replaceChildren();
-    if (this.site?.greeting) log.append(el("div", { class: "msg agent" }, el("span", { class: "who", text: this.site.name }), this.site.greeting));
+    const greeting = this.siteText("greeting");
+    if (greeting) log.append(el("div", { class: "msg agent greeting" }, el("span", { class: "who", text: this.site!.name }), greeting));
     const sorted = [...this.messages.values()].sort((a, b) => a.seq - b.seq);
     for (const m of sorted) {
       if (m.sender === "system") { log.append(el("div", { class: "sys", text: this.systemText(m) })); continue; }
@@ -418,7 +457,7 @@ export class Widget {
     }
     for (const p of this.pending) {
       log.append(el("div", { class: "msg visitor pending", "data-client-id": p.clientId },
-        p.text, ...p.attachments.map((a) => el("span", { text: "📎 " + a.name })),
+        p.text, ...p.attachments.map((a) => el("span", {}, icon("attach", 14), a.name)),
         el("span", { class: "meta", text: this.hub?.connected ? t.sending : t.failed })));
     }
     log.scrollTop = log.scrollHeight;
@@ -427,6 +466,13 @@ export class Widget {
   private renderTyping() {
     if (!this.ui.typing) return;
     this.ui.typing.textContent = Date.now() < this.agentTypingUntil ? (this.agentTypingName ? `${this.agentTypingName}: ` : "") + this.t.typing : "";
+  }
+
+  /** The site's greeting or offline text in the widget's language, else its default text ("" when neither is set). */
+  private siteText(kind: "greeting" | "offlineMessage") {
+    const s = this.site;
+    if (!s) return "";
+    return (kind === "greeting" ? s.greetings : s.offlineMessages)?.[this.t.lang] || s[kind] || "";
   }
 
   private systemText(m: Msg) {
@@ -444,7 +490,7 @@ export class Widget {
   private attachment(a: Attachment) {
     const url = `${this.base}/api/v1/widget/attachments/${a.id}?site=${encodeURIComponent(this.siteKey)}&token=${encodeURIComponent(this.token ?? "")}`;
     return a.type.startsWith("image/") ? el("a", { href: url, target: "_blank", rel: "noopener" }, el("img", { src: url, alt: a.name }))
-      : el("a", { href: url, download: a.name, text: "📎 " + a.name });
+      : el("a", { href: url, download: a.name }, icon("attach", 14), a.name);
   }
 
   private composer(): HTMLElement[] {
@@ -454,12 +500,14 @@ export class Widget {
       onkeydown: (e: KeyboardEvent) => { if (e.key === "Enter" && !e.shiftKey && !e.isComposing) { e.preventDefault(); submit(); } } }) as HTMLTextAreaElement;
     const submit = () => { this.send(input.value); input.value = ""; input.focus(); };
     this.ui.input = input;
-    const file = el("input", { type: "file", class: "sr", id: "kefu-file", "aria-label": t.upload, tabindex: "-1",
+    // Only the attachment button opens it: hidden from screen readers too, or they would list two "upload" buttons.
+    const file = el("input", { type: "file", class: "sr", id: "kefu-file", "aria-label": t.upload, tabindex: "-1", "aria-hidden": "true",
       accept: "image/png,image/jpeg,image/gif,image/webp,.pdf,.txt,.docx,.xlsx,.zip",
       onchange: (e: Event) => { const f = (e.target as HTMLInputElement).files?.[0]; if (f) this.upload(f); } }) as HTMLInputElement;
     const parts: HTMLElement[] = [el("div", { class: "bar" },
-      el("button", { "aria-label": t.emoji, "aria-expanded": String(this.showEmoji), onclick: () => { this.showEmoji = !this.showEmoji; this.render(); } }, "😊"),
-      el("button", { "aria-label": t.upload, onclick: () => file.click() }, "📎"), file)];
+      el("button", { class: "icon-button", id: "kefu-emoji", "aria-label": t.emoji, title: t.emoji, "aria-expanded": String(this.showEmoji),
+        onclick: () => { this.showEmoji = !this.showEmoji; this.render(); } }, icon("smile")),
+      el("button", { class: "icon-button", id: "kefu-attach", "aria-label": t.upload, title: t.upload, onclick: () => file.click() }, icon("attach")), file)];
     if (this.showEmoji)
       parts.push(el("div", { class: "emojis", role: "group", "aria-label": t.emoji },
         ...EMOJI.map((e) => el("button", { "aria-label": e, onclick: () => { input.value += e; input.focus(); } }, e))));
@@ -513,7 +561,7 @@ export class Widget {
     const paint = () => stars.querySelectorAll("button").forEach((b, i) => b.setAttribute("aria-pressed", String(i < this.ratingScore)));
     for (let i = 1; i <= 5; i++)
       stars.append(el("button", { type: "button", "aria-label": t.star(i), "aria-pressed": String(i <= this.ratingScore),
-        onclick: () => { this.ratingScore = i; paint(); } }, "★"));
+        onclick: () => { this.ratingScore = i; paint(); } }, icon("star", 26)));
     const comment = el("textarea", { "aria-label": t.comment, maxlength: "1000", id: "kefu-rating-comment",
       oninput: () => { this.ratingComment = comment.value; } }) as HTMLTextAreaElement;
     comment.value = this.ratingComment;

@@ -18,6 +18,10 @@ internal sealed class ChatConfiguration :
         b.Property(x => x.Color).HasMaxLength(20);
         b.Property(x => x.Greeting).HasMaxLength(500);
         b.Property(x => x.OfflineMessage).HasMaxLength(500);
+        b.Property(x => x.GreetingZhCn).HasMaxLength(500);
+        b.Property(x => x.GreetingEn).HasMaxLength(500);
+        b.Property(x => x.OfflineMessageZhCn).HasMaxLength(500);
+        b.Property(x => x.OfflineMessageEn).HasMaxLength(500);
         b.Property(x => x.PreChatFields).HasMaxLength(100);
         b.HasIndex(x => x.Key).IsUnique();
         b.HasOne<Team>().WithMany().HasForeignKey(x => x.TeamId).OnDelete(DeleteBehavior.SetNull);

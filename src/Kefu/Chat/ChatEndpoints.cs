@@ -50,6 +50,7 @@ public static class ChatEndpoints
             AttachmentStore store, CancellationToken ct) =>
         {
             var s = await db.Set<ChatSite>().AsNoTracking().FirstOrDefaultAsync(x => x.Key == site, ct) ?? throw DomainException.NotFound("Site");
+            if (s.DeletedAt is not null) throw SiteGone();
             var visitorId = tokens.Validate(token, s.Id) ?? throw new DomainException(401, "Unauthorized", "Invalid visitor token.");
             var a = await db.Set<Attachment>().AsNoTracking().FirstOrDefaultAsync(x => x.Id == id, ct) ?? throw DomainException.NotFound("Attachment");
             var mine = await db.Set<ChatUpload>().AnyAsync(u => u.AttachmentId == id && u.VisitorId == visitorId, ct)
@@ -115,6 +116,11 @@ public static class ChatEndpoints
         });
         admin.MapPut("/{id:int}", (int id, SaveChatSiteRequest r, ChatSiteService sites, CancellationToken ct) => sites.UpdateAsync(id, r, ct));
         admin.MapPost("/{id:int}/rotate-secret", (int id, ChatSiteService sites, CancellationToken ct) => sites.RotateSecretAsync(id, ct));
+        admin.MapDelete("/{id:int}", async (int id, ChatSiteService sites, CancellationToken ct) =>
+        {
+            await sites.DeleteAsync(id, ct);
+            return TypedResults.NoContent();
+        }).WithSummary("Delete a site: its key stops working (the widget is told site_deleted), its open chats end, its conversations stay as tickets (decision 0019).");
     }
 
     private static async Task CheckVisibleAsync(long conversationId, CurrentUser user, KefuDb db, TicketQueries queries, CancellationToken ct)
@@ -129,12 +135,15 @@ public static class ChatEndpoints
         var key = request.Headers["X-Kefu-Site"].ToString();
         var site = await db.Set<ChatSite>().AsNoTracking().FirstOrDefaultAsync(s => s.Key == key, ct)
             ?? throw new DomainException(401, "Unauthorized", "Unknown site key.");
+        if (site.DeletedAt is not null) throw SiteGone();
         if (!ChatService.OriginAllowed(site, request.Headers.Origin.ToString()))
             throw DomainException.Forbidden("This web site may not embed the chat widget.");
         var visitor = tokens.Validate(request.Headers["X-Kefu-Visitor"].ToString(), site.Id)
             ?? throw new DomainException(401, "Unauthorized", "Invalid visitor token.");
         return (site, visitor);
     }
+
+    private static DomainException SiteGone() => new(410, "Chat site deleted", "Chat has been turned off on this web site (its chat site was deleted).");
 
     /// <summary>Magic numbers of the binary types, so a renamed executable is not accepted as a picture.</summary>
     private static async Task<bool> ContentMatchesAsync(Stream s, string type, CancellationToken ct)

@@ -43,6 +43,7 @@ public sealed class ChatService(
     {
         var site = await Db.Set<ChatSite>().AsNoTracking().FirstOrDefaultAsync(s => s.Key == r.SiteKey, ct)
             ?? throw new ChatException("unknown_site", "This chat widget is not configured (unknown site key).");
+        if (site.DeletedAt is not null) throw SiteDeleted();
         if (!OriginAllowed(site, origin))
             throw new ChatException("origin_not_allowed", "This web site may not embed the chat widget.");
         if (r.User is { } u && (string.IsNullOrWhiteSpace(u.Id) || u.Id.Length > 128 || !VisitorTokens.VerifyUser(site.Secret, u.Id, u.Signature)))
@@ -90,11 +91,16 @@ public sealed class ChatService(
         var conversation = await Db.Set<ChatConversation>().AsNoTracking().Where(x => x.VisitorId == visitor.Id)
             .OrderByDescending(x => x.Id).FirstOrDefaultAsync(ct);
         var settings = new SiteSettingsDto(site.Name, site.Color, site.Greeting, site.OfflineMessage, Fields(site.PreChatFields),
-            await AgentsOnlineAsync(site.TeamId, ct) > 0, BotFor(site.Id) is not null);
+            await AgentsOnlineAsync(site.TeamId, ct) > 0, BotFor(site.Id) is not null,
+            ChatSiteService.Texts(site.GreetingZhCn, site.GreetingEn), ChatSiteService.Texts(site.OfflineMessageZhCn, site.OfflineMessageEn));
         var result = new StartResult(tokens.Issue(visitor.Id, site.Id), visitor.Id, settings,
             conversation is null ? null : await ToDtoAsync(conversation, ct));
         return (result, new VisitorSession(visitor.Id, site.Id, remoteAddress));
     }
+
+    /// <summary>What a deleted site's widget is told (decision 0019): permanent, so it stops retrying.</summary>
+    internal static ChatException SiteDeleted() =>
+        new("site_deleted", "Chat has been turned off on this web site (its chat site was deleted).");
 
     public static bool OriginAllowed(ChatSite site, string? origin)
     {
@@ -203,6 +209,8 @@ public sealed class ChatService(
         if (conversation is null)
         {
             var site = await Db.Set<ChatSite>().AsNoTracking().FirstAsync(x => x.Id == s.SiteId, ct);
+            // A widget connected before its site was deleted: the site's chats ended then, and no new one starts.
+            if (site.DeletedAt is not null) throw SiteDeleted();
             var customerInput = visitor.CustomerId is { } cid
                 ? new CustomerInput(cid, null, null, null, null, null, null)
                 : new CustomerInput(null, visitor.Name, null, null, null, null, visitor.Id.ToString("N"));
@@ -586,6 +594,24 @@ public sealed class ChatService(
                 await tickets.UpdateAsync(ticket, new JsonObject { ["status"] = "solved" }, KefuJson.Stored, staff, ct);
         }
         Db.Publish(new ChatEnded(conv.Id, conv.TicketId), time);
+    }
+
+    /// <summary>Ends every open chat of a deleted site, inside the caller's unit of work; each ticket stays as it is
+    /// (agents carry on by e-mail). Visitors are told after commit (ChatEnded). Returns the ended conversations.</summary>
+    internal async Task<List<long>> EndSiteConversationsAsync(int siteId, CancellationToken ct)
+    {
+        var ids = await Db.Set<ChatConversation>().Where(x => x.SiteId == siteId && x.State != ConversationState.Ended)
+            .OrderBy(x => x.Id).Select(x => x.Id).ToListAsync(ct);
+        var ended = new List<long>(ids.Count);
+        foreach (var id in ids)
+        {
+            await LockAsync(id, ct);
+            var conv = await Db.Set<ChatConversation>().FirstAsync(x => x.Id == id, ct);
+            if (conv.State == ConversationState.Ended) continue;
+            await EndInsideAsync(conv, System, solveTicket: false, ct);
+            ended.Add(id);
+        }
+        return ended;
     }
 
     /// <summary>An agent's chat message from the chat panel: a public reply on the ticket and a chat message, one commit.</summary>

@@ -6,13 +6,21 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Kefu.Chat;
 
-/// <summary>Widget sites: create, edit, rotate the verification secret. Used by the API and the admin page.</summary>
-public sealed class ChatSiteService(UnitOfWork uow, AuditLog audit, TimeProvider time)
+/// <summary>Widget sites: create, edit, rotate the verification secret, delete. Used by the API and the admin page.</summary>
+public sealed class ChatSiteService(UnitOfWork uow, AuditLog audit, TimeProvider time, ChatService chat)
 {
     private static readonly string[] KnownFields = ["name", "email", "phone"];
 
+    /// <summary>The widget languages a site can have its own greeting and offline text in.</summary>
+    public static readonly string[] Languages = ["zh-CN", "en"];
+
     public async Task<List<ChatSiteDto>> ListAsync(CancellationToken ct) =>
-        [.. (await uow.Db.Set<ChatSite>().AsNoTracking().OrderBy(s => s.Id).ToListAsync(ct)).Select(ToDto)];
+        [.. (await uow.Db.Set<ChatSite>().AsNoTracking().Where(s => s.DeletedAt == null).OrderBy(s => s.Id).ToListAsync(ct)).Select(ToDto)];
+
+    /// <summary>A site that is not deleted (a deleted one is gone for the API and the admin page).</summary>
+    private async Task<ChatSite> FindAsync(int id, CancellationToken ct) =>
+        await uow.Db.Set<ChatSite>().FirstOrDefaultAsync(s => s.Id == id && s.DeletedAt == null, ct)
+            ?? throw DomainException.NotFound($"Chat site {id}");
 
     public Task<ChatSiteDto> CreateAsync(SaveChatSiteRequest r, CancellationToken ct, string? key = null) => uow.RunAsync(async c =>
     {
@@ -31,7 +39,7 @@ public sealed class ChatSiteService(UnitOfWork uow, AuditLog audit, TimeProvider
 
     public Task<ChatSiteDto> UpdateAsync(int id, SaveChatSiteRequest r, CancellationToken ct) => uow.RunAsync(async c =>
     {
-        var site = await uow.Db.Set<ChatSite>().FirstOrDefaultAsync(s => s.Id == id, c) ?? throw DomainException.NotFound($"Chat site {id}");
+        var site = await FindAsync(id, c);
         Apply(site, r);
         site.UpdatedAt = time.UtcNow();
         await audit.RecordAsync("chat_site", site.Id, "updated", new { site.Name, site.AllowedOrigins, site.TeamId }, c);
@@ -40,12 +48,34 @@ public sealed class ChatSiteService(UnitOfWork uow, AuditLog audit, TimeProvider
 
     public Task<ChatSiteDto> RotateSecretAsync(int id, CancellationToken ct) => uow.RunAsync(async c =>
     {
-        var site = await uow.Db.Set<ChatSite>().FirstOrDefaultAsync(s => s.Id == id, c) ?? throw DomainException.NotFound($"Chat site {id}");
+        var site = await FindAsync(id, c);
         site.Secret = NewSecret();
         site.UpdatedAt = time.UtcNow();
         await audit.RecordAsync("chat_site", site.Id, "secret_rotated", null, c); // never the secret itself
         return ToDto(site);
     }, ct);
+
+    /// <summary>
+    /// Deletes a site (decision 0019): its key stops working at once (the widget is told "site_deleted"), its open
+    /// chats end (the visitor sees the end; each ticket stays as it is, open for the agents to answer by e-mail), and
+    /// its conversations, visitors and tickets are kept. The row stays, marked deleted, so history keeps its site and
+    /// the key is never handed out again. Returns how many open chats were ended.
+    /// </summary>
+    public async Task<int> DeleteAsync(int id, CancellationToken ct)
+    {
+        var ended = await uow.RunAsync(async c =>
+        {
+            var site = await FindAsync(id, c);
+            site.DeletedAt = time.UtcNow();
+            site.UpdatedAt = site.DeletedAt.Value;
+            var open = await chat.EndSiteConversationsAsync(site.Id, c);
+            await audit.RecordAsync("chat_site", site.Id, "deleted", new { site.Name, site.Key, endedConversations = open.Count }, c);
+            return open;
+        }, ct);
+        // The visitors of the ended chats learn it from ChatEnded (pushed after commit); the agents' queues change now.
+        if (ended.Count > 0) await chat.PushQueueAsync(ct);
+        return ended.Count;
+    }
 
     private void Apply(ChatSite site, SaveChatSiteRequest r)
     {
@@ -66,10 +96,47 @@ public sealed class ChatSiteService(UnitOfWork uow, AuditLog audit, TimeProvider
         site.Greeting = (r.Greeting ?? "").Trim() is var g && g.Length <= 500 ? g : throw DomainException.Validation("greeting", "At most 500 characters.");
         site.OfflineMessage = (r.OfflineMessage ?? "").Trim() is var m && m.Length <= 500 ? m : throw DomainException.Validation("offlineMessage", "At most 500 characters.");
         site.PreChatFields = string.Join(',', fields);
+        if (r.Greetings is { } greetings)
+        {
+            var byLanguage = Localized(greetings, "greetings");
+            site.GreetingZhCn = byLanguage.GetValueOrDefault("zh-CN", "");
+            site.GreetingEn = byLanguage.GetValueOrDefault("en", "");
+        }
+        if (r.OfflineMessages is { } offline)
+        {
+            var byLanguage = Localized(offline, "offlineMessages");
+            site.OfflineMessageZhCn = byLanguage.GetValueOrDefault("zh-CN", "");
+            site.OfflineMessageEn = byLanguage.GetValueOrDefault("en", "");
+        }
+    }
+
+    /// <summary>Checks texts by language: known languages only (any letter case), at most 500 characters, trimmed.</summary>
+    private static Dictionary<string, string> Localized(Dictionary<string, string?> texts, string field)
+    {
+        var result = new Dictionary<string, string>();
+        foreach (var (key, value) in texts)
+        {
+            var language = Languages.FirstOrDefault(l => string.Equals(l, key, StringComparison.OrdinalIgnoreCase))
+                ?? throw DomainException.Validation(field, $"Unknown language '{key}'; use {string.Join(" or ", Languages)}.");
+            var text = (value ?? "").Trim();
+            if (text.Length > 500) throw DomainException.Validation(field, $"At most 500 characters ({language}).");
+            result[language] = text;
+        }
+        return result;
+    }
+
+    /// <summary>The per-language texts that are set, by language.</summary>
+    internal static Dictionary<string, string> Texts(string zhCn, string en)
+    {
+        var texts = new Dictionary<string, string>();
+        if (zhCn.Length > 0) texts["zh-CN"] = zhCn;
+        if (en.Length > 0) texts["en"] = en;
+        return texts;
     }
 
     private static string NewSecret() => "kss_" + RandomNumberGenerator.GetHexString(40, lowercase: true);
 
     public static ChatSiteDto ToDto(ChatSite s) => new(s.Id, s.Key, s.Name, s.Secret, s.TeamId,
-        ChatService.Fields(s.AllowedOrigins, '\n'), s.Color, s.Greeting, s.OfflineMessage, ChatService.Fields(s.PreChatFields));
+        ChatService.Fields(s.AllowedOrigins, '\n'), s.Color, s.Greeting, s.OfflineMessage, ChatService.Fields(s.PreChatFields),
+        Texts(s.GreetingZhCn, s.GreetingEn), Texts(s.OfflineMessageZhCn, s.OfflineMessageEn));
 }

@@ -46,8 +46,10 @@ public sealed class ChatTranscripts(UnitOfWork uow, IMailOutbox mail, ChatRateLi
         var outcome = await uow.RunAsync(async c =>
         {
             var ticket = await Db.Set<Ticket>().AsNoTracking().FirstAsync(t => t.Id == conversation.TicketId, c);
+            var english = !IsChinese(conversation.Locale ?? visitor.Locale);
+            var text = Render(english, site.Name, ticket.Number, visitor.Name, messages, time.GetUtcNow());
             var queued = await mail.EnqueueAsync(new OutgoingMail(key, ticket.Id, conversation.TeamId ?? ticket.TeamId, address, visitor.Name,
-                $"聊天记录 / Chat transcript — {site.Name} [#{ticket.Number}]", Render(site.Name, ticket.Number, visitor.Name, messages), null), c);
+                (english ? "Chat transcript" : "聊天记录") + $" — {site.Name} [#{ticket.Number}]", text, null), c);
             if (queued == MailQueued.NoMailbox)
                 throw new ChatException("no_mailbox", "Transcripts cannot be e-mailed: no mailbox is set up to send them.");
             if (queued == MailQueued.Queued)
@@ -57,36 +59,58 @@ public sealed class ChatTranscripts(UnitOfWork uow, IMailOutbox mail, ChatRateLi
         return new TranscriptAck(address, outcome == MailQueued.AlreadyQueued);
     }
 
-    /// <summary>The transcript's text: one line per message with its time (China time), sender and text.</summary>
-    internal string Render(string siteName, long ticketNumber, string? visitorName, IReadOnlyList<ChatMessage> messages)
+    /// <summary>The customer's language is Chinese when the widget reported a zh locale (as the widget chooses its own
+    /// texts); any other, or none, gets English.</summary>
+    internal static bool IsChinese(string? locale) => locale?.StartsWith("zh", StringComparison.OrdinalIgnoreCase) == true
+        || string.IsNullOrEmpty(locale); // no locale: the platform's home language
+
+    /// <summary>
+    /// The transcript's text, in the customer's language: one line per message with its time (China time); people's
+    /// messages as "sender: text", Kefu's own events (joined, transferred, ended…) as a plain line with no sender,
+    /// worded as the widget words them.
+    /// </summary>
+    internal static string Render(bool english, string siteName, long ticketNumber, string? visitorName, IReadOnlyList<ChatMessage> messages, DateTimeOffset sentAt)
     {
         var b = new StringBuilder()
-            .Append(CultureInfo.InvariantCulture, $"您与 {siteName} 的聊天记录 · Your chat with {siteName} (#{ticketNumber})\n")
-            .Append("时间为北京时间 · Times are China Standard Time (UTC+8)\n\n");
+            .Append(english ? $"Your chat with {siteName} (#{ticketNumber})\n" : $"您与 {siteName} 的聊天记录（#{ticketNumber}）\n")
+            .Append(english ? "Times are China Standard Time (UTC+8)\n\n" : "时间为北京时间\n\n");
         foreach (var m in messages)
         {
             var at = TimeZoneInfo.ConvertTimeFromUtc(DateTime.SpecifyKind(m.CreatedAt, DateTimeKind.Utc), Zone).ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture);
-            var (who, text) = m.Sender switch
+            b.Append(CultureInfo.InvariantCulture, $"[{at}] ");
+            if (m.Sender == ChatSender.System)
             {
-                ChatSender.Visitor => (visitorName ?? "您 / You", m.Body),
-                ChatSender.Agent => (m.AuthorName ?? "客服 / Agent", m.Body),
-                ChatSender.Bot => ("机器人 / Bot", m.Body),
-                _ => ("—", SystemLine(m.Body, m.AuthorName)),
+                b.Append(SystemLine(english, m.Body, m.AuthorName)).Append('\n');
+                continue;
+            }
+            var who = m.Sender switch
+            {
+                ChatSender.Visitor => visitorName ?? (english ? "You" : "我"),
+                ChatSender.Agent => m.AuthorName ?? (english ? "Agent" : "客服"),
+                _ => english ? "Assistant" : "智能助手",
             };
-            if (m.Attachments is not null && m.Sender != ChatSender.System) text += " [附件 / attachment]";
-            b.Append(CultureInfo.InvariantCulture, $"[{at}] {who}: ").Append(text.ReplaceLineEndings("\n    ")).Append('\n');
+            var text = m.Body;
+            if (m.Attachments is not null) text += english ? " [attachment]" : " [附件]";
+            b.Append(who).Append(": ").Append(text.ReplaceLineEndings("\n    ")).Append('\n');
         }
-        b.Append(CultureInfo.InvariantCulture, $"\n发送于 / Sent {TimeZoneInfo.ConvertTime(time.GetUtcNow(), Zone):yyyy-MM-dd HH:mm}\n");
+        var sent = TimeZoneInfo.ConvertTime(sentAt, Zone).ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture);
+        b.Append(english ? $"\nSent {sent}\n" : $"\n发送于 {sent}\n");
         return b.ToString();
     }
 
-    private static string SystemLine(string code, string? name) => code switch
+    /// <summary>A system event in the customer's language, as the widget shows it (i18n.ts).</summary>
+    internal static string SystemLine(bool english, string code, string? name) => (code, english) switch
     {
-        "joined" => $"{name} 已接入 / joined the chat",
-        "ended" => "会话已结束 / The chat ended",
-        "queued" => "正在为您转接人工客服 / Waiting for an agent",
-        "offline" => "客服不在线，已转为留言 / Agents are offline; we will reply by e-mail",
-        "transferred" => $"已转接给 {name} / Transferred to {name}",
+        ("joined", false) => $"{name} 为您服务",
+        ("joined", true) => $"{name} joined the chat",
+        ("transferred", false) => $"已转接给 {name}",
+        ("transferred", true) => $"Transferred to {name}",
+        ("ended", false) => "对话已结束",
+        ("ended", true) => "The chat has ended",
+        ("queued", false) => "已为您转接人工客服",
+        ("queued", true) => "Connecting you to a person",
+        ("offline", false) => "客服不在线，您的留言已记录",
+        ("offline", true) => "Nobody is online; your message is recorded",
         _ => code,
     };
 }

@@ -5,9 +5,11 @@ public sealed record WidgetUser(string Id, string? Name, string? Email, string? 
 
 public sealed record StartRequest(string SiteKey, string? VisitorToken, WidgetUser? User, string? PageUrl, string? Locale, string? Referrer);
 
-/// <summary>Bot: an answer bot serves this site, so a new chat starts with it (the widget offers 转人工).</summary>
+/// <summary>Bot: an answer bot serves this site, so a new chat starts with it (the widget offers 转人工).
+/// Greeting/OfflineMessage are the defaults; Greetings/OfflineMessages hold the per-language texts by widget language
+/// ("zh-CN", "en"), which the widget prefers for its language.</summary>
 public sealed record SiteSettingsDto(string Name, string Color, string Greeting, string OfflineMessage, string[] PreChatFields, bool AgentsOnline,
-    bool Bot = false);
+    bool Bot = false, IReadOnlyDictionary<string, string>? Greetings = null, IReadOnlyDictionary<string, string>? OfflineMessages = null);
 
 public sealed record ConversationDto(
     long Id, ConversationState State, long LastSeq, long AgentReadSeq, string? AgentName,
@@ -39,9 +41,14 @@ public sealed record PreviousChatDto(long ConversationId, long TicketId, DateTim
 
 public sealed record QueueItemDto(long ConversationId, long TicketId, int? TeamId, string VisitorName, DateTime QueuedAt, ConversationState State);
 
+/// <summary>Greeting/OfflineMessage: the defaults; Greetings/OfflineMessages: the texts set per widget language
+/// (keys "zh-CN", "en"; only the languages that have one).</summary>
 public sealed record ChatSiteDto(
     int Id, string Key, string Name, string Secret, int? TeamId, string[] AllowedOrigins, string Color, string Greeting,
-    string OfflineMessage, string[] PreChatFields);
+    string OfflineMessage, string[] PreChatFields, IReadOnlyDictionary<string, string> Greetings, IReadOnlyDictionary<string, string> OfflineMessages);
 
+/// <summary>Greetings/OfflineMessages by language ("zh-CN", "en"; "" clears one); null leaves them as they are, so a
+/// client that does not know them keeps what an admin set.</summary>
 public sealed record SaveChatSiteRequest(
-    string Name, int? TeamId, string[]? AllowedOrigins, string? Color, string? Greeting, string? OfflineMessage, string[]? PreChatFields);
+    string Name, int? TeamId, string[]? AllowedOrigins, string? Color, string? Greeting, string? OfflineMessage, string[]? PreChatFields,
+    Dictionary<string, string?>? Greetings = null, Dictionary<string, string?>? OfflineMessages = null);

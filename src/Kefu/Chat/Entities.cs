@@ -14,12 +14,21 @@ public sealed class ChatSite
     /// <summary>Origins allowed to embed the widget, one per line ("*" or empty = any).</summary>
     public string AllowedOrigins { get; set; } = "";
     public string Color { get; set; } = "#1565c0";
+    /// <summary>The default greeting, for a widget language with none of its own (the single greeting of old).</summary>
     public string Greeting { get; set; } = "";
+    /// <summary>The default "leave a message" text, for a widget language with none of its own.</summary>
     public string OfflineMessage { get; set; } = "";
+    /// <summary>Greeting and offline text for the widget's zh-CN and en languages ("" = the default above).</summary>
+    public string GreetingZhCn { get; set; } = "";
+    public string GreetingEn { get; set; } = "";
+    public string OfflineMessageZhCn { get; set; } = "";
+    public string OfflineMessageEn { get; set; } = "";
     /// <summary>Pre-chat form fields, comma separated: name, email, phone ("" = no form).</summary>
     public string PreChatFields { get; set; } = "";
     public DateTime CreatedAt { get; set; }
     public DateTime UpdatedAt { get; set; }
+    /// <summary>Set when an admin deleted the site (decision 0019): its key is refused, its conversations and tickets stay.</summary>
+    public DateTime? DeletedAt { get; set; }
 }
 
 public enum ConversationState { Bot, Queued, Active, Offline, Ended }

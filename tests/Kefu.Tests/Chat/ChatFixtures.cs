@@ -84,10 +84,10 @@ public sealed class TestVisitor : IAsyncDisposable
         Connection.On<TypingDto>("typing", t => Typing.Writer.TryWrite(t));
     }
 
-    public async Task<StartResult> StartAsync(string siteKey, string? token = null, WidgetUser? user = null)
+    public async Task<StartResult> StartAsync(string siteKey, string? token = null, WidgetUser? user = null, string locale = "zh-CN")
     {
         if (Connection.State == HubConnectionState.Disconnected) await Connection.StartAsync();
-        Started = await Connection.InvokeAsync<StartResult>("Start", new StartRequest(siteKey, token, user, "https://shop.example.com/cart", "zh-CN", null));
+        Started = await Connection.InvokeAsync<StartResult>("Start", new StartRequest(siteKey, token, user, "https://shop.example.com/cart", locale, null));
         return Started;
     }
 

@@ -40,7 +40,7 @@ public abstract class ChatTranscriptTests(KefuApp app) : EmailTestBase(app)
         var sent = Assert.Single(MailServers.SentTo(to));
         var ticketNumber = await DbAsync(db => db.Set<ChatConversation>().Where(c => c.Id == first.ConversationId).Select(c => c.TicketId).FirstAsync()) + 100000;
         Assert.Contains($"[#{ticketNumber}]", sent.Subject);
-        Assert.Contains("Chat transcript", sent.Subject);
+        Assert.StartsWith("聊天记录", sent.Subject); // in the customer's language (the widget said zh-CN)
         // From team A's first active mailbox (another test's, when that one was created first).
         Assert.EndsWith("@support.test", sent.From.Mailboxes.Single().Address);
         var text = sent.TextBody!.Replace("\r\n", "\n");
@@ -48,13 +48,41 @@ public abstract class ChatTranscriptTests(KefuApp app) : EmailTestBase(app)
         var a = text.IndexOf("Agent A: 您好，已为您催促仓库，今天发出。", StringComparison.Ordinal);
         var t = text.IndexOf("谢谢 👍", StringComparison.Ordinal);
         Assert.True(q >= 0 && a > q && t > a, text);
-        Assert.Contains("会话已结束 / The chat ended", text);
+        // Kefu's own events read as the widget words them, in the customer's language, with no sender before them.
+        Assert.Matches(@"\] 对话已结束\n", text);
+        Assert.DoesNotContain("—:", text);
+        Assert.DoesNotContain("The chat", text);
         Assert.Contains("Kefu 客服团队", text); // the mailbox's signature
 
         // Three requests an hour per visitor (the double click counted); a fourth is refused.
         await visitor.Connection.InvokeAsync<TranscriptAck>("Transcript", Customer("u"));
         var limited = await Assert.ThrowsAsync<HubException>(() => visitor.Connection.InvokeAsync<TranscriptAck>("Transcript", Customer("v")));
         Assert.Contains("HubException: rate_limited", limited.Message);
+    }
+
+    [Fact]
+    public async Task An_english_speaking_customer_gets_the_transcript_in_english()
+    {
+        await CreateMailboxAsync(new { isActive = true });
+        var site = await ChatTestData.CreateSite(App, App.TeamA);
+        await using var visitor = new TestVisitor(App);
+        await visitor.StartAsync(site.Key, locale: "en-GB");
+        var first = await visitor.SendAsync("Where is my parcel?");
+        await KefuApp.PostOk(App.AgentA.Http, $"/api/v1/chat/conversations/{first.ConversationId}/accept", new { });
+        await visitor.Connection.InvokeAsync("End");
+        var to = Customer("en");
+        await visitor.Connection.InvokeAsync<TranscriptAck>("Transcript", to);
+        await DispatchAsync();
+
+        var sent = Assert.Single(MailServers.SentTo(to));
+        Assert.StartsWith("Chat transcript — ", sent.Subject);
+        var text = sent.TextBody!.Replace("\r\n", "\n");
+        Assert.Contains($"Your chat with {site.Name}", text);
+        Assert.Matches(@"\] You: Where is my parcel\?\n", text);
+        Assert.Matches(@"\] Agent A joined the chat\n", text);
+        Assert.Matches(@"\] The chat has ended\n", text);
+        Assert.DoesNotContain("—:", text);
+        Assert.DoesNotContain("对话已结束", text);
     }
 
     [Fact]

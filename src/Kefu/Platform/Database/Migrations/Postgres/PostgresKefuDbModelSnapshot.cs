@@ -226,11 +226,27 @@ namespace Kefu.Platform.Database.Migrations.Postgres
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("created_at");
 
+                    b.Property<DateTime?>("DeletedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("deleted_at");
+
                     b.Property<string>("Greeting")
                         .IsRequired()
                         .HasMaxLength(500)
                         .HasColumnType("character varying(500)")
                         .HasColumnName("greeting");
+
+                    b.Property<string>("GreetingEn")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("greeting_en");
+
+                    b.Property<string>("GreetingZhCn")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("greeting_zh_cn");
 
                     b.Property<string>("Key")
                         .IsRequired()
@@ -249,6 +265,18 @@ namespace Kefu.Platform.Database.Migrations.Postgres
                         .HasMaxLength(500)
                         .HasColumnType("character varying(500)")
                         .HasColumnName("offline_message");
+
+                    b.Property<string>("OfflineMessageEn")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("offline_message_en");
+
+                    b.Property<string>("OfflineMessageZhCn")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("offline_message_zh_cn");
 
                     b.Property<string>("PreChatFields")
                         .IsRequired()

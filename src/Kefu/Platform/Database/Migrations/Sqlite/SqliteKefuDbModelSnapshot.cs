@@ -214,11 +214,27 @@ namespace Kefu.Platform.Database.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("created_at");
 
+                    b.Property<DateTime?>("DeletedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("deleted_at");
+
                     b.Property<string>("Greeting")
                         .IsRequired()
                         .HasMaxLength(500)
                         .HasColumnType("TEXT")
                         .HasColumnName("greeting");
+
+                    b.Property<string>("GreetingEn")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("greeting_en");
+
+                    b.Property<string>("GreetingZhCn")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("greeting_zh_cn");
 
                     b.Property<string>("Key")
                         .IsRequired()
@@ -237,6 +253,18 @@ namespace Kefu.Platform.Database.Migrations.Sqlite
                         .HasMaxLength(500)
                         .HasColumnType("TEXT")
                         .HasColumnName("offline_message");
+
+                    b.Property<string>("OfflineMessageEn")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("offline_message_en");
+
+                    b.Property<string>("OfflineMessageZhCn")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("offline_message_zh_cn");
 
                     b.Property<string>("PreChatFields")
                         .IsRequired()
