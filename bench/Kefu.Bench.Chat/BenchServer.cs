@@ -49,8 +49,16 @@ public static class BenchServer
         }
         var url = factory.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         Console.WriteLine("LISTENING " + url.Replace("localhost", "127.0.0.1"));
-        // The load generator ends the run by closing our stdin.
-        await Console.In.ReadToEndAsync();
+        // The load generator asks for the chat writer's batch timings ("timings") and ends the run by closing our stdin.
+        var writer = factory.Services.GetRequiredService<ChatWriter>();
+        long seen = 0;
+        while (await Console.In.ReadLineAsync() is { } line)
+        {
+            if (line != "timings") continue;
+            var t = writer.RecentTimings(seen);
+            seen += t.Length;
+            Console.WriteLine("TIMINGS " + WriterTimings.Summary(t));
+        }
         Console.WriteLine($"GC: pauses {GC.GetTotalPauseDuration().TotalMilliseconds:0} ms in total; collections gen0 {GC.CollectionCount(0)}, " +
                           $"gen1 {GC.CollectionCount(1)}, gen2 {GC.CollectionCount(2)}; concurrent {System.Runtime.GCSettings.LatencyMode}");
         return 0;
@@ -58,6 +66,27 @@ public static class BenchServer
 }
 
 public sealed record AgentCount(int Value);
+
+/// <summary>Percentiles of the chat writer's batches: where a send's time goes before its ack.</summary>
+public static class WriterTimings
+{
+    public static string Summary(ChatBatchTiming[] t)
+    {
+        if (t.Length == 0) return "no batches";
+        static string P(IEnumerable<double> values)
+        {
+            var a = values.Where(v => !double.IsNaN(v)).Order().ToArray();
+            if (a.Length == 0) return "-";
+            double Q(double q) => a[Math.Min(a.Length - 1, (int)Math.Ceiling(q * a.Length) - 1)];
+            return FormattableString.Invariant($"{Q(0.5):0.0}/{Q(0.99):0.0}/{a[^1]:0.0}");
+        }
+        var sends = t.Sum(x => x.Size);
+        return FormattableString.Invariant(
+            $"{t.Length} batches, {sends} sends, mean batch {(double)sends / t.Length:0.0}, max {t.Max(x => x.Size)}; ms p50/p99/max: ") +
+            $"oldest queued {P(t.Select(x => x.QueuedMs))}, gate {P(t.Select(x => x.GateMs))}, store {P(t.Select(x => x.StoreMs))}, " +
+            $"commit {P(t.Select(x => x.CommitMs))}, store per send {P(t.Select(x => x.StoreMs / x.Size))}";
+    }
+}
 
 /// <summary>Maps the bench hubs ahead of the app's own pipeline.</summary>
 internal sealed class BenchHubs : IStartupFilter

@@ -9,7 +9,8 @@ namespace Kefu.Bench.Chat;
 public sealed record Result(
     string Target, int Connections, double ConnectSeconds, int ConnectErrors, double IdleRssMiB, double RssAtConnectionsMiB,
     double OfferedRate, double AchievedRate, double P50Ms, double P99Ms, double MaxMs, int RateErrors, int Lost,
-    double SaturationPerSecond, double SaturationP50Ms, double SaturationP99Ms, double RssAfterMiB, long OutboxBacklog);
+    double SaturationPerSecond, double SaturationP50Ms, double SaturationP99Ms, double RssAfterMiB, long OutboxBacklog,
+    double RateCpuMsPerMessage, double SaturationCpuMsPerMessage, double DrainSeconds);
 
 public static class LoadGenerator
 {
@@ -93,8 +94,11 @@ public static class LoadGenerator
             Console.WriteLine($"  RSS {rssAtConnections:0} MiB at {o.Connections} widgets (idle {idleRss:0} MiB)");
 
             // Fixed rate, open loop: message k is due at start + k/rate whatever the previous ones do.
+            await server.WriterTimingsAsync(); // forget the warm-up's batches
             latencies.Reset();
             var total = (int)(o.Rate * o.Seconds);
+            var cpuAtRate = server.CpuMs();
+            var rateProfile = o.Profile == "rate" ? Profiler.Start(server.Pid, o.WorkDir, "rate", o.Seconds) : null;
             var rateErrors = 0;
             var inFlight = new List<Task>(total);
             sw.Restart();
@@ -118,10 +122,18 @@ public static class LoadGenerator
             await latencies.WaitForAsync(total - rateErrors, TimeSpan.FromSeconds(10));
             var (p50, p99, max, count) = latencies.Summary();
             Console.WriteLine($"  {o.Rate} msg/s: achieved {achieved:0.0}/s, delivered {count}/{total}, p50 {p50:0.0} ms, p99 {p99:0.0} ms, max {max:0.0} ms");
+            Console.WriteLine("  writer: " + await server.WriterTimingsAsync());
 
             await WaitForOutboxAsync(dataDir, TimeSpan.FromSeconds(120));
+            if (rateProfile is not null) await rateProfile;
+            // Server CPU per message sent at the fixed rate, its reactions included (the outbox is drained again).
+            var rateCpu = (server.CpuMs() - cpuAtRate) / Math.Max(1, total - rateErrors);
+            Console.WriteLine($"  server CPU {rateCpu:0.00} ms per message at {o.Rate} msg/s (outbox reactions included)");
             // Saturation, closed loop: C visitors' widgets each send the next message as soon as the last is acknowledged.
             latencies.Reset();
+            await server.WriterTimingsAsync(); // forget batches since the rate phase
+            var cpuAtSaturation = server.CpuMs();
+            var satProfile = o.Profile == "saturation" ? Profiler.Start(server.Pid, o.WorkDir, "saturation", o.SaturationSeconds) : null;
             var satSw = Stopwatch.StartNew();
             var deadline = TimeSpan.FromSeconds(o.SaturationSeconds);
             long sent = 0;
@@ -140,17 +152,26 @@ public static class LoadGenerator
             var (sp50, sp99, _, satCount) = latencies.Summary();
             var perSecond = satCount / satSeconds;
             Console.WriteLine($"  saturation: {perSecond:0} msg/s delivered ({sent} acknowledged), p50 {sp50:0.0} ms, p99 {sp99:0.0} ms");
+            Console.WriteLine("  writer: " + await server.WriterTimingsAsync());
             var rssAfter = server.RssMiB();
             // Work the saturation left for later (the event handlers of the messages it stored).
             var backlog = await OutboxBacklogAsync(dataDir);
             Console.WriteLine($"  outbox backlog after saturation: {backlog} events");
+            var drainSw = Stopwatch.StartNew();
+            await WaitForOutboxAsync(dataDir, TimeSpan.FromSeconds(300));
+            var drainSeconds = drainSw.Elapsed.TotalSeconds;
+            if (satProfile is not null) await satProfile;
+            // Everything the saturation's messages cost the server: the sends and, once drained, their reactions.
+            var satCpu = (server.CpuMs() - cpuAtSaturation) / Math.Max(1, sent);
+            Console.WriteLine($"  server CPU {satCpu:0.00} ms per message at saturation (drain {drainSeconds:0.0} s included)");
 
             stopPings.Cancel();
             await pinger;
             await Parallel.ForEachAsync(widgets.Where(w => w is not null).Concat(agents), new ParallelOptions { MaxDegreeOfParallelism = 64 },
                 async (w, _) => await w!.DisposeAsync());
             return new Result(name, o.Connections - connectErrors, connectSeconds, connectErrors, idleRss, rssAtConnections, o.Rate, achieved,
-                p50, p99, max, rateErrors, total - rateErrors - count, perSecond, sp50, sp99, rssAfter, backlog);
+                p50, p99, max, rateErrors, total - rateErrors - count, perSecond, sp50, sp99, rssAfter, backlog,
+                rateCpu, satCpu, drainSeconds);
         }
         finally
         {
@@ -199,6 +220,23 @@ public static class LoadGenerator
             }
         }
         catch (OperationCanceledException) { }
+    }
+}
+
+/// <summary>`perf record` on the server for one phase (--profile rate|saturation): call-graph samples at 499 Hz
+/// into WORK/perf-PHASE.data, for `perf script` (the server needs DOTNET_PerfMapEnabled=1 and
+/// DOTNET_EnableWriteXorExecute=0, and /proc/sys/kernel/perf_event_paranoid at -1).</summary>
+public static class Profiler
+{
+    public static Task Start(int pid, string workDir, string phase, int seconds)
+    {
+        var psi = new ProcessStartInfo("perf") { UseShellExecute = false, RedirectStandardError = true, RedirectStandardOutput = true };
+        foreach (var a in new[] { "record", "-e", "cpu-clock", "-F", "499", "-g", "-p", pid.ToString(CultureInfo.InvariantCulture),
+                     "-o", Path.Combine(workDir, $"perf-{phase}.data"), "--", "sleep", seconds.ToString(CultureInfo.InvariantCulture) })
+            psi.ArgumentList.Add(a);
+        var p = Process.Start(psi) ?? throw new InvalidOperationException("perf did not start");
+        Console.WriteLine($"  perf recording the {phase} phase ({seconds} s) into {Path.Combine(workDir, $"perf-{phase}.data")}");
+        return p.WaitForExitAsync();
     }
 }
 

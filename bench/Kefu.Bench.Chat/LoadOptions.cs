@@ -16,6 +16,8 @@ public sealed record LoadOptions
     public bool SkipBaseline { get; init; }
     /// <summary>Extra environment for the server process (KEY=VALUE), e.g. DOTNET_gcConcurrent=1.</summary>
     public IReadOnlyList<string> ServerEnv { get; init; } = [];
+    /// <summary>Phase to record with perf: "rate" or "saturation" (none by default).</summary>
+    public string? Profile { get; init; }
     public string Command { get; init; } = "bench/chat/run.sh";
     public string Commit { get; init; } = "unknown";
     public string WorkDir { get; init; } = Path.Combine(Path.GetTempPath(), "kefu-bench-chat");
@@ -39,6 +41,7 @@ public sealed record LoadOptions
                 "--sources" => o with { Sources = Int() },
                 "--skip-baseline" => o with { SkipBaseline = true },
                 "--server-env" => o with { ServerEnv = [.. o.ServerEnv, Next()] },
+                "--profile" => o with { Profile = Next() },
                 "--command" => o with { Command = Next() },
                 "--commit" => o with { Commit = Next() },
                 "--work" => o with { WorkDir = Next() },

@@ -11,12 +11,13 @@ public static class Report
         var ci = CultureInfo.InvariantCulture;
         s.AppendLine(ci, $"Command: `{o.Command}` (commit {o.Commit}, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores)");
         s.AppendLine();
-        s.AppendLine("| target | widgets open | connect+Start | RSS idle → at widgets → after | rate offered/achieved | p50 | p99 | max | lost/errors | saturation msg/s (p50/p99) | outbox left |");
-        s.AppendLine("|---|---|---|---|---|---|---|---|---|---|---|");
+        s.AppendLine("| target | widgets open | connect+Start | RSS idle → at widgets → after | rate offered/achieved | p50 | p99 | max | lost/errors | saturation msg/s (p50/p99) | outbox left | drain | server CPU ms/msg at rate / saturation |");
+        s.AppendLine("|---|---|---|---|---|---|---|---|---|---|---|---|---|");
         foreach (var r in results)
             s.AppendLine(ci, $"| {r.Target} | {r.Connections} | {r.ConnectSeconds:0.0} s | {r.IdleRssMiB:0} → {r.RssAtConnectionsMiB:0} → {r.RssAfterMiB:0} MiB | " +
                              $"{r.OfferedRate:0}/{r.AchievedRate:0.0} | {r.P50Ms:0.0} ms | {r.P99Ms:0.0} ms | {r.MaxMs:0} ms | {r.Lost}/{r.RateErrors} | " +
-                             $"{r.SaturationPerSecond:0} ({r.SaturationP50Ms:0.0}/{r.SaturationP99Ms:0.0} ms) | {r.OutboxBacklog} |");
+                             $"{r.SaturationPerSecond:0} ({r.SaturationP50Ms:0.0}/{r.SaturationP99Ms:0.0} ms) | {r.OutboxBacklog} | {r.DrainSeconds:0.0} s | " +
+                             $"{r.RateCpuMsPerMessage:0.00} / {r.SaturationCpuMsPerMessage:0.00} |");
         if (results.Count == 2)
         {
             var (b, k) = (results[0], results[1]);

@@ -8,6 +8,7 @@ public sealed class ServerProcess : IAsyncDisposable
 {
     private readonly Process _process;
     private readonly StreamWriter _log;
+    private TaskCompletionSource<string>? _timings;
 
     public IPEndPoint EndPoint { get; }
 
@@ -30,12 +31,14 @@ public sealed class ServerProcess : IAsyncDisposable
         foreach (var k in new[] { "KEFU_DB_PROVIDER", "KEFU_DB_CONNECTION", "ASPNETCORE_URLS", "KEFU_DATA_DIR" }) psi.Environment.Remove(k);
         foreach (var kv in env) psi.Environment[kv[..kv.IndexOf('=')]] = kv[(kv.IndexOf('=') + 1)..];
         var log = new StreamWriter(logFile, append: true) { AutoFlush = true };
+        ServerProcess? server = null;
         var process = Process.Start(psi) ?? throw new InvalidOperationException("Could not start the server.");
         var ready = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
         process.OutputDataReceived += (_, e) =>
         {
             if (e.Data is null) { ready.TrySetException(new InvalidOperationException($"The server exited; see {logFile}.")); return; }
             if (e.Data.StartsWith("LISTENING ", StringComparison.Ordinal)) ready.TrySetResult(e.Data["LISTENING ".Length..]);
+            if (e.Data.StartsWith("TIMINGS ", StringComparison.Ordinal)) server?._timings?.TrySetResult(e.Data["TIMINGS ".Length..]);
             lock (log) log.WriteLine(e.Data);
         };
         process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (log) log.WriteLine(e.Data); };
@@ -43,8 +46,32 @@ public sealed class ServerProcess : IAsyncDisposable
         process.BeginErrorReadLine();
         var url = await ready.Task.WaitAsync(TimeSpan.FromMinutes(3));
         var uri = new Uri(url);
-        return new ServerProcess(process, log, new IPEndPoint(IPAddress.Parse(uri.Host), uri.Port));
+        return server = new ServerProcess(process, log, new IPEndPoint(IPAddress.Parse(uri.Host), uri.Port));
     }
+
+    /// <summary>The chat writer's batch timings since the previous call (see BenchServer).</summary>
+    public async Task<string> WriterTimingsAsync()
+    {
+        var tcs = _timings = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        await _process.StandardInput.WriteLineAsync("timings");
+        await _process.StandardInput.FlushAsync();
+        try { return await tcs.Task.WaitAsync(TimeSpan.FromSeconds(30)); }
+        catch (TimeoutException) { return "no answer"; }
+    }
+
+    public int Pid => _process.Id;
+
+    /// <summary>CPU time the server used so far (user + system), in milliseconds.</summary>
+    public double CpuMs()
+    {
+        // /proc/<pid>/stat: fields 14 and 15 (utime, stime) in clock ticks, counted after the ")" closing the name.
+        var stat = File.ReadAllText($"/proc/{_process.Id}/stat");
+        var f = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        return (long.Parse(f[11]) + long.Parse(f[12])) * 1000.0 / TicksPerSecond;
+    }
+
+    /// <summary>USER_HZ: 100 on Linux for every architecture .NET runs on.</summary>
+    private const double TicksPerSecond = 100;
 
     /// <summary>Resident set size in MiB (VmRSS).</summary>
     public double RssMiB()

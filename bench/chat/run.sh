@@ -4,6 +4,8 @@
 # baseline. Measures customer→agent delivery latency at a fixed rate, msg/s at saturation and the server's RSS.
 # Builds Release into its own artifacts path; extra arguments go to the load generator, e.g.
 #   bench/chat/run.sh --connections 2000 --seconds 10 --skip-baseline
+# Profiling: --profile saturation --server-env DOTNET_PerfMapEnabled=1 --server-env DOTNET_EnableWriteXorExecute=0
+# (perf record into the work folder; needs /proc/sys/kernel/perf_event_paranoid at -1 and the perf tool).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 ART="${KEFU_BENCH_ARTIFACTS:-/tmp/kefu-bench-chat-artifacts}"

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Threading.Channels;
 using Microsoft.Extensions.Options;
 
@@ -11,7 +12,29 @@ internal sealed class ChatSendJob(VisitorSession session, SendRequest request, s
     public string Text { get; } = text;
     public long[] AttachmentIds { get; } = attachmentIds;
     public TaskCompletionSource<StoredSend> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    public long QueuedAt { get; } = Stopwatch.GetTimestamp();
 }
+
+/// <summary>Where one batch's time went: waiting for the write gate (and BEGIN), storing its sends, committing.</summary>
+internal sealed class ChatBatchTimer
+{
+    private readonly long _start = Stopwatch.GetTimestamp();
+    private long _began, _stored;
+    public void Began() => _began = Stopwatch.GetTimestamp();
+    public void Stored() => _stored = Stopwatch.GetTimestamp();
+
+    public ChatBatchTiming Finish(int size, double oldestQueuedMs)
+    {
+        var end = Stopwatch.GetTimestamp();
+        return new ChatBatchTiming(size, oldestQueuedMs, Ms(_start, _began), Ms(_began, _stored), Ms(_stored, end));
+    }
+
+    private static double Ms(long from, long to) => from == 0 || to == 0 ? double.NaN : Stopwatch.GetElapsedTime(from, to).TotalMilliseconds;
+}
+
+/// <summary>One committed batch: its sends, how long the oldest waited in the queue before the batch began, then the
+/// write gate wait (with BEGIN), the statements and the commit, in milliseconds.</summary>
+public readonly record struct ChatBatchTiming(int Size, double QueuedMs, double GateMs, double StoreMs, double CommitMs);
 
 /// <summary>A stored visitor message (entities detached from the writer's context: read ids and values only).</summary>
 internal sealed record StoredSend(ChatConversation Conversation, ChatMessage Message, bool Started);
@@ -35,6 +58,18 @@ public sealed class ChatWriter(IServiceScopeFactory scopes, IOptions<ChatOptions
     public int Queued => Volatile.Read(ref _queued);
     private long _batches, _stored, _taken;
     private int _queued;
+    // The latest batches' timings (diagnostics for the bench; a few MB at most).
+    private readonly ChatBatchTiming[] _timings = new ChatBatchTiming[1 << 16];
+
+    /// <summary>Timings of the batches committed after the first <paramref name="after"/> (at most the latest 65,536), oldest first.</summary>
+    public ChatBatchTiming[] RecentTimings(long after = 0)
+    {
+        var n = Interlocked.Read(ref _batches);
+        var count = (int)Math.Min(Math.Max(0, n - after), _timings.Length);
+        var copy = new ChatBatchTiming[count];
+        for (var i = 0; i < count; i++) copy[i] = _timings[(n - count + i) % _timings.Length];
+        return copy;
+    }
 
     internal Task<StoredSend> StoreAsync(ChatSendJob job)
     {
@@ -80,8 +115,10 @@ public sealed class ChatWriter(IServiceScopeFactory scopes, IOptions<ChatOptions
     {
         try
         {
-            var stored = await StoreInScopeAsync(batch, ct);
-            Count(batch.Count);
+            var timer = new ChatBatchTimer();
+            var queuedMs = Stopwatch.GetElapsedTime(batch[0].QueuedAt).TotalMilliseconds;
+            var stored = await StoreInScopeAsync(batch, ct, timer);
+            Count(batch.Count, timer.Finish(batch.Count, queuedMs));
             for (var i = 0; i < batch.Count; i++) batch[i].Done.TrySetResult(stored[i]);
             return;
         }
@@ -98,22 +135,27 @@ public sealed class ChatWriter(IServiceScopeFactory scopes, IOptions<ChatOptions
         {
             try
             {
-                var stored = await StoreInScopeAsync([job], ct);
-                Count(1);
+                var timer = new ChatBatchTimer();
+                var queuedMs = Stopwatch.GetElapsedTime(job.QueuedAt).TotalMilliseconds;
+                var stored = await StoreInScopeAsync([job], ct, timer);
+                Count(1, timer.Finish(1, queuedMs));
                 job.Done.TrySetResult(stored[0]);
             }
             catch (Exception ex) { job.Done.TrySetException(ex); }
         }
     }
 
-    private async Task<List<StoredSend>> StoreInScopeAsync(IReadOnlyList<ChatSendJob> jobs, CancellationToken ct)
+    private async Task<List<StoredSend>> StoreInScopeAsync(IReadOnlyList<ChatSendJob> jobs, CancellationToken ct, ChatBatchTimer timer)
     {
         await using var scope = scopes.CreateAsyncScope();
-        return await scope.ServiceProvider.GetRequiredService<ChatService>().StoreBatchAsync(jobs, ct);
+        return await scope.ServiceProvider.GetRequiredService<ChatService>().StoreBatchAsync(jobs, ct, timer);
     }
 
-    private void Count(int sends)
+    /// <summary>Only the writer loop calls this. (A reader of <see cref="RecentTimings"/> may see a slot being overwritten
+    /// once the ring is full: diagnostics only.)</summary>
+    private void Count(int sends, ChatBatchTiming timing)
     {
+        _timings[Interlocked.Read(ref _batches) % _timings.Length] = timing;
         Interlocked.Increment(ref _batches);
         Interlocked.Add(ref _stored, sends);
     }

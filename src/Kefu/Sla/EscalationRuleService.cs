@@ -87,16 +87,26 @@ public sealed class EscalationRuleService(KefuDb db, SlaCache cache, EscalationS
     {
         var rules = await cache.RulesAsync(ct);
         if (rules.Count == 0) return;
+        // The ticket, the message and the tier of the open escalation in one query: on a ticket already escalated at
+        // least as high as a rule asks, nothing that rule or a lower one finds can raise it (a chat escalated by the
+        // repeated-contact rule at its third line then costs one query per line instead of three).
         var ticket = await db.Set<Ticket>().AsNoTracking().Where(t => t.Id == ticketId)
-            .Select(t => new { t.Subject, t.Status, t.CustomerId, Body = db.Set<Message>().Where(m => m.Id == messageId).Select(m => m.Body).FirstOrDefault() })
+            .Select(t => new
+            {
+                t.Subject, t.Status, t.CustomerId,
+                Body = db.Set<Message>().Where(m => m.Id == messageId).Select(m => m.Body).FirstOrDefault(),
+                OpenTier = db.Set<Escalation>().Where(e => e.TicketId == ticketId && e.State == EscalationState.Open).Max(e => (int?)e.Tier),
+            })
             .FirstOrDefaultAsync(ct);
         if (ticket is null || !TicketRules.IsOpenState(ticket.Status)) return;
         var text = ticket.Subject + "\n" + ticket.Body;
+        var openTier = ticket.OpenTier ?? 0;
 
         (int Tier, EscalationTrigger Trigger, string Reason)? best = null;
         foreach (var rule in rules)
         {
             if (best is { } b && b.Tier >= rule.Tier) break; // rules come highest tier first
+            if (openTier >= rule.Tier) break; // this rule and every lower one would stop at the open escalation below
             if (rule.Kind == EscalationRuleKind.Keyword)
             {
                 if (rule.Keywords.FirstOrDefault(k => Mentions(text, k)) is { } hit)
@@ -118,7 +128,7 @@ public sealed class EscalationRuleService(KefuDb db, SlaCache cache, EscalationS
             }
         }
         if (best is not { } fire) return;
-        if (await escalations.OpenAsync(ticketId, ct) is { } open && open.Tier >= fire.Tier) return;
+        if (openTier >= fire.Tier) return;
         if (await db.Set<Escalation>().AnyAsync(e => e.TicketId == ticketId && e.Trigger == fire.Trigger && e.Tier >= fire.Tier, ct)) return;
         await escalations.RaiseAsync(ticketId, fire.Tier, fire.Trigger, fire.Reason, null, ct);
     }

@@ -82,7 +82,7 @@ public abstract class ChatSiteAdminTests(KefuApp app)
         await using var visitor = new TestVisitor(app);
         await visitor.StartAsync(site.Key);
         var ack = await visitor.SendAsync("删除站点前的咨询 " + Unique("q"));
-        var ticketId = await ChatTestData.Db(app, db => db.Set<ChatConversation>().Where(c => c.Id == ack.ConversationId).Select(c => c.TicketId).FirstAsync());
+        var ticketId = await app.DbAsync(db => db.Set<ChatConversation>().Where(c => c.Id == ack.ConversationId).Select(c => c.TicketId).FirstAsync());
 
         // Only admins of channels may delete (an agent is refused), and nothing changes then.
         Assert.Equal(HttpStatusCode.Forbidden, (await app.AgentA.Http.DeleteAsync($"/api/v1/chat/sites/{site.Id}")).StatusCode);
@@ -106,7 +106,7 @@ public abstract class ChatSiteAdminTests(KefuApp app)
         Assert.Equal(HttpStatusCode.NotFound, (await Put(site)).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await app.Admin.PostAsync($"/api/v1/chat/sites/{site.Id}/rotate-secret", null)).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await app.Admin.DeleteAsync($"/api/v1/chat/sites/{site.Id}")).StatusCode);
-        var audit = await ChatTestData.Db(app, db => db.Set<AuditEntry>().AsNoTracking()
+        var audit = await app.DbAsync(db => db.Set<AuditEntry>().AsNoTracking()
             .Where(a => a.EntityType == "chat_site" && a.EntityId == site.Id.ToString() && a.Action == "deleted").ToListAsync());
         Assert.Contains(site.Key, Assert.Single(audit).Changes);
 

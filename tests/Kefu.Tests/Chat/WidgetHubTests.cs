@@ -282,13 +282,17 @@ public abstract class WidgetHubTests(KefuApp app)
             await v.StartAsync(site.Key);
             visitors.Add(v);
         }
+        // The first visitor in a second tab: its sends share the conversation (and the ticket) with the first tab's.
+        var opened = await visitors[0].SendAsync("第一个标签页先开对话");
+        await using var secondTab = new TestVisitor(app);
+        await secondTab.StartAsync(site.Key, visitors[0].Started!.VisitorToken);
         try
         {
-            // 1. While the writer is held inside a transaction, four visitors send: they wait together, are written in
-            //    ONE transaction, and none is acknowledged before that commit.
+            // 1. While the writer is held inside a transaction, four visitors send (the first from both tabs): they wait
+            //    together, are written in ONE transaction, and none is acknowledged before that commit.
             var batchesBefore = writer.Batches;
             Task<SendAck>[] sends;
-            Task<SendAck> held;
+            Task<SendAck> held, fromSecondTab;
             await using (await HoldWriterAsync(first.ConversationId))
             {
                 var taken = writer.Taken;
@@ -296,14 +300,23 @@ public abstract class WidgetHubTests(KefuApp app)
                 await Until(() => writer.Taken == taken + 1); // the writer is inside that send's transaction, held
                 sends = visitors.Take(4).Select((v, i) => v.SendAsync($"同时发送 {i}")).ToArray();
                 await Until(() => writer.Queued == 4);
-                Assert.False(held.IsCompleted || sends.Any(s => s.IsCompleted)); // nothing acknowledged before commit
+                fromSecondTab = secondTab.SendAsync("另一个标签页同时发送");
+                await Until(() => writer.Queued == 5);
+                Assert.False(held.IsCompleted || sends.Any(s => s.IsCompleted) || fromSecondTab.IsCompleted); // nothing acknowledged before commit
             }
             var acks = await Task.WhenAll(sends);
+            var tabAck = await fromSecondTab;
             await held;
-            Assert.Equal(batchesBefore + 2, writer.Batches); // the held one, then the four together
-            foreach (var ack in acks) // acknowledged = committed: visible to any other connection
+            Assert.Equal(batchesBefore + 2, writer.Batches); // the held one, then the five together
+            foreach (var ack in acks.Append(tabAck)) // acknowledged = committed: visible to any other connection
                 Assert.Equal(1, await app.DbAsync(db => db.Set<ChatMessage>().CountAsync(m => m.ConversationId == ack.ConversationId && m.ClientId == ack.ClientId)));
             Assert.Equal(4, acks.Select(a => a.ConversationId).Distinct().Count());
+            // Two sends to one conversation in one batch: the next two numbers, in queue order, both on the ticket.
+            Assert.Equal(opened.ConversationId, acks[0].ConversationId);
+            Assert.Equal(opened.ConversationId, tabAck.ConversationId);
+            Assert.Equal([opened.Seq + 1, opened.Seq + 2], new[] { acks[0].Seq, tabAck.Seq });
+            var ticketId = await app.DbAsync(db => db.Set<ChatConversation>().Where(c => c.Id == opened.ConversationId).Select(c => c.TicketId).FirstAsync());
+            Assert.Equal(3, await app.DbAsync(db => db.Set<Message>().CountAsync(m => m.TicketId == ticketId && m.Kind == MessageKind.Customer)));
 
             // 2. A send that fails inside a batch (a file this visitor never uploaded) is refused alone.
             Task<SendAck>[] good;
