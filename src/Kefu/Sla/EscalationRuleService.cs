@@ -118,7 +118,9 @@ public sealed class EscalationRuleService(KefuDb db, SlaCache cache, EscalationS
                 var counts = await db.Set<Ticket>().AsNoTracking().Where(t => t.Id == ticketId).Select(_ => new
                 {
                     Tickets = db.Set<Ticket>().Count(t => t.CustomerId == ticket.CustomerId && t.CreatedAt >= since && t.CreatedAt <= at),
-                    Messages = db.Set<Message>().Count(m => m.TicketId == ticketId && m.Kind == MessageKind.Customer && m.CreatedAt >= since && m.CreatedAt <= at),
+                    // Lines of a live chat are one conversation, not repeated contacts: a chat counts as a contact by its ticket.
+                    Messages = db.Set<Message>().Count(m => m.TicketId == ticketId && m.Kind == MessageKind.Customer && m.Channel != Channel.Chat
+                        && m.CreatedAt >= since && m.CreatedAt <= at),
                 }).FirstAsync(ct);
                 var (tickets, messages) = (counts.Tickets, counts.Messages);
                 var contacts = Math.Max(tickets, messages);

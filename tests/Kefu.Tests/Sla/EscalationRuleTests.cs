@@ -87,6 +87,31 @@ public sealed class EscalationRuleTests(FakeTimeSlaApp app) : IClassFixture<Fake
     }
 
     [Fact]
+    public async Task Lines_of_one_chat_are_not_repeated_contacts_but_a_third_mail_on_one_ticket_is()
+    {
+        var chat = (await KefuApp.PostOk(app.Admin, "/api/v1/tickets", new
+        {
+            subject = Unique("chat"), channel = "chat", priority = "normal", teamId = app.TeamA,
+            customer = new { email = $"{Guid.NewGuid():N}@example.com" }, message = new { body = "你好" },
+        }))["id"]!.GetValue<long>();
+        foreach (var line in new[] { "我想问一下", "订单的事情", "在吗" })
+            await KefuApp.PostOk(app.Admin, $"/api/v1/tickets/{chat}/messages", new { kind = "customer", body = line });
+        await DrainAsync(Services);
+        Assert.Empty(await EscalationsAsync(chat));
+
+        var mail = await ContactAsync($"{Guid.NewGuid():N}@example.com", "发票开错了");
+        app.Time.Advance(TimeSpan.FromDays(1));
+        await KefuApp.PostOk(app.Admin, $"/api/v1/tickets/{mail}/messages", new { kind = "customer", body = "发票的事情有进展吗" });
+        await DrainAsync(Services);
+        Assert.Empty(await EscalationsAsync(mail));
+        app.Time.Advance(TimeSpan.FromDays(1));
+        await KefuApp.PostOk(app.Admin, $"/api/v1/tickets/{mail}/messages", new { kind = "customer", body = "第三次来问发票了" });
+        await DrainAsync(Services);
+        var e = Assert.Single(await EscalationsAsync(mail))!;
+        Assert.Equal("repeated_contact", e["trigger"]!.GetValue<string>());
+    }
+
+    [Fact]
     public async Task Rules_are_managed_through_the_api_with_validation()
     {
         var bad = await app.Admin.PostAsJsonAsync("/api/v1/sla/escalation/rules", new { name = Unique("r"), kind = "keyword", tier = 3, keywords = Array.Empty<string>() });
