@@ -10,9 +10,11 @@ using Microsoft.Extensions.Options;
 namespace Kefu.Routing.Triage;
 
 /// <summary>
-/// Builds and swaps triage models in the background, so startup is not held up. On start: the latest recorded
+/// Builds and swaps triage models in the background, so startup is not held up. At start only the starter rules are
+/// seeded; the model is prepared on first demand (<see cref="TriageClassifier.Demand"/>: the first ticket to triage, a
+/// "classify" preview or a retrain), which keeps its ~50 MiB out of an idle server. Then the latest recorded
 /// version is rebuilt from the shipped data plus the corrections it covered (or loaded from the model cache file,
-/// which makes every later start take well under a second). Then, whenever enough new agent corrections exist, a new
+/// which takes well under a second). From then on, whenever enough new agent corrections exist, a new
 /// version is trained, evaluated on the held-back split, recorded and swapped in. Training is deterministic, so every
 /// node rebuilds the same model for a version from the database: nothing lives only in one node's memory.
 /// </summary>
@@ -27,6 +29,13 @@ public sealed class TriageTrainingService(
     private TriageRetrainJob? _job;
     private TaskCompletionSource<TriageRetrainJob>? _jobDone;
 
+    /// <summary>What this node's model is doing, for the admin page and API.</summary>
+    public TriageModelState ModelState =>
+        !options.Value.Enabled ? TriageModelState.Disabled
+        : classifier.Current is not null ? TriageModelState.Ready
+        : classifier.Wanted ? TriageModelState.Loading
+        : TriageModelState.NotLoaded;
+
     /// <summary>Wakes the loop (a correction was recorded).</summary>
     public void Notify() => _signal.Release();
 
@@ -40,6 +49,7 @@ public sealed class TriageTrainingService(
     /// off the request and swaps the model in on success. A request while one is queued or training returns that one.</summary>
     public TriageRetrainJob RequestRetrain()
     {
+        classifier.Demand();
         TriageRetrainJob job;
         lock (_jobLock)
         {
@@ -97,9 +107,22 @@ public sealed class TriageTrainingService(
     {
         if (!options.Value.Enabled) return;
         await Task.Yield();
+        var seeded = false;
         try
         {
             await SeedRulesAsync(stoppingToken);
+            seeded = true;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            log.LogError(ex, "Triage starter rules could not be seeded; retrying at the first model load");
+        }
+        // Nothing more until something needs the model (an idle server does not carry it).
+        try { await classifier.WhenWanted.WaitAsync(stoppingToken); }
+        catch (OperationCanceledException) { return; }
+        try
+        {
+            if (!seeded) await SeedRulesAsync(stoppingToken);
             await SyncAsync(force: false, stoppingToken);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
