@@ -173,9 +173,21 @@ public static class PlatformModule
         services.AddOpenTelemetry().WithMetrics(m => m
             .AddAspNetCoreInstrumentation()
             .AddMeter("Kefu")
+            // Every metric stream pre-allocates its cardinality limit of points up front (default 2,000: ~6 MiB of an idle
+            // server's heap for ~36 streams). Only the per-route instruments can have that many tag combinations.
+            .AddView(i => new MetricStreamConfiguration { CardinalityLimit = MetricCardinality(i.Name) })
             .AddPrometheusExporter());
         return options;
     }
+
+    /// <summary>Tag combinations kept per metric (beyond it, measurements go to the <c>otel.metric.overflow</c> point):
+    /// route × method × status for the HTTP and routing instruments, a few hundred for the rest (policies, results).</summary>
+    internal static int MetricCardinality(string instrument) => instrument switch
+    {
+        "http.server.request.duration" => 2000,
+        "aspnetcore.routing.match_attempts" => 1000,
+        _ => 200,
+    };
 
     private static string CamelPath(string path) => string.Join('.', path.Split('.').Select(JsonNamingPolicy.CamelCase.ConvertName));
 

@@ -4,7 +4,7 @@ namespace Kefu.Tickets;
 /// Classifies a ticket while it is being created, so it is saved once with its category, priority and team instead of
 /// being saved, announced and then changed again by a reaction (decision 0017). Implemented by Routing's triage;
 /// Tickets applies the verdict itself. When no implementation is registered, or it returns null (triage off, or its
-/// model still training), the ticket is created as given and <see cref="TicketCreated.Triaged"/> is false, so triage
+/// model not loaded yet — it loads in the background on first demand), the ticket is created as given and <see cref="TicketCreated.Triaged"/> is false, so triage
 /// runs later as an event handler.
 /// </summary>
 public interface ICreateTriage

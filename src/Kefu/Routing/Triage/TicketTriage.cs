@@ -16,9 +16,10 @@ public sealed class TicketTriage(
     KefuDb db, TaxonomyCache taxonomy, TriageClassifier classifier, TriageRuleCache rules, IOptions<TriageOptions> options,
     TimeProvider time) : ICreateTriage
 {
-    /// <summary>Null when triage is off or its model is still being trained (the event handler triages later).</summary>
+    /// <summary>Null when triage is off or its model is not loaded yet (the first ticket asks for it; it loads in the
+    /// background and the event handler triages the tickets created meanwhile). A create never waits for the model.</summary>
     public async ValueTask<TriageVerdict?> DecideAsync(TicketToTriage input, CancellationToken ct) =>
-        options.Value.Enabled && classifier.Current is { } model ? await DecideAsync(model, input, ct) : null;
+        options.Value.Enabled && classifier.Demand() is { } model ? await DecideAsync(model, input, ct) : null;
 
     public async Task<TriageVerdict> DecideAsync(TriageModel model, TicketToTriage t, CancellationToken ct)
     {

@@ -5,6 +5,10 @@ namespace Kefu.Routing.Triage;
 
 public enum TriageRetrainState { Queued, Training, Succeeded, Failed }
 
+/// <summary>This node's model: not loaded yet (nothing needed it since start), loading (from its cache file, or being
+/// trained), ready; or triage is disabled.</summary>
+public enum TriageModelState { Disabled, NotLoaded, Loading, Ready }
+
 /// <summary>An admin "retrain now" request: queued, run by some node's training loop (never inside the request),
 /// then succeeded with the version it produced (swapped in) or failed with the reason. One at a time: asking again
 /// while one is queued or training returns that one. Stored in the database, so any node answers for it and a

@@ -25,7 +25,7 @@ public sealed record TopCategory(string Category, double Probability);
 public sealed record ModelVersionDto(int Version, DateTime TrainedAt, int ShippedExamples, int Corrections, int HoldbackCount,
     double HoldbackAccuracy, double HoldbackLevel1Accuracy, int TrainMillis, bool Current);
 
-public sealed record ModelsResponse(int? CurrentVersion, bool Ready, int PendingCorrections, int RetrainMinExamples, ModelVersionDto[] Versions,
+public sealed record ModelsResponse(int? CurrentVersion, bool Ready, TriageModelState State, int PendingCorrections, int RetrainMinExamples, ModelVersionDto[] Versions,
     TriageRetrainJob? Retrain);
 
 public sealed record DecisionDto(long TicketId, string? Category, string? PredictedCategory, double Confidence, int ModelVersion,
@@ -84,7 +84,9 @@ public sealed class TriageService(
 
     public async Task<ClassifyResponse> ClassifyAsync(string text, CancellationToken ct)
     {
-        var model = classifier.Current ?? throw new DomainException(503, "Model not ready", "The triage model is still being trained; try again in a few seconds.");
+        if (!options.Value.Enabled) throw DomainException.Conflict("Triage is disabled (Kefu:Triage:Enabled=false).");
+        var model = classifier.Demand() ?? throw new DomainException(503, "Model not ready",
+            "The triage model is loading (it is loaded on first use, and trained if it is not cached); try again in a few seconds.");
         var r = classifier.Classify(model, text, await ruleCache.GetAsync(ct));
         return new ClassifyResponse(r.Leaf, Math.Round(r.Confidence, 4), r.Priority, r.Urgent, r.Manual, r.RuleId, r.RuleName,
             r.PredictedLeaf, Math.Round(r.ModelConfidence, 4), r.ModelVersion, [.. r.Top.Select(t => new TopCategory(t.Leaf, Math.Round(t.Probability, 4)))]);
@@ -96,7 +98,7 @@ public sealed class TriageService(
         var versions = await uow.Db.Set<TriageModelVersion>().AsNoTracking().OrderByDescending(v => v.Version).Take(50).ToListAsync(ct);
         var maxId = versions.Count == 0 ? 0 : versions[0].MaxCorrectionId;
         var pending = await uow.Db.Set<TriageCorrection>().CountAsync(c => c.Id > maxId, ct);
-        return new ModelsResponse(current, current is not null, pending, options.Value.RetrainMinExamples, [.. versions.Select(v => new ModelVersionDto(
+        return new ModelsResponse(current, current is not null, trainer.ModelState, pending, options.Value.RetrainMinExamples, [.. versions.Select(v => new ModelVersionDto(
             v.Version, v.TrainedAt, v.ShippedExamples, v.Corrections, v.HoldbackCount, v.HoldbackAccuracy, v.HoldbackLevel1Accuracy,
             v.TrainMillis, v.Version == current))], await TriageTrainingService.LatestRetrainAsync(uow.Db, ct));
     }

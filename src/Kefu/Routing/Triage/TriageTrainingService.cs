@@ -11,9 +11,11 @@ using Microsoft.Extensions.Options;
 namespace Kefu.Routing.Triage;
 
 /// <summary>
-/// Builds and swaps triage models in the background, so startup is not held up. On start: the latest recorded
+/// Builds and swaps triage models in the background, so startup is not held up. At start only the starter rules are
+/// seeded; the model is prepared on first demand (<see cref="TriageClassifier.Demand"/>: the first ticket to triage, a
+/// "classify" preview or a retrain), which keeps its ~50 MiB out of an idle server. Then the latest recorded
 /// version is rebuilt from the shipped data plus the corrections it covered (or loaded from the model cache file,
-/// which makes every later start take well under a second). Then, whenever enough new agent corrections exist, a new
+/// which takes well under a second). From then on, whenever enough new agent corrections exist, a new
 /// version is trained, evaluated on the held-back split, recorded and swapped in. Training is deterministic, so every
 /// node rebuilds the same model for a version from the database: nothing lives only in one node's memory — admin retrain
 /// jobs included (routing_retrain_jobs): any node's loop may claim a queued job, and any node answers for it.
@@ -33,6 +35,13 @@ public sealed class TriageTrainingService(
 
     private static string NodeName => $"{Environment.MachineName}/{Environment.ProcessId}";
 
+    /// <summary>What this node's model is doing, for the admin page and API.</summary>
+    public TriageModelState ModelState =>
+        !options.Value.Enabled ? TriageModelState.Disabled
+        : classifier.Current is not null ? TriageModelState.Ready
+        : classifier.Wanted ? TriageModelState.Loading
+        : TriageModelState.NotLoaded;
+
     /// <summary>Wakes the loop (a correction was recorded).</summary>
     public void Notify() => _signal.Release();
 
@@ -50,10 +59,12 @@ public sealed class TriageTrainingService(
     /// trains off the request and swaps the model in on success. A request while one is queued or training returns that one.</summary>
     public async Task<TriageRetrainJob> RequestRetrainAsync(CancellationToken ct)
     {
+        classifier.Demand();
         await using var scope = scopes.CreateAsyncScope();
         var uow = scope.ServiceProvider.GetRequiredService<UnitOfWork>();
         var (job, created) = await uow.RunAsync(async c =>
         {
+            await uow.Db.BeginWriteAsync(c); // SQLite: one request at a time from the check to the insert
             var pending = await uow.Db.Set<TriageRetrainRecord>().AsNoTracking()
                 .Where(j => j.State == TriageRetrainState.Queued || j.State == TriageRetrainState.Training)
                 .OrderBy(j => j.Id).FirstOrDefaultAsync(c);
@@ -165,9 +176,29 @@ public sealed class TriageTrainingService(
     {
         if (!options.Value.Enabled) return;
         await Task.Yield();
+        var seeded = false;
         try
         {
             await SeedRulesAsync(stoppingToken);
+            seeded = true;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            log.LogError(ex, "Triage starter rules could not be seeded; retrying at the first model load");
+        }
+        // Nothing more until something needs the model (an idle server does not carry it); a retrain job left queued
+        // before a restart needs it now.
+        try
+        {
+            await using (var scope = scopes.CreateAsyncScope())
+                if (await LatestRetrainAsync(scope.ServiceProvider.GetRequiredService<KefuDb>(), stoppingToken) is { Done: false })
+                    classifier.Demand();
+            await classifier.WhenWanted.WaitAsync(stoppingToken);
+        }
+        catch (OperationCanceledException) { return; }
+        try
+        {
+            if (!seeded) await SeedRulesAsync(stoppingToken);
             await SyncAsync(force: false, stoppingToken);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
