@@ -190,11 +190,15 @@ public sealed class TriageTrainingService(
         // before a restart needs it now.
         try
         {
-            await using (var scope = scopes.CreateAsyncScope())
-                if (await LatestRetrainAsync(scope.ServiceProvider.GetRequiredService<KefuDb>(), stoppingToken) is { Done: false })
-                    classifier.Demand();
-            await classifier.WhenWanted.WaitAsync(stoppingToken);
+            await using var scope = scopes.CreateAsyncScope();
+            if (await LatestRetrainAsync(scope.ServiceProvider.GetRequiredService<KefuDb>(), stoppingToken) is { Done: false })
+                classifier.Demand();
         }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            log.LogError(ex, "Triage retrain jobs could not be read at start");
+        }
+        try { await classifier.WhenWanted.WaitAsync(stoppingToken); }
         catch (OperationCanceledException) { return; }
         try
         {
