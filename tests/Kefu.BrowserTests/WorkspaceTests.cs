@@ -375,7 +375,9 @@ public sealed class WorkspaceTests(BrowserApp app) : IAsyncLifetime
     {
         var subject = "列表之外 " + Guid.NewGuid().ToString("N")[..6];
         var id = (await app.CreateTicket(subject))["id"]!.GetValue<long>();
-        (await app.Api.PatchAsJsonAsync($"/api/v1/tickets/{id}", new { status = "solved" })).EnsureSuccessStatusCode(); // not in the default (unassigned) view
+        // Assigned to a colleague: not in agent.a's default (unassigned) view, but hers to open (same team).
+        var patch = await app.Api.PatchAsJsonAsync($"/api/v1/tickets/{id}", new { assigneeId = await UserId("agent.a2") });
+        Assert.True(patch.IsSuccessStatusCode, await patch.Content.ReadAsStringAsync());
         var page = await Open("agent.a");
         await page.GotoAsync($"{app.BaseUrl}/tickets/{id}");
         await Assertions.Expect(page.Locator("#ticket-title")).ToContainTextAsync(subject);
