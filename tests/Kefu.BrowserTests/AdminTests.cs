@@ -294,7 +294,7 @@ public sealed class AdminTests(BrowserApp app) : IAsyncLifetime
 
         // This browser stays signed in; the new password works elsewhere.
         await page.GotoAsync(app.BaseUrl + "/");
-        await page.WaitForSelectorAsync("#workspace");
+        await page.WaitForSelectorAsync(BrowserApp.Interactive);
         var context = await app.Browser.NewContextAsync(new BrowserNewContextOptions { Locale = "zh-CN" });
         var other = await context.NewPageAsync();
         _pages.Add((other, $"{nameof(An_agent_changes_their_password_on_the_profile)}-other"));
@@ -302,7 +302,7 @@ public sealed class AdminTests(BrowserApp app) : IAsyncLifetime
         await other.FillAsync("#username", userName);
         await other.FillAsync("#password", "Better#2027");
         await other.ClickAsync("#sign-in");
-        await other.WaitForSelectorAsync("#workspace");
+        await other.WaitForSelectorAsync(BrowserApp.Interactive);
     }
 
     [Fact]

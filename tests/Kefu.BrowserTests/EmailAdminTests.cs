@@ -127,7 +127,7 @@ public sealed partial class EmailAdminTests(BrowserApp app) : IAsyncLifetime
         await page.FillAsync("#username", userName);
         await page.FillAsync("#password", "newpass2026");
         await page.ClickAsync("#sign-in");
-        await page.WaitForSelectorAsync("#workspace");
+        await page.WaitForSelectorAsync(BrowserApp.Interactive);
 
         // The link worked once.
         var again = await context.NewPageAsync();

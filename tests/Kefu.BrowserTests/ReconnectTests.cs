@@ -34,7 +34,7 @@ public sealed class ReconnectTests(BrowserApp app) : IAsyncLifetime
         _pages.Add((page, $"{test}-{user}"));
         await page.Context.AddInitScriptAsync(SocketControl);
         await page.GotoAsync($"{app.BaseUrl}/account/culture?culture={culture}&returnUrl=/");
-        await page.WaitForSelectorAsync("#workspace");
+        await page.WaitForSelectorAsync(BrowserApp.Interactive);
         return page;
     }
 

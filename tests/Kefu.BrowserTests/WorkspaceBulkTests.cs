@@ -85,6 +85,15 @@ public sealed class WorkspaceBulkTests(BrowserApp app) : IAsyncLifetime
         await Assertions.Expect(page.Locator("#bulk-summary")).ToHaveTextAsync("已更新 2 个，跳过 0 个");
         await app.WaitForApi($"/api/v1/tickets/{b}", t => t["tags"]!.AsArray().Any(x => x!.GetValue<string>() == tag), "the tag is added");
 
+        // Remove it again: the field offers the tags the selected tickets have, with how many of them have each.
+        await Select(page, a, b);
+        await page.SelectOptionAsync("#bulk-field", "remove-tag");
+        await Assertions.Expect(page.Locator($"#bulk-value option[value='{tag}']")).ToHaveTextAsync($"{tag} (2)");
+        await page.SelectOptionAsync("#bulk-value", tag);
+        await page.ClickAsync("#bulk-apply");
+        await Assertions.Expect(page.Locator("#bulk-summary")).ToHaveTextAsync("已更新 2 个，跳过 0 个");
+        await app.WaitForApi($"/api/v1/tickets/{b}", t => t["tags"]!.AsArray().All(x => x!.GetValue<string>() != tag), "the tag is removed");
+
         // Merge into the chosen one (not the default, the newest).
         await Select(page, a, b);
         await page.SelectOptionAsync("#bulk-field", "merge");

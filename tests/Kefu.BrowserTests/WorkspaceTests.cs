@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Net.Http.Json;
 using Microsoft.Playwright;
 
 namespace Kefu.BrowserTests;
@@ -338,6 +339,49 @@ public sealed class WorkspaceTests(BrowserApp app) : IAsyncLifetime
         Assert.Contains("zh***@example.com", panel);
         Assert.DoesNotContain(phone, panel);
         Assert.DoesNotContain(email, panel);
+    }
+
+    [Fact]
+    public async Task A_ticket_opened_by_its_address_shows_on_a_prerendered_workspace()
+    {
+        var subject = "直接打开 " + Guid.NewGuid().ToString("N")[..6];
+        var id = (await app.CreateTicket(subject))["id"]!.GetValue<long>();
+        var page = await Open("agent.a");
+
+        // The server's first paint already holds the list (prerendered, inert until the circuit takes over); the ticket
+        // pane is the circuit's own.
+        var html = await (await page.Context.APIRequest.GetAsync($"{app.BaseUrl}/tickets/{id}")).TextAsync();
+        Assert.Contains("data-prerendered", html);
+        Assert.Contains($"id=\"row-{id}\"", html);
+        Assert.Contains(" inert", html);
+        Assert.DoesNotContain("id=\"ticket-pane\"", html);
+
+        await page.GotoAsync($"{app.BaseUrl}/tickets/{id}");
+        await Assertions.Expect(page.Locator($"#ticket-pane[data-ticket-id='{id}']")).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator("#ticket-title")).ToContainTextAsync(subject);
+        await Assertions.Expect(page.Locator($"#row-{id}")).ToHaveClassAsync(new System.Text.RegularExpressions.Regex("selected"));
+        await Assertions.Expect(page.Locator(BrowserApp.Interactive)).ToHaveCountAsync(1);
+        await Assertions.Expect(page.Locator(".mud-layout[inert]")).ToHaveCountAsync(0);
+
+        // Handlers answer on the circuit's render: a view switch right away works, and a live change still arrives.
+        await page.ClickAsync("#view-all");
+        await Assertions.Expect(page.Locator("#view-all")).ToHaveClassAsync(new System.Text.RegularExpressions.Regex("active"));
+        (await app.Api.PatchAsJsonAsync($"/api/v1/tickets/{id}", new { priority = "urgent" })).EnsureSuccessStatusCode();
+        await Assertions.Expect(page.Locator("#ticket-pane #prop-priority")).ToHaveValueAsync("urgent");
+    }
+
+    [Fact]
+    public async Task A_ticket_outside_the_loaded_list_opens_by_its_address()
+    {
+        var subject = "列表之外 " + Guid.NewGuid().ToString("N")[..6];
+        var id = (await app.CreateTicket(subject))["id"]!.GetValue<long>();
+        // Assigned to a colleague: not in agent.a's default (unassigned) view, but hers to open (same team).
+        var patch = await app.Api.PatchAsJsonAsync($"/api/v1/tickets/{id}", new { assigneeId = await UserId("agent.a2") });
+        Assert.True(patch.IsSuccessStatusCode, await patch.Content.ReadAsStringAsync());
+        var page = await Open("agent.a");
+        await page.GotoAsync($"{app.BaseUrl}/tickets/{id}");
+        await Assertions.Expect(page.Locator("#ticket-title")).ToContainTextAsync(subject);
+        Assert.Equal(0, await page.Locator($"#row-{id}").CountAsync());
     }
 
     [Fact]

@@ -40,10 +40,15 @@ public sealed class TicketBulk(KefuDb db, UnitOfWork uow, TicketService tickets,
     public const int MaxTickets = 500;
     private static readonly string[] SetFields = ["status", "priority", "teamId", "assigneeId"];
 
-    public async Task<BulkTicketResult> RunAsync(BulkTicketRequest r, JsonSerializerOptions json, StaffContext staff, CancellationToken ct)
+    /// <param name="ifMatch">The versions the caller read (If-Match: one ETag per entry of <c>ticketIds</c>, in the same
+    /// order), or null. A stale one fails the whole request up front with 412, before anything changes; a ticket that
+    /// changes after that check and before its turn is skipped as <c>conflict</c>.</param>
+    public async Task<BulkTicketResult> RunAsync(BulkTicketRequest r, JsonSerializerOptions json, StaffContext staff, CancellationToken ct,
+        IReadOnlyList<int>? ifMatch = null)
     {
         var ids = (r.TicketIds ?? []).Distinct().ToList();
         var (set, addTags, removeTags) = await ValidateAsync(r, ids, json, staff, ct);
+        var expected = await CheckVersionsAsync(r.TicketIds ?? [], ifMatch, staff, ct);
 
         var updated = new List<long>();
         var unchanged = new List<long>();
@@ -53,6 +58,7 @@ public sealed class TicketBulk(KefuDb db, UnitOfWork uow, TicketService tickets,
             foreach (var id in ids.Where(i => i != targetId))
                 await OneAsync(id, skipped, async (ticket, c) =>
                 {
+                    if (Stale(ticket, expected) is { } stale) return stale;
                     if (ticket.MergedIntoId is not null) return Skip(ticket, "merged", $"Ticket #{ticket.Number} is already merged.");
                     await tickets.MergeAsync(ticket, await queries.LoadAsync(targetId, staff, track: true, c), staff, c);
                     updated.Add(ticket.Id);
@@ -66,6 +72,7 @@ public sealed class TicketBulk(KefuDb db, UnitOfWork uow, TicketService tickets,
         foreach (var id in ids)
             await OneAsync(id, skipped, async (ticket, c) =>
             {
+                if (Stale(ticket, expected) is { } stale) return stale;
                 if (ticket.MergedIntoId is { } into)
                     return Skip(ticket, "merged", $"Ticket #{ticket.Number} was merged into #{into + TicketRules.NumberOffset}.");
                 if (ticket.Status == TicketStatus.Closed) return Skip(ticket, "closed", $"Ticket #{ticket.Number} is closed.");
@@ -92,22 +99,32 @@ public sealed class TicketBulk(KefuDb db, UnitOfWork uow, TicketService tickets,
     /// <summary>Runs one ticket's change in its own transaction; a refusal becomes a skip, never the whole request's error.</summary>
     private async Task OneAsync(long id, List<BulkSkip> skipped, Func<Ticket, CancellationToken, Task<BulkSkip?>> work, StaffContext staff, CancellationToken ct)
     {
+        // With an Idempotency-Key the whole bulk is one unit of work (its stored answer commits with the changes): each
+        // ticket then gets a savepoint, so one ticket's failure undoes only its own writes (and, on PostgreSQL, does not
+        // leave the transaction aborted for the tickets after it).
+        var outer = db.Database.CurrentTransaction;
+        if (outer is not null) await outer.CreateSavepointAsync(Savepoint, ct);
         try
         {
             var skip = await uow.RunAsync(async c => await work(await queries.LoadAsync(id, staff, track: true, c), c), ct);
             if (skip is not null) skipped.Add(skip);
+            if (outer is not null) await outer.ReleaseSavepointAsync(Savepoint, ct);
         }
         catch (DomainException e)
         {
+            if (outer is not null) await outer.RollbackToSavepointAsync(Savepoint, ct);
             var reason = e.Status switch { 404 => "not_found", 403 => "forbidden", 409 => "conflict", _ => "invalid" };
             skipped.Add(new BulkSkip(id, id + TicketRules.NumberOffset, reason, e.Message));
         }
         catch (DbUpdateConcurrencyException)
         {
+            if (outer is not null) await outer.RollbackToSavepointAsync(Savepoint, ct);
             skipped.Add(new BulkSkip(id, id + TicketRules.NumberOffset, "conflict", "The ticket was changed by someone else at the same time; try again."));
         }
         finally { db.ChangeTracker.Clear(); } // each ticket starts from a clean context
     }
+
+    private const string Savepoint = "bulk_ticket";
 
     /// <summary>Checks what is the same for every ticket once, up front: a bad request is one 400 problem, not N skips.</summary>
     private async Task<(JsonObject? Set, List<string> Add, List<string> Remove)> ValidateAsync(
@@ -173,6 +190,36 @@ public sealed class TicketBulk(KefuDb db, UnitOfWork uow, TicketService tickets,
         if (list.Any(n => n.Length > 50)) errors[field] = ["A tag is at most 50 characters."];
         return list;
     }
+
+    /// <summary>If-Match for many tickets: every listed ticket the caller may see must still have the version read.
+    /// Tickets the caller may not see are left to the per-ticket checks (skipped as not_found/forbidden), so a 412
+    /// never tells anything about them.</summary>
+    private async Task<Dictionary<long, int>?> CheckVersionsAsync(long[] listed, IReadOnlyList<int>? ifMatch, StaffContext staff, CancellationToken ct)
+    {
+        if (ifMatch is null) return null;
+        if (ifMatch.Count != listed.Length)
+            throw DomainException.Validation("If-Match", $"If-Match lists {ifMatch.Count} ETags for {listed.Length} tickets: send one per entry of ticketIds, in the same order.");
+        var expected = new Dictionary<long, int>();
+        for (var i = 0; i < listed.Length; i++)
+        {
+            if (expected.TryGetValue(listed[i], out var other) && other != ifMatch[i])
+                throw DomainException.Validation("If-Match", $"Ticket {listed[i]} is listed twice with different ETags.");
+            expected[listed[i]] = ifMatch[i];
+        }
+        var ids = expected.Keys.ToList();
+        var current = await queries.Visible(staff).Where(t => ids.Contains(t.Id)).Select(t => new { t.Id, t.Version }).ToListAsync(ct);
+        var stale = current.Where(t => t.Version != expected[t.Id]).OrderBy(t => t.Id).ToList();
+        if (stale.Count > 0)
+            throw new DomainException(412, "Precondition failed",
+                $"{stale.Count} of the listed tickets changed since they were read; nothing was changed. Fetch them again and retry.",
+                stale.ToDictionary(t => $"ticketIds.{t.Id}", t => new[] { $"If-Match {ETags.For(expected[t.Id])} does not match the current ETag {ETags.For(t.Version)}." }));
+        return expected;
+    }
+
+    private static BulkSkip? Stale(Ticket t, Dictionary<long, int>? expected) =>
+        expected is not null && expected.TryGetValue(t.Id, out var v) && v != t.Version
+            ? Skip(t, "conflict", $"Ticket #{t.Number} was changed by someone else after the check; fetch it again and retry.")
+            : null;
 
     private static BulkSkip Skip(Ticket t, string reason, string detail) => new(t.Id, t.Number, reason, detail, t.Status);
 

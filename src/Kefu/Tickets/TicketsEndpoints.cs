@@ -96,14 +96,18 @@ public static class TicketsEndpoints
             return TypedResults.Ok(await queries.ToDtoAsync(target, staff, ct));
         }).RequireAuthorization(Permissions.TicketsMerge).WithSummary("Merge this ticket into another; returns the target.");
 
-        g.MapPost("/bulk", async (BulkTicketRequest request, CurrentUser user, TicketBulk bulk, IOptions<JsonOptions> json, CancellationToken ct) =>
+        g.MapPost("/bulk", async (BulkTicketRequest request, CurrentUser user, TicketBulk bulk, IOptions<JsonOptions> json, HttpContext http,
+            CancellationToken ct) =>
         {
             var staff = await user.RequireAsync(Permissions.TicketsWrite, ct);
-            return TypedResults.Ok(await bulk.RunAsync(request, json.Value.SerializerOptions, staff, ct));
+            return TypedResults.Ok(await bulk.RunAsync(request, json.Value.SerializerOptions, staff, ct, ETags.ListFromIfMatch(http)));
         })
+            // A retried bulk (lost response) replays the first result instead of changing the tickets twice.
+            .AddEndpointFilter<IdempotencyFilter>()
             .RequireAuthorization(Permissions.TicketsWrite)
             .WithSummary("One change for many tickets (status, priority, team, assignee, tags, or a merge); each ticket is changed, " +
-                "checked and audited on its own, and those that cannot take the change are reported as skipped.");
+                "checked and audited on its own, and those that cannot take the change are reported as skipped. If-Match: one ETag " +
+                "per entry of ticketIds (same order); a stale one is 412 and nothing changes. Idempotency-Key honoured.");
 
         g.MapGet("/{id:long}/audit", async (long id, CurrentUser user, TicketQueries queries, KefuDb db, CancellationToken ct) =>
         {

@@ -130,6 +130,92 @@ public abstract class BulkApiTests(KefuApp app)
         Assert.All(again["skipped"]!.AsArray(), s => Assert.Equal("merged", s!["reason"]!.GetValue<string>()));
     }
 
+    private Task<HttpResponseMessage> Send(object body, string? ifMatch = null, string? key = null)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/tickets/bulk") { Content = JsonContent.Create(body) };
+        if (ifMatch is not null) request.Headers.TryAddWithoutValidation("If-Match", ifMatch);
+        if (key is not null) request.Headers.TryAddWithoutValidation("Idempotency-Key", key);
+        return app.Admin.SendAsync(request);
+    }
+
+    private async Task<string> ETag(long id) => (await app.Admin.GetAsync($"/api/v1/tickets/{id}")).Headers.ETag!.Tag;
+
+    [Fact]
+    public async Task A_stale_if_match_is_a_412_problem_and_changes_nothing()
+    {
+        var a = await CreateTicket(app.TeamA);
+        var b = await CreateTicket(app.TeamA);
+        var (etagA, etagB) = (await ETag(a), await ETag(b));
+        await Bulk(app.Admin, new { ticketIds = new[] { b }, set = new { priority = "high" } }); // someone changes b after it was read
+
+        var stale = await Send(new { ticketIds = new[] { a, b }, set = new { priority = "urgent" } }, $"{etagA}, {etagB}");
+        Assert.Equal(HttpStatusCode.PreconditionFailed, stale.StatusCode);
+        Assert.Equal("application/problem+json", stale.Content.Headers.ContentType?.MediaType);
+        var problem = await KefuApp.Json(stale);
+        Assert.Equal(412, problem["status"]!.GetValue<int>());
+        Assert.NotNull(problem["errors"]?[$"ticketIds.{b}"]);
+        Assert.Null(problem["errors"]?[$"ticketIds.{a}"]);
+        Assert.Equal("normal", (await Get(a))["priority"]!.GetValue<string>()); // nothing changed, not even the fresh one
+        Assert.Equal("high", (await Get(b))["priority"]!.GetValue<string>());
+
+        // With the ETags read now it goes through; "*" and no If-Match are unconditional, as for one ticket.
+        var fresh = await Send(new { ticketIds = new[] { a, b }, set = new { priority = "urgent" } }, $"{etagA}, {await ETag(b)}");
+        Assert.Equal(HttpStatusCode.OK, fresh.StatusCode);
+        Assert.Equal([a, b], Ids(await KefuApp.Json(fresh), "updated"));
+        Assert.Equal(HttpStatusCode.OK, (await Send(new { ticketIds = new[] { a }, set = new { priority = "low" } }, "*")).StatusCode);
+    }
+
+    [Fact]
+    public async Task If_match_lists_one_etag_per_listed_ticket()
+    {
+        var a = await CreateTicket(app.TeamA);
+        var b = await CreateTicket(app.TeamA);
+        foreach (var ifMatch in new[] { await ETag(a), "\"x\", \"1\"" })
+        {
+            var response = await Send(new { ticketIds = new[] { a, b }, set = new { priority = "urgent" } }, ifMatch);
+            Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+            // The problem's field names are camel-cased by the serializer ("if-Match").
+            var errors = (await KefuApp.Json(response))["errors"]!.AsObject();
+            Assert.Contains(errors, e => e.Key.Equals("If-Match", StringComparison.OrdinalIgnoreCase));
+        }
+        Assert.Equal("normal", (await Get(a))["priority"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task A_retried_bulk_with_the_same_idempotency_key_replays_the_first_answer()
+    {
+        var a = await CreateTicket(app.TeamA);
+        var key = Guid.NewGuid().ToString();
+        var body = new { ticketIds = new[] { a }, set = new { priority = "urgent" } };
+        var first = await Send(body, key: key);
+        Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        await Bulk(app.Admin, new { ticketIds = new[] { a }, set = new { priority = "low" } }); // a change in between
+
+        var retry = await Send(body, key: key);
+        Assert.Equal(HttpStatusCode.OK, retry.StatusCode);
+        Assert.Equal("true", retry.Headers.GetValues("Idempotent-Replayed").Single());
+        Assert.Equal(Ids(await KefuApp.Json(first), "updated"), Ids(await KefuApp.Json(retry), "updated"));
+        Assert.Equal("low", (await Get(a))["priority"]!.GetValue<string>()); // not applied a second time
+
+        var reused = await Send(new { ticketIds = new[] { a }, set = new { priority = "high" } }, key: key);
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, reused.StatusCode);
+    }
+
+    [Fact]
+    public async Task With_an_idempotency_key_a_skipped_ticket_undoes_only_its_own_part()
+    {
+        var a = await CreateTicket(app.TeamA);
+        var solved = await CreateTicket(app.TeamA);
+        await Bulk(app.Admin, new { ticketIds = new[] { solved }, set = new { status = "solved" } });
+        var response = await Send(new { ticketIds = new[] { a, solved, 987654321L }, set = new { status = "pending_customer" } }, key: Guid.NewGuid().ToString());
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var result = await KefuApp.Json(response);
+        Assert.Equal([a], Ids(result, "updated"));
+        Assert.Equal(2, result["skipped"]!.AsArray().Count);
+        Assert.Equal("pending_customer", (await Get(a))["status"]!.GetValue<string>());
+        Assert.Equal("solved", (await Get(solved))["status"]!.GetValue<string>());
+    }
+
     [Theory]
     [InlineData("{\"ticketIds\": [], \"set\": {\"priority\": \"high\"}}", "ticketIds")]
     [InlineData("{\"ticketIds\": [1]}", "set")]

@@ -9,6 +9,20 @@ public static class ETags
 
     public static void Set(HttpContext http, int version) => http.Response.Headers.ETag = For(version);
 
+    /// <summary>If-Match as a list of versions, in the order sent (a bulk change sends one ETag per listed resource);
+    /// null when absent or "*". An entry that is not one of this API's ETags is a 400.</summary>
+    public static int[]? ListFromIfMatch(HttpContext http)
+    {
+        var header = http.Request.Headers[HeaderNames.IfMatch].ToString();
+        if (string.IsNullOrWhiteSpace(header) || header.Trim() == "*") return null;
+        var tags = header.Split(',').Select(v => v.Trim().Replace("W/", "", StringComparison.Ordinal).Trim('"')).ToArray();
+        var versions = new int[tags.Length];
+        for (var i = 0; i < tags.Length; i++)
+            if (!int.TryParse(tags[i], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out versions[i]))
+                throw DomainException.Validation(HeaderNames.IfMatch, $"{HeaderNames.IfMatch} must list ETags as read from this API (\"3\").");
+        return versions;
+    }
+
     /// <summary>Checks If-Match against the current version. Missing If-Match is allowed (last write wins for
     /// simple scripts); a present but stale one is 412.</summary>
     public static void Check(HttpContext http, int currentVersion)

@@ -11,9 +11,22 @@ public sealed record TicketChange(long TicketId, string Kind, Guid? AssigneeId =
 /// </summary>
 public sealed class TicketFeed
 {
+    private long _sequence;
+
     public event Action<TicketChange>? Changed;
 
-    public void Publish(TicketChange change) => Changed?.Invoke(change);
+    /// <summary>This process's feed (a state handed from one process to another cannot compare sequences).</summary>
+    public string Instance { get; } = Guid.NewGuid().ToString("N");
+
+    /// <summary>How many changes this feed has published: a screen built from a snapshot compares it to know whether
+    /// it missed a change between the snapshot and its subscription.</summary>
+    public long Sequence => Interlocked.Read(ref _sequence);
+
+    public void Publish(TicketChange change)
+    {
+        Interlocked.Increment(ref _sequence);
+        Changed?.Invoke(change);
+    }
 }
 
 /// <summary>Turns ticket events into feed notifications.</summary>

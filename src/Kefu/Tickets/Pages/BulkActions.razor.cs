@@ -35,6 +35,11 @@ public partial class BulkActions
 
     private IEnumerable<TicketDto> SelectedTickets => Tickets.Where(t => Selected.Contains(t.Id));
 
+    /// <summary>The tags on the selected tickets (as the list shows them), most common first, each with how many have it.</summary>
+    private List<(string Tag, int Count)> SelectedTags => [.. SelectedTickets.SelectMany(t => t.Tags.Distinct(StringComparer.OrdinalIgnoreCase))
+        .GroupBy(t => t, StringComparer.OrdinalIgnoreCase).Select(g => (g.Key, g.Count()))
+        .OrderByDescending(x => x.Item2).ThenBy(x => x.Key, StringComparer.Ordinal)];
+
     private string Field
     {
         get => _field;

@@ -23,6 +23,8 @@ public partial class Workspace
     [Inject] private NavigationManager Nav { get; set; } = default!;
     [Inject] private ISnackbar Snackbar { get; set; } = default!;
     [Inject] private IJSRuntime JS { get; set; } = default!;
+    [Inject] private PersistentComponentState AppState { get; set; } = default!;
+    [Inject] private TimeProvider Clock { get; set; } = default!;
 
     private readonly string _session = Guid.NewGuid().ToString("N");
     private StaffContext? _me;
@@ -41,6 +43,7 @@ public partial class Workspace
     private PaneOptions? _options;
     private DotNetObjectReference<Workspace>? _self;
     private CancellationTokenSource? _refreshDebounce;
+    private int _ticketVersion; // the same for the open ticket
     private int _listVersion; // loads overlap (they run on the thread pool): only the latest one fills the list
     private string Sort { get; set; } = "-updatedAt";
     private readonly UiCulture _culture = UiCulture.Capture();
@@ -70,16 +73,78 @@ public partial class Workspace
     {
         _me = await Ui.RunAsync((_, staff, _) => Task.FromResult(staff)); // decides which views show
         if (_me.SeesAllTickets && _me.TeamIds.Count == 0) _view = TicketView.Unassigned;
+        if (!RendererInfo.IsInteractive)
+        {
+            // Prerendering (a full page load of the workspace): the first paint shows the views, their counts and the
+            // list, queried here once and handed to the circuit in the page (persisted component state), so the
+            // circuit's first render needs no query at all.
+            (_snapshotTaken, _snapshotSequence) = (Clock.GetUtcNow().UtcDateTime, Feed.Sequence); // before the queries
+            var prefs = LoadPrefsAsync();
+            await Task.WhenAll(ReloadListAsync(), ReloadCountsAsync());
+            (_notifyBrowser, _notifySound) = await prefs;
+            _persisting = AppState.RegisterOnPersisting(PersistAsync, RenderMode.InteractiveServer);
+            return;
+        }
         Feed.Changed += OnFeed;
-        // The queries run on the thread pool (QueryAsync), so the shell renders now; list and counts load side by side
-        // and each shows as it arrives.
-        var prefs = QueryAsync(async (sp, staff, ct) => await sp.GetRequiredService<KefuDb>().Users
+        if (TryRestore()) return;
+        // No snapshot (reached inside the circuit, or too old): the shell renders now; list, counts and preferences load
+        // side by side on the thread pool and each shows as it arrives. Nothing here is awaited, so a ticket opened by
+        // its address (OnParametersSetAsync) loads at once, not after the list.
+        _ = InBackground(ReloadListAsync);
+        _ = InBackground(ReloadCountsAsync);
+        _ = InBackground(async () => (_notifyBrowser, _notifySound) = await LoadPrefsAsync());
+    }
+
+    private Task<(bool, bool)> LoadPrefsAsync() =>
+        QueryAsync(async (sp, staff, ct) => await sp.GetRequiredService<KefuDb>().Users
             .Where(u => u.Id == staff.UserId).Select(u => ValueTuple.Create(u.NotifyBrowser, u.NotifySound)).FirstAsync(ct));
-        var counts = ReloadCountsAsync();
-        await ReloadListAsync();
-        StateHasChanged();
-        await counts;
-        (_notifyBrowser, _notifySound) = await prefs;
+
+    /// <summary>Work started from a lifecycle method without awaiting it: re-render when it is done, and let a failure
+    /// reach the circuit as it would have from the lifecycle method.</summary>
+    private async Task InBackground(Func<Task> work)
+    {
+        try
+        {
+            await work();
+            StateHasChanged();
+        }
+        catch (Exception e) { await DispatchExceptionAsync(e); }
+    }
+
+    /// <summary>What the prerendered page showed, for the circuit to start from. Only taken when it is this user's, of
+    /// the same list, recent, and made by this process's feed; a change published since it was taken schedules the
+    /// usual live refresh.</summary>
+    private sealed record Snapshot(Guid UserId, DateTime TakenUtc, string FeedInstance, long FeedSequence, TicketView View, string Sort,
+        List<TicketDto> Tickets, string? Next, Dictionary<TicketView, int> Counts, List<SavedViewDto> SavedViews, bool NotifyBrowser, bool NotifySound);
+
+    private const string SnapshotKey = "kefu.workspace";
+    private static readonly TimeSpan SnapshotLifetime = TimeSpan.FromSeconds(30);
+    private PersistingComponentStateSubscription? _persisting;
+    private long _snapshotSequence;
+    private DateTime _snapshotTaken;
+
+    private Task PersistAsync()
+    {
+        AppState.PersistAsJson(SnapshotKey, new Snapshot(_me!.UserId, _snapshotTaken, Feed.Instance, _snapshotSequence,
+            _view, Sort, _tickets, _next, _counts, _savedViews, _notifyBrowser, _notifySound));
+        return Task.CompletedTask;
+    }
+
+    private bool TryRestore()
+    {
+        if (!AppState.TryTakeFromJson<Snapshot>(SnapshotKey, out var s) || s is null) return false;
+        if (s.UserId != _me!.UserId || s.View != _view || s.Sort != Sort || s.FeedInstance != Feed.Instance
+            || Clock.GetUtcNow().UtcDateTime - s.TakenUtc > SnapshotLifetime) return false;
+        _tickets = s.Tickets;
+        _next = s.Next;
+        _loading = false;
+        foreach (var (k, v) in s.Counts) _counts[k] = v;
+        _savedViews = s.SavedViews;
+        (_notifyBrowser, _notifySound) = (s.NotifyBrowser, s.NotifySound);
+        // The other modules' row badges are render fragments (not data): they load again, after the first render.
+        _ = InBackground(LoadSlotsAsync);
+        if (Feed.Sequence != s.FeedSequence) ScheduleRefresh(); // something changed between the snapshot and now
+        return true;
     }
 
     /// <summary>Runs a query off the circuit. SQLite's ADO.NET "async" calls complete synchronously, so awaited on the
@@ -91,12 +156,18 @@ public partial class Workspace
 
     protected override async Task OnParametersSetAsync()
     {
-        if (TicketId is { } id && id != _ticket?.Id) await LoadTicketAsync(id);
+        // The ticket pane is the circuit's (it registers presence and attaches the editor): not prerendered.
+        if (RendererInfo.IsInteractive && TicketId is { } id && id != _ticket?.Id) await LoadTicketAsync(id);
     }
 
     protected override async Task OnAfterRenderAsync(bool firstRender)
     {
         if (!firstRender) return;
+        if (_rowBudget < PlainRows)
+        {
+            _rowBudget = PlainRows; // the rows below the first screenful (see Workspace.razor)
+            StateHasChanged();
+        }
         _self = DotNetObjectReference.Create(this);
         await JS.InvokeVoidAsync("kefu.workspace.attach", _self);
     }
@@ -276,18 +347,25 @@ public partial class Workspace
 
     private async Task LoadTicketAsync(long id)
     {
-        _options ??= await PaneOptions.LoadAsync(Ui);
+        var version = ++_ticketVersion;
         _forbidden = _notFound = false;
+        // Options (once per workspace) and the ticket load side by side, off the circuit, so the shell and the list
+        // are not held back by them.
+        var options = _options is null ? Task.Run(() => PaneOptions.LoadAsync(Ui)) : Task.FromResult(_options);
         try
         {
-            _ticket = await Ui.RunAsync(async (sp, staff, ct) =>
+            var ticket = await QueryAsync(async (sp, staff, ct) =>
             {
                 var q = sp.GetRequiredService<TicketQueries>();
                 return await q.ToDtoAsync(await q.LoadAsync(id, staff, track: false, ct), staff, ct);
             });
+            _options ??= await options;
+            if (version != _ticketVersion) return; // another ticket was opened meanwhile
+            _ticket = ticket;
         }
         catch (DomainException e) when (e.Status is 403 or 404)
         {
+            if (version != _ticketVersion) return;
             _ticket = null;
             _forbidden = e.Status == 403;
             _notFound = e.Status == 404;
@@ -409,8 +487,10 @@ public partial class Workspace
     public async ValueTask DisposeAsync()
     {
         Feed.Changed -= OnFeed;
+        _persisting?.Dispose();
         _refreshDebounce?.Cancel();
+        if (_self is null) return; // prerendered (or never rendered in the browser): nothing attached
         try { await JS.InvokeVoidAsync("kefu.workspace.detach"); } catch (JSDisconnectedException) { }
-        _self?.Dispose();
+        _self.Dispose();
     }
 }
