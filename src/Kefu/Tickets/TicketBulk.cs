@@ -102,6 +102,7 @@ public sealed class TicketBulk(KefuDb db, UnitOfWork uow, TicketService tickets,
         // With an Idempotency-Key the whole bulk is one unit of work (its stored answer commits with the changes): each
         // ticket then gets a savepoint, so one ticket's failure undoes only its own writes (and, on PostgreSQL, does not
         // leave the transaction aborted for the tickets after it).
+        await db.BeginWriteAsync(ct); // SQLite: an outer unit that has not written yet begins its transaction now, for the savepoint
         var outer = db.Database.CurrentTransaction;
         if (outer is not null) await outer.CreateSavepointAsync(Savepoint, ct);
         try
