@@ -1,10 +1,10 @@
 namespace Kefu.Bench.Email;
 
-public sealed record BenchOptions(int Messages, int Batch, int[] MailboxCounts, bool Triage, bool KeepTemp)
+public sealed record BenchOptions(int Messages, int Batch, int[] MailboxCounts, bool Triage, bool KeepTemp, int Warmup)
 {
     public static BenchOptions Parse(string[] args)
     {
-        var o = new BenchOptions(10_000, 100, [1, 4], true, false);
+        var o = new BenchOptions(10_000, 100, [1, 4], true, false, 500);
         for (var i = 0; i < args.Length; i++)
         {
             string Next() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value");
@@ -15,6 +15,7 @@ public sealed record BenchOptions(int Messages, int Batch, int[] MailboxCounts, 
                 "--mailboxes" => o with { MailboxCounts = [.. Next().Split(',').Select(int.Parse)] },
                 "--triage" => o with { Triage = Next() != "off" },
                 "--keep-temp" => o with { KeepTemp = true },
+                "--warmup" => o with { Warmup = int.Parse(Next()) },
                 _ => throw new ArgumentException($"unknown argument {args[i]}"),
             };
         }

@@ -13,7 +13,7 @@ public static class Corpus
 {
     private static readonly string[] Topics = ["订单未发货", "退款申请", "发票开具", "账号无法登录", "物流查询", "商品质量问题", "优惠券失效", "修改收货地址"];
 
-    public static List<BenchMail> Build(int count, string run = "a")
+    public static List<BenchMail> Build(int count, string run = "a", string sender = "customer")
     {
         var random = new Random(20261123);
         var senders = Math.Max(1, count * 3 / 10);
@@ -23,7 +23,7 @@ public static class Corpus
         for (var i = 0; i < count; i++)
         {
             var s = random.Next(senders);
-            var from = $"customer{s}@example.com";
+            var from = $"{sender}{s}@example.com";
             var m = new MimeMessage();
             m.From.Add(new MailboxAddress($"客户{s}", from));
             m.To.Add(new MailboxAddress("客服中心", "support@bench.test"));

@@ -17,10 +17,18 @@ public sealed class InProcessKefu : IAsyncDisposable
 {
     private readonly WebApplicationFactory<Program> _factory;
 
-    private InProcessKefu(WebApplicationFactory<Program> factory) => _factory = factory;
+    private InProcessKefu(WebApplicationFactory<Program> factory, CommandCounter commands)
+    {
+        _factory = factory;
+        Commands = commands;
+    }
+
+    /// <summary>SQL commands run by <see cref="PollAsync"/> calls made inside <see cref="CommandCounter.MeasureAsync"/>.</summary>
+    public CommandCounter Commands { get; }
 
     public static Task<InProcessKefu> StartAsync(string dataDir, BenchOptions o)
     {
+        var commands = new CommandCounter();
         // Content root = this program's folder (Kefu's settings and assets are copied there), not a solution folder.
         Environment.SetEnvironmentVariable("ASPNETCORE_TEST_CONTENTROOT_KEFU", AppContext.BaseDirectory);
         var factory = new WebApplicationFactory<Program>().WithWebHostBuilder(b =>
@@ -32,9 +40,10 @@ public sealed class InProcessKefu : IAsyncDisposable
             b.UseSetting("Kefu:Email:BatchSize", o.Batch.ToString());
             b.UseSetting("Kefu:Triage:Enabled", o.Triage ? "true" : "false");
             b.UseSetting("Logging:LogLevel:Default", "Warning");
+            b.ConfigureServices(s => s.ConfigureDbContext<SqliteKefuDb>(db => db.AddInterceptors(commands)));
         });
         _ = factory.Services; // builds and starts the host: migrations, seeding, hosted services
-        return Task.FromResult(new InProcessKefu(factory));
+        return Task.FromResult(new InProcessKefu(factory, commands));
     }
 
     public async Task<int> CreateMailboxAsync(string user, int imapPort)

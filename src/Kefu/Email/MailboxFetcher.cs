@@ -115,27 +115,61 @@ public sealed class MailboxFetcher(
         int stored = 0, skipped = 0, failed = 0, batches = 0;
         var size = Math.Max(1, options.Value.BatchSize);
         var chunks = fresh.Chunk(size).ToList();
-        // Pipelined: while batch i is stored (database), batch i+1 is fetched (IMAP); batch i is flagged on the
-        // server only after it committed and the connection is free again.
-        var next = chunks.Count > 0 ? FetchAsync(folder, chunks[0], ct) : null;
-        for (var i = 0; i < chunks.Count; i++)
+        // Pipelined: while batch i is stored (database), batch i+1 is fetched (IMAP) and prepared (parsed, sanitised,
+        // its attachment files written: CPU); batch i is flagged on the server only after it committed and the
+        // connection is free again.
+        var next = chunks.Count > 0 ? FetchAndPrepareAsync(folder, chunks[0], ct) : null;
+        try
         {
-            var mails = await next!;
-            var ingest = IngestAsync(mailbox, uidValidity, mails, ct);
-            next = i + 1 < chunks.Count ? FetchAsync(folder, chunks[i + 1], ct) : null;
-            IngestResult r;
-            try { r = await ingest; }
-            catch
+            for (var i = 0; i < chunks.Count; i++)
             {
-                if (next is not null) try { await next; } catch (Exception) { } // the connection is not left mid-command
-                throw;
+                await using var batch = await next!;
+                next = null;
+                // Started on the pool: SQLite's "async" calls complete synchronously, inline it would finish the whole
+                // store before the next fetch even began.
+                var ingest = Task.Run(() => batch.Ingestor.StoreAsync(mailbox, uidValidity, batch.Prepared, ct), ct);
+                next = i + 1 < chunks.Count ? FetchAndPrepareAsync(folder, chunks[i + 1], ct) : null;
+                var r = await ingest;
+                if (next is not null) await next; // the connection is free again
+                await hooks.RunAsync("committed");
+                await MarkProcessedAsync(mailbox, client, folder, chunks[i], ct);
+                stored += r.Stored; skipped += r.Skipped; failed += r.Failed; batches++;
             }
-            if (next is not null) await next;
-            await hooks.RunAsync("committed");
-            await MarkProcessedAsync(mailbox, client, folder, chunks[i], ct);
-            stored += r.Stored; skipped += r.Skipped; failed += r.Failed; batches++;
+        }
+        catch
+        {
+            // The connection is not left mid-command, and a prepared batch that will not be stored leaves no files.
+            if (next is not null)
+                try { await using var unused = await next; unused.Ingestor.Discard(unused.Prepared); } catch (Exception) { }
+            throw;
         }
         return new(stored, skipped, failed, batches);
+    }
+
+    /// <summary>A fetched and prepared batch with the scope (unit of work) that will store it.</summary>
+    private sealed class Batch(AsyncServiceScope scope, EmailIngestor ingestor, EmailIngestor.PreparedBatch prepared) : IAsyncDisposable
+    {
+        public EmailIngestor Ingestor => ingestor;
+        public EmailIngestor.PreparedBatch Prepared => prepared;
+        public ValueTask DisposeAsync() => scope.DisposeAsync();
+    }
+
+    private async Task<Batch> FetchAndPrepareAsync(IMailFolder folder, IList<UniqueId> chunk, CancellationToken ct)
+    {
+        var mails = await FetchAsync(folder, chunk, ct);
+        var scope = scopes.CreateAsyncScope();
+        try
+        {
+            var ingestor = scope.ServiceProvider.GetRequiredService<EmailIngestor>();
+            // Off the caller's continuation: the previous batch's store runs meanwhile.
+            var prepared = await Task.Run(() => ingestor.Prepare(mails, ct), ct);
+            return new Batch(scope, ingestor, prepared);
+        }
+        catch
+        {
+            await scope.DisposeAsync();
+            throw;
+        }
     }
 
     private static async Task<List<InboundMail>> FetchAsync(IMailFolder folder, IList<UniqueId> chunk, CancellationToken ct)
@@ -162,13 +196,6 @@ public sealed class MailboxFetcher(
         }
         mails.Sort((a, b) => a.Uid.CompareTo(b.Uid));
         return mails;
-    }
-
-    private async Task<IngestResult> IngestAsync(Mailbox mailbox, long uidValidity, List<InboundMail> mails, CancellationToken ct)
-    {
-        await Task.Yield(); // runs beside the next fetch, not inline before it
-        await using var scope = scopes.CreateAsyncScope();
-        return await scope.ServiceProvider.GetRequiredService<EmailIngestor>().IngestAsync(mailbox, uidValidity, mails, ct);
     }
 
     private static SearchQuery NotProcessed(Mailbox m) => m.ProcessedAction switch

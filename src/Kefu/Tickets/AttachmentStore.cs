@@ -13,6 +13,67 @@ public sealed class AttachmentStore(UnitOfWork uow, IOptions<KefuOptions> option
 
     public string PathOf(Attachment a) => Path.Combine(options.Value.DataDir, "attachments", a.StorageKey);
 
+    /// <summary>Writes a file to storage without recording it (no transaction, safe to run in parallel): a channel that
+    /// stores many messages in one unit of work writes their files first and records them with <see cref="Record"/>
+    /// inside it, or deletes them with <see cref="Discard"/> when they are not used.</summary>
+    public StoredFile WriteFile(Stream content, string fileName, long length)
+    {
+        var name = Check(fileName, length);
+        var now = time.UtcNow();
+        var key = $"{now:yyyy}/{now:MM}/{Guid.NewGuid():N}";
+        var path = Path.Combine(options.Value.DataDir, "attachments", key);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        long written = 0;
+        using (var target = File.Create(path))
+        using (var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256))
+        {
+            var buffer = new byte[81920];
+            int read;
+            while ((read = content.Read(buffer)) > 0)
+            {
+                written += read;
+                if (written > MaxBytes) break;
+                hash.AppendData(buffer, 0, read);
+                target.Write(buffer.AsSpan(0, read));
+            }
+            if (written <= MaxBytes) return new StoredFile(key, name, written, Convert.ToHexStringLower(hash.GetHashAndReset()), now);
+        }
+        File.Delete(path);
+        throw TooLarge();
+    }
+
+    /// <summary>Adds the row of a file written by <see cref="WriteFile"/> to the current unit of work (not saved).</summary>
+    public Attachment Record(StoredFile file, string? contentType, StaffContext staff)
+    {
+        var row = new Attachment
+        {
+            UploadedBy = staff.UserId, FileName = file.FileName,
+            ContentType = string.IsNullOrEmpty(contentType) ? "application/octet-stream" : contentType,
+            Size = file.Size, Sha256 = file.Sha256, StorageKey = file.Key, CreatedAt = file.WrittenAt,
+        };
+        uow.Db.Add(row);
+        return row;
+    }
+
+    /// <summary>Deletes a file written by <see cref="WriteFile"/> whose row was never committed.</summary>
+    public void Discard(StoredFile? file)
+    {
+        if (file is null) return;
+        try { File.Delete(Path.Combine(options.Value.DataDir, "attachments", file.Key)); }
+        catch (IOException) { } // an orphan file is harmless; the caller's work is done
+    }
+
+    private string Check(string fileName, long length)
+    {
+        if (length == 0) throw DomainException.Validation("file", "The file is empty.");
+        if (length > MaxBytes) throw TooLarge();
+        var name = Path.GetFileName(fileName);
+        if (string.IsNullOrWhiteSpace(name) || name.Length > 255) throw DomainException.Validation("file", "The file name is missing or longer than 255 characters.");
+        return name;
+    }
+
+    private DomainException TooLarge() => new(413, "Attachment too large", $"Attachments are limited to {MaxBytes / 1024 / 1024} MB.");
+
     public async Task<Attachment> SaveAsync(Stream content, string fileName, string? contentType, long length, StaffContext staff, CancellationToken ct)
     {
         if (length == 0) throw DomainException.Validation("file", "The file is empty.");
@@ -64,3 +125,6 @@ public sealed class AttachmentStore(UnitOfWork uow, IOptions<KefuOptions> option
         }
     }
 }
+
+/// <summary>A file in attachment storage that has no row yet (see <see cref="AttachmentStore.WriteFile"/>).</summary>
+public sealed record StoredFile(string Key, string FileName, long Size, string Sha256, DateTime WrittenAt);
