@@ -266,6 +266,9 @@ public sealed class EmailIngestor(
     private async Task<IngestResult> StoreAllAsync(Mailbox mailbox, long uidValidity, List<Item> items, Timings? timer, CancellationToken ct)
     {
         foreach (var f in items.SelectMany(i => i.Files)) f.Used = false; // a failed batch is retried mail by mail
+        // The UID/Message-ID lookups must be in the transaction that stores the mails (exactly once): on SQLite the
+        // unit's write transaction, and the write gate, begin here rather than at its first insert (decision 0024).
+        await uow.BeginWriteAsync(ct);
         var lookups = await LookupAsync(mailbox, uidValidity, items, ct);
         if (timer is not null) timer.LookedUp = Stopwatch.GetTimestamp();
         int stored = 0, skipped = 0, failed = 0;
