@@ -6,16 +6,33 @@ using Kefu.Tickets.Live;
 namespace Kefu.Sla;
 
 /// <summary>A new ticket gets its clocks (and, when configured, an urgent one goes straight to tier 1).</summary>
-public sealed class StartClocksOnTicketCreated(SlaEngine engine, SlaCache cache, EscalationService escalations)
-    : IEventHandler<TicketCreated>
+public sealed class StartClocksOnTicketCreated(SlaEngine engine, UrgentEscalation urgent) : IEventHandler<TicketCreated>
 {
     public async Task HandleAsync(TicketCreated e, EventContext context, CancellationToken ct)
     {
         await engine.StartAsync(e.TicketId, ct);
+        await urgent.CheckAsync(e.TicketId, ct);
+    }
+}
+
+/// <summary>A ticket raised to urgent later (by an agent, triage or a rule) goes to tier 1 as well, when configured.</summary>
+public sealed class EscalateWhenRaisedToUrgent(UrgentEscalation urgent) : IEventHandler<TicketUpdated>
+{
+    public bool Handles(TicketUpdated e) => e.Fields.Contains("priority");
+    public Task HandleAsync(TicketUpdated e, EventContext context, CancellationToken ct) => urgent.CheckAsync(e.TicketId, ct);
+}
+
+/// <summary>The "urgent tickets go to tier 1" setting: an urgent ticket with no open escalation is raised to tier 1
+/// by priority, once per ticket (a redelivery, or urgent → normal → urgent again, raises nothing new).</summary>
+public sealed class UrgentEscalation(SlaEngine engine, SlaCache cache, EscalationService escalations, Kefu.Platform.Database.KefuDb db)
+{
+    public async Task CheckAsync(long ticketId, CancellationToken ct)
+    {
         if ((await cache.SettingsAsync(ct)).EscalateUrgentOnCreate
-            && await engine.FactsAsync(e.TicketId, ct) is { Facts.Priority: TicketPriority.Urgent }
-            && await escalations.OpenAsync(e.TicketId, ct) is null)
-            await escalations.RaiseAsync(e.TicketId, 1, EscalationTrigger.Priority, "Urgent ticket", null, ct);
+            && await engine.FactsAsync(ticketId, ct) is { Facts.Priority: TicketPriority.Urgent }
+            && await escalations.OpenAsync(ticketId, ct) is null
+            && !await db.Set<Escalation>().AnyAsync(x => x.TicketId == ticketId && x.Trigger == EscalationTrigger.Priority, ct))
+            await escalations.RaiseAsync(ticketId, 1, EscalationTrigger.Priority, "Urgent ticket", null, ct);
     }
 }
 

@@ -14,6 +14,7 @@ public static class SlaModule
         services.AddScoped<CalendarService>();
         services.AddScoped<PolicyService>();
         services.AddScoped<EscalationService>();
+        services.AddScoped<UrgentEscalation>();
         services.AddScoped<EscalationRuleService>();
         services.AddScoped<ApprovalService>();
         services.AddScoped<ITicketSlotProvider, SlaSlotProvider>();

@@ -112,6 +112,40 @@ public sealed class EscalationRuleTests(FakeTimeSlaApp app) : IClassFixture<Fake
     }
 
     [Fact]
+    public async Task With_the_setting_on_an_urgent_ticket_goes_to_tier_one_when_created_or_raised_to_urgent_once()
+    {
+        (await app.Admin.PutAsJsonAsync("/api/v1/sla/escalation/settings", new { escalateUrgentOnCreate = true })).EnsureSuccessStatusCode();
+        try
+        {
+            var created = (await KefuApp.PostOk(app.Admin, "/api/v1/tickets", new
+            {
+                subject = Unique("urgent"), priority = "urgent", teamId = app.TeamA,
+                customer = new { email = $"{Guid.NewGuid():N}@example.com" }, message = new { body = "账户被盗了" },
+            }))["id"]!.GetValue<long>();
+            var raised = await ContactAsync($"{Guid.NewGuid():N}@example.com", "系统一直报错");
+            await DrainAsync(Services);
+            Assert.Equal("priority", Assert.Single(await EscalationsAsync(created))!["trigger"]!.GetValue<string>());
+            Assert.Empty(await EscalationsAsync(raised));
+
+            (await app.Admin.PatchAsJsonAsync($"/api/v1/tickets/{raised}", new { priority = "urgent" })).EnsureSuccessStatusCode();
+            await DrainAsync(Services);
+            var e = Assert.Single(await EscalationsAsync(raised))!;
+            Assert.Equal(1, e["tier"]!.GetValue<int>());
+            Assert.Equal("priority", e["trigger"]!.GetValue<string>());
+
+            // Down and up again (and any redelivery): still the one escalation.
+            (await app.Admin.PatchAsJsonAsync($"/api/v1/tickets/{raised}", new { priority = "normal" })).EnsureSuccessStatusCode();
+            (await app.Admin.PatchAsJsonAsync($"/api/v1/tickets/{raised}", new { priority = "urgent" })).EnsureSuccessStatusCode();
+            await DrainAsync(Services);
+            Assert.Single(await EscalationsAsync(raised));
+        }
+        finally
+        {
+            (await app.Admin.PutAsJsonAsync("/api/v1/sla/escalation/settings", new { escalateUrgentOnCreate = false })).EnsureSuccessStatusCode();
+        }
+    }
+
+    [Fact]
     public async Task Rules_are_managed_through_the_api_with_validation()
     {
         var bad = await app.Admin.PostAsJsonAsync("/api/v1/sla/escalation/rules", new { name = Unique("r"), kind = "keyword", tier = 3, keywords = Array.Empty<string>() });
