@@ -81,4 +81,59 @@ internal sealed class ClockClaim : IAsyncDisposable
     }
 
     public ValueTask DisposeAsync() => _cmd.DisposeAsync();
+
+    /// <summary>One clock to claim: fire it if it is still due at <see cref="Seen"/> and still running.</summary>
+    public sealed record Row(long Id, DateTime Seen, DateTime? WarnedAt, DateTime? BreachedAt, DateTime? Next, Guid? Holder);
+
+    /// <summary>
+    /// PostgreSQL: claims a whole sweep in one statement — <c>UPDATE … FROM (VALUES (id, seen, …), …) … WHERE id = v.id
+    /// AND next_due_at = v.seen AND state = running RETURNING id</c> — with the same per-row condition as
+    /// <see cref="TryAsync"/>, so a row another node fired, or one that moved on since it was read, is not returned.
+    /// One round trip instead of one per row (bench/sla: the per-row claims made the p99 of a 100-row sweep).
+    /// </summary>
+    public static async Task<HashSet<long>> ClaimAllAsync(KefuDb db, IReadOnlyList<Row> rows, CancellationToken ct)
+    {
+        if (rows.Count == 0) return [];
+        await db.BeginWriteAsync(ct);
+        var entity = db.Model.FindEntityType(typeof(SlaClock))!;
+        var table = StoreObjectIdentifier.Table(entity.GetTableName()!, entity.GetSchema());
+        var sql = db.GetService<ISqlGenerationHelper>();
+        IProperty P(string name) => entity.FindProperty(name)!;
+        string C(string name) => sql.DelimitIdentifier(P(name).GetColumnName(table)!);
+        string T(string name) => P(name).GetColumnType();
+        var dateMap = P(nameof(SlaClock.NextDueAt)).GetRelationalTypeMapping();
+        var holderMap = P(nameof(SlaClock.BreachedHolderId)).GetRelationalTypeMapping();
+        var idMap = P(nameof(SlaClock.Id)).GetRelationalTypeMapping();
+        var stateMap = P(nameof(SlaClock.State)).GetRelationalTypeMapping();
+
+        await using var cmd = db.Database.GetDbConnection().CreateCommand();
+        cmd.Transaction = db.Database.CurrentTransaction!.GetDbTransaction();
+        void Add(RelationalTypeMapping map, string name, object? value) =>
+            cmd.Parameters.Add(map.CreateParameter(cmd, name, value, nullable: true));
+        var values = new System.Text.StringBuilder();
+        string date = T(nameof(SlaClock.NextDueAt)), id = T(nameof(SlaClock.Id)), holder = T(nameof(SlaClock.BreachedHolderId));
+        for (var i = 0; i < rows.Count; i++)
+        {
+            var r = rows[i];
+            Add(idMap, "@i" + i, r.Id);
+            Add(dateMap, "@s" + i, r.Seen);
+            Add(dateMap, "@w" + i, r.WarnedAt);
+            Add(dateMap, "@b" + i, r.BreachedAt);
+            Add(dateMap, "@n" + i, r.Next);
+            Add(holderMap, "@h" + i, r.Holder);
+            values.Append(i == 0 ? "" : ", ").Append($"(CAST(@i{i} AS {id}), CAST(@s{i} AS {date}), CAST(@w{i} AS {date}), "
+                + $"CAST(@b{i} AS {date}), CAST(@n{i} AS {date}), CAST(@h{i} AS {holder}))");
+        }
+        Add(stateMap, "@running", ClockState.Running);
+        cmd.CommandText = $"UPDATE {sql.DelimitIdentifier(table.Name, table.Schema)} AS c SET {C(nameof(SlaClock.WarnedAt))} = v.w, "
+            + $"{C(nameof(SlaClock.BreachedAt))} = v.b, {C(nameof(SlaClock.NextDueAt))} = v.n, "
+            + $"{C(nameof(SlaClock.BreachedHolderId))} = COALESCE(v.h, c.{C(nameof(SlaClock.BreachedHolderId))}) "
+            + $"FROM (VALUES {values}) AS v(i, s, w, b, n, h) "
+            + $"WHERE c.{C(nameof(SlaClock.Id))} = v.i AND c.{C(nameof(SlaClock.NextDueAt))} = v.s AND c.{C(nameof(SlaClock.State))} = @running "
+            + $"RETURNING c.{C(nameof(SlaClock.Id))}";
+        var claimed = new HashSet<long>();
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct)) claimed.Add(reader.GetInt64(0));
+        return claimed;
+    }
 }

@@ -76,17 +76,30 @@ public sealed class SlaSweeper(IServiceScopeFactory scopes, TimeProvider time, I
                 .Where(t => ticketIds.Contains(t.Id))
                 .Select(t => new { t.Id, Holder = t.AssigneeId ?? t.OwnerId, t.TeamId })
                 .ToDictionaryAsync(t => t.Id, c);
-            await using var claim = await ClockClaim.CreateAsync(db, c);
+            var rows = clocks.Select(d =>
+            {
+                var warnedAt = d.WarnedAt is null && d.WarnAt <= now ? now : d.WarnedAt;
+                var breachedAt = d.BreachedAt is null && d.DueAt <= now ? now : d.BreachedAt;
+                DateTime? next = warnedAt is null ? d.WarnAt : breachedAt is null ? d.DueAt : null;
+                var breaching = d.BreachedAt is null && d.DueAt <= now;
+                return new ClockClaim.Row(d.Id, d.NextDueAt, warnedAt, breachedAt, next, breaching ? holders.GetValueOrDefault(d.TicketId)?.Holder : null);
+            }).ToList();
+            // SQLite: one prepared statement reused per row (no round trips in-process); PostgreSQL: the sweep in one statement.
+            HashSet<long> won;
+            if (db.IsSqlite)
+            {
+                won = [];
+                await using var claim = await ClockClaim.CreateAsync(db, c);
+                foreach (var r in rows)
+                    if (await claim.TryAsync(r.Id, r.Seen, r.WarnedAt, r.BreachedAt, r.Next, r.Holder, c)) won.Add(r.Id);
+            }
+            else won = await ClockClaim.ClaimAllAsync(db, rows, c);
             foreach (var d in clocks)
             {
                 var warn = d.WarnedAt is null && d.WarnAt <= now;
                 var breach = d.BreachedAt is null && d.DueAt <= now;
-                var warnedAt = warn ? now : d.WarnedAt;
-                var breachedAt = breach ? now : d.BreachedAt;
-                DateTime? next = warnedAt is null ? d.WarnAt : breachedAt is null ? d.DueAt : null;
                 var holder = holders.GetValueOrDefault(d.TicketId);
-                var claimed = await claim.TryAsync(d.Id, d.NextDueAt, warnedAt, breachedAt, next, breach ? holder?.Holder : null, c);
-                if (!claimed) continue; // another node fired it, or the ticket moved on since we read it
+                if (!won.Contains(d.Id)) continue; // another node fired it, or the ticket moved on since we read it
                 if (warn) db.Publish(new SlaWarning(d.TicketId, d.Metric, d.Cycle, d.DueAt!.Value, holder?.Holder, holder?.TeamId), time);
                 if (breach) db.Publish(new SlaBreached(d.TicketId, d.Metric, d.Cycle, d.DueAt!.Value, holder?.Holder, holder?.TeamId), time);
                 fired += (warn ? 1 : 0) + (breach ? 1 : 0);

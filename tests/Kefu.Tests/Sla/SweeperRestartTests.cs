@@ -7,10 +7,14 @@ namespace Kefu.Tests.Sla;
 
 /// <summary>
 /// Warning and breach fire exactly once: with two server nodes sweeping the same database at the same moment, and
-/// after both are stopped and a new one starts. The nodes are real servers on one SQLite file sharing a fake clock.
+/// after both are stopped and a new one starts. The nodes are real servers on one database (a SQLite file, or a
+/// PostgreSQL database, where the sweeper claims a sweep's rows in one statement) sharing a fake clock.
 /// </summary>
-public sealed class SweeperRestartTests : IAsyncLifetime
+public abstract class SweeperRestartTests : IAsyncLifetime
 {
+    protected abstract string Provider { get; }
+    protected string? ConnectionString { get; set; }
+
     private readonly string _dataDir = Path.Combine(Path.GetTempPath(), "kefu-sla-restart-" + Guid.NewGuid().ToString("N"));
     private readonly FakeTimeProvider _time = new(FakeTimeSlaApp.Start);
     private readonly List<WebApplicationFactory<Program>> _nodes = [];
@@ -23,7 +27,8 @@ public sealed class SweeperRestartTests : IAsyncLifetime
             b.UseSetting("Kefu:DataDir", _dataDir);
             b.UseSetting("Kefu:Demo", "false");
             b.UseSetting("Kefu:BootstrapApiToken", KefuApp.BootstrapToken);
-            b.UseSetting("Kefu:Database:Provider", "Sqlite");
+            b.UseSetting("Kefu:Database:Provider", Provider);
+            if (ConnectionString is not null) b.UseSetting("Kefu:Database:ConnectionString", ConnectionString);
             b.UseSetting("Kefu:Sla:SweeperEnabled", "false");
             b.ConfigureServices(s => s.AddSingleton<TimeProvider>(_time));
         });
@@ -85,12 +90,44 @@ public sealed class SweeperRestartTests : IAsyncLifetime
         Assert.Equal([1, 2], escalations.Select(e => e!["tier"]!.GetValue<int>()));
     }
 
-    public Task InitializeAsync() => Task.CompletedTask;
+    public virtual Task InitializeAsync() => Task.CompletedTask;
 
-    public async Task DisposeAsync()
+    public virtual async Task DisposeAsync()
     {
         foreach (var n in _nodes) await n.DisposeAsync();
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         try { Directory.Delete(_dataDir, recursive: true); } catch (IOException) { }
+    }
+}
+
+public sealed class SqliteSweeperRestartTests : SweeperRestartTests
+{
+    protected override string Provider => "Sqlite";
+}
+
+public sealed class PostgresSweeperRestartTests : SweeperRestartTests
+{
+    private readonly string _database = "kefu_t_" + Guid.NewGuid().ToString("N")[..12];
+    protected override string Provider => "Postgres";
+
+    public override async Task InitializeAsync()
+    {
+        await RunOnServerAsync($"CREATE DATABASE {_database}");
+        ConnectionString = new Npgsql.NpgsqlConnectionStringBuilder(PostgresApp.ServerConnectionString) { Database = _database }.ToString();
+    }
+
+    public override async Task DisposeAsync()
+    {
+        await base.DisposeAsync();
+        Npgsql.NpgsqlConnection.ClearAllPools();
+        await RunOnServerAsync($"DROP DATABASE IF EXISTS {_database} WITH (FORCE)");
+    }
+
+    private static async Task RunOnServerAsync(string sql)
+    {
+        await using var conn = new Npgsql.NpgsqlConnection(PostgresApp.ServerConnectionString);
+        await conn.OpenAsync();
+        await using var cmd = new Npgsql.NpgsqlCommand(sql, conn);
+        await cmd.ExecuteNonQueryAsync();
     }
 }
