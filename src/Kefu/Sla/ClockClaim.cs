@@ -20,17 +20,43 @@ internal sealed class ClockClaim : IAsyncDisposable
     private readonly DbParameter _warned, _breached, _next, _holder, _id, _seen;
     private readonly RelationalTypeMapping _dateMap, _holderMap, _idMap;
 
+    /// <summary>What both claim statements take from EF's model: the table, quoted column names, type mappings.</summary>
+    private sealed class Mapping
+    {
+        public readonly string Table;
+        public readonly RelationalTypeMapping Date, Holder, Id, State;
+        private readonly Func<string, IProperty> _property;
+        private readonly Func<IProperty, string> _column;
+
+        public Mapping(KefuDb db)
+        {
+            var entity = db.Model.FindEntityType(typeof(SlaClock))!;
+            var table = StoreObjectIdentifier.Table(entity.GetTableName()!, entity.GetSchema());
+            var sql = db.GetService<ISqlGenerationHelper>();
+            _property = name => entity.FindProperty(name)!;
+            _column = p => sql.DelimitIdentifier(p.GetColumnName(table)!);
+            Table = sql.DelimitIdentifier(table.Name, table.Schema);
+            Date = _property(nameof(SlaClock.NextDueAt)).GetRelationalTypeMapping();
+            Holder = _property(nameof(SlaClock.BreachedHolderId)).GetRelationalTypeMapping();
+            Id = _property(nameof(SlaClock.Id)).GetRelationalTypeMapping();
+            State = _property(nameof(SlaClock.State)).GetRelationalTypeMapping();
+        }
+
+        /// <summary>The quoted column of a property.</summary>
+        public string C(string property) => _column(_property(property));
+
+        /// <summary>The store type of a property's column (for casts).</summary>
+        public string T(string property) => _property(property).GetColumnType();
+    }
+
     private ClockClaim(KefuDb db)
     {
-        var entity = db.Model.FindEntityType(typeof(SlaClock))!;
-        var table = StoreObjectIdentifier.Table(entity.GetTableName()!, entity.GetSchema());
-        var sql = db.GetService<ISqlGenerationHelper>();
-        IProperty P(string name) => entity.FindProperty(name)!;
-        string C(string name) => sql.DelimitIdentifier(P(name).GetColumnName(table)!);
-        _dateMap = P(nameof(SlaClock.NextDueAt)).GetRelationalTypeMapping();
-        _holderMap = P(nameof(SlaClock.BreachedHolderId)).GetRelationalTypeMapping();
-        _idMap = P(nameof(SlaClock.Id)).GetRelationalTypeMapping();
-        var stateMap = P(nameof(SlaClock.State)).GetRelationalTypeMapping();
+        var m = new Mapping(db);
+        var C = m.C;
+        _dateMap = m.Date;
+        _holderMap = m.Holder;
+        _idMap = m.Id;
+        var stateMap = m.State;
 
         _cmd = db.Database.GetDbConnection().CreateCommand();
         _cmd.Transaction = db.Database.CurrentTransaction?.GetDbTransaction()
@@ -43,7 +69,7 @@ internal sealed class ClockClaim : IAsyncDisposable
         _seen = Add(_dateMap, "@seen", DateTime.UnixEpoch);
         Add(stateMap, "@running", ClockState.Running);
         // COALESCE: the holder is only given when this claim fires the breach; otherwise the column keeps its value.
-        _cmd.CommandText = $"UPDATE {sql.DelimitIdentifier(table.Name, table.Schema)} SET {C(nameof(SlaClock.WarnedAt))} = @warned, "
+        _cmd.CommandText = $"UPDATE {m.Table} SET {C(nameof(SlaClock.WarnedAt))} = @warned, "
             + $"{C(nameof(SlaClock.BreachedAt))} = @breached, {C(nameof(SlaClock.NextDueAt))} = @next, "
             + $"{C(nameof(SlaClock.BreachedHolderId))} = COALESCE(@holder, {C(nameof(SlaClock.BreachedHolderId))}) "
             + $"WHERE {C(nameof(SlaClock.Id))} = @id AND {C(nameof(SlaClock.NextDueAt))} = @seen AND {C(nameof(SlaClock.State))} = @running";
@@ -95,16 +121,9 @@ internal sealed class ClockClaim : IAsyncDisposable
     {
         if (rows.Count == 0) return [];
         await db.BeginWriteAsync(ct);
-        var entity = db.Model.FindEntityType(typeof(SlaClock))!;
-        var table = StoreObjectIdentifier.Table(entity.GetTableName()!, entity.GetSchema());
-        var sql = db.GetService<ISqlGenerationHelper>();
-        IProperty P(string name) => entity.FindProperty(name)!;
-        string C(string name) => sql.DelimitIdentifier(P(name).GetColumnName(table)!);
-        string T(string name) => P(name).GetColumnType();
-        var dateMap = P(nameof(SlaClock.NextDueAt)).GetRelationalTypeMapping();
-        var holderMap = P(nameof(SlaClock.BreachedHolderId)).GetRelationalTypeMapping();
-        var idMap = P(nameof(SlaClock.Id)).GetRelationalTypeMapping();
-        var stateMap = P(nameof(SlaClock.State)).GetRelationalTypeMapping();
+        var m = new Mapping(db);
+        var (C, T) = ((Func<string, string>)m.C, (Func<string, string>)m.T);
+        var (dateMap, holderMap, idMap, stateMap) = (m.Date, m.Holder, m.Id, m.State);
 
         await using var cmd = db.Database.GetDbConnection().CreateCommand();
         cmd.Transaction = db.Database.CurrentTransaction!.GetDbTransaction();
@@ -125,7 +144,7 @@ internal sealed class ClockClaim : IAsyncDisposable
                 + $"CAST(@b{i} AS {date}), CAST(@n{i} AS {date}), CAST(@h{i} AS {holder}))");
         }
         Add(stateMap, "@running", ClockState.Running);
-        cmd.CommandText = $"UPDATE {sql.DelimitIdentifier(table.Name, table.Schema)} AS c SET {C(nameof(SlaClock.WarnedAt))} = v.w, "
+        cmd.CommandText = $"UPDATE {m.Table} AS c SET {C(nameof(SlaClock.WarnedAt))} = v.w, "
             + $"{C(nameof(SlaClock.BreachedAt))} = v.b, {C(nameof(SlaClock.NextDueAt))} = v.n, "
             + $"{C(nameof(SlaClock.BreachedHolderId))} = COALESCE(v.h, c.{C(nameof(SlaClock.BreachedHolderId))}) "
             + $"FROM (VALUES {values}) AS v(i, s, w, b, n, h) "

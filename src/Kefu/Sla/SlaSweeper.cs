@@ -76,13 +76,13 @@ public sealed class SlaSweeper(IServiceScopeFactory scopes, TimeProvider time, I
                 .Where(t => ticketIds.Contains(t.Id))
                 .Select(t => new { t.Id, Holder = t.AssigneeId ?? t.OwnerId, t.TeamId })
                 .ToDictionaryAsync(t => t.Id, c);
-            var rows = clocks.Select(d =>
+            var due = clocks.Select(d => (Clock: d, Warn: d.WarnedAt is null && d.WarnAt <= now, Breach: d.BreachedAt is null && d.DueAt <= now)).ToList();
+            var rows = due.Select(x =>
             {
-                var warnedAt = d.WarnedAt is null && d.WarnAt <= now ? now : d.WarnedAt;
-                var breachedAt = d.BreachedAt is null && d.DueAt <= now ? now : d.BreachedAt;
-                DateTime? next = warnedAt is null ? d.WarnAt : breachedAt is null ? d.DueAt : null;
-                var breaching = d.BreachedAt is null && d.DueAt <= now;
-                return new ClockClaim.Row(d.Id, d.NextDueAt, warnedAt, breachedAt, next, breaching ? holders.GetValueOrDefault(d.TicketId)?.Holder : null);
+                var warnedAt = x.Warn ? now : x.Clock.WarnedAt;
+                var breachedAt = x.Breach ? now : x.Clock.BreachedAt;
+                DateTime? next = warnedAt is null ? x.Clock.WarnAt : breachedAt is null ? x.Clock.DueAt : null;
+                return new ClockClaim.Row(x.Clock.Id, x.Clock.NextDueAt, warnedAt, breachedAt, next, x.Breach ? holders.GetValueOrDefault(x.Clock.TicketId)?.Holder : null);
             }).ToList();
             // SQLite: one prepared statement reused per row (no round trips in-process); PostgreSQL: the sweep in one statement.
             HashSet<long> won;
@@ -94,10 +94,8 @@ public sealed class SlaSweeper(IServiceScopeFactory scopes, TimeProvider time, I
                     if (await claim.TryAsync(r.Id, r.Seen, r.WarnedAt, r.BreachedAt, r.Next, r.Holder, c)) won.Add(r.Id);
             }
             else won = await ClockClaim.ClaimAllAsync(db, rows, c);
-            foreach (var d in clocks)
+            foreach (var (d, warn, breach) in due)
             {
-                var warn = d.WarnedAt is null && d.WarnAt <= now;
-                var breach = d.BreachedAt is null && d.DueAt <= now;
                 var holder = holders.GetValueOrDefault(d.TicketId);
                 if (!won.Contains(d.Id)) continue; // another node fired it, or the ticket moved on since we read it
                 if (warn) db.Publish(new SlaWarning(d.TicketId, d.Metric, d.Cycle, d.DueAt!.Value, holder?.Holder, holder?.TeamId), time);
