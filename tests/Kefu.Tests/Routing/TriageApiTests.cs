@@ -277,6 +277,23 @@ public abstract class TriageApiTests(KefuApp app)
     }
 
     [Fact]
+    public async Task Retrain_requests_arriving_together_queue_one_job_at_a_time()
+    {
+        await Ready();
+        // Eight admins press "retrain now" at once: each request either joins the job that is queued or training, or
+        // queues a new one after the previous has finished — never two pending together (on PostgreSQL an advisory
+        // lock serialises the check and the insert across connections and nodes).
+        var posts = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => app.Admin.PostAsJsonAsync("/api/v1/triage/models/retrain", new { })));
+        Assert.All(posts, p => Assert.Equal(HttpStatusCode.Accepted, p.StatusCode));
+        var ids = new SortedSet<int>();
+        foreach (var p in posts) ids.Add((await KefuApp.Json(p))["id"]!.GetValue<int>());
+        var jobs = new List<TriageRetrainJob>();
+        foreach (var id in ids) jobs.Add(await app.Service<TriageTrainingService>().WhenRetrainDoneAsync(id).WaitAsync(TimeSpan.FromMinutes(10)));
+        for (var i = 1; i < jobs.Count; i++)
+            Assert.True(jobs[i - 1].FinishedAt <= jobs[i].RequestedAt, $"job {jobs[i].Id} was queued while job {jobs[i - 1].Id} was pending");
+    }
+
+    [Fact]
     public async Task A_retrain_with_nothing_to_learn_fails_with_the_reason_and_another_node_reports_it_from_the_database()
     {
         await Ready();

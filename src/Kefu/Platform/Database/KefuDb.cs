@@ -34,6 +34,15 @@ public abstract class KefuDb(DbContextOptions options)
     /// transaction has begun, so <c>Database.CurrentTransaction</c> is the one to enlist in.</summary>
     public ValueTask BeginWriteAsync(CancellationToken ct) => PendingWriter is { } unit ? unit.BeginWriteAsync(ct) : ValueTask.CompletedTask;
 
+    /// <summary>Serialises units of work that check, then write, the same thing (inside a unit of work): on SQLite the
+    /// unit's write transaction — the process's write gate — begins now; on PostgreSQL the unit takes a
+    /// transaction-scoped advisory lock on <paramref name="key"/>, held until it commits or rolls back.</summary>
+    public async ValueTask SerializeAsync(long key, CancellationToken ct)
+    {
+        if (IsSqlite) await BeginWriteAsync(ct);
+        else await Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock({key})", ct);
+    }
+
     /// <summary>Queues a domain event in this unit of work; it is stored in the same transaction as the change.</summary>
     public void Publish(IDomainEvent e, TimeProvider time) => Outbox.Add(OutboxMessage.From(e, time.UtcNow()));
 

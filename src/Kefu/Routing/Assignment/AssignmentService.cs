@@ -259,12 +259,8 @@ public sealed class AssignmentService(
         return rows.GroupBy(r => (r.AssigneeId!.Value, r.Chat)).ToDictionary(g => g.Key, g => g.Count());
     }
 
-    private async Task SerializeAsync(CancellationToken ct)
-    {
-        // SQLite: the unit's write transaction holds the process's write gate; begun now, before the loads are read.
-        if (Db.IsSqlite) await Db.BeginWriteAsync(ct);
-        else await Db.Database.ExecuteSqlRawAsync("SELECT pg_advisory_xact_lock(72657401)", ct); // "rout" + 1
-    }
+    // Begun before the loads are read. The key: "rout" + 1.
+    private ValueTask SerializeAsync(CancellationToken ct) => Db.SerializeAsync(72657401, ct);
 
     // ---------------------------------------------------------------- automatic assignment of tickets
 

@@ -32,6 +32,7 @@ public sealed class TriageTrainingService(
 
     /// <summary>A job still "training" this long after it started died with its node; it is marked failed.</summary>
     public static readonly TimeSpan TrainingTimeout = TimeSpan.FromHours(1);
+    private const long RetrainLockKey = 72657402; // "rout" + 2 (see AssignmentService for + 1)
 
     private static string NodeName => $"{Environment.MachineName}/{Environment.ProcessId}";
 
@@ -64,7 +65,7 @@ public sealed class TriageTrainingService(
         var uow = scope.ServiceProvider.GetRequiredService<UnitOfWork>();
         var (job, created) = await uow.RunAsync(async c =>
         {
-            await uow.Db.BeginWriteAsync(c); // SQLite: one request at a time from the check to the insert
+            await uow.Db.SerializeAsync(RetrainLockKey, c); // one request at a time from the check to the insert, on every node
             var pending = await uow.Db.Set<TriageRetrainRecord>().AsNoTracking()
                 .Where(j => j.State == TriageRetrainState.Queued || j.State == TriageRetrainState.Training)
                 .OrderBy(j => j.Id).FirstOrDefaultAsync(c);
@@ -162,6 +163,13 @@ public sealed class TriageTrainingService(
             await SaveJobAsync(row, CancellationToken.None);
             throw;
         }
+        catch (NothingToLearnException ex)
+        {
+            // An expected outcome the admin sees on the job, not a fault: no stack trace in the log.
+            log.LogWarning("Triage retraining (admin request {Job}) refused: {Reason}", row.Id, ex.Message);
+            row.State = TriageRetrainState.Failed;
+            row.Error = ex.Message;
+        }
         catch (Exception ex)
         {
             log.LogError(ex, "Triage retraining (admin request {Job}) failed", row.Id);
@@ -240,7 +248,7 @@ public sealed class TriageTrainingService(
             if (latest is not null && !force && fresh < options.Value.RetrainMinExamples) return latest;
             // An admin retrain with nothing new to learn from fails with the reason rather than recording an identical version.
             if (latest is not null && force && fresh == 0)
-                throw new InvalidOperationException($"No usable examples: no agent corrections since version {latest.Version}, so a new version would learn nothing new.");
+                throw new NothingToLearnException($"No usable examples: no agent corrections since version {latest.Version}, so a new version would learn nothing new.");
 
             var maxId = await db.Set<TriageCorrection>().MaxAsync(c => (long?)c.Id, ct) ?? 0;
             var version = (latest?.Version ?? 0) + 1;
@@ -350,3 +358,6 @@ public sealed class TriageTrainingService(
         ("法律或媒体威胁 / legal or media threat", "律师|起诉|法院|律师函|诉讼|12315|消协|媒体|曝光|记者|lawyer|lawsuit|legal action|sue|journalist|the press"),
     ];
 }
+
+/// <summary>An admin retrain refused because there is nothing new to learn from: the job fails with this reason.</summary>
+internal sealed class NothingToLearnException(string message) : InvalidOperationException(message);
