@@ -78,8 +78,8 @@ public sealed class OutboxDispatcher(
         {
             var batch = await ClaimAsync(ct);
             if (batch.Count == 0) return 0;
-            var failed = await DeliverAsync(batch, ct);
-            await RecordOutcomeAsync(batch, failed, ct);
+            var (failed, retryWhen) = await DeliverAsync(batch, ct);
+            await RecordOutcomeAsync(batch, failed, retryWhen, ct);
             var delivered = batch.Count - failed.Count;
             _delivered.Add(delivered);
             return delivered;
@@ -95,9 +95,7 @@ public sealed class OutboxDispatcher(
         var db = scope.ServiceProvider.GetRequiredService<KefuDb>();
         var gate = scope.ServiceProvider.GetRequiredService<WriteGate>();
         var now = time.UtcNow();
-        // Whole microseconds, so PostgreSQL stores exactly the value we compare with.
-        var lease = now.Add(ClaimLease).Ticks;
-        var token = new DateTime(lease - lease % 10 + Random.Shared.Next(1, 1_000_000) * 10L, DateTimeKind.Utc);
+        var token = WholeMicroseconds(now.Add(ClaimLease)).AddTicks(Random.Shared.Next(1, 1_000_000) * 10L);
         using (await gate.EnterAsync(ct))
         {
             var next = db.Outbox
@@ -114,10 +112,12 @@ public sealed class OutboxDispatcher(
             .OrderBy(m => m.Id).ToListAsync(ct);
     }
 
-    /// <summary>Runs observers and handlers for a claimed batch; returns the events that failed, with the first error.</summary>
-    private async Task<Dictionary<long, string>> DeliverAsync(List<OutboxMessage> batch, CancellationToken ct)
+    /// <summary>Runs observers and handlers for a claimed batch; returns the events that failed, with the first error,
+    /// and the deferred ones that can be retried when a task completes (<see cref="RetryLaterException.RetryWhen"/>).</summary>
+    private async Task<(Dictionary<long, string> Failed, Dictionary<long, Task> RetryWhen)> DeliverAsync(List<OutboxMessage> batch, CancellationToken ct)
     {
         var failed = new Dictionary<long, string>();
+        var retryWhen = new Dictionary<long, Task>();
         var events = new List<(IDomainEvent Event, Type Type, EventContext Context)>(batch.Count);
         foreach (var message in batch)
         {
@@ -153,16 +153,16 @@ public sealed class OutboxDispatcher(
         foreach (var handlerType in order)
         {
             foreach (var chunk in byHandler[handlerType].Chunk(ChunkSize))
-                await RunHandlerAsync(handlerType, chunk, failed, ct);
+                await RunHandlerAsync(handlerType, chunk, failed, retryWhen, ct);
         }
-        return failed;
+        return (failed, retryWhen);
     }
 
     /// <summary>Runs one handler for several events in one transaction with their receipts. If anything fails the
     /// whole chunk rolls back and its events are run again one per transaction, so only the failing one is retried.</summary>
     private async Task RunHandlerAsync(
         Type handlerType, IReadOnlyList<(IDomainEvent Event, Type Type, EventContext Context)> chunk, Dictionary<long, string> failed,
-        CancellationToken ct)
+        Dictionary<long, Task> retryWhen, CancellationToken ct)
     {
         var handlerName = handlerType.FullName!;
         try
@@ -190,13 +190,17 @@ public sealed class OutboxDispatcher(
         {
             // Not a fault: the whole chunk waits for the back-off (re-running it one by one would only defer each again).
             log.LogInformation("Handler {Handler} deferred {Count} event(s) from {EventId}: {Reason}", handlerType.Name, chunk.Count, chunk[0].Context.EventId, ex.Message);
-            foreach (var (_, _, context) in chunk) failed.TryAdd(context.EventId, $"{handlerType.Name}: deferred: {ex.Message}");
+            foreach (var (_, _, context) in chunk)
+            {
+                failed.TryAdd(context.EventId, $"{handlerType.Name}: deferred: {ex.Message}");
+                if (ex.RetryWhen is { } when) retryWhen.TryAdd(context.EventId, when);
+            }
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
         {
             if (chunk.Count > 1)
             {
-                foreach (var item in chunk) await RunHandlerAsync(handlerType, [item], failed, ct);
+                foreach (var item in chunk) await RunHandlerAsync(handlerType, [item], failed, retryWhen, ct);
                 return;
             }
             var (_, _, context) = chunk[0];
@@ -226,9 +230,12 @@ public sealed class OutboxDispatcher(
         return (await db.Database.SqlQueryRaw<long>(sql.ToString(), args).ToListAsync(ct)).ToHashSet();
     }
 
-    /// <summary>Marks a batch's delivered rows in one statement (and ends their lease); failed rows get a back-off.</summary>
-    private async Task RecordOutcomeAsync(List<OutboxMessage> batch, Dictionary<long, string> failed, CancellationToken ct)
+    /// <summary>Marks a batch's delivered rows in one statement (and ends their lease); failed rows get a back-off.
+    /// A deferred row whose handler named a task to wait for gets its back-off ended when that task completes.</summary>
+    private async Task RecordOutcomeAsync(
+        List<OutboxMessage> batch, Dictionary<long, string> failed, Dictionary<long, Task> retryWhen, CancellationToken ct)
     {
+        var wakes = new Dictionary<Task, List<(long Id, DateTime Next)>>();
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<KefuDb>();
         var gate = scope.ServiceProvider.GetRequiredService<WriteGate>();
@@ -244,15 +251,51 @@ public sealed class OutboxDispatcher(
             {
                 if (!failed.TryGetValue(message.Id, out var error)) continue;
                 var attempts = message.Attempts + 1;
-                var next = now.AddSeconds(Math.Min(300, Math.Pow(2, attempts)));
+                var next = WholeMicroseconds(now.AddSeconds(Math.Min(300, Math.Pow(2, attempts))));
                 var id = message.Id;
+                if (retryWhen.TryGetValue(id, out var when))
+                {
+                    if (!wakes.TryGetValue(when, out var rows)) wakes[when] = rows = [];
+                    rows.Add((id, next));
+                }
                 await db.Outbox.Where(m => m.Id == id).ExecuteUpdateAsync(s => s
                     .SetProperty(m => m.Attempts, attempts)
                     .SetProperty(m => m.NextAttemptAt, next)
                     .SetProperty(m => m.LastError, error.Length > 2000 ? error[..2000] : error), ct);
             }
         }
+        foreach (var (when, rows) in wakes) _ = when.ContinueWith(_ => EndBackOffAsync(rows), TaskScheduler.Default).Unwrap();
     }
+
+    /// <summary>Makes deferred rows due now and wakes the loop. Only rows still carrying the back-off this dispatcher
+    /// set are touched: one claimed meanwhile (its lease is another value) or delivered is left alone.</summary>
+    private async Task EndBackOffAsync(List<(long Id, DateTime Next)> rows)
+    {
+        try
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<KefuDb>();
+            var gate = scope.ServiceProvider.GetRequiredService<WriteGate>();
+            using (await gate.EnterAsync(CancellationToken.None))
+            {
+                foreach (var group in rows.GroupBy(r => r.Next))
+                {
+                    var next = group.Key;
+                    var ids = group.Select(r => r.Id).ToList();
+                    await db.Outbox.Where(m => ids.Contains(m.Id) && m.DispatchedAt == null && m.NextAttemptAt == next)
+                        .ExecuteUpdateAsync(s => s.SetProperty(m => m.NextAttemptAt, (DateTime?)null));
+                }
+            }
+            signal.Notify();
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            log.LogWarning(ex, "Deferred outbox rows could not be made due early; they are delivered after their back-off");
+        }
+    }
+
+    /// <summary>Whole microseconds, so PostgreSQL stores exactly the value later compared with.</summary>
+    private static DateTime WholeMicroseconds(DateTime t) => new(t.Ticks - t.Ticks % 10, t.Kind);
 
     private static HandlerInvoker BuildHandlerInvoker(Type eventType) =>
         typeof(OutboxDispatcher).GetMethod(nameof(InvokeHandler), BindingFlags.NonPublic | BindingFlags.Static)!

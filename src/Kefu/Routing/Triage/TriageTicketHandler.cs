@@ -34,9 +34,9 @@ public sealed class TriageTicketHandler(
         var body = await db.Set<Message>().AsNoTracking().Where(m => m.TicketId == ticket.Id && m.Kind == MessageKind.Customer)
             .OrderBy(m => m.Id).Select(m => m.Body).FirstOrDefaultAsync(ct);
 
-        // Never wait for the model inside the transaction (on SQLite it would hold the write gate): ask for it, defer,
-        // and the outbox delivers the event again shortly (it backs off 2 s, 4 s, 8 s, …), by which time it is loaded.
-        var model = classifier.Demand() ?? throw new RetryLaterException("the triage model is still loading");
+        // Never wait for the model inside the transaction (on SQLite it would hold the write gate): ask for it and
+        // defer; the outbox delivers the event again as soon as the model is ready (or after its back-off).
+        var model = classifier.Demand() ?? throw new RetryLaterException("the triage model is still loading", classifier.Ready);
         var tags = ticket.Tags.Select(t => t.Tag.Name).ToList();
         var verdict = await triage.DecideAsync(model,
             new TicketToTriage(ticket.Subject, body ?? "", ticket.CategoryId, ticket.TeamId, ticket.Priority, tags), ct);
