@@ -1,10 +1,10 @@
 namespace Kefu.Bench.Email;
 
-public sealed record BenchOptions(int Messages, int Batch, int[] MailboxCounts, bool Triage, bool KeepTemp, int Warmup)
+public sealed record BenchOptions(int Messages, int Batch, int[] MailboxCounts, bool Triage, bool KeepTemp, int Warmup, int Passes)
 {
     public static BenchOptions Parse(string[] args)
     {
-        var o = new BenchOptions(10_000, 100, [1, 4], true, false, 500);
+        var o = new BenchOptions(10_000, 100, [1, 4], true, false, 500, 3);
         for (var i = 0; i < args.Length; i++)
         {
             string Next() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value");
@@ -16,6 +16,7 @@ public sealed record BenchOptions(int Messages, int Batch, int[] MailboxCounts, 
                 "--triage" => o with { Triage = Next() != "off" },
                 "--keep-temp" => o with { KeepTemp = true },
                 "--warmup" => o with { Warmup = int.Parse(Next()) },
+                "--passes" => o with { Passes = Math.Max(1, int.Parse(Next())) },
                 _ => throw new ArgumentException($"unknown argument {args[i]}"),
             };
         }

@@ -3,7 +3,7 @@
 # stored as tickets by Kefu in-process (SQLite, the real MailboxFetcher → EmailIngestor path), against a bare MailKit
 # fetch of the same messages (UIDs + full bodies, same batch size) in the same run; once with one mailbox, once with
 # the mail split over four mailboxes fetched in parallel. Rewrites its section of docs/benchmarks.md (--no-docs: don't).
-#   bench/email/run.sh [--messages 10000] [--batch 100] [--mailboxes 1,4] [--triage on|off] [--warmup 500] [--no-docs]
+#   bench/email/run.sh [--messages 10000] [--batch 100] [--mailboxes 1,4] [--triage on|off] [--warmup 500] [--passes 3] [--no-docs]
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 ART="${KEFU_BENCH_ARTIFACTS:-/tmp/kefu-bench-artifacts-email}"
@@ -35,7 +35,8 @@ SECTION="$(mktemp)"
   echo "email worker runs per mailbox: UID search, batched BODY.PEEK[] fetch, one transaction per batch, mark \\\\Seen), with"
   echo "all other modules (triage, SLA, outbox handlers) running. Baseline in the same run: a bare MailKit client fetching the"
   echo "same messages (UID SEARCH + full bodies, same batch size, same parallelism), storing nothing. Both paths first run an"
-  echo "untimed warm-up mailbox (--warmup, default 500 mails; 0 = cold process as in sessions 1-5)."
+  echo "untimed warm-up mailbox (--warmup, default 500 mails; 0 = cold process as in sessions 1-5); then each timed phase"
+  echo "runs --passes times (default 3) with fresh mails and senders: pass 1 is the first-pass figure, the last the steady state."
   echo
   echo "Command (from the repository root): \`bench/email/run.sh${ARGS[*]:+ ${ARGS[*]}}\`"
   echo
