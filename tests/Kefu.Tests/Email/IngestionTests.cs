@@ -45,6 +45,41 @@ public abstract class IngestionTests(KefuApp app) : EmailTestBase(app)
     }
 
     [Fact]
+    public async Task A_batch_of_mails_from_new_and_known_senders_stores_every_message_with_its_customer_as_author()
+    {
+        var (id, user, address) = await CreateMailboxAsync();
+        var known = Customer();
+        var first = Mail(known, address, "第一封", "你好");
+        await MailServers.AppendAsync(user, first);
+        await FetchAsync(id);
+
+        // One fetch, one batch: new senders (their customer is created in the batch) between replies and new tickets
+        // of a known one — rows of one mail may be saved together with the next mail's (decision 0029).
+        var mails = new List<MimeMessage>();
+        for (var i = 0; i < 6; i++)
+        {
+            mails.Add(Mail(Customer(), address, $"新客户 {i}", $"第 {i} 封"));
+            mails.Add(i % 2 == 0 ? Mail(known, address, "Re: 第一封", $"补充 {i}", inReplyTo: first.MessageId) : Mail(known, address, $"另一个问题 {i}", $"问题 {i}"));
+        }
+        foreach (var m in mails) await MailServers.AppendAsync(user, m);
+        var result = await FetchAsync(id);
+        Assert.Equal(mails.Count, result.Stored);
+
+        var records = await RecordsAsync(id);
+        var ticketIds = records.Select(r => r.TicketId!.Value).Distinct().ToList();
+        var rows = await DbAsync(db => db.Set<Kefu.Tickets.Message>().AsNoTracking()
+            .Where(m => ticketIds.Contains(m.TicketId))
+            .Join(db.Set<Kefu.Tickets.Ticket>(), m => m.TicketId, t => t.Id, (m, t) => new { m.Id, m.Kind, m.AuthorCustomerId, t.CustomerId })
+            .ToListAsync());
+        Assert.Equal(mails.Count + 1, rows.Count);
+        Assert.All(rows, r =>
+        {
+            Assert.Equal(Kefu.Tickets.MessageKind.Customer, r.Kind);
+            Assert.Equal(r.CustomerId, r.AuthorCustomerId);
+        });
+    }
+
+    [Fact]
     public async Task Reply_threads_by_in_reply_to_and_references()
     {
         var (id, user, address) = await CreateMailboxAsync();
