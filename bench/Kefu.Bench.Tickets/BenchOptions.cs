@@ -35,7 +35,7 @@ public sealed class BenchOptions
     {
         string? dll = null, docs = null, command = null, commit = null;
         int[]? conc = null;
-        double? duration = null, warmup = null, idle = null, maxRun = null;
+        double? duration = null, warmup = null, idle = null, maxRun = null, ready = null;
         int? listTickets = null, listCustomers = null, listRequests = null;
         bool keep = false, skipCreate = false, skipList = false, skipRaw = false;
         string? rawPragmas = null;
@@ -54,6 +54,7 @@ public sealed class BenchOptions
                 case "--duration": duration = double.Parse(Next(), CultureInfo.InvariantCulture); break;
                 case "--warmup": warmup = double.Parse(Next(), CultureInfo.InvariantCulture); break;
                 case "--idle": idle = double.Parse(Next(), CultureInfo.InvariantCulture); break;
+                case "--ready-timeout": ready = double.Parse(Next(), CultureInfo.InvariantCulture); break;
                 case "--max-minutes": maxRun = double.Parse(Next(), CultureInfo.InvariantCulture); break;
                 case "--list-tickets": listTickets = int.Parse(Next()); break;
                 case "--list-customers": listCustomers = int.Parse(Next()); break;
@@ -91,6 +92,7 @@ public sealed class BenchOptions
             SkipList = skipList,
             SkipRaw = skipRaw,
             RawPragmas = rawPragmas,
+            ReadyTimeout = TimeSpan.FromSeconds(ready ?? 90),
         };
         o.ServerEnv.AddRange(env);
         if (!File.Exists(o.KefuDll)) throw new ArgumentException($"{o.KefuDll} does not exist; build Kefu first (run.sh does).");

@@ -10,7 +10,7 @@ catch (ArgumentException ex)
     Console.Error.WriteLine(ex.Message);
     Console.Error.WriteLine("usage: Kefu.Bench.Tickets --kefu <Kefu.dll> [--docs docs/benchmarks.md | --no-docs] [--duration 20] [--warmup 15] "
         + "[--concurrency 1,8] [--idle 10] [--list-tickets 1000000] [--list-requests 500] [--server-env KEY=VALUE] "
-        + "[--skip-create] [--skip-list] [--keep-temp] [--max-minutes 20]; experiments: [--skip-raw] [--raw-pragmas 'wal_autocheckpoint=10000']");
+        + "[--skip-create] [--skip-list] [--keep-temp] [--max-minutes 20] [--ready-timeout 90]; experiments: [--skip-raw] [--raw-pragmas 'wal_autocheckpoint=10000']");
     return 2;
 }
 

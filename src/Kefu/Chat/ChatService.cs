@@ -247,7 +247,8 @@ public sealed class ChatService(
         }
 
         var (ticketMessage, _) = await tickets.AddMessageAsync(ticket!, new AddMessageRequest(
-            MessageKind.Customer, body, null, attachmentIds, ExternalId(conversation.Id, r.ClientId)), System, ct);
+            MessageKind.Customer, body, null, attachmentIds, ExternalId(conversation.Id, r.ClientId)), System,
+            externalIdIsNew: true, ct); // SendAsync looked the client id up; the unique indexes refuse a racing duplicate
         message = NewMessage(conversation.Id, seq, r.ClientId, ChatSender.Visitor, null, visitor.Name, body, attachments, ticketMessage.Id, now);
         Db.Add(message);
         return (conversation, message, false);

@@ -51,6 +51,8 @@ public sealed class CustomerService(KefuDb db, AuditLog audit, TimeProvider time
         {
             customer = new Customer { Name = input.Name?.Trim() is { Length: > 0 } n ? n : DefaultName(identities[0]), CreatedAt = now, UpdatedAt = now };
             db.Add(customer);
+            // Every identity it will ever have so far is added below: readers of this unit need not query them.
+            db.Entry(customer).Collection(c => c.Identities).IsLoaded = true;
             created = true;
         }
 

@@ -153,21 +153,42 @@ public sealed class TicketQueries(KefuDb db, TaxonomyCache taxonomy, StaffDirect
     public async Task<TicketDto> ToDtoAsync(Ticket ticket, StaffContext staff, CancellationToken ct) =>
         (await ToDtosAsync([ticket], staff, ct))[0];
 
-    public async Task<IReadOnlyList<TicketDto>> ToDtosAsync(IReadOnlyList<Ticket> tickets, StaffContext staff, CancellationToken ct)
+    /// <summary>The DTO of a ticket this request has just created and saved, from its tracked entities: its tags are
+    /// those it was created with, and a customer created with it has only the identities added with it, so neither is
+    /// read back (an existing customer's identities still are).</summary>
+    public async Task<TicketDto> ToCreatedDtoAsync(Ticket ticket, StaffContext staff, CancellationToken ct) =>
+        (await ToDtosAsync([ticket], staff, ct, created: true))[0];
+
+    public async Task<IReadOnlyList<TicketDto>> ToDtosAsync(IReadOnlyList<Ticket> tickets, StaffContext staff, CancellationToken ct) =>
+        await ToDtosAsync(tickets, staff, ct, created: false);
+
+    private async Task<IReadOnlyList<TicketDto>> ToDtosAsync(IReadOnlyList<Ticket> tickets, StaffContext staff, CancellationToken ct, bool created)
     {
         if (tickets.Count == 0) return [];
         var tax = await taxonomy.GetAsync(ct);
         var ids = tickets.Select(t => t.Id).ToList();
-        var customerIds = tickets.Select(t => t.CustomerId).Distinct().ToList();
         var staffIds = tickets.SelectMany(t => new[] { t.AssigneeId, t.OwnerId }).OfType<Guid>().Distinct().ToList();
         var teamIds = tickets.Select(t => t.TeamId).OfType<int>().Distinct().ToList();
 
-        var tags = (await db.Set<TicketTag>().AsNoTracking().Where(t => ids.Contains(t.TicketId))
+        var tags = created
+            ? tickets.SelectMany(t => t.Tags.Select(x => new { TicketId = t.Id, x.Tag.Name })).ToLookup(t => t.TicketId, t => t.Name)
+            : (await db.Set<TicketTag>().AsNoTracking().Where(t => ids.Contains(t.TicketId))
                 .Select(t => new { t.TicketId, t.Tag.Name }).ToListAsync(ct))
             .ToLookup(t => t.TicketId, t => t.Name);
-        var customers = await db.Set<Customer>().AsNoTracking().Where(c => customerIds.Contains(c.Id))
-            .Select(c => new { c.Id, c.Name, Identities = c.Identities.Select(i => new { i.Kind, i.Value }).ToList() })
-            .ToDictionaryAsync(c => c.Id, ct);
+        // A customer created in this unit carries all its identities (marked loaded by CustomerService).
+        var known = created
+            ? tickets.Select(t => t.Customer).OfType<Customer>().Where(c => db.Entry(c).Collection(x => x.Identities).IsLoaded)
+                .DistinctBy(c => c.Id).ToDictionary(c => c.Id, c => new CustomerRow(c.Id, c.Name, [.. c.Identities.Select(i => new IdentityRow(i.Kind, i.Value))]))
+            : [];
+        var customerIds = tickets.Select(t => t.CustomerId).Distinct().Where(id => !known.ContainsKey(id)).ToList();
+        var customers = known;
+        if (customerIds.Count > 0)
+        {
+            customers = await db.Set<Customer>().AsNoTracking().Where(c => customerIds.Contains(c.Id))
+                .Select(c => new CustomerRow(c.Id, c.Name, c.Identities.Select(i => new IdentityRow(i.Kind, i.Value)).ToList()))
+                .ToDictionaryAsync(c => c.Id, ct);
+            foreach (var (id, row) in known) customers[id] = row;
+        }
         var names = await directory.NamesAsync(staffIds, ct);
         var teams = teamIds.Count == 0 ? new Dictionary<int, string>() : await directory.TeamNamesAsync(ct);
 
@@ -246,4 +267,7 @@ public sealed class TicketQueries(KefuDb db, TaxonomyCache taxonomy, StaffDirect
 
     private static Guid ParseGuid(string value, string field) =>
         Guid.TryParse(value, out var g) ? g : throw DomainException.Validation(field, $"{field} must be 'me', 'none' or a staff id.");
+
+    private sealed record IdentityRow(IdentityKind Kind, string Value);
+    private sealed record CustomerRow(long Id, string Name, List<IdentityRow> Identities);
 }

@@ -159,9 +159,17 @@ public sealed class TicketService(
 
     /// <summary>Adds a customer message, public reply or internal note. A known (channel, externalId) returns the
     /// stored message instead of adding it twice.</summary>
-    public async Task<(Message Message, bool Created)> AddMessageAsync(Ticket ticket, AddMessageRequest r, StaffContext staff, CancellationToken ct)
+    public Task<(Message Message, bool Created)> AddMessageAsync(Ticket ticket, AddMessageRequest r, StaffContext staff, CancellationToken ct) =>
+        AddMessageAsync(ticket, r, staff, externalIdIsNew: false, ct);
+
+    /// <summary>As above; <paramref name="externalIdIsNew"/> = true is for callers that deduplicate by external id
+    /// themselves before calling (the chat send path looks up its own message by client id): the lookup here is then
+    /// skipped. A duplicate that slips through a race is still refused by the unique (channel, external id) index, as
+    /// a <see cref="DbUpdateException"/> the caller handles.</summary>
+    public async Task<(Message Message, bool Created)> AddMessageAsync(
+        Ticket ticket, AddMessageRequest r, StaffContext staff, bool externalIdIsNew, CancellationToken ct)
     {
-        if (r.ExternalId is { } ext &&
+        if (!externalIdIsNew && r.ExternalId is { } ext &&
             await db.Set<Message>().Include(m => m.Attachments).FirstOrDefaultAsync(m => m.Channel == ticket.Channel && m.ExternalId == ext, ct) is { } seen)
             return (seen, false);
         if (ticket.Status == TicketStatus.Closed && r.Kind != MessageKind.InternalNote)

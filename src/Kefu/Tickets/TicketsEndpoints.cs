@@ -28,7 +28,7 @@ public static class TicketsEndpoints
             {
                 var staff = await user.RequireAsync(Permissions.TicketsWrite, ct);
                 var (ticket, created) = await uow.RunAsync(c => tickets.CreateAsync(request, staff, c), ct);
-                var dto = await queries.ToDtoAsync(ticket, staff, ct);
+                var dto = created ? await queries.ToCreatedDtoAsync(ticket, staff, ct) : await queries.ToDtoAsync(ticket, staff, ct);
                 ETags.Set(http, ticket.Version);
                 return created ? TypedResults.Created($"/api/v1/tickets/{ticket.Id}", dto) : TypedResults.Ok(dto);
             })

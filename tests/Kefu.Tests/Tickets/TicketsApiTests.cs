@@ -56,6 +56,40 @@ public abstract class TicketsApiTests(KefuApp app)
     }
 
     [Fact]
+    public async Task Create_response_is_the_stored_ticket_for_new_and_known_customers()
+    {
+        // The create response is built from the entities the request wrote (no read-back, decision 0025): it must be
+        // exactly what a later GET returns, for a new customer and for one found by identity (whose other identities
+        // the request did not write), with tags new and already known.
+        var email = $"{Unique("dto")}@example.com";
+        var phone = "139" + Random.Shared.Next(10_000_000, 99_999_999);
+        var known = Unique("known-tag");
+        await CreateTicket(app.Admin, email: $"{Unique("other")}@example.com", extra: new { tags = new[] { known } });
+        foreach (var body in new[]
+        {
+            new { customer = (object)new { email, phone, name = "王五" }, tags = new[] { known, Unique("new-tag") } },
+            new { customer = (object)new { email = email.ToUpperInvariant() }, tags = Array.Empty<string>() },
+        })
+        {
+            var response = await app.Admin.PostAsJsonAsync("/api/v1/tickets", new
+            {
+                subject = Unique("无法支付"), body.customer, message = new { body = "云闪付付款时提示交易受限" },
+                category = "订单服务/下单问题/无法支付", body.tags,
+            });
+            Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+            var created = await KefuApp.Json(response);
+            var get = await app.Admin.GetAsync($"/api/v1/tickets/{created["id"]}");
+            var stored = await KefuApp.Json(get, true);
+            // PostgreSQL keeps microseconds; the response (as before) shows the time as taken, to 100 ns.
+            static string Micro(JsonNode n) => System.Text.RegularExpressions.Regex.Replace(n.ToJsonString(), @"\.(\d+)Z",
+                m => (m.Groups[1].Value.Length > 6 ? m.Groups[1].Value[..6] : m.Groups[1].Value).TrimEnd('0') is { Length: > 0 } f ? $".{f}Z" : "Z");
+            Assert.Equal(Micro(stored), Micro(created));
+            Assert.Equal(get.Headers.ETag, response.Headers.ETag);
+            Assert.Equal(phone, created["customer"]!["phone"]!.GetValue<string>());
+        }
+    }
+
+    [Fact]
     public async Task Inbound_contact_finds_the_customer_by_any_identity()
     {
         var email = $"{Unique("same")}@example.com";

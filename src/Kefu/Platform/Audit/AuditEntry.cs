@@ -47,7 +47,7 @@ public sealed class AuditLog(KefuDb db, CurrentUser user, StaffDirectory directo
     {
         string? name = null;
         if (user.UserId is { } id) name = (await directory.GetAsync(id, ct))?.DisplayName;
-        db.Audit.Add(new AuditEntry
+        db.AddAudit(new AuditEntry
         {
             At = time.UtcNow(),
             ActorId = user.UserId,

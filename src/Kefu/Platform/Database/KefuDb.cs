@@ -44,7 +44,64 @@ public abstract class KefuDb(DbContextOptions options)
     }
 
     /// <summary>Queues a domain event in this unit of work; it is stored in the same transaction as the change.</summary>
-    public void Publish(IDomainEvent e, TimeProvider time) => Outbox.Add(OutboxMessage.From(e, time.UtcNow()));
+    public void Publish(IDomainEvent e, TimeProvider time)
+    {
+        var message = OutboxMessage.From(e, time.UtcNow());
+        Outbox.Add(message);
+        _appended.Add(message);
+    }
+
+    /// <summary>Queues an audit row in this unit of work (see <see cref="AuditLog"/>).</summary>
+    internal void AddAudit(AuditEntry entry)
+    {
+        Audit.Add(entry);
+        _appended.Add(entry);
+    }
+
+    /// <summary>Outbox and audit rows added since the last save. Only a hint: a row counts while EF still tracks it as
+    /// Added, so a cleared change tracker (rollback, pooled context reset) or a save that already wrote it drops it.</summary>
+    private readonly List<object> _appended = [];
+
+    /// <summary>Inside a transaction (a unit of work), outbox and audit rows go in one multi-row INSERT per table after
+    /// EF's own save instead of one EF command each (decision 0025). Outside one, EF saves them with its own
+    /// transaction, as before, so they still commit with the change.</summary>
+    public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
+    {
+        if (_appended.Count == 0 || (Database.CurrentTransaction is null && PendingWriter is null))
+        {
+            var saved = await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+            _appended.Clear();
+            return saved;
+        }
+
+        List<OutboxMessage>? outbox = null;
+        List<AuditEntry>? audit = null;
+        foreach (var row in _appended)
+        {
+            var entry = Entry(row);
+            if (entry.State != EntityState.Added) continue;
+            entry.State = EntityState.Detached;
+            if (row is OutboxMessage m) (outbox ??= []).Add(m);
+            else (audit ??= []).Add((AuditEntry)row);
+        }
+        _appended.Clear();
+        int count;
+        try
+        {
+            count = await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+        }
+        catch
+        {
+            // The caller may handle the failure and save again: the rows are pending as before.
+            foreach (var row in (IEnumerable<object>?)outbox ?? []) { Entry(row).State = EntityState.Added; _appended.Add(row); }
+            foreach (var row in (IEnumerable<object>?)audit ?? []) { Entry(row).State = EntityState.Added; _appended.Add(row); }
+            throw;
+        }
+        await BeginWriteAsync(cancellationToken);
+        if (outbox is not null) await RowInserter.InsertAsync(this, outbox, cancellationToken);
+        if (audit is not null) await RowInserter.InsertAsync(this, audit, cancellationToken);
+        return count + (outbox?.Count ?? 0) + (audit?.Count ?? 0);
+    }
 
     protected override void OnModelCreating(ModelBuilder b)
     {

@@ -1,0 +1,67 @@
+using System.Collections.Concurrent;
+using System.Data.Common;
+using System.Text;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Metadata;
+using Microsoft.EntityFrameworkCore.Storage;
+
+namespace Kefu.Platform.Database;
+
+/// <summary>
+/// Inserts rows of one append-only entity type (outbox events, audit entries) with one multi-row
+/// <c>INSERT … VALUES (…), (…)</c> per table on the current transaction, instead of one EF command per row with its
+/// <c>RETURNING id</c>, change tracking and key propagation (decision 0025). Table, columns and value conversions come
+/// from EF's model, so the stored formats are those EF writes, on both providers. The key is left to the database and
+/// not read back: nothing uses these rows' ids in the unit that writes them.
+/// </summary>
+internal static class RowInserter
+{
+    /// <summary>At most this many rows per statement (PostgreSQL allows 65,535 parameters, SQLite 32,766).</summary>
+    private const int MaxRowsPerStatement = 200;
+
+    private sealed record Shape(string Insert, IProperty[] Properties, RelationalTypeMapping[] Maps);
+    private static readonly ConcurrentDictionary<IEntityType, Shape> Shapes = new();
+
+    public static async Task InsertAsync<T>(KefuDb db, IReadOnlyList<T> rows, CancellationToken ct) where T : class
+    {
+        if (rows.Count == 0) return;
+        var shape = Shapes.GetOrAdd(db.Model.FindEntityType(typeof(T))!, e => Build(db, e));
+        var tx = db.Database.CurrentTransaction?.GetDbTransaction()
+            ?? throw new InvalidOperationException("Rows are inserted inside the unit of work's transaction.");
+        for (var start = 0; start < rows.Count; start += MaxRowsPerStatement)
+        {
+            var count = Math.Min(MaxRowsPerStatement, rows.Count - start);
+            await using var cmd = tx.Connection!.CreateCommand();
+            cmd.Transaction = tx;
+            var sql = new StringBuilder(shape.Insert, shape.Insert.Length + count * shape.Properties.Length * 8);
+            for (var r = 0; r < count; r++)
+            {
+                sql.Append(r == 0 ? "(" : ", (");
+                var row = rows[start + r];
+                for (var c = 0; c < shape.Properties.Length; c++)
+                {
+                    var name = "@p" + (r * shape.Properties.Length + c);
+                    if (c > 0) sql.Append(", ");
+                    sql.Append(name);
+                    var value = shape.Properties[c].GetGetter().GetClrValueUsingContainingEntity(row);
+                    cmd.Parameters.Add(shape.Maps[c].CreateParameter(cmd, name, value, shape.Properties[c].IsNullable));
+                }
+                sql.Append(')');
+            }
+            cmd.CommandText = sql.ToString();
+            await cmd.ExecuteNonQueryAsync(ct);
+        }
+    }
+
+    private static Shape Build(KefuDb db, IEntityType entity)
+    {
+        var table = StoreObjectIdentifier.Table(entity.GetTableName()!, entity.GetSchema());
+        var sql = db.GetService<ISqlGenerationHelper>();
+        // Every stored property except those the database generates (the key).
+        var properties = entity.GetProperties().Where(p => p.ValueGenerated == Microsoft.EntityFrameworkCore.Metadata.ValueGenerated.Never).ToArray();
+        var columns = string.Join(", ", properties.Select(p => sql.DelimitIdentifier(p.GetColumnName(table)!)));
+        return new Shape($"INSERT INTO {sql.DelimitIdentifier(table.Name, table.Schema)} ({columns}) VALUES ",
+            properties, [.. properties.Select(p => p.GetRelationalTypeMapping())]);
+    }
+}
