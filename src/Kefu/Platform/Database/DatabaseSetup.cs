@@ -50,8 +50,14 @@ public static class DatabaseSetup
         o.UseNpgsql(cs, n => n.MigrationsHistoryTable("platform_migrations").EnableRetryOnFailure(0))
          .UseSnakeCaseNamingConvention();
 
-    /// <summary>Applies pending migrations; called once on start before anything else touches the database.</summary>
-    public static async Task MigrateAsync(IServiceProvider services, CancellationToken ct)
+    /// <summary>Applies pending migrations; called once on start before anything else touches the database.
+    /// Returns the number of migrations that were pending.</summary>
+    /// <remarks>When none is pending (every restart) EF's migration pipeline is not run at all: <c>MigrateAsync</c>
+    /// would still build the migrations' snapshot model and diff it against the runtime model (its pending-model-changes
+    /// check), code and metadata an idle server then carries for nothing (decision 0026). A fresh database — every test
+    /// fixture — still goes through <c>MigrateAsync</c> and its check. With several nodes starting at once, a node that
+    /// sees pending migrations calls <c>MigrateAsync</c>, which takes EF's migration lock and re-reads the history.</remarks>
+    public static async Task<int> MigrateAsync(IServiceProvider services, CancellationToken ct)
     {
         await using var scope = services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<KefuDb>();
@@ -61,7 +67,9 @@ public static class DatabaseSetup
             await db.Database.OpenConnectionAsync(ct);
             await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", ct);
         }
-        await db.Database.MigrateAsync(ct);
+        var pending = (await db.Database.GetPendingMigrationsAsync(ct)).Count();
+        if (pending > 0) await db.Database.MigrateAsync(ct);
+        return pending;
     }
 }
 

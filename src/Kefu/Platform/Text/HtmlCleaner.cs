@@ -8,12 +8,21 @@ namespace Kefu.Platform.Text;
 /// <summary>Every HTML body from outside is sanitised before it is stored or shown.</summary>
 public sealed class HtmlCleaner
 {
-    private readonly HtmlSanitizer _sanitizer = new();
+    // Built on first use: constructing HtmlSanitizer loads AngleSharp.Css's declaration tables (~2,700 types and large
+    // static initialisers), which a server that has not yet received HTML should not carry (idle memory, decision 0026).
+    private readonly Lazy<HtmlSanitizer> _lazy = new(Create, LazyThreadSafetyMode.ExecutionAndPublication);
 
-    public HtmlCleaner()
+    private HtmlSanitizer Sanitizer => _lazy.Value;
+
+    /// <summary>True once the sanitizer has been built (tests check that start-up does not build it).</summary>
+    internal bool IsBuilt => _lazy.IsValueCreated;
+
+    private static HtmlSanitizer Create()
     {
-        _sanitizer.AllowedSchemes.Add("mailto");
-        _sanitizer.AllowedSchemes.Add("cid");
+        var sanitizer = new HtmlSanitizer();
+        sanitizer.AllowedSchemes.Add("mailto");
+        sanitizer.AllowedSchemes.Add("cid");
+        return sanitizer;
     }
 
     /// <summary>Strings this class produced, by reference: sanitising its own output again would only cost a second
@@ -24,7 +33,7 @@ public sealed class HtmlCleaner
     public string Sanitize(string html)
     {
         if (Produced.TryGetValue(html, out _)) return html;
-        return Remember(_sanitizer.Sanitize(html));
+        return Remember(Sanitizer.Sanitize(html));
     }
 
     /// <summary>Sanitises a document already parsed by the caller (who also used the DOM for other work, so the HTML is
@@ -32,8 +41,8 @@ public sealed class HtmlCleaner
     public string SanitizeBody(IHtmlDocument document)
     {
         if (document.Body is not { } body) return "";
-        _sanitizer.SanitizeDom(document, body);
-        return Remember(body.ChildNodes.ToHtml(_sanitizer.OutputFormatter));
+        Sanitizer.SanitizeDom(document, body);
+        return Remember(body.ChildNodes.ToHtml(Sanitizer.OutputFormatter));
     }
 
     private static string Remember(string clean)
