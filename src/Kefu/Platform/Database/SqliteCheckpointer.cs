@@ -10,28 +10,27 @@ namespace Kefu.Platform.Database;
 /// <list type="bullet">
 /// <item>Each round runs a PASSIVE checkpoint on a connection of its own: it never blocks writers or readers. When the
 /// WAL is fully copied, the next writer starts it over from the beginning, so its file stops growing.</item>
-/// <item>A round that could not copy everything (writes went on meanwhile) is retried soon; writes under sustained
-/// load may never pause long enough for it to finish, so once the WAL holds <see cref="SqliteCheckpointOptions.RestartPages"/>
-/// the checkpointer finishes one under the write gate (no writer appends meanwhile: only the few pages written
-/// since the last round are left to copy).</item>
-/// <item>If even that cannot restart the WAL (a reader kept an old snapshot) and it reaches
-/// <see cref="SqliteCheckpointOptions.TruncatePages"/>, it checkpoints with TRUNCATE under the gate, waiting for the
-/// readers up to <see cref="SqliteCheckpointOptions.BusyTimeoutMs"/> (then not again for 5 s, so a long reader does
-/// not starve the writers): the WAL is bounded whatever the write load, once no reader holds a snapshot older than it.</item>
+/// <item>Writes that never pause may keep every passive round from finishing, and a reader still using an older
+/// snapshot keeps the next writer from starting the WAL over even after a round finished. So once the WAL holds
+/// <see cref="SqliteCheckpointOptions.RestartPages"/> the checkpointer runs RESTART under the write gate: no writer
+/// appends meanwhile, only the pages written since the last round are left to copy, and it waits for the readers of
+/// old snapshots (at most <see cref="SqliteCheckpointOptions.BusyTimeoutMs"/>; after giving up, not again for 5 s, so
+/// a long reader does not starve the writers). Past <see cref="SqliteCheckpointOptions.TruncatePages"/> it uses
+/// TRUNCATE, which also cuts the file back. The WAL is thus bounded whatever the write load.</item>
 /// <item>On shutdown (after the modules' background writers stopped) a last TRUNCATE checkpoint leaves an empty WAL.</item>
 /// </list>
 /// Durability is unchanged: a commit is in the WAL either way; a checkpoint only moves committed pages.
 /// </summary>
 public sealed class SqliteCheckpointer : BackgroundService
 {
-    /// <summary>After a TRUNCATE gave up on a reader, the next one waits this long.</summary>
-    private static readonly TimeSpan TruncateBackoff = TimeSpan.FromSeconds(5);
+    /// <summary>After a forced checkpoint gave up on a reader, the next one waits this long.</summary>
+    private static readonly TimeSpan ForcedBackoff = TimeSpan.FromSeconds(5);
     private readonly string _connectionString;
     private readonly SqliteCheckpointOptions _options;
     private readonly WriteGate _gate;
     private readonly ILogger<SqliteCheckpointer> _log;
     private readonly Histogram<double>? _duration;
-    private long _rounds, _forced, _truncated;
+    private long _rounds, _forced, _truncated, _gaveUp;
     private int _maxWalPages;
     private double _maxMs;
 
@@ -48,7 +47,7 @@ public sealed class SqliteCheckpointer : BackgroundService
 
     /// <summary>What the checkpointer did since start (diagnostics, tests and the bench).</summary>
     public CheckpointStats Stats => new(Interlocked.Read(ref _rounds), Interlocked.Read(ref _forced), Interlocked.Read(ref _truncated),
-        Volatile.Read(ref _maxWalPages), Volatile.Read(ref _maxMs));
+        Interlocked.Read(ref _gaveUp), Volatile.Read(ref _maxWalPages), Volatile.Read(ref _maxMs));
 
     /// <summary>Forgets the maxima (the bench reads them per phase).</summary>
     public void ResetMaxima()
@@ -60,21 +59,26 @@ public sealed class SqliteCheckpointer : BackgroundService
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         await using var connection = await OpenAsync(stoppingToken);
-        long nextTruncate = 0;
+        long nextForced = 0;
+        CheckpointResult? restarted = null;
         while (!stoppingToken.IsCancellationRequested)
         {
             var delay = TimeSpan.FromMilliseconds(_options.IntervalMs);
             try
             {
                 var r = await CheckpointAsync(connection, "PASSIVE", stoppingToken);
-                if (r.Log >= _options.TruncatePages && Stopwatch.GetTimestamp() >= nextTruncate)
+                // The WAL has not been started over for a while: a round was always behind (writes never paused), or
+                // the restart failed because a reader still used an older snapshot. RESTART under the gate: no
+                // writer appends, the last pages are copied, and it waits (≤ BusyTimeoutMs) for the readers of old
+                // snapshots to finish, so the next writer starts the WAL from its beginning. Past TruncatePages the
+                // file is also cut back to zero. After a round that gave up on a reader, writers are left alone for 5 s.
+                // (Not again while nothing was written since a RESTART that succeeded: the next writer restarts.)
+                if (r.Log >= _options.RestartPages && Stopwatch.GetTimestamp() >= nextForced && r != restarted)
                 {
-                    r = await ForcedAsync(connection, "TRUNCATE", stoppingToken);
-                    // A reader still holds an old snapshot: the writers waited BusyTimeoutMs for nothing. Do not make
-                    // them wait again for a while (at most BusyTimeoutMs in every TruncateBackoff while it lasts).
-                    if (r.Busy) nextTruncate = Stopwatch.GetTimestamp() + (long)(TruncateBackoff.TotalSeconds * Stopwatch.Frequency);
+                    r = await ForcedAsync(connection, r.Log >= _options.TruncatePages ? "TRUNCATE" : "RESTART", stoppingToken);
+                    if (r.Busy) nextForced = Stopwatch.GetTimestamp() + (long)(ForcedBackoff.TotalSeconds * Stopwatch.Frequency);
+                    else restarted = r;
                 }
-                else if (r.Log >= _options.RestartPages && r.Checkpointed < r.Log) r = await ForcedAsync(connection, "PASSIVE", stoppingToken);
                 // Behind (writes went on while it copied): try again soon, in the next pause between writes.
                 if (r.Checkpointed < r.Log) delay = TimeSpan.FromMilliseconds(Math.Min(100, _options.IntervalMs));
             }
@@ -122,6 +126,7 @@ public sealed class SqliteCheckpointer : BackgroundService
         Interlocked.Increment(ref _forced);
         var r = await CheckpointAsync(connection, mode, ct);
         if (mode == "TRUNCATE" && !r.Busy) Interlocked.Increment(ref _truncated);
+        if (r.Busy) Interlocked.Increment(ref _gaveUp);
         return r;
     }
 
@@ -145,6 +150,7 @@ public sealed class SqliteCheckpointer : BackgroundService
     private readonly record struct CheckpointResult(bool Busy, int Log, int Checkpointed);
 }
 
-/// <summary>Checkpoints run, how many held the write gate, how many truncated the WAL; the largest WAL seen (pages)
+/// <summary>Checkpoints run, how many held the write gate, how many truncated the WAL, how many forced ones gave up
+/// waiting for a reader; the largest WAL seen (pages)
 /// and the longest checkpoint (ms) since start or the last <see cref="SqliteCheckpointer.ResetMaxima"/>.</summary>
-public readonly record struct CheckpointStats(long Rounds, long Forced, long Truncated, int MaxWalPages, double MaxMs);
+public readonly record struct CheckpointStats(long Rounds, long Forced, long Truncated, long GaveUp, int MaxWalPages, double MaxMs);
