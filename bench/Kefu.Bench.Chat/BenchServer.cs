@@ -51,13 +51,25 @@ public static class BenchServer
         Console.WriteLine("LISTENING " + url.Replace("localhost", "127.0.0.1"));
         // The load generator asks for the chat writer's batch timings ("timings") and ends the run by closing our stdin.
         var writer = factory.Services.GetRequiredService<ChatWriter>();
+        var checkpointer = factory.Services.GetService<Kefu.Platform.Database.SqliteCheckpointer>();
         long seen = 0;
+        var gc = GcMark.Now();
+        var checkpoints = checkpointer?.Stats;
         while (await Console.In.ReadLineAsync() is { } line)
         {
             if (line != "timings") continue;
             var t = writer.RecentTimings(seen);
             seen += t.Length;
-            Console.WriteLine("TIMINGS " + WriterTimings.Summary(t));
+            // Per phase: the GC's collections and pause time, and what the WAL checkpointer did (decision 0028).
+            var gcNow = GcMark.Now();
+            var cp = checkpointer?.Stats;
+            var cpText = cp is { } c && checkpoints is { } c0
+                ? FormattableString.Invariant($"checkpoints {c.Rounds - c0.Rounds} (forced {c.Forced - c0.Forced}, truncated {c.Truncated - c0.Truncated}), max WAL {c.MaxWalPages} pages, longest {c.MaxMs:0.0} ms")
+                : "checkpoints inline (SQLite auto-checkpoint)";
+            Console.WriteLine("TIMINGS " + WriterTimings.Summary(t) + "; " + gcNow.Since(gc) + "; " + cpText);
+            gc = gcNow;
+            checkpoints = cp;
+            checkpointer?.ResetMaxima();
         }
         Console.WriteLine($"GC: pauses {GC.GetTotalPauseDuration().TotalMilliseconds:0} ms in total; collections gen0 {GC.CollectionCount(0)}, " +
                           $"gen1 {GC.CollectionCount(1)}, gen2 {GC.CollectionCount(2)}; concurrent {System.Runtime.GCSettings.LatencyMode}");
@@ -66,6 +78,20 @@ public static class BenchServer
 }
 
 public sealed record AgentCount(int Value);
+
+/// <summary>The GC's collection counts and total pause time at one moment.</summary>
+internal readonly record struct GcMark(int Gen0, int Gen1, int Gen2, TimeSpan Paused)
+{
+    public static GcMark Now() => new(GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2), GC.GetTotalPauseDuration());
+
+    public string Since(GcMark before)
+    {
+        var last = GC.GetGCMemoryInfo(GCKind.Any);
+        return FormattableString.Invariant(
+            $"GC gen0 {Gen0 - before.Gen0}, gen1 {Gen1 - before.Gen1}, gen2 {Gen2 - before.Gen2}, paused {(Paused - before.Paused).TotalMilliseconds:0} ms ") +
+            FormattableString.Invariant($"(last: gen{last.Generation}, {last.PauseDurations[0].TotalMilliseconds:0.0} ms, heap {last.HeapSizeBytes / 1048576} MiB)");
+    }
+}
 
 /// <summary>Percentiles of the chat writer's batches: where a send's time goes before its ack.</summary>
 public static class WriterTimings

@@ -165,7 +165,7 @@ public sealed class ChatWidgetFixesTests(BrowserApp app)
     }
 
     [Fact]
-    public async Task An_admin_sets_texts_per_language_and_deletes_a_site_after_confirming_and_its_widget_says_chat_is_off()
+    public async Task An_admin_sets_texts_per_language_deletes_a_site_after_confirming_its_widget_says_chat_is_off_and_the_admin_restores_it()
     {
         var (key, id, name) = await Site(await EmptyTeam());
         var page = await app.SignIn("boss");
@@ -204,6 +204,19 @@ public sealed class ChatWidgetFixesTests(BrowserApp app)
         await Expect(banner).ToContainTextAsync("本网站已停用在线客服");
         await Expect(banner).ToHaveAttributeAsync("data-code", "site_deleted");
         await context.CloseAsync();
+
+        // Undelete: the deleted site is listed; restoring asks first, then the site is back with the same key.
+        var row = page.Locator($".cs-deleted-site[data-site-id='{id}']");
+        await row.Locator(".cs-restore").ClickAsync();
+        await Expect(page.Locator("#cs-restore-confirm")).ToContainTextAsync(name);
+        await page.ClickAsync("#cs-restore-no");
+        await Expect(page.Locator("#cs-restore-confirm")).ToHaveCountAsync(0);
+        await row.Locator(".cs-restore").ClickAsync();
+        await page.ClickAsync("#cs-restore-yes");
+        await Expect(page.Locator("#cs-message")).ToContainTextAsync($"站点“{name}”已恢复");
+        await Expect(page.Locator("#cs-key")).ToHaveTextAsync(key);
+        await Expect(row).ToHaveCountAsync(0);
+        await app.WaitForApi("/api/v1/chat/sites", sites => sites.AsArray().Any(s => s!["id"]!.GetValue<int>() == id), "site back in the list");
         await page.Context.CloseAsync();
     }
 }

@@ -121,6 +121,10 @@ public static class ChatEndpoints
             await sites.DeleteAsync(id, ct);
             return TypedResults.NoContent();
         }).WithSummary("Delete a site: its key stops working (the widget is told site_deleted), its open chats end, its conversations stay as tickets (decision 0019).");
+        admin.MapGet("/deleted", (ChatSiteService sites, CancellationToken ct) => sites.ListDeletedAsync(ct))
+            .WithSummary("Deleted sites, newest deletion first (to restore one).");
+        admin.MapPost("/{id:int}/restore", (int id, ChatSiteService sites, CancellationToken ct) => sites.RestoreAsync(id, ct))
+            .WithSummary("Restore a deleted site: its key and secret work again; the chats its deletion ended stay ended (409 if it is not deleted).");
     }
 
     private static async Task CheckVisibleAsync(long conversationId, CurrentUser user, KefuDb db, TicketQueries queries, CancellationToken ct)

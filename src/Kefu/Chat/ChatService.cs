@@ -102,6 +102,15 @@ public sealed class ChatService(
     internal static ChatException SiteDeleted() =>
         new("site_deleted", "Chat has been turned off on this web site (its chat site was deleted).");
 
+    /// <summary>
+    /// Refuses a call from a widget connected before its site was deleted (rating, transcript) with the same
+    /// permanent <c>site_deleted</c> as Start and Send. A restored site works again at once.
+    /// </summary>
+    internal static async Task EnsureSiteNotDeletedAsync(KefuDb db, VisitorSession s, CancellationToken ct)
+    {
+        if (await db.Set<ChatSite>().AnyAsync(x => x.Id == s.SiteId && x.DeletedAt != null, ct)) throw SiteDeleted();
+    }
+
     public static bool OriginAllowed(ChatSite site, string? origin)
     {
         // Browsers always send Origin on the WebSocket request; other clients (apps, servers) have no page to protect.
@@ -353,6 +362,7 @@ public sealed class ChatService(
     public async Task RateAsync(VisitorSession s, int rating, string? comment, CancellationToken ct)
     {
         if (rating is < 1 or > 5) throw new ChatException("invalid", "A rating is 1 to 5.");
+        await EnsureSiteNotDeletedAsync(Db, s, ct);
         await uow.RunAsync(async c =>
         {
             var conv = await Db.Set<ChatConversation>().Where(x => x.VisitorId == s.VisitorId && x.State == ConversationState.Ended)

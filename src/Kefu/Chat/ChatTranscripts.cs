@@ -25,6 +25,7 @@ public sealed class ChatTranscripts(UnitOfWork uow, IMailOutbox mail, ChatRateLi
 
     public async Task<TranscriptAck> SendAsync(VisitorSession s, string? email, CancellationToken ct)
     {
+        await ChatService.EnsureSiteNotDeletedAsync(Db, s, ct); // decision 0019: a deleted site's open widget
         var visitor = await Db.Set<ChatVisitor>().AsNoTracking().FirstAsync(v => v.Id == s.VisitorId, ct);
         var address = string.IsNullOrWhiteSpace(email) ? visitor.Email : email.Trim();
         if (string.IsNullOrWhiteSpace(address))

@@ -52,3 +52,6 @@ public sealed record ChatSiteDto(
 public sealed record SaveChatSiteRequest(
     string Name, int? TeamId, string[]? AllowedOrigins, string? Color, string? Greeting, string? OfflineMessage, string[]? PreChatFields,
     Dictionary<string, string?>? Greetings = null, Dictionary<string, string?>? OfflineMessages = null);
+
+/// <summary>A deleted chat site, as the admin sees it to restore it (decision 0019).</summary>
+public sealed record DeletedChatSiteDto(int Id, string Key, string Name, DateTime DeletedAt);

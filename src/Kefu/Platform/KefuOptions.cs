@@ -22,6 +22,28 @@ public sealed class DatabaseOptions
     public string? ConnectionString { get; set; }
     public bool IsPostgres => string.Equals(Provider, "Postgres", StringComparison.OrdinalIgnoreCase)
         || string.Equals(Provider, "PostgreSQL", StringComparison.OrdinalIgnoreCase);
+    /// <summary>SQLite WAL checkpoints (decision 0028).</summary>
+    public SqliteCheckpointOptions Checkpoint { get; set; } = new();
+}
+
+/// <summary>
+/// SQLite WAL checkpoints (decision 0028): by default no writer checkpoints inline at commit; a background
+/// checkpointer copies the WAL into the database file. <see cref="Background"/> = false restores SQLite's own
+/// auto-checkpoint (every 1,000 pages, run by the committing writer).
+/// </summary>
+public sealed class SqliteCheckpointOptions
+{
+    public bool Background { get; set; } = true;
+    /// <summary>How often the checkpointer looks at the WAL when it is caught up.</summary>
+    public int IntervalMs { get; set; } = 1000;
+    /// <summary>WAL size (pages) from which the checkpointer briefly holds the write gate to finish a checkpoint, so
+    /// the next writer starts the WAL over (needed when writes never pause long enough for a passive one to end).</summary>
+    public int RestartPages { get; set; } = 4000;
+    /// <summary>WAL size (pages) from which it checkpoints with TRUNCATE under the write gate, waiting for readers
+    /// (the WAL could not be restarted because readers kept old snapshots).</summary>
+    public int TruncatePages { get; set; } = 16000;
+    /// <summary>How long a TRUNCATE checkpoint (holding the write gate) waits for readers before giving up for 5 s.</summary>
+    public int BusyTimeoutMs { get; set; } = 200;
 }
 
 public sealed class AttachmentOptions

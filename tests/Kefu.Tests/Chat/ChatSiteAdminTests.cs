@@ -117,6 +117,15 @@ public abstract class ChatSiteAdminTests(KefuApp app)
         var start = await Assert.ThrowsAsync<HubException>(() => later.StartAsync(site.Key));
         Assert.Contains("HubException: site_deleted", start.Message);
 
+        // Its ended chat's rating and transcript forms get the same refusal (nothing stored, nothing mailed).
+        var rate = await Assert.ThrowsAsync<HubException>(() => visitor.Connection.InvokeAsync("Rate", 5, "好"));
+        Assert.Contains("HubException: site_deleted", rate.Message);
+        var transcript = await Assert.ThrowsAsync<HubException>(() => visitor.Connection.InvokeAsync<TranscriptAck>("Transcript", Unique("t") + "@customer.test"));
+        Assert.Contains("HubException: site_deleted", transcript.Message);
+        Assert.Null(await app.DbAsync(db => db.Set<ChatConversation>().Where(c => c.Id == ack.ConversationId).Select(c => c.Rating).FirstAsync()));
+        Assert.False(await app.DbAsync(db => db.Set<AuditEntry>().AnyAsync(a => a.EntityType == "chat_conversation"
+            && a.EntityId == ack.ConversationId.ToString() && a.Action == "transcript_sent")));
+
         // Uploads say so too (410 Gone, not "unknown site").
         using var upload = new HttpRequestMessage(HttpMethod.Post, "/api/v1/widget/uploads")
         {
@@ -130,6 +139,48 @@ public abstract class ChatSiteAdminTests(KefuApp app)
         var other = await ChatTestData.CreateSite(app, app.TeamA);
         await using var third = new TestVisitor(app);
         Assert.Equal(other.Name, (await third.StartAsync(other.Key)).Site.Name);
+    }
+
+    [Fact]
+    public async Task An_admin_restores_a_deleted_site_and_its_key_works_again_while_the_ended_chat_stays_ended()
+    {
+        var site = await ChatTestData.CreateSite(app, app.TeamA);
+        await using var visitor = new TestVisitor(app);
+        await visitor.StartAsync(site.Key);
+        var ack = await visitor.SendAsync("恢复站点前的咨询 " + Unique("q"));
+        Assert.Equal(HttpStatusCode.NoContent, (await app.Admin.DeleteAsync($"/api/v1/chat/sites/{site.Id}")).StatusCode);
+        await TestVisitor.Next(visitor.States, s => s.Id == ack.ConversationId && s.State == ConversationState.Ended);
+
+        // The deleted site is listed for restoring (admins only); restoring a live or unknown site is refused.
+        var deleted = (await KefuApp.Json(await app.Admin.GetAsync("/api/v1/chat/sites/deleted"), true)).Deserialize<List<DeletedChatSiteDto>>(Kefu.Platform.KefuJson.Stored)!;
+        Assert.Equal(site.Key, Assert.Single(deleted, d => d.Id == site.Id).Key);
+        Assert.Equal(HttpStatusCode.Forbidden, (await app.AgentA.Http.GetAsync("/api/v1/chat/sites/deleted")).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await app.AgentA.Http.PostAsync($"/api/v1/chat/sites/{site.Id}/restore", null)).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await app.Admin.PostAsync("/api/v1/chat/sites/987654/restore", null)).StatusCode);
+        var other = await ChatTestData.CreateSite(app, app.TeamA);
+        Assert.Equal(HttpStatusCode.Conflict, (await app.Admin.PostAsync($"/api/v1/chat/sites/{other.Id}/restore", null)).StatusCode);
+
+        var restoredResponse = await app.Admin.PostAsync($"/api/v1/chat/sites/{site.Id}/restore", null);
+        var restored = (await KefuApp.Json(restoredResponse, true)).Deserialize<ChatSiteDto>(Kefu.Platform.KefuJson.Stored)!;
+        Assert.Equal((site.Key, site.Secret), (restored.Key, restored.Secret)); // the embed code on the pages works as it is
+        Assert.Contains(await AllSites(), s => s.Id == site.Id);
+        Assert.DoesNotContain((await KefuApp.Json(await app.Admin.GetAsync("/api/v1/chat/sites/deleted"), true)).AsArray(),
+            d => d!["id"]!.GetValue<int>() == site.Id);
+        Assert.Equal(HttpStatusCode.Conflict, (await app.Admin.PostAsync($"/api/v1/chat/sites/{site.Id}/restore", null)).StatusCode);
+        var audit = await app.DbAsync(db => db.Set<AuditEntry>().AsNoTracking()
+            .Where(a => a.EntityType == "chat_site" && a.EntityId == site.Id.ToString() && a.Action == "restored").ToListAsync());
+        Assert.Contains(site.Key, Assert.Single(audit).Changes);
+
+        // The widget open since before the delete can rate its ended chat again, and its next line starts a new chat.
+        await visitor.Connection.InvokeAsync("Rate", 4, "恢复后评价");
+        Assert.Equal(4, await app.DbAsync(db => db.Set<ChatConversation>().Where(c => c.Id == ack.ConversationId).Select(c => c.Rating).FirstAsync()));
+        var next = await visitor.SendAsync("恢复后的新咨询 " + Unique("q"));
+        Assert.NotEqual(ack.ConversationId, next.ConversationId);
+        Assert.Equal(ConversationState.Ended, await app.DbAsync(db => db.Set<ChatConversation>().Where(c => c.Id == ack.ConversationId).Select(c => c.State).FirstAsync()));
+
+        // A new page load starts as before the delete.
+        await using var later = new TestVisitor(app);
+        Assert.Equal(site.Name, (await later.StartAsync(site.Key)).Site.Name);
     }
 
     [Fact]

@@ -21,10 +21,18 @@ public static class DatabaseSetup
         else
         {
             var cs = options.Database.ConnectionString ?? SqliteConnectionString(options.DataDir);
-            services.AddDbContextPool<SqliteKefuDb>(o => ConfigureSqlite(o, cs));
+            var background = options.Database.Checkpoint.Background;
+            services.AddDbContextPool<SqliteKefuDb>(o => ConfigureSqlite(o, cs, autoCheckpoint: !background));
             services.AddScoped<KefuDb>(sp => sp.GetRequiredService<SqliteKefuDb>());
             // SQLite has one writer; queueing writers in-process beats SQLITE_BUSY retries.
             services.AddSingleton(sp => new WriteGate(serialize: true, sp.GetService<System.Diagnostics.Metrics.IMeterFactory>()));
+            // Registered before every module's background service, so it stops after them (final checkpoint).
+            if (background)
+            {
+                services.AddSingleton(sp => new SqliteCheckpointer(cs, options.Database.Checkpoint, sp.GetRequiredService<WriteGate>(),
+                    sp.GetRequiredService<ILogger<SqliteCheckpointer>>(), sp.GetService<System.Diagnostics.Metrics.IMeterFactory>()));
+                services.AddHostedService(sp => sp.GetRequiredService<SqliteCheckpointer>());
+            }
         }
         services.AddScoped<UnitOfWork>();
     }
@@ -41,10 +49,10 @@ public static class DatabaseSetup
         }.ToString();
     }
 
-    internal static void ConfigureSqlite(DbContextOptionsBuilder o, string cs) =>
+    internal static void ConfigureSqlite(DbContextOptionsBuilder o, string cs, bool autoCheckpoint = true) =>
         o.UseSqlite(cs, s => s.MigrationsHistoryTable("platform_migrations"))
          .UseSnakeCaseNamingConvention()
-         .AddInterceptors(new SqlitePragmas(), WriteOnFirstWrite.Instance);
+         .AddInterceptors(new SqlitePragmas(autoCheckpoint), WriteOnFirstWrite.Instance);
 
     internal static void ConfigurePostgres(DbContextOptionsBuilder o, string cs) =>
         o.UseNpgsql(cs, n => n.MigrationsHistoryTable("platform_migrations").EnableRetryOnFailure(0))

@@ -8,10 +8,13 @@ namespace Kefu.Platform.Database;
 /// <summary>
 /// Per-connection SQLite settings: WAL is durable at commit with synchronous=NORMAL; foreign keys enforced. Set once
 /// per physical connection: pooled connections keep them, and EF opens a connection for every query.
+/// With background checkpoints (decision 0028) no connection checkpoints inline at commit (wal_autocheckpoint=0):
+/// <see cref="SqliteCheckpointer"/> does it.
 /// </summary>
-internal sealed class SqlitePragmas : DbConnectionInterceptor
+internal sealed class SqlitePragmas(bool autoCheckpoint = true) : DbConnectionInterceptor
 {
-    private const string Sql = "PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=30000;";
+    private readonly string Sql = "PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=30000;"
+        + (autoCheckpoint ? "" : " PRAGMA wal_autocheckpoint=0;");
     private static readonly ConditionalWeakTable<object, object> Configured = new();
 
     public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData)
