@@ -53,6 +53,7 @@ await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeL
     Args = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking", "--disable-component-update"],
 });
 var context = await browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new() { Width = 1440, Height = 900 }, Locale = "zh-CN" });
+context.SetDefaultTimeout(120_000); // a shared, saturated machine (load 80+) once took over 30 s to sign in
 await context.AddInitScriptAsync(Marks);
 
 // Baseline: the static sign-in page, signed out.
