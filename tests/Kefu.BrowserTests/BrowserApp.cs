@@ -132,7 +132,9 @@ public sealed class BrowserApp : IAsyncLifetime
         });
         context.SetDefaultTimeout(15_000);
         var page = await context.NewPageAsync();
-        await page.GotoAsync(BaseUrl + "/");
+        // The sign-in page's load event waits for MudBlazor's stylesheet and four scripts; at load 70–87 on 2 cores it
+        // once took over 15 s (session 7), so the navigation gets the sign-in's own 60 s.
+        await page.GotoAsync(BaseUrl + "/", new() { Timeout = 60_000 });
         await page.FillAsync("#username", userName);
         await page.FillAsync("#password", Password);
         // The landing page is the prerendered workspace: its HTML waits for the list and counts, and on a saturated

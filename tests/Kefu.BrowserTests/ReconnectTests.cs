@@ -49,8 +49,9 @@ public sealed class ReconnectTests(BrowserApp app) : IAsyncLifetime
 
         var banner = page.Locator("#components-reconnect-modal");
         await Assertions.Expect(banner).ToBeHiddenAsync();
-        // Refusing WebSockets alone is not enough: SignalR then falls back to long polling, which can reconnect before
-        // the test sees the "reconnecting" state. Failing the negotiation blocks every transport.
+        // The circuit connects over WebSockets only, without negotiation (circuit.js, decision 0027), so refusing
+        // WebSockets blocks it; negotiation is failed too, so a long-polling fallback, if one came back, could not
+        // reconnect before the test sees the "reconnecting" state.
         await page.RouteAsync("**/_blazor/negotiate**", route => route.AbortAsync());
         await page.EvaluateAsync("() => { window.__refuseSockets = true; window.__sockets.forEach(s => s.close()); }");
         await Assertions.Expect(banner).ToBeVisibleAsync();

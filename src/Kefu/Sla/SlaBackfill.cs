@@ -32,6 +32,10 @@ public sealed class SlaBackfill(UnitOfWork uow, SlaSeeder seeder, SlaCache cache
                 Tags = t.Tags.Select(x => x.Tag.Name).ToList(),
                 CustomerTags = db.Set<CustomerTag>().Where(x => x.CustomerId == t.CustomerId).Select(x => x.Name).ToList(),
             })
+            // Two collections per ticket, both a handful of names: one query (their rows multiply, tags × customer
+            // tags, which stays small) reads tickets and tags at one moment; split it would be three reads outside a
+            // transaction that a concurrent change could fall between.
+            .AsSingleQuery()
             .ToListAsync(ct);
         if (tickets.Count == 0) return 0;
         var tax = await taxonomy.GetAsync(ct);

@@ -68,37 +68,35 @@ public sealed class TicketBulk(KefuDb db, UnitOfWork uow, TicketService tickets,
             return new BulkTicketResult([.. updated], [.. unchanged], [.. skipped]);
         }
 
-        var status = set?["status"] is { } s ? s.Deserialize<TicketStatus>(json) : (TicketStatus?)null;
         foreach (var id in ids)
             await OneAsync(id, skipped, async (ticket, c) =>
             {
                 if (Stale(ticket, expected) is { } stale) return stale;
-                if (ticket.MergedIntoId is { } into)
-                    return Skip(ticket, "merged", $"Ticket #{ticket.Number} was merged into #{into + TicketRules.NumberOffset}.");
-                if (ticket.Status == TicketStatus.Closed) return Skip(ticket, "closed", $"Ticket #{ticket.Number} is closed.");
-                if (status is { } to && !TicketRules.CanMove(ticket.Status, to))
-                    return Skip(ticket, "status_not_allowed", $"Ticket #{ticket.Number} cannot move from {Snake(ticket.Status)} to {Snake(to)}.");
-
+                // Whether this ticket may take the change is TicketService's decision (UpdateAsync refuses a closed
+                // ticket or a status move its status does not allow, before changing anything); its refusal is
+                // named by Refused below.
                 var patch = (JsonObject?)set?.DeepClone() ?? new JsonObject();
                 if (addTags.Count > 0 || removeTags.Count > 0)
                 {
+                    // Always sent (the service tells a change from none), so a closed ticket is refused as for any field.
                     var current = await db.Set<TicketTag>().Where(t => t.TicketId == ticket.Id).Select(t => t.Tag.Name).ToListAsync(c);
                     var wanted = current.Where(n => !removeTags.Contains(n, StringComparer.OrdinalIgnoreCase))
                         .Concat(addTags).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
-                    if (!wanted.Order(StringComparer.OrdinalIgnoreCase).SequenceEqual(current.Order(StringComparer.OrdinalIgnoreCase), StringComparer.OrdinalIgnoreCase))
-                        patch["tags"] = new JsonArray([.. wanted.Select(n => (JsonNode)n!)]);
+                    patch["tags"] = new JsonArray([.. wanted.Select(n => (JsonNode)n!)]);
                 }
                 var version = ticket.Version;
                 await tickets.UpdateAsync(ticket, patch, json, staff, c);
                 (ticket.Version == version ? unchanged : updated).Add(ticket.Id);
                 return null;
-            }, staff, ct);
+            }, staff, ct, nameRefusals: true);
         return new BulkTicketResult([.. updated], [.. unchanged], [.. skipped]);
     }
 
     /// <summary>Runs one ticket's change in its own transaction; a refusal becomes a skip, never the whole request's error.</summary>
-    private async Task OneAsync(long id, List<BulkSkip> skipped, Func<Ticket, CancellationToken, Task<BulkSkip?>> work, StaffContext staff, CancellationToken ct)
+    private async Task OneAsync(long id, List<BulkSkip> skipped, Func<Ticket, CancellationToken, Task<BulkSkip?>> work, StaffContext staff, CancellationToken ct,
+        bool nameRefusals = false)
     {
+        (long Number, TicketStatus Status, long? MergedInto)? before = null; // the ticket as read, to name a refusal
         // With an Idempotency-Key the whole bulk is one unit of work (its stored answer commits with the changes): each
         // ticket then gets a savepoint, so one ticket's failure undoes only its own writes (and, on PostgreSQL, does not
         // leave the transaction aborted for the tickets after it).
@@ -107,15 +105,20 @@ public sealed class TicketBulk(KefuDb db, UnitOfWork uow, TicketService tickets,
         if (outer is not null) await outer.CreateSavepointAsync(Savepoint, ct);
         try
         {
-            var skip = await uow.RunAsync(async c => await work(await queries.LoadAsync(id, staff, track: true, c), c), ct);
+            var skip = await uow.RunAsync(async c =>
+            {
+                var ticket = await queries.LoadAsync(id, staff, track: true, c);
+                before = (ticket.Number, ticket.Status, ticket.MergedIntoId);
+                return await work(ticket, c);
+            }, ct);
             if (skip is not null) skipped.Add(skip);
             if (outer is not null) await outer.ReleaseSavepointAsync(Savepoint, ct);
         }
         catch (DomainException e)
         {
             if (outer is not null) await outer.RollbackToSavepointAsync(Savepoint, ct);
-            var reason = e.Status switch { 404 => "not_found", 403 => "forbidden", 409 => "conflict", _ => "invalid" };
-            skipped.Add(new BulkSkip(id, id + TicketRules.NumberOffset, reason, e.Message));
+            skipped.Add(nameRefusals && before is { } t ? Refused(t.Number, t.Status, t.MergedInto, e, id) : new BulkSkip(id, id + TicketRules.NumberOffset,
+                e.Status switch { 404 => "not_found", 403 => "forbidden", 409 => "conflict", _ => "invalid" }, e.Message));
         }
         catch (DbUpdateConcurrencyException)
         {
@@ -126,6 +129,19 @@ public sealed class TicketBulk(KefuDb db, UnitOfWork uow, TicketService tickets,
     }
 
     private const string Savepoint = "bulk_ticket";
+
+    /// <summary>Names TicketService's refusal of a ticket it had loaded: merged or closed (it refuses any change to a
+    /// closed ticket), a status move its status does not allow (UpdateAsync's error on <c>status</c>; a null status
+    /// never gets this far), else forbidden, conflict or invalid with the service's own words.</summary>
+    private static BulkSkip Refused(long number, TicketStatus status, long? mergedInto, DomainException e, long id)
+    {
+        var (reason, detail) = mergedInto is { } into ? ("merged", $"Ticket #{number} was merged into #{into + TicketRules.NumberOffset}.")
+            : status == TicketStatus.Closed ? ("closed", $"Ticket #{number} is closed.")
+            : e.Errors?.TryGetValue("status", out var why) == true && e.Status == 400 ? ("status_not_allowed", $"Ticket #{number}: {string.Join(" ", why)}")
+            : (e.Status switch { 403 => "forbidden", 404 => "not_found", 409 => "conflict", _ => "invalid" },
+                e.Errors is { Count: > 0 } errors ? string.Join(" ", errors.SelectMany(x => x.Value)) : e.Message);
+        return new BulkSkip(id, number, reason, detail, status);
+    }
 
     /// <summary>Checks what is the same for every ticket once, up front: a bad request is one 400 problem, not N skips.</summary>
     private async Task<(JsonObject? Set, List<string> Add, List<string> Remove)> ValidateAsync(
@@ -223,6 +239,4 @@ public sealed class TicketBulk(KefuDb db, UnitOfWork uow, TicketService tickets,
             : null;
 
     private static BulkSkip Skip(Ticket t, string reason, string detail) => new(t.Id, t.Number, reason, detail, t.Status);
-
-    private static string Snake(TicketStatus s) => JsonNamingPolicy.SnakeCaseLower.ConvertName(s.ToString());
 }

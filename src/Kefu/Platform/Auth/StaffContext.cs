@@ -36,6 +36,7 @@ public sealed class StaffDirectory(IServiceScopeFactory scopes, IMemoryCache cac
                 Roles = u.Roles.Select(r => r.Role.Name!).ToList(),
                 Teams = u.Teams.Select(t => t.TeamId).ToList(),
             })
+            .AsSingleQuery() // two small collections (roles × teams of one user): one round trip, read at one moment
             .FirstOrDefaultAsync(ct);
         if (user is null) return null;
         var permissions = user.Roles.SelectMany(r => Auth.Roles.PermissionsByRole.GetValueOrDefault(r) ?? FrozenSet<string>.Empty);

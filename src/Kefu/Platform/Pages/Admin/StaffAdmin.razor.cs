@@ -76,6 +76,7 @@ public partial class StaffAdmin
                     u.Id, u.UserName, u.DisplayName, u.Email, u.IsOutsourced, u.IsActive, u.Language,
                     Roles = u.Roles.Select(r => r.Role.Name!).ToList(), Teams = u.Teams.Select(t => t.TeamId).ToList(),
                 })
+                .AsSingleQuery() // each user's roles × teams is a handful of rows: one query, one consistent read
                 .ToListAsync(ct);
             var rows = users.Select(u => new Row(u.Id, u.UserName!, u.DisplayName, u.Email,
                 [.. u.Roles.OrderBy(r => Array.IndexOf(Roles.All, r))], [.. u.Teams], u.IsOutsourced, u.IsActive, u.Language)).ToList();
