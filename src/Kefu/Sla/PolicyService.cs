@@ -120,7 +120,7 @@ public sealed class PolicyService(KefuDb db, SlaCache cache, TaxonomyCache taxon
     public async Task<SlaSettings> SettingsAsync(bool track, CancellationToken ct)
     {
         var q = track ? db.Set<SlaSettings>() : db.Set<SlaSettings>().AsNoTracking();
-        return await q.FirstOrDefaultAsync(ct) ?? throw DomainException.NotFound("SLA settings");
+        return await q.OrderBy(s => s.Id).FirstOrDefaultAsync(ct) ?? throw DomainException.NotFound("SLA settings"); // one row
     }
 
     public async Task<SlaSettings> UpdateSettingsAsync(SlaSettings s, SettingsRequest r, CancellationToken ct)

@@ -27,7 +27,7 @@ public sealed class SlaCache(IServiceScopeFactory scopes, IMemoryCache cache)
         db.Set<EscalationRule>().AsNoTracking().Where(r => r.IsActive).OrderByDescending(r => r.Tier).ThenBy(r => r.Id).ToListAsync(ct));
 
     public Task<SlaSettings> SettingsAsync(CancellationToken ct) => GetAsync(SettingsKey, async db =>
-        await db.Set<SlaSettings>().AsNoTracking().FirstOrDefaultAsync(ct) ?? new SlaSettings());
+        await db.Set<SlaSettings>().AsNoTracking().OrderBy(s => s.Id).FirstOrDefaultAsync(ct) ?? new SlaSettings()); // one row
 
     /// <summary>The arithmetic of a calendar (the default one when id is null or unknown); null when there is none.</summary>
     public Task<CalendarMath?> CalendarAsync(int? id, CancellationToken ct) => GetAsync(CalendarKey(id), async db =>
