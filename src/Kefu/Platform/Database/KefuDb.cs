@@ -74,15 +74,15 @@ public abstract class KefuDb(DbContextOptions options)
             return saved;
         }
 
-        List<OutboxMessage>? outbox = null;
-        List<AuditEntry>? audit = null;
+        var outbox = new List<OutboxMessage>();
+        var audit = new List<AuditEntry>();
         foreach (var row in _appended)
         {
             var entry = Entry(row);
             if (entry.State != EntityState.Added) continue;
             entry.State = EntityState.Detached;
-            if (row is OutboxMessage m) (outbox ??= []).Add(m);
-            else (audit ??= []).Add((AuditEntry)row);
+            if (row is OutboxMessage m) outbox.Add(m);
+            else audit.Add((AuditEntry)row);
         }
         _appended.Clear();
         int count;
@@ -93,14 +93,13 @@ public abstract class KefuDb(DbContextOptions options)
         catch
         {
             // The caller may handle the failure and save again: the rows are pending as before.
-            foreach (var row in (IEnumerable<object>?)outbox ?? []) { Entry(row).State = EntityState.Added; _appended.Add(row); }
-            foreach (var row in (IEnumerable<object>?)audit ?? []) { Entry(row).State = EntityState.Added; _appended.Add(row); }
+            foreach (var row in outbox.Concat<object>(audit)) { Entry(row).State = EntityState.Added; _appended.Add(row); }
             throw;
         }
         await BeginWriteAsync(cancellationToken);
-        if (outbox is not null) await RowInserter.InsertAsync(this, outbox, cancellationToken);
-        if (audit is not null) await RowInserter.InsertAsync(this, audit, cancellationToken);
-        return count + (outbox?.Count ?? 0) + (audit?.Count ?? 0);
+        await RowInserter.InsertAsync(this, outbox, cancellationToken); // nothing to do for an empty list
+        await RowInserter.InsertAsync(this, audit, cancellationToken);
+        return count + outbox.Count + audit.Count;
     }
 
     protected override void OnModelCreating(ModelBuilder b)
