@@ -63,7 +63,14 @@ public static class PlatformModule
         services.AddSingleton(registry);
         foreach (var handler in registry.AllHandlerTypes) services.AddScoped(handler);
         foreach (var observer in registry.AllObserverTypes) services.AddSingleton(observer);
+        services.AddSingleton<EventObservers>();
         services.AddSingleton<OutboxSignal>();
+        if (options.Database.IsPostgres)
+        {
+            // Observers run on every node: the dispatching one announces, the others listen (decision 0035).
+            services.AddSingleton(sp => ActivatorUtilities.CreateInstance<PostgresEventFanout>(sp, options.Database.ConnectionString!));
+            services.AddHostedService(sp => sp.GetRequiredService<PostgresEventFanout>());
+        }
         services.AddSingleton<OutboxDispatcher>();
         services.AddHostedService(sp => sp.GetRequiredService<OutboxDispatcher>());
         services.AddHostedService<Maintenance>();

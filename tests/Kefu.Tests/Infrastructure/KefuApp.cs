@@ -37,20 +37,8 @@ public abstract class KefuApp : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var cs = await CreateDatabaseAsync();
-        _factory = new WebApplicationFactory<Program>().WithWebHostBuilder(b =>
-        {
-            b.UseEnvironment("Testing");
-            b.UseSetting("Kefu:DataDir", _dataDir);
-            b.UseSetting("Kefu:Demo", "false");
-            b.UseSetting("Kefu:BootstrapApiToken", BootstrapToken);
-            b.UseSetting("Kefu:Database:Provider", Provider);
-            b.UseSetting("Kefu:Attachments:MaxBytes", (1024 * 1024).ToString());
-            if (cs is not null) b.UseSetting("Kefu:Database:ConnectionString", cs);
-            // Triage changes new tickets in the background; the suites that test it enable it in their own fixture.
-            b.UseSetting("Kefu:Triage:Enabled", "false");
-            Configure(b);
-        });
+        ConnectionString = await CreateDatabaseAsync();
+        _factory = NewNode(_dataDir);
         Admin = Client(BootstrapToken);
 
         TeamA = (await PostOk(Admin, "/api/v1/teams", new { name = "Team A" }))["id"]!.GetValue<int>();
@@ -63,6 +51,34 @@ public abstract class KefuApp : IAsyncLifetime
         Lead = await CreateStaff("lead.a", "Lead A", ["team_lead"], [TeamA]);
         Inspector = await CreateStaff("qa", "Inspector", ["quality_inspector"], []);
     }
+
+    /// <summary>The database's connection string (null for the default SQLite file under the data folder).</summary>
+    public string? ConnectionString { get; private set; }
+
+    /// <summary>Another server on the same database (on PostgreSQL: a second node of a cluster), with the fixture's
+    /// settings and a data folder of its own. The caller disposes it.</summary>
+    public WebApplicationFactory<Program> SecondNode()
+    {
+        var dir = Path.Combine(Path.GetTempPath(), "kefu-tests-" + Guid.NewGuid().ToString("N"));
+        lock (_otherDirs) _otherDirs.Add(dir);
+        return NewNode(dir);
+    }
+
+    private readonly List<string> _otherDirs = [];
+
+    private WebApplicationFactory<Program> NewNode(string dataDir) => new WebApplicationFactory<Program>().WithWebHostBuilder(b =>
+    {
+        b.UseEnvironment("Testing");
+        b.UseSetting("Kefu:DataDir", dataDir);
+        b.UseSetting("Kefu:Demo", "false");
+        b.UseSetting("Kefu:BootstrapApiToken", BootstrapToken);
+        b.UseSetting("Kefu:Database:Provider", Provider);
+        b.UseSetting("Kefu:Attachments:MaxBytes", (1024 * 1024).ToString());
+        if (ConnectionString is not null) b.UseSetting("Kefu:Database:ConnectionString", ConnectionString);
+        // Triage changes new tickets in the background; the suites that test it enable it in their own fixture.
+        b.UseSetting("Kefu:Triage:Enabled", "false");
+        Configure(b);
+    });
 
     public async Task<Staff> CreateStaff(string userName, string name, string[] roles, int[] teams, bool outsourced = false)
     {
@@ -110,7 +126,10 @@ public abstract class KefuApp : IAsyncLifetime
     {
         if (_factory is not null) await _factory.DisposeAsync();
         await DropDatabaseAsync();
-        try { Directory.Delete(_dataDir, recursive: true); } catch (IOException) { }
+        foreach (var dir in _otherDirs.Append(_dataDir))
+        {
+            try { Directory.Delete(dir, recursive: true); } catch (IOException) { }
+        }
     }
 }
 

@@ -293,6 +293,28 @@ public abstract class TriageApiTests(KefuApp app)
             Assert.True(jobs[i - 1].FinishedAt <= jobs[i].RequestedAt, $"job {jobs[i].Id} was queued while job {jobs[i - 1].Id} was pending");
     }
 
+    /// <summary>Counts the job changes a node's trainer announces: per job id, a task that completes at the given count.</summary>
+    private static Func<int, int, Task> HeardJobChanges(TriageTrainingService trainer)
+    {
+        var counts = new Dictionary<int, int>();
+        var waits = new List<(int Id, int Count, TaskCompletionSource Done)>();
+        void Check()
+        {
+            foreach (var w in waits.Where(w => counts.GetValueOrDefault(w.Id) >= w.Count)) w.Done.TrySetResult();
+        }
+        trainer.RetrainJobChanged += id => { lock (waits) { counts[id] = counts.GetValueOrDefault(id) + 1; Check(); } };
+        return (id, count) =>
+        {
+            lock (waits)
+            {
+                var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                waits.Add((id, count, done));
+                Check();
+                return done.Task;
+            }
+        };
+    }
+
     [Fact]
     public async Task A_retrain_with_nothing_to_learn_fails_with_the_reason_and_another_node_reports_it_from_the_database()
     {
@@ -302,7 +324,21 @@ public abstract class TriageApiTests(KefuApp app)
         if (models["pendingCorrections"]!.GetValue<int>() > 0) Assert.Equal(TriageRetrainState.Succeeded, (await RetrainAsync()).State);
         var version = (await KefuApp.Json(await app.Admin.GetAsync("/api/v1/triage/models"), true))["currentVersion"]!.GetValue<int>();
 
+        // A second server on the same database (another node, or this one after a restart), not training itself.
+        await using var node = app.Factory.WithWebHostBuilder(b => b.UseSetting("Kefu:Triage:Enabled", "false"));
+        var nodes = new[] { app.Factory.Services, node.Services };
+        var postgres = app.Provider == "Postgres";
+        if (postgres)
+            await Task.WhenAll(nodes.Select(n => n.GetRequiredService<Kefu.Platform.Events.PostgresEventFanout>().Listening)).WaitAsync(Patience);
+        var heard = nodes.Select(n => HeardJobChanges(n.GetRequiredService<TriageTrainingService>())).ToList();
+
         var failed = await RetrainAsync();
+        if (postgres)
+        {
+            // Queued, claimed, failed: an admin page open on either node follows all three, whichever node's outbox
+            // delivered them (one node's dispatcher, the other hearing of it over LISTEN/NOTIFY).
+            await Task.WhenAll(heard.Select(h => h(failed.Id, 3))).WaitAsync(Patience);
+        }
         Assert.Equal(TriageRetrainState.Failed, failed.State);
         Assert.Contains("No usable examples", failed.Error);
         Assert.Contains($"version {version}", failed.Error);
@@ -315,8 +351,7 @@ public abstract class TriageApiTests(KefuApp app)
         Assert.Equal("failed", after["retrain"]!["state"]!.GetValue<string>());
         Assert.Equal(failed.Id, after["retrain"]!["id"]!.GetValue<int>());
 
-        // A second server on the same database (another node, or this one after a restart) answers from the database.
-        await using var node = app.Factory.WithWebHostBuilder(b => b.UseSetting("Kefu:Triage:Enabled", "false"));
+        // The second server answers from the database.
         using var client = node.CreateClient();
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", KefuApp.BootstrapToken);
         var there = await KefuApp.Json(await client.GetAsync($"/api/v1/triage/models/retrain/{failed.Id}"), true);

@@ -16,8 +16,8 @@ namespace Kefu.Platform.Events;
 /// so only the failing event is retried later. On shutdown it drains what is already committed before the host stops.
 /// </summary>
 public sealed class OutboxDispatcher(
-    IServiceScopeFactory scopes, IServiceProvider services, EventRegistry registry, OutboxSignal signal, TimeProvider time,
-    ILogger<OutboxDispatcher> log, IMeterFactory meters) : BackgroundService
+    IServiceScopeFactory scopes, EventRegistry registry, EventObservers observers, OutboxSignal signal, TimeProvider time,
+    ILogger<OutboxDispatcher> log, IMeterFactory meters, PostgresEventFanout? fanout = null) : BackgroundService
 {
     private const int BatchSize = 200;
     /// <summary>Events per handler transaction: large enough to amortise begin/commit and the write gate, small
@@ -32,11 +32,9 @@ public sealed class OutboxDispatcher(
 
     private delegate Task HandlerInvoker(object handler, IDomainEvent e, EventContext context, CancellationToken ct);
     private delegate bool HandlesInvoker(object handler, IDomainEvent e);
-    private delegate void ObserverInvoker(object observer, IDomainEvent e, EventContext context);
     // Typed delegates built once per event type: MethodInfo.Invoke per call would allocate and emit invoke stubs.
     private static readonly ConcurrentDictionary<Type, HandlerInvoker> HandlerInvokers = new();
     private static readonly ConcurrentDictionary<Type, HandlesInvoker> HandlesInvokers = new();
-    private static readonly ConcurrentDictionary<Type, ObserverInvoker> ObserverInvokers = new();
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -119,25 +117,17 @@ public sealed class OutboxDispatcher(
         var failed = new Dictionary<long, string>();
         var retryWhen = new Dictionary<long, Task>();
         var events = new List<(IDomainEvent Event, Type Type, EventContext Context)>(batch.Count);
+        List<long>? observed = null;
         foreach (var message in batch)
         {
-            if (!registry.EventTypes.TryGetValue(message.Type, out var type))
-            {
-                log.LogWarning("Unknown event type {Type} in outbox row {Id}; marking dispatched", message.Type, message.Id);
-                continue;
-            }
-            var e = (IDomainEvent)JsonSerializer.Deserialize(message.Payload, type, KefuJson.Stored)!;
-            events.Add((e, type, new EventContext(message.Id, message.OccurredAt)));
+            if (observers.Read(message) is not var (e, type)) continue; // unknown type: logged, marked dispatched
+            var context = new EventContext(message.Id, message.OccurredAt);
+            events.Add((e, type, context));
+            observers.Run(e, type, context);
+            if (fanout is not null && observers.AreObserved(type)) (observed ??= []).Add(message.Id);
         }
-
-        foreach (var (e, type, context) in events)
-        {
-            foreach (var observerType in registry.Observers.GetValueOrDefault(type, []))
-            {
-                try { ObserverInvokers.GetOrAdd(type, BuildObserverInvoker)(services.GetRequiredService(observerType), e, context); }
-                catch (Exception ex) { log.LogWarning(ex, "Observer {Observer} failed for event {EventId}", observerType.Name, context.EventId); }
-            }
-        }
+        // Screens connected to other nodes refresh too (PostgreSQL; best effort like the observers themselves).
+        if (observed is not null) await fanout!.AnnounceAsync(observed, ct);
 
         // Per handler, its events in id order (handlers are independent of each other, as before).
         var byHandler = new Dictionary<Type, List<(IDomainEvent Event, Type Type, EventContext Context)>>();
@@ -308,13 +298,7 @@ public sealed class OutboxDispatcher(
     private static bool InvokeHandles<T>(object handler, IDomainEvent e) where T : IDomainEvent =>
         ((IEventHandler<T>)handler).Handles((T)e);
 
-    private static ObserverInvoker BuildObserverInvoker(Type eventType) =>
-        typeof(OutboxDispatcher).GetMethod(nameof(InvokeObserver), BindingFlags.NonPublic | BindingFlags.Static)!
-            .MakeGenericMethod(eventType).CreateDelegate<ObserverInvoker>();
-
     private static Task InvokeHandler<T>(object handler, IDomainEvent e, EventContext context, CancellationToken ct) where T : IDomainEvent =>
         ((IEventHandler<T>)handler).HandleAsync((T)e, context, ct);
 
-    private static void InvokeObserver<T>(object observer, IDomainEvent e, EventContext context) where T : IDomainEvent =>
-        ((IEventObserver<T>)observer).OnEvent((T)e, context);
 }

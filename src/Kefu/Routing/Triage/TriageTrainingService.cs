@@ -4,6 +4,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Kefu.Platform;
 using Kefu.Platform.Database;
+using Kefu.Platform.Events;
 using Kefu.Tickets;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -46,8 +47,9 @@ public sealed class TriageTrainingService(
     /// <summary>Wakes the loop (a correction was recorded).</summary>
     public void Notify() => _signal.Release();
 
-    /// <summary>Raised on this node whenever a retrain job it queued or ran changes state; the admin page listens.</summary>
-    public event Action<TriageRetrainJob>? RetrainJobChanged;
+    /// <summary>Raised on every node (with the job's id) after a retrain job was queued, claimed or finished on any node:
+    /// the admin page listens (fed by <see cref="TriageRetrainObserver"/> after the change committed).</summary>
+    public event Action<int>? RetrainJobChanged;
 
     /// <summary>The latest admin retrain job (null when none was ever requested).</summary>
     public static async Task<TriageRetrainJob?> LatestRetrainAsync(KefuDb db, CancellationToken ct) =>
@@ -73,18 +75,15 @@ public sealed class TriageTrainingService(
             var row = new TriageRetrainRecord { State = TriageRetrainState.Queued, RequestedAt = time.GetUtcNow().UtcDateTime };
             uow.Db.Add(row);
             await uow.Db.SaveChangesAsync(c);
+            uow.Db.Publish(new TriageRetrainJobChanged(row.Id), time);
             return (row.ToJob(), true);
         }, ct);
-        if (created)
-        {
-            Changed(job);
-            _signal.Release();
-        }
+        if (created) _signal.Release();
         return job;
     }
 
     /// <summary>Completes when the retrain job with this id has finished (succeeded or failed) — at once when it already
-    /// has; otherwise when this node finishes it (another node's job: poll GET /api/v1/triage/models/retrain/{id}).</summary>
+    /// has; otherwise when this node finishes it or, on PostgreSQL, hears that another node did.</summary>
     public async Task<TriageRetrainJob> WhenRetrainDoneAsync(int id)
     {
         var waiter = _waiting.GetOrAdd(id, _ => new TaskCompletionSource<TriageRetrainJob>(TaskCreationOptions.RunContinuationsAsynchronously));
@@ -95,10 +94,28 @@ public sealed class TriageTrainingService(
         return await waiter.Task;
     }
 
-    private void Changed(TriageRetrainJob job)
+    /// <summary>A job changed on some node (its event was delivered): tell the listeners, and complete a caller here
+    /// waiting for it when it has finished.</summary>
+    internal void OnJobChanged(int id)
     {
-        try { RetrainJobChanged?.Invoke(job); }
+        try { RetrainJobChanged?.Invoke(id); }
         catch (Exception ex) { log.LogWarning(ex, "A retrain status listener failed"); }
+        if (_waiting.ContainsKey(id)) _ = CompleteWaiterAsync(id);
+    }
+
+    private async Task CompleteWaiterAsync(int id)
+    {
+        try
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            if (await RetrainJobAsync(scope.ServiceProvider.GetRequiredService<KefuDb>(), id, CancellationToken.None) is { Done: true } job)
+                Finished(job);
+        }
+        catch (Exception ex) { log.LogWarning(ex, "Could not read retrain job {Job}; its waiters are told when this node sees it next", id); }
+    }
+
+    private void Finished(TriageRetrainJob job)
+    {
         if (job.Done && _waiting.TryRemove(job.Id, out var waiter)) waiter.TrySetResult(job);
     }
 
@@ -110,10 +127,11 @@ public sealed class TriageTrainingService(
         {
             uow.Db.Attach(row);
             uow.Db.Entry(row).State = EntityState.Modified;
+            uow.Db.Publish(new TriageRetrainJobChanged(row.Id), time);
             await uow.Db.SaveChangesAsync(c);
         }, ct);
         var job = row.ToJob();
-        Changed(job);
+        Finished(job);
         return job;
     }
 
@@ -126,19 +144,31 @@ public sealed class TriageTrainingService(
         var now = time.GetUtcNow().UtcDateTime;
         var stale = now - TrainingTimeout;
         var reason = $"Interrupted: the node training it stopped (no result within {TrainingTimeout.TotalMinutes:0} minutes).";
-        var expired = await uow.RunAsync(c => uow.Db.Set<TriageRetrainRecord>()
-            .Where(j => j.State == TriageRetrainState.Training && j.StartedAt < stale)
-            .ExecuteUpdateAsync(s => s.SetProperty(j => j.State, TriageRetrainState.Failed).SetProperty(j => j.FinishedAt, now)
-                .SetProperty(j => j.Error, reason), c), ct);
+        var expired = await uow.RunAsync(async c =>
+        {
+            var ids = await uow.Db.Set<TriageRetrainRecord>().Where(j => j.State == TriageRetrainState.Training && j.StartedAt < stale)
+                .Select(j => j.Id).ToListAsync(c);
+            if (ids.Count == 0) return 0;
+            var n = await uow.Db.Set<TriageRetrainRecord>().Where(j => ids.Contains(j.Id) && j.State == TriageRetrainState.Training)
+                .ExecuteUpdateAsync(s => s.SetProperty(j => j.State, TriageRetrainState.Failed).SetProperty(j => j.FinishedAt, now)
+                    .SetProperty(j => j.Error, reason), c);
+            foreach (var id in ids) uow.Db.Publish(new TriageRetrainJobChanged(id), time);
+            return n;
+        }, ct);
         if (expired > 0) log.LogWarning("{Count} triage retrain job(s) marked failed: their node stopped while training", expired);
         var next = await uow.Db.Set<TriageRetrainRecord>().AsNoTracking().Where(j => j.State == TriageRetrainState.Queued)
             .OrderBy(j => j.Id).Select(j => (int?)j.Id).FirstOrDefaultAsync(ct);
         if (next is not { } id) return null;
         var node = NodeName;
-        var claimed = await uow.RunAsync(c => uow.Db.Set<TriageRetrainRecord>()
-            .Where(j => j.Id == id && j.State == TriageRetrainState.Queued)
-            .ExecuteUpdateAsync(s => s.SetProperty(j => j.State, TriageRetrainState.Training).SetProperty(j => j.StartedAt, now)
-                .SetProperty(j => j.Node, node), c), ct);
+        var claimed = await uow.RunAsync(async c =>
+        {
+            var n = await uow.Db.Set<TriageRetrainRecord>()
+                .Where(j => j.Id == id && j.State == TriageRetrainState.Queued)
+                .ExecuteUpdateAsync(s => s.SetProperty(j => j.State, TriageRetrainState.Training).SetProperty(j => j.StartedAt, now)
+                    .SetProperty(j => j.Node, node), c);
+            if (n > 0) uow.Db.Publish(new TriageRetrainJobChanged(id), time);
+            return n;
+        }, ct);
         if (claimed == 0) return null; // another node took it
         return await uow.Db.Set<TriageRetrainRecord>().AsNoTracking().FirstAsync(j => j.Id == id, ct);
     }
@@ -146,7 +176,6 @@ public sealed class TriageTrainingService(
     /// <summary>Runs a claimed admin retrain: training happens here, on the background loop.</summary>
     private async Task RunRetrainAsync(TriageRetrainRecord row, CancellationToken ct)
     {
-        Changed(row.ToJob());
         try
         {
             var v = (await SyncAsync(force: true, ct))!;
@@ -361,3 +390,9 @@ public sealed class TriageTrainingService(
 
 /// <summary>An admin retrain refused because there is nothing new to learn from: the job fails with this reason.</summary>
 internal sealed class NothingToLearnException(string message) : InvalidOperationException(message);
+
+/// <summary>Feeds <see cref="TriageTrainingService.RetrainJobChanged"/> on every node from the committed job changes.</summary>
+public sealed class TriageRetrainObserver(TriageTrainingService trainer) : IEventObserver<TriageRetrainJobChanged>
+{
+    public void OnEvent(TriageRetrainJobChanged e, EventContext context) => trainer.OnJobChanged(e.JobId);
+}
