@@ -47,7 +47,7 @@ public sealed class ServerProcess : IAsyncDisposable
         process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (log) log.WriteLine(e.Data); };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        var url = await ready.Task.WaitAsync(TimeSpan.FromMinutes(3));
+        var url = await ready.Task.WaitAsync(TimeSpan.FromMinutes(10)); // minutes on a saturated machine
         var uri = new Uri(url);
         return server = new ServerProcess(process, log, new IPEndPoint(IPAddress.Parse(uri.Host), uri.Port));
     }
