@@ -54,6 +54,9 @@ public static class BenchServer
         var checkpointer = factory.Services.GetService<Kefu.Platform.Database.SqliteCheckpointer>();
         long seen = 0;
         var gc = GcMark.Now();
+        // KEFU_BENCH_ALLOC_TYPES=1: sample allocations by type (the runtime's AllocationTick, one event per ~100 KB)
+        // and write each phase's top types to the server log (work folder, server.log).
+        using var allocTypes = Environment.GetEnvironmentVariable("KEFU_BENCH_ALLOC_TYPES") == "1" ? new AllocationSampler() : null;
         var checkpoints = checkpointer?.Stats;
         while (await Console.In.ReadLineAsync() is { } line)
         {
@@ -67,6 +70,7 @@ public static class BenchServer
                 ? FormattableString.Invariant($"checkpoints {c.Rounds - c0.Rounds} (forced {c.Forced - c0.Forced}, truncated {c.Truncated - c0.Truncated}), max WAL {c.MaxWalPages} pages, longest {c.MaxMs:0.0} ms")
                 : "checkpoints inline (SQLite auto-checkpoint)";
             Console.WriteLine("TIMINGS " + WriterTimings.Summary(t) + "; " + gcNow.Since(gc) + "; " + cpText);
+            if (allocTypes is not null) Console.WriteLine(allocTypes.TakeReport());
             gc = gcNow;
             checkpoints = cp;
             checkpointer?.ResetMaxima();
@@ -80,16 +84,57 @@ public static class BenchServer
 public sealed record AgentCount(int Value);
 
 /// <summary>The GC's collection counts and total pause time at one moment.</summary>
-internal readonly record struct GcMark(int Gen0, int Gen1, int Gen2, TimeSpan Paused)
+internal readonly record struct GcMark(int Gen0, int Gen1, int Gen2, TimeSpan Paused, long Allocated)
 {
-    public static GcMark Now() => new(GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2), GC.GetTotalPauseDuration());
+    public static GcMark Now() => new(GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2), GC.GetTotalPauseDuration(),
+        GC.GetTotalAllocatedBytes(precise: false));
 
+    /// <summary>Collections, pause total and bytes allocated since <paramref name="before"/> (the generator divides the
+    /// bytes by the phase's messages: "allocated N bytes" is parsed by LoadGenerator).</summary>
     public string Since(GcMark before)
     {
         var last = GC.GetGCMemoryInfo(GCKind.Any);
         return FormattableString.Invariant(
             $"GC gen0 {Gen0 - before.Gen0}, gen1 {Gen1 - before.Gen1}, gen2 {Gen2 - before.Gen2}, paused {(Paused - before.Paused).TotalMilliseconds:0} ms ") +
-            FormattableString.Invariant($"(last: gen{last.Generation}, {last.PauseDurations[0].TotalMilliseconds:0.0} ms, heap {last.HeapSizeBytes / 1048576} MiB)");
+            FormattableString.Invariant($"(last: gen{last.Generation}, {last.PauseDurations[0].TotalMilliseconds:0.0} ms, heap {last.HeapSizeBytes / 1048576} MiB), ") +
+            FormattableString.Invariant($"allocated {Allocated - before.Allocated} bytes");
+    }
+}
+
+/// <summary>Which types the server allocates (sampled: the runtime reports the type of the object that crossed each
+/// ~100 KB of allocation). Bench diagnostics only, opt-in (KEFU_BENCH_ALLOC_TYPES=1).</summary>
+internal sealed class AllocationSampler : System.Diagnostics.Tracing.EventListener
+{
+    private readonly Dictionary<string, long> _bytes = [];
+
+    protected override void OnEventSourceCreated(System.Diagnostics.Tracing.EventSource source)
+    {
+        if (source.Name == "Microsoft-Windows-DotNETRuntime")
+            EnableEvents(source, System.Diagnostics.Tracing.EventLevel.Verbose, (System.Diagnostics.Tracing.EventKeywords)0x1); // GC keyword
+    }
+
+    protected override void OnEventWritten(System.Diagnostics.Tracing.EventWrittenEventArgs e)
+    {
+        if (e.EventName is not { } name || !name.StartsWith("GCAllocationTick", StringComparison.Ordinal) || e.PayloadNames is null) return;
+        var type = e.Payload![e.PayloadNames.IndexOf("TypeName")] as string ?? "?";
+        var amount = Convert.ToInt64(e.Payload[e.PayloadNames.IndexOf("AllocationAmount64")], System.Globalization.CultureInfo.InvariantCulture);
+        lock (_bytes) _bytes[type] = _bytes.GetValueOrDefault(type) + amount;
+    }
+
+    public string TakeReport()
+    {
+        KeyValuePair<string, long>[] top;
+        long total;
+        lock (_bytes)
+        {
+            total = _bytes.Values.Sum();
+            top = [.. _bytes.OrderByDescending(kv => kv.Value).Take(40)];
+            _bytes.Clear();
+        }
+        var s = new System.Text.StringBuilder(FormattableString.Invariant($"ALLOCTYPES sampled {total / 1048576.0:0.0} MiB; top types:\n"));
+        foreach (var (type, bytes) in top)
+            s.Append(FormattableString.Invariant($"  {100.0 * bytes / Math.Max(1, total),5:0.0} %  {bytes / 1048576.0,8:0.0} MiB  {type}\n"));
+        return s.ToString();
     }
 }
 

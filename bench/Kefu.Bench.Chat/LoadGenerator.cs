@@ -10,7 +10,41 @@ public sealed record Result(
     string Target, int Connections, double ConnectSeconds, int ConnectErrors, double IdleRssMiB, double RssAtConnectionsMiB,
     double OfferedRate, double AchievedRate, double P50Ms, double P99Ms, double MaxMs, int RateErrors, int Lost,
     double SaturationPerSecond, double SaturationP50Ms, double SaturationP99Ms, double RssAfterMiB, long OutboxBacklog,
-    double RateCpuMsPerMessage, double SaturationCpuMsPerMessage, double DrainSeconds);
+    double RateCpuMsPerMessage, double SaturationCpuMsPerMessage, double DrainSeconds,
+    PhaseGc RateServerGc, PhaseGc SaturationServerGc, PhaseGc RateGeneratorGc, double RateSendLagP99Ms, double RateSendLagMaxMs);
+
+/// <summary>One process's collections, pause total and allocated bytes over a phase, and the phase's messages.</summary>
+public sealed record PhaseGc(int Gen0, int Gen1, int Gen2, double PausedMs, long AllocatedBytes, long Messages)
+{
+    public double AllocatedKiBPerMessage => AllocatedBytes / 1024.0 / Math.Max(1, Messages);
+    public double Gen0Per1000Messages => Gen0 * 1000.0 / Math.Max(1, Messages);
+
+    private static readonly System.Text.RegularExpressions.Regex ServerLine = new(
+        @"GC gen0 (\d+), gen1 (\d+), gen2 (\d+), paused (\d+) ms.*allocated (\d+) bytes");
+
+    /// <summary>From the server's TIMINGS line (BenchServer's GcMark.Since).</summary>
+    public static PhaseGc FromServer(string line, long messages)
+    {
+        var m = ServerLine.Match(line);
+        if (!m.Success) return new PhaseGc(0, 0, 0, double.NaN, 0, messages);
+        int I(int g) => int.Parse(m.Groups[g].Value, CultureInfo.InvariantCulture);
+        return new PhaseGc(I(1), I(2), I(3), I(4), long.Parse(m.Groups[5].Value, CultureInfo.InvariantCulture), messages);
+    }
+
+    public override string ToString() => FormattableString.Invariant(
+        $"gen0 {Gen0}, gen1 {Gen1}, gen2 {Gen2}, paused {PausedMs:0} ms, allocated {AllocatedKiBPerMessage:0.0} KiB/msg, {Gen0Per1000Messages:0.0} gen0 per 1,000 msgs");
+}
+
+/// <summary>This process's GC counters at one moment (the load generator's own collections pause its receive loops,
+/// which the latencies would otherwise blame on the server).</summary>
+internal readonly record struct LocalGc(int Gen0, int Gen1, int Gen2, TimeSpan Paused, long Allocated)
+{
+    public static LocalGc Now() => new(GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2), GC.GetTotalPauseDuration(),
+        GC.GetTotalAllocatedBytes(precise: false));
+
+    public PhaseGc Since(LocalGc b, long messages) =>
+        new(Gen0 - b.Gen0, Gen1 - b.Gen1, Gen2 - b.Gen2, (Paused - b.Paused).TotalMilliseconds, Allocated - b.Allocated, messages);
+}
 
 public static class LoadGenerator
 {
@@ -19,9 +53,14 @@ public static class LoadGenerator
         Directory.CreateDirectory(o.WorkDir);
         Console.WriteLine($"chat bench: {o.Connections} widgets ({o.Senders} talking), {o.Agents} agents, {o.Rate} msg/s for {o.Seconds} s, " +
                           $"saturation with {o.Concurrency} in flight for {o.SaturationSeconds} s, {o.Sources} loopback sources");
+        Console.WriteLine("load generator: " + GeneratorSettings());
+        // Enough pool threads from the start for 10,000 receive loops and the sends' continuations (no ramp-up by
+        // the pool's starvation heuristics in the measured phases; both cores are shared with the server anyway).
+        ThreadPool.GetMinThreads(out var workers, out var io);
+        ThreadPool.SetMinThreads(Math.Max(workers, 16), Math.Max(io, 16));
         var results = new List<Result>();
         if (!o.SkipBaseline) results.Add(await RunTargetAsync(o, "baseline (bare echo hub)", "/bench/echo"));
-        results.Add(await RunTargetAsync(o, "Kefu widget hub", "/hubs/widget"));
+        if (!o.SkipKefu) results.Add(await RunTargetAsync(o, "Kefu widget hub", "/hubs/widget"));
         Console.WriteLine();
         Console.WriteLine(Report.Markdown(o, results));
         if (o.ServerEnv.Count > 0) Console.WriteLine("Server environment: " + string.Join(" ", o.ServerEnv));
@@ -101,16 +140,26 @@ public static class LoadGenerator
             var rateProfile = o.Profile == "rate" ? Profiler.Start(server.Pid, o.WorkDir, "rate", o.Seconds) : null;
             var rateErrors = 0;
             var inFlight = new List<Task>(total);
+            // How late each message left against its schedule (a late generator hides server delay: coordinated omission).
+            var lags = new Recorder();
+            // The generator's own collections must not pause its receive loops during the measured phase: with 10,000
+            // sockets each of them took tens of ms (session 8), time the latencies blamed on the server. So the phase
+            // runs in a no-GC region sized for it (the generator allocates a few KiB per message plus keep-alives);
+            // should it still run out, a collection happens and shows in the "its own GC" line.
+            var noGc = NoGcRegion.TryStart(o.NoGcMiB);
+            var genGc = LocalGc.Now();
             sw.Restart();
+            var start = Stopwatch.GetTimestamp();
             for (var k = 0; k < total; k++)
             {
                 var due = TimeSpan.FromSeconds(k / o.Rate);
                 var wait = due - sw.Elapsed;
                 if (wait > TimeSpan.FromMilliseconds(1)) await Task.Delay(wait);
                 var w = senders[k % senders.Length];
+                var dueTimestamp = start + (long)(due.TotalSeconds * Stopwatch.Frequency);
                 inFlight.Add(Task.Run(async () =>
                 {
-                    try { await SendAsync(w); }
+                    try { await SendAsync(w, lags, dueTimestamp); }
                     catch (Exception ex) when (ex is HubError or IOException)
                     {
                         if (Interlocked.Increment(ref rateErrors) <= 3) Console.WriteLine("  send: " + ex.Message);
@@ -120,9 +169,17 @@ public static class LoadGenerator
             await Task.WhenAll(inFlight);
             var achieved = total / sw.Elapsed.TotalSeconds;
             await latencies.WaitForAsync(total - rateErrors, TimeSpan.FromSeconds(10));
+            var rateGeneratorGc = LocalGc.Now().Since(genGc, total);
+            var noGcHeld = NoGcRegion.End(noGc);
             var (p50, p99, max, count) = latencies.Summary();
+            var (_, lagP99, lagMax, _) = lags.Summary();
             Console.WriteLine($"  {o.Rate} msg/s: achieved {achieved:0.0}/s, delivered {count}/{total}, p50 {p50:0.0} ms, p99 {p99:0.0} ms, max {max:0.0} ms");
-            Console.WriteLine("  writer: " + await server.WriterTimingsAsync());
+            Console.WriteLine($"  load generator: sends left p99 {lagP99:0.0} ms / max {lagMax:0.0} ms after their scheduled time; its own GC {rateGeneratorGc}; " +
+                              (noGc ? noGcHeld ? $"no-GC region of {o.NoGcMiB} MiB held" : $"no-GC region of {o.NoGcMiB} MiB ran out" : "no no-GC region"));
+            var rateWriter = await server.WriterTimingsAsync();
+            var rateServerGc = PhaseGc.FromServer(rateWriter, total - rateErrors);
+            Console.WriteLine("  writer: " + rateWriter);
+            Console.WriteLine("  server GC at rate: " + rateServerGc);
 
             await WaitForOutboxAsync(dataDir, TimeSpan.FromSeconds(120));
             if (rateProfile is not null) await rateProfile;
@@ -152,7 +209,10 @@ public static class LoadGenerator
             var (sp50, sp99, _, satCount) = latencies.Summary();
             var perSecond = satCount / satSeconds;
             Console.WriteLine($"  saturation: {perSecond:0} msg/s delivered ({sent} acknowledged), p50 {sp50:0.0} ms, p99 {sp99:0.0} ms");
-            Console.WriteLine("  writer: " + await server.WriterTimingsAsync());
+            var satWriter = await server.WriterTimingsAsync();
+            var satServerGc = PhaseGc.FromServer(satWriter, sent);
+            Console.WriteLine("  writer: " + satWriter);
+            Console.WriteLine("  server GC at saturation (sends only, the drain after it not included): " + satServerGc);
             var rssAfter = server.RssMiB();
             // Work the saturation left for later (the event handlers of the messages it stored).
             var backlog = await OutboxBacklogAsync(dataDir);
@@ -171,7 +231,7 @@ public static class LoadGenerator
                 async (w, _) => await w!.DisposeAsync());
             return new Result(name, o.Connections - connectErrors, connectSeconds, connectErrors, idleRss, rssAtConnections, o.Rate, achieved,
                 p50, p99, max, rateErrors, total - rateErrors - count, perSecond, sp50, sp99, rssAfter, backlog,
-                rateCpu, satCpu, drainSeconds);
+                rateCpu, satCpu, drainSeconds, rateServerGc, satServerGc, rateGeneratorGc, lagP99, lagMax);
         }
         finally
         {
@@ -179,11 +239,25 @@ public static class LoadGenerator
         }
     }
 
-    private static Task<JsonElement> SendAsync(HubSocket w) => w.InvokeAsync("Send", new
+    private static Task<JsonElement> SendAsync(HubSocket w, Recorder? lags = null, long dueTimestamp = 0)
     {
-        clientId = Guid.NewGuid().ToString("N"),
-        text = "您好，我的订单还没有发货，请帮我查一下 / where is my order? " + Stopwatch.GetTimestamp().ToString(CultureInfo.InvariantCulture),
-    });
+        var now = Stopwatch.GetTimestamp();
+        lags?.Add(Stopwatch.GetElapsedTime(dueTimestamp, now).TotalMilliseconds);
+        return w.InvokeAsync("Send", new
+        {
+            clientId = Guid.NewGuid().ToString("N"),
+            text = "您好，我的订单还没有发货，请帮我查一下 / where is my order? " + now.ToString(CultureInfo.InvariantCulture),
+        });
+    }
+
+    /// <summary>This process's GC mode (bench/chat/run.sh gives the generator its own; the server never inherits them).</summary>
+    private static string GeneratorSettings()
+    {
+        var env = string.Join(" ", Environment.GetEnvironmentVariables().Keys.Cast<string>().Where(ServerProcess.IsGcSetting).Order()
+            .Select(k => k + "=" + Environment.GetEnvironmentVariable(k)));
+        return $"{(System.Runtime.GCSettings.IsServerGC ? "server" : "workstation")} GC, {System.Runtime.GCSettings.LatencyMode}" +
+               (env.Length > 0 ? ", " + env : ", no GC environment (the server's settings: runtimeconfig only)");
+    }
 
     /// <summary>Events not yet dispatched by the server's outbox (read from its SQLite file, read-only).</summary>
     private static async Task<long> OutboxBacklogAsync(string dataDir)
@@ -220,6 +294,30 @@ public static class LoadGenerator
             }
         }
         catch (OperationCanceledException) { }
+    }
+}
+
+/// <summary>A no-GC region for the load generator's measured phase (GC.TryStartNoGCRegion; 0 MiB = none).</summary>
+internal static class NoGcRegion
+{
+    public static bool TryStart(int mib)
+    {
+        if (mib <= 0) return false;
+        try { return GC.TryStartNoGCRegion(mib * 1024L * 1024L); }
+        catch (ArgumentOutOfRangeException ex)
+        {
+            Console.WriteLine($"  no-GC region of {mib} MiB refused: {ex.Message}");
+            return false;
+        }
+    }
+
+    /// <summary>Ends the region; false when it had already ended (the phase allocated more than its size).</summary>
+    public static bool End(bool started)
+    {
+        if (!started) return false;
+        if (System.Runtime.GCSettings.LatencyMode != System.Runtime.GCLatencyMode.NoGCRegion) return false;
+        try { GC.EndNoGCRegion(); return true; }
+        catch (InvalidOperationException) { return false; }
     }
 }
 

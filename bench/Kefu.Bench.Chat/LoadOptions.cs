@@ -14,6 +14,10 @@ public sealed record LoadOptions
     public int Concurrency { get; init; } = 64;
     public int Sources { get; init; } = 8;
     public bool SkipBaseline { get; init; }
+    /// <summary>Only the bare hub (for comparing load generator settings).</summary>
+    public bool SkipKefu { get; init; }
+    /// <summary>Size of the load generator's no-GC region during the fixed-rate phase (0 = none, as before session 8).</summary>
+    public int NoGcMiB { get; init; } = 240;
     /// <summary>Extra environment for the server process (KEY=VALUE), e.g. DOTNET_gcConcurrent=1.</summary>
     public IReadOnlyList<string> ServerEnv { get; init; } = [];
     /// <summary>Phase to record with perf: "rate" or "saturation" (none by default).</summary>
@@ -40,6 +44,8 @@ public sealed record LoadOptions
                 "--concurrency" => o with { Concurrency = Int() },
                 "--sources" => o with { Sources = Int() },
                 "--skip-baseline" => o with { SkipBaseline = true },
+                "--skip-kefu" => o with { SkipKefu = true },
+                "--generator-nogc-mib" => o with { NoGcMiB = Int() },
                 "--server-env" => o with { ServerEnv = [.. o.ServerEnv, Next()] },
                 "--profile" => o with { Profile = Next() },
                 "--command" => o with { Command = Next() },

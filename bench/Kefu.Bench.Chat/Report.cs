@@ -18,6 +18,15 @@ public static class Report
                              $"{r.OfferedRate:0}/{r.AchievedRate:0.0} | {r.P50Ms:0.0} ms | {r.P99Ms:0.0} ms | {r.MaxMs:0} ms | {r.Lost}/{r.RateErrors} | " +
                              $"{r.SaturationPerSecond:0} ({r.SaturationP50Ms:0.0}/{r.SaturationP99Ms:0.0} ms) | {r.OutboxBacklog} | {r.DrainSeconds:0.0} s | " +
                              $"{r.RateCpuMsPerMessage:0.00} / {r.SaturationCpuMsPerMessage:0.00} |");
+        s.AppendLine();
+        s.AppendLine("| target | server allocated KiB/msg at rate / saturation | server gen0 per 1,000 msgs at rate / saturation | server GC at rate: gen0/gen1/gen2, paused | generator GC at rate: gen0/gen1/gen2, paused | sends late vs schedule p99 / max |");
+        s.AppendLine("|---|---|---|---|---|---|");
+        foreach (var r in results)
+            s.AppendLine(ci, $"| {r.Target} | {r.RateServerGc.AllocatedKiBPerMessage:0.0} / {r.SaturationServerGc.AllocatedKiBPerMessage:0.0} | " +
+                             $"{r.RateServerGc.Gen0Per1000Messages:0.0} / {r.SaturationServerGc.Gen0Per1000Messages:0.0} | " +
+                             $"{r.RateServerGc.Gen0}/{r.RateServerGc.Gen1}/{r.RateServerGc.Gen2}, {r.RateServerGc.PausedMs:0} ms | " +
+                             $"{r.RateGeneratorGc.Gen0}/{r.RateGeneratorGc.Gen1}/{r.RateGeneratorGc.Gen2}, {r.RateGeneratorGc.PausedMs:0} ms | " +
+                             $"{r.RateSendLagP99Ms:0.0} / {r.RateSendLagMaxMs:0.0} ms |");
         if (results.Count == 2)
         {
             var (b, k) = (results[0], results[1]);

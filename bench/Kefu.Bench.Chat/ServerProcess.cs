@@ -29,6 +29,9 @@ public sealed class ServerProcess : IAsyncDisposable
         foreach (var a in new[] { typeof(ServerProcess).Assembly.Location, "serve", "--data", dataDir, "--agents", agents.ToString() })
             psi.ArgumentList.Add(a);
         foreach (var k in new[] { "KEFU_DB_PROVIDER", "KEFU_DB_CONNECTION", "ASPNETCORE_URLS", "KEFU_DATA_DIR" }) psi.Environment.Remove(k);
+        // The load generator runs with GC settings of its own (bench/chat/run.sh); the measured server must not inherit
+        // them: it runs with Kefu's (the runtimeconfig, workstation non-concurrent) plus --server-env only.
+        foreach (var k in psi.Environment.Keys.Where(IsGcSetting).ToList()) psi.Environment.Remove(k);
         foreach (var kv in env) psi.Environment[kv[..kv.IndexOf('=')]] = kv[(kv.IndexOf('=') + 1)..];
         var log = new StreamWriter(logFile, append: true) { AutoFlush = true };
         ServerProcess? server = null;
@@ -44,10 +47,13 @@ public sealed class ServerProcess : IAsyncDisposable
         process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (log) log.WriteLine(e.Data); };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        var url = await ready.Task.WaitAsync(TimeSpan.FromMinutes(3));
+        var url = await ready.Task.WaitAsync(TimeSpan.FromMinutes(10)); // minutes on a saturated machine
         var uri = new Uri(url);
         return server = new ServerProcess(process, log, new IPEndPoint(IPAddress.Parse(uri.Host), uri.Port));
     }
+
+    internal static bool IsGcSetting(string name) =>
+        name.StartsWith("DOTNET_GC", StringComparison.OrdinalIgnoreCase) || name.StartsWith("COMPlus_GC", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>The chat writer's batch timings since the previous call (see BenchServer).</summary>
     public async Task<string> WriterTimingsAsync()

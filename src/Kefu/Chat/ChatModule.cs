@@ -18,6 +18,7 @@ public static class ChatModule
         services.AddSingleton<ChatRateLimiter>();
         services.AddSingleton<ChatPush>();
         services.AddScoped<ChatService>();
+        services.AddScoped<ChatSends>();
         services.AddSingleton<ChatWriter>();
         services.AddHostedService(sp => sp.GetRequiredService<ChatWriter>());
         services.AddScoped<ChatSiteService>();
