@@ -151,7 +151,13 @@ public sealed class EmailIngestor(
             item.Triage = null;
             if (item.Email is not { Class: not MailClass.Bounce, ThreadIds.Count: 0 } email || EmailParser.TicketNumberIn(email.Subject) is not null)
                 continue;
-            item.Triage = await tickets.TriageAsync(NewTicketRequest(mailbox, email, BodyText(email, item.Files), null, []), ct);
+            try { item.Triage = await tickets.TriageAsync(NewTicketRequest(mailbox, email, BodyText(email, item.Files), null, []), ct); }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                // Not fatal: the create decides it inside the transaction, as before.
+                log.LogWarning(e, "Mailbox {Mailbox}: triage ahead of the batch failed", mailbox.Id);
+                return;
+            }
         }
     }
 
