@@ -2,7 +2,8 @@ namespace Kefu.Email;
 
 /// <summary>
 /// Fault-injection points for the exactly-once tests ("stored" = inside the transaction before commit,
-/// "committed" = after commit, before the IMAP server is told). Null in production.
+/// "committed" = after commit, before the IMAP server is told; "ticket:&lt;Message-ID&gt;" = before that mail goes to
+/// Tickets, where a test can throw the <c>DomainException</c> Tickets would refuse it with). Null in production.
 /// </summary>
 public sealed class EmailHooks
 {

@@ -64,6 +64,7 @@ public sealed class EmailIngestor(
         var timer = new Timings(batch.PrepareTime, Stopwatch.GetTimestamp());
         try
         {
+            if (items.Count > 1) await TriageAheadAsync(mailbox, items, ct);
             try
             {
                 var result = await uow.RunAsync(async c =>
@@ -132,7 +133,47 @@ public sealed class EmailIngestor(
         public string? Error => error;
         public List<PreparedFile> Files => files;
         public bool Committed { get; set; }
+        /// <summary>Triage of the ticket this mail would create, decided before the batch's transaction (null: not decided).</summary>
+        public PreparedTriage? Triage { get; set; }
     }
+
+    /// <summary>A new ticket a mail of the batch creates, held back so the batch's new tickets are created together
+    /// (<see cref="TicketService.CreateManyAsync"/>); its email record is added once the ticket exists.</summary>
+    private sealed record PendingCreate(EmailRecord Record, ParsedEmail Email, TicketDraft Draft);
+
+    /// <summary>Decides triage for the mails that look like new tickets (no threading headers, no ticket number in the
+    /// subject) before the batch's transaction: it is CPU work that need not hold the write lock. A mail that turns
+    /// out to continue a ticket (subject threading) just does not use it.</summary>
+    private async Task TriageAheadAsync(Mailbox mailbox, List<Item> items, CancellationToken ct)
+    {
+        foreach (var item in items)
+        {
+            item.Triage = null;
+            if (item.Email is not { Class: not MailClass.Bounce, ThreadIds.Count: 0 } email || EmailParser.TicketNumberIn(email.Subject) is not null)
+                continue;
+            try { item.Triage = await tickets.TriageAsync(NewTicketRequest(mailbox, email, BodyText(email, item.Files), null, []), ct); }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                // Not fatal: the create decides it inside the transaction, as before.
+                log.LogWarning(e, "Mailbox {Mailbox}: triage ahead of the batch failed", mailbox.Id);
+                return;
+            }
+        }
+    }
+
+    /// <summary>The text a mail's ticket message gets: its plain text, plus a line per attachment that was refused.</summary>
+    private static string BodyText(ParsedEmail email, List<PreparedFile> files)
+    {
+        var text = email.Text;
+        foreach (var f in files)
+            if (f.File is null) text += $"\n[{f.Source.FileName}: {f.Refused}]";
+        return text;
+    }
+
+    private static CreateTicketRequest NewTicketRequest(Mailbox mailbox, ParsedEmail email, string text, string? html, List<long> attachmentIds) =>
+        new(email.Subject, new CustomerInput(null, email.FromName, email.FromAddress, null, null, null, null),
+            new MessageInput(text, html, [.. attachmentIds]), Channel.Email, null, null, null, mailbox.TeamId, null, null,
+            email.MessageId.Length <= 200 ? email.MessageId : null);
 
     /// <summary>An attachment written to storage before the transaction, or why it was refused.</summary>
     internal sealed class PreparedFile(ParsedAttachment source, StoredFile? file, string? refused)
@@ -183,6 +224,18 @@ public sealed class EmailIngestor(
         /// <summary>Newest ingested mail's ticket per (sender, thread subject) within the mailbox's window.</summary>
         public required Dictionary<(string From, string Subject), long> SubjectThreads;
         public required Dictionary<string, long> CustomerByAddress;
+        /// <summary>Held-back new tickets (<see cref="PendingCreate"/>): their Message-IDs, (sender, thread subject) and
+        /// mails per sender, so a later mail that would depend on one of them has them created first.</summary>
+        public HashSet<string> PendingIds = [];
+        public HashSet<(string From, string Subject)> PendingSubjects = [];
+        public Dictionary<string, int> PendingBySender = [];
+        /// <summary>The tickets the batch's mails may continue (read untracked at once; attached when used).</summary>
+        public Dictionary<long, Ticket> Tickets = [];
+        /// <summary>Message-IDs of the batch that Tickets already has as email messages (null: not looked up, a
+        /// single mail — Tickets then checks itself).</summary>
+        public HashSet<string>? KnownMessageIds;
+        /// <summary>Addresses sent an acknowledgement by this batch's held-back tickets (see CreatePendingAsync).</summary>
+        public HashSet<string> Acknowledged = [];
     }
 
     private async Task<BatchLookups> LookupAsync(Mailbox mailbox, long uidValidity, List<Item> items, CancellationToken ct)
@@ -235,6 +288,18 @@ public sealed class EmailIngestor(
                     lookups.SubjectThreads[(r.FromAddress!, r.ThreadSubject!)] = r.TicketId!.Value; // the newest wins
         }
 
+        // The tickets replies may continue, and which Message-IDs Tickets already has (its duplicate check), in one
+        // query each rather than two per reply. Only for a batch: a single mail (the fallback) goes the old way.
+        if (items.Count > 1)
+        {
+            var candidates = emails.SelectMany(e => e.ThreadIds).Select(id => lookups.TicketByMessageId.TryGetValue(id, out var t) ? t : 0)
+                .Where(t => t != 0).Concat(lookups.TicketIdsInSubjects).Concat(lookups.SubjectThreads.Values).Distinct().ToList();
+            if (candidates.Count > 0)
+                foreach (var t in await Db.Set<Ticket>().AsNoTracking().Where(t => candidates.Contains(t.Id)).ToListAsync(ct))
+                    lookups.Tickets[t.Id] = t;
+            lookups.KnownMessageIds = await tickets.KnownMessageExternalIdsAsync(Channel.Email, [.. emails.Select(e => e.MessageId)], ct);
+        }
+
         // Known senders are handed to Tickets by customer id, which spares its identity query per mail.
         var addresses = senders.Select(s => CustomerIdentity.Normalize(IdentityKind.Email, s)).Distinct().ToList();
         foreach (var i in await Db.Set<CustomerIdentity>().AsNoTracking()
@@ -272,10 +337,14 @@ public sealed class EmailIngestor(
         var lookups = await LookupAsync(mailbox, uidValidity, items, ct);
         if (timer is not null) timer.LookedUp = Stopwatch.GetTimestamp();
         int stored = 0, skipped = 0, failed = 0;
+        // In a batch, new tickets are held back and created together; a single mail (the fallback) goes as before.
+        var pending = items.Count > 1 ? new List<PendingCreate>() : null;
         foreach (var item in items)
         {
             var mail = item.Mail;
             if (!lookups.KnownUids.Add(mail.Uid)) { skipped++; continue; }
+            if (pending is { Count: > 0 } && DependsOnPending(item.Email, lookups))
+                await CreatePendingAsync(mailbox, pending, lookups, timer, ct);
             var record = new EmailRecord
             {
                 MailboxId = mailbox.Id, Direction = EmailDirection.Inbound, UidValidity = uidValidity, Uid = mail.Uid,
@@ -298,9 +367,10 @@ public sealed class EmailIngestor(
             };
             Ticket? created;
             var start = Stopwatch.GetTimestamp();
+            var held = pending?.Count ?? 0;
             try
             {
-                created = await StoreOneAsync(mailbox, record, email, item.Files, lookups, ct);
+                created = await StoreOneAsync(mailbox, record, email, item, lookups, pending, ct);
             }
             catch (DomainException e) when (items.Count == 1)
             {
@@ -316,13 +386,58 @@ public sealed class EmailIngestor(
                 continue;
             }
             var tickets = Stopwatch.GetTimestamp();
+            stored++;
+            if (pending is not null && pending.Count > held) { timer?.Add(start, tickets, tickets); continue; } // held back: see CreatePendingAsync
             Db.Add(record);
             await ForgetSavedAsync(ct);
             Remember(lookups, mailbox, record, created);
             timer?.Add(start, tickets, Stopwatch.GetTimestamp());
-            stored++;
         }
+        if (pending is { Count: > 0 }) await CreatePendingAsync(mailbox, pending, lookups, timer, ct);
         return new(stored, skipped, failed);
+    }
+
+    /// <summary>Whether a mail's handling could depend on a held-back new ticket: it repeats or references its
+    /// Message-ID, continues its (sender, subject), names a ticket number not known before the batch, or is a bounce
+    /// (looked up in the database). Then the held-back tickets are created first, as if stored one by one.</summary>
+    private static bool DependsOnPending(ParsedEmail? email, BatchLookups lookups)
+    {
+        if (email is null) return false; // a failure record only
+        if (email.Class == MailClass.Bounce || lookups.PendingIds.Contains(email.MessageId) || email.ThreadIds.Any(lookups.PendingIds.Contains))
+            return true;
+        if (EmailParser.TicketNumberIn(email.Subject) is { } n && !lookups.TicketIdsInSubjects.Contains(n - TicketRules.NumberOffset))
+            return true;
+        return lookups.PendingSubjects.Contains((email.FromAddress, EmailParser.ThreadSubject(email.Subject)));
+    }
+
+    /// <summary>Creates the held-back new tickets in one call to Tickets, then adds their email records.</summary>
+    private async Task CreatePendingAsync(Mailbox mailbox, List<PendingCreate> pending, BatchLookups lookups, Timings? timer, CancellationToken ct)
+    {
+        var start = Stopwatch.GetTimestamp();
+        var results = await tickets.CreateManyAsync([.. pending.Select(p => p.Draft)], SystemStaff, ct);
+        lookups.PendingIds.Clear();
+        lookups.PendingSubjects.Clear();
+        lookups.PendingBySender.Clear();
+        var created = Stopwatch.GetTimestamp();
+        for (var k = 0; k < pending.Count; k++)
+        {
+            var (record, email, _) = pending[k];
+            var ticket = results[k].Ticket;
+            record.Status = EmailStatus.Ingested;
+            record.TicketId = ticket.Id;
+            record.TicketMessageId = results[k].FirstMessageId
+                ?? await Db.Set<Message>().Where(m => m.TicketId == ticket.Id).OrderBy(m => m.Id).Select(m => (long?)m.Id).FirstOrDefaultAsync(ct);
+            // The composer's one-per-address-and-hour check reads saved rows only, and these acknowledgements are saved
+            // together: an address acknowledged earlier in this batch is not asked again (stored one by one, it was saved).
+            if (mailbox.AutoAcknowledge && email.Class == MailClass.Normal && !lookups.Acknowledged.Contains(email.FromAddress)
+                && await composer.EnqueueAcknowledgementAsync(mailbox, ticket, email, ct) is not null)
+                lookups.Acknowledged.Add(email.FromAddress);
+            Db.Add(record);
+            Remember(lookups, mailbox, record, ticket);
+        }
+        pending.Clear();
+        await ForgetSavedAsync(ct);
+        timer?.Add(start, created, Stopwatch.GetTimestamp());
     }
 
     /// <summary>After a mail: when the only unsaved rows are new ones (the email record, and the audit, outbox and
@@ -365,8 +480,9 @@ public sealed class EmailIngestor(
 
     /// <summary>Stores one parsed mail; returns the ticket when it created one.</summary>
     private async Task<Ticket?> StoreOneAsync(
-        Mailbox mailbox, EmailRecord record, ParsedEmail email, List<PreparedFile> files, BatchLookups lookups, CancellationToken ct)
+        Mailbox mailbox, EmailRecord record, ParsedEmail email, Item item, BatchLookups lookups, List<PendingCreate>? pending, CancellationToken ct)
     {
+        var files = item.Files;
         // The same Message-ID again (fetched twice, or addressed to two of our mailboxes): stored once.
         if (lookups.Stored.TryGetValue(email.MessageId, out var seen))
         {
@@ -378,12 +494,13 @@ public sealed class EmailIngestor(
 
         if (email.Class == MailClass.Bounce)
         {
-            await StoreBounceAsync(record, email, ct);
+            await StoreBounceAsync(record, email, lookups, ct);
             return null;
         }
 
         // Mail loop protection: a sender writing far more than a person would is dropped.
-        if (lookups.RecentBySender.GetValueOrDefault(email.FromAddress) >= options.Value.SenderLimitPerHour)
+        if (lookups.RecentBySender.GetValueOrDefault(email.FromAddress) + lookups.PendingBySender.GetValueOrDefault(email.FromAddress)
+            >= options.Value.SenderLimitPerHour)
         {
             record.Status = EmailStatus.Ignored;
             record.Reason = $"Sender over the limit of {options.Value.SenderLimitPerHour} mails per hour (mail loop?).";
@@ -391,16 +508,13 @@ public sealed class EmailIngestor(
         }
 
         var ticket = await ThreadAsync(mailbox, email, lookups, ct);
+        await hooks.RunAsync("ticket:" + email.MessageId); // tests: a refusal by Tickets for this mail
         var html = email.Html;
-        var text = email.Text;
+        var text = BodyText(email, files);
         var attachmentIds = new List<long>();
         foreach (var f in files)
         {
-            if (f.File is not { } file)
-            {
-                text += $"\n[{f.Source.FileName}: {f.Refused}]";
-                continue;
-            }
+            if (f.File is not { } file) continue;
             var saved = attachments.Record(file, f.Source.ContentType, SystemStaff);
             f.Used = true;
             await Db.SaveChangesAsync(ct);
@@ -415,10 +529,18 @@ public sealed class EmailIngestor(
             // A known sender goes to Tickets by customer id (found for the whole batch at once): one query less per mail.
             var customerId = lookups.CustomerByAddress.TryGetValue(CustomerIdentity.Normalize(IdentityKind.Email, email.FromAddress), out var cid)
                 ? cid : (long?)null;
-            (created, _) = await tickets.CreateAsync(new CreateTicketRequest(
-                email.Subject, new CustomerInput(customerId, email.FromName, email.FromAddress, null, null, null, null),
-                new MessageInput(text, html, [.. attachmentIds]), Channel.Email, null, null, null, mailbox.TeamId, null, null,
-                email.MessageId.Length <= 200 ? email.MessageId : null), SystemStaff, ct);
+            var request = NewTicketRequest(mailbox, email, text, html, attachmentIds);
+            request = request with { Customer = request.Customer with { Id = customerId } };
+            if (pending is not null)
+            {
+                // Held back: created with the batch's other new tickets (CreatePendingAsync), which fills in the record.
+                pending.Add(new(record, email, new TicketDraft(request, item.Triage)));
+                lookups.PendingIds.Add(email.MessageId);
+                lookups.PendingSubjects.Add((email.FromAddress, EmailParser.ThreadSubject(email.Subject)));
+                lookups.PendingBySender[email.FromAddress] = lookups.PendingBySender.GetValueOrDefault(email.FromAddress) + 1;
+                return null;
+            }
+            (created, _) = await tickets.CreateAsync(request, SystemStaff, ct);
             record.TicketId = created.Id;
             // The first message is still tracked (CreateAsync added it): no query for its id.
             record.TicketMessageId = Db.ChangeTracker.Entries<Message>().Where(m => m.Entity.TicketId == created.Id)
@@ -434,20 +556,25 @@ public sealed class EmailIngestor(
             // as one more contact (the "repeated contact" escalation fired on a vacation notice).
             var note = $"自动回复 / Automatic reply from {email.FromAddress}:\n\n{text}";
             var (message, _) = await tickets.AddMessageAsync(ticket,
-                new AddMessageRequest(MessageKind.InternalNote, note, null, [.. attachmentIds], email.MessageId), SystemStaff, ct);
+                new AddMessageRequest(MessageKind.InternalNote, note, null, [.. attachmentIds], email.MessageId), SystemStaff, IsNewToTickets(email, lookups), ct);
             record.TicketId = ticket.Id;
             record.TicketMessageId = message.Id;
         }
         else
         {
             var (message, _) = await tickets.AddMessageAsync(ticket,
-                new AddMessageRequest(MessageKind.Customer, text, html, [.. attachmentIds], email.MessageId), SystemStaff, ct);
+                new AddMessageRequest(MessageKind.Customer, text, html, [.. attachmentIds], email.MessageId), SystemStaff, IsNewToTickets(email, lookups), ct);
             record.TicketId = ticket.Id;
             record.TicketMessageId = message.Id;
         }
         record.Status = EmailStatus.Ingested;
         return created;
     }
+
+    /// <summary>Whether Tickets is known not to have this Message-ID yet (looked up for the batch, kept current), so it
+    /// need not query it again; the unique index still refuses a duplicate that slipped in.</summary>
+    private static bool IsNewToTickets(ParsedEmail email, BatchLookups lookups) =>
+        lookups.KnownMessageIds is { } known && known.Add(email.MessageId);
 
     /// <summary>The ticket a mail continues, or null for a new ticket: references to mail Kefu sent or received,
     /// then the ticket number in the subject, then (when enabled) the same sender and subject within N days.</summary>
@@ -466,7 +593,7 @@ public sealed class EmailIngestor(
         // Follow merges; a closed ticket is not reopened: the mail starts a follow-up ticket.
         for (var hops = 0; hops < 10; hops++)
         {
-            var t = await Db.Set<Ticket>().FirstOrDefaultAsync(x => x.Id == ticketId, ct);
+            var t = await TicketAsync(ticketId.Value, lookups, ct);
             if (t is null) return null;
             if (t.MergedIntoId is { } next) { ticketId = next; continue; }
             return t.Status == TicketStatus.Closed ? null : t;
@@ -474,8 +601,21 @@ public sealed class EmailIngestor(
         return null;
     }
 
+    /// <summary>A ticket to continue, tracked: the batch's copy when it read it (one object per ticket for the whole batch,
+    /// so a second reply sees the first one's changes; what is saved is detached after each mail, so attaching it
+    /// again is safe), else read now.</summary>
+    private async Task<Ticket?> TicketAsync(long id, BatchLookups lookups, CancellationToken ct)
+    {
+        if (lookups.Tickets.TryGetValue(id, out var t))
+        {
+            if (Db.Entry(t).State == EntityState.Detached) Db.Attach(t);
+            return t;
+        }
+        return await Db.Set<Ticket>().FirstOrDefaultAsync(x => x.Id == id, ct);
+    }
+
     /// <summary>A delivery report: noted on the ticket whose mail bounced, and that outgoing mail marked failed.</summary>
-    private async Task StoreBounceAsync(EmailRecord record, ParsedEmail email, CancellationToken ct)
+    private async Task StoreBounceAsync(EmailRecord record, ParsedEmail email, BatchLookups lookups, CancellationToken ct)
     {
         record.Status = EmailStatus.Bounce;
         record.Reason = email.BounceReason;
@@ -490,7 +630,7 @@ public sealed class EmailIngestor(
             outbound.Status = OutboundStatus.Failed;
             outbound.LastError = Short("Bounced: " + email.BounceReason);
         }
-        var ticket = await Db.Set<Ticket>().FirstOrDefaultAsync(t => t.Id == ticketId, ct);
+        var ticket = await TicketAsync(ticketId.Value, lookups, ct);
         if (ticket is null || ticket.MergedIntoId is not null) return;
         var note = $"邮件退信 / Email delivery failed (bounce from {email.FromAddress}): {email.BounceReason}";
         var (message, _) = await tickets.AddMessageAsync(ticket, new AddMessageRequest(MessageKind.InternalNote, note, null, null, null), SystemStaff, ct);

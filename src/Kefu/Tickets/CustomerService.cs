@@ -63,6 +63,63 @@ public sealed class CustomerService(KefuDb db, AuditLog audit, TimeProvider time
         return (customer, created);
     }
 
+    /// <summary><see cref="FindOrAddAsync"/> for several contacts at once, with the same result as calling it for each in
+    /// order and saving in between (a contact repeating an identity added for an earlier one gets that customer), but one
+    /// query for all identities and one for all customers.</summary>
+    internal async Task<List<(Customer Customer, bool Created)>> FindOrAddManyAsync(IReadOnlyList<CustomerInput> inputs, CancellationToken ct)
+    {
+        var identities = inputs.Select(i => i.Id is null ? IdentitiesOf(i).ToList() : []).ToList();
+        for (var k = 0; k < inputs.Count; k++)
+            if (inputs[k].Id is null && identities[k].Count == 0)
+                throw DomainException.Validation("customer",
+                    "Identify the customer by id, email, phone, weChatOpenId, appUserId or visitorId.");
+
+        var values = identities.SelectMany(x => x).Select(x => x.Value).Distinct().ToList();
+        var owners = new Dictionary<(IdentityKind, string), long>();
+        if (values.Count > 0)
+            foreach (var k in await db.Set<CustomerIdentity>().Where(i => values.Contains(i.Value))
+                         .Select(i => new { i.Kind, i.Value, i.CustomerId }).ToListAsync(ct))
+                owners.TryAdd((k.Kind, k.Value), k.CustomerId);
+        var ids = inputs.Select(i => i.Id).OfType<long>().Concat(owners.Values).Distinct().ToList();
+        var loaded = ids.Count == 0 ? [] : await db.Set<Customer>().Where(c => ids.Contains(c.Id)).ToListAsync(ct);
+        var byId = loaded.ToDictionary(c => c.Id);
+        async Task<Customer?> LiveAsync(long id) =>
+            byId.TryGetValue(id, out var c) && c.MergedIntoId is null ? c : await FindLiveAsync(id, ct);
+
+        var added = new Dictionary<(IdentityKind, string), Customer>(); // identities added for earlier contacts
+        var result = new List<(Customer, bool)>(inputs.Count);
+        var now = time.UtcNow();
+        for (var k = 0; k < inputs.Count; k++)
+        {
+            if (inputs[k].Id is { } id)
+            {
+                result.Add((await LiveAsync(id) ?? throw DomainException.Validation("customer.id", $"Customer {id} does not exist."), false));
+                continue;
+            }
+            Customer? customer = null;
+            foreach (var identity in identities[k])
+            {
+                if (owners.TryGetValue(identity, out var owner)) { customer = await LiveAsync(owner); break; }
+                if (added.TryGetValue(identity, out var earlier)) { customer = earlier; break; }
+            }
+            var created = false;
+            if (customer is null)
+            {
+                customer = new Customer { Name = inputs[k].Name?.Trim() is { Length: > 0 } n ? n : DefaultName(identities[k][0]), CreatedAt = now, UpdatedAt = now };
+                db.Add(customer);
+                db.Entry(customer).Collection(c => c.Identities).IsLoaded = true;
+                created = true;
+            }
+            foreach (var (kind, value) in identities[k].Where(i => !owners.ContainsKey(i) && !added.ContainsKey(i)))
+            {
+                db.Add(new CustomerIdentity { Customer = customer, CustomerId = customer.Id, Kind = kind, Value = value, CreatedAt = now });
+                added[(kind, value)] = customer;
+            }
+            result.Add((customer, created));
+        }
+        return result;
+    }
+
     /// <summary>The event and audit row of a customer created by <see cref="FindOrAddAsync"/>, once it is saved.</summary>
     internal async Task RecordCreatedAsync(Customer customer, CancellationToken ct)
     {

@@ -89,3 +89,15 @@ public sealed record SetCustomerTagsRequest([property: Required, MaxLength(Custo
 public sealed record AddIdentityRequest(IdentityKind Kind, [property: Required, MaxLength(320)] string Value);
 
 public sealed record MergeCustomerRequest(long SourceCustomerId);
+
+/// <summary>A ticket for <see cref="TicketService.CreateManyAsync"/>, with triage's verdict when the caller decided it
+/// before its transaction (<see cref="TicketService.TriageAsync"/>; null: decided in the create).</summary>
+public sealed record TicketDraft(CreateTicketRequest Request, PreparedTriage? Triage = null);
+
+/// <summary>Triage decided ahead of a create; <see cref="Verdict"/> null = leave the ticket untriaged, as a create
+/// with triage off or its model not loaded does.</summary>
+public sealed record PreparedTriage(TriageVerdict? Verdict);
+
+/// <summary>One result of <see cref="TicketService.CreateManyAsync"/>: the ticket, whether this call created it, and its
+/// first message's id when it did.</summary>
+public sealed record CreatedTicket(Ticket Ticket, bool Created, long? FirstMessageId);

@@ -25,11 +25,10 @@ public sealed class TicketService(
         if (r.ExternalId is { } ext &&
             await db.Set<Ticket>().FirstOrDefaultAsync(t => t.Channel == channel && t.ExternalId == ext, ct) is { } existing)
             return (existing, false);
-        if (string.IsNullOrWhiteSpace(r.Subject)) throw DomainException.Validation("subject", "subject must not be empty.");
+        CheckSubject(r);
 
         var tax = await taxonomy.GetAsync(ct);
         var category = ResolveCategory(tax, r.CategoryId, r.Category, "category");
-        var teamId = r.TeamId ?? category?.DefaultTeamId;
         if (r.TeamId is { } tid && !await db.Teams.AnyAsync(t => t.Id == tid, ct))
             throw DomainException.Validation("teamId", $"Team {tid} does not exist.");
         if (r.AssigneeId is { } aid) await CheckAssigneeAsync(staff, aid, "assigneeId", ct);
@@ -37,28 +36,12 @@ public sealed class TicketService(
         // One save for customer, identities, ticket, tags and message (linked by navigation and the ticket's
         // temporary key); the events and audit rows, which need the generated ids, go with the unit's final save.
         var (customer, customerCreated) = await customers.FindOrAddAsync(r.Customer, ct);
-        var now = time.UtcNow();
-        var ticket = new Ticket
-        {
-            Subject = r.Subject.Trim(), Channel = channel, Status = TicketStatus.New,
-            Priority = r.Priority ?? category?.DefaultPriority ?? TicketPriority.Normal,
-            CategoryId = category?.Id, TeamId = teamId, AssigneeId = r.AssigneeId, Customer = customer, CustomerId = customer.Id,
-            CreatedAt = now, UpdatedAt = now, ExternalId = r.ExternalId, Version = 1,
-        };
-        db.Add(ticket);
+        var ticket = NewTicket(r, channel, category, customer);
         var message = await NewMessageAsync(ticket, MessageKind.Customer, channel, r.Message.Body, r.Message.Html,
             r.Message.AttachmentIds, null, customerCreated ? null : customer.Id, null, staff, "message", save: false, ct);
-        var tags = r.Tags ?? [];
         // Triaged before the first save, so the ticket is written and announced once, already classified.
-        var verdict = triage is null ? null : await triage.DecideAsync(
-            new TicketToTriage(ticket.Subject, message.Body, ticket.CategoryId, ticket.TeamId, ticket.Priority, tags), ct);
-        if (verdict is not null)
-        {
-            ticket.CategoryId = verdict.CategoryId ?? ticket.CategoryId;
-            ticket.TeamId = verdict.TeamId ?? ticket.TeamId;
-            ticket.Priority = verdict.Priority ?? ticket.Priority;
-            if (verdict.AddTag is { } tag) tags = [.. tags, tag];
-        }
+        var verdict = triage is null ? null : await triage.DecideAsync(TriageInput(ticket, message.Body, r.Tags ?? []), ct);
+        var tags = ApplyVerdict(ticket, verdict, r.Tags ?? []);
         await SetTagsAsync(ticket, tags, ct);
         await db.SaveChangesAsync(ct);
         if (verdict is not null) triage!.Record(ticket.Id, verdict);
@@ -69,12 +52,114 @@ public sealed class TicketService(
             message.AuthorCustomerId = customer.Id;
             await customers.RecordCreatedAsync(customer, ct);
         }
-        db.Publish(new TicketCreated(ticket.Id, customer.Id, channel, Triaged: verdict is not null), time);
-        db.Publish(new MessageAdded(ticket.Id, message.Id, message.Kind), time);
-        if (ticket.AssigneeId is not null) db.Publish(new AssigneeChanged(ticket.Id, null, ticket.AssigneeId, ticket.TeamId, staff.UserId), time);
-        await audit.RecordAsync("ticket", ticket.Id, "created",
-            new { ticket.Subject, channel, ticket.Priority, category = tax.PathOf(ticket.CategoryId), ticket.TeamId, ticket.AssigneeId, triage = verdict?.Audit }, ct);
+        await AnnounceCreatedAsync(ticket, message, verdict, tax, staff, ct);
         return (ticket, true);
+    }
+
+    /// <summary>Triage of a ticket to create, decided before the caller's transaction (it is CPU and cached reads): the
+    /// result goes into <see cref="TicketDraft.Triage"/> for <see cref="CreateManyAsync"/>, which then does not decide
+    /// again inside the write lock. Null when it cannot be decided up front (no plain-text body, invalid request): then
+    /// <see cref="CreateManyAsync"/> decides as <see cref="CreateAsync"/> does.</summary>
+    public async Task<PreparedTriage?> TriageAsync(CreateTicketRequest r, CancellationToken ct)
+    {
+        if (triage is null) return new(null);
+        if (string.IsNullOrWhiteSpace(r.Subject) || string.IsNullOrWhiteSpace(r.Message.Body)) return null;
+        var tax = await taxonomy.GetAsync(ct);
+        Category? category;
+        try { category = ResolveCategory(tax, r.CategoryId, r.Category, "category"); }
+        catch (DomainException) { return null; }
+        var ticket = NewTicket(r, r.Channel ?? Channel.Api, category, null);
+        return new(await triage.DecideAsync(TriageInput(ticket, r.Message.Body, r.Tags ?? []), ct));
+    }
+
+    /// <summary>Creates several tickets, each with its first customer message, inside the caller's unit of work — for
+    /// channels that ingest in batches. Same rules, rows, events and audit entries per ticket as <see cref="CreateAsync"/>
+    /// called once per draft in order, but one query per kind for the whole batch (external ids, teams, customers and
+    /// identities, tags) and two saves (new customers first, so their messages get the author id at insert; then
+    /// tickets, messages and tags). A draft whose external id is already stored (or repeats an earlier draft's) returns
+    /// that ticket with Created=false. Any refusal (<see cref="DomainException"/>) is thrown before anything of the batch
+    /// is saved except new customers; the caller rolls its unit back and can retry the drafts one by one.</summary>
+    public async Task<IReadOnlyList<CreatedTicket>> CreateManyAsync(IReadOnlyList<TicketDraft> drafts, StaffContext staff, CancellationToken ct)
+    {
+        var results = new CreatedTicket?[drafts.Count];
+        if (drafts.Count == 0) return [];
+
+        // Known external ids: one query per channel (the unique index is on channel + external id).
+        var byExternalId = new Dictionary<(Channel, string), Ticket>();
+        foreach (var group in drafts.Where(d => d.Request.ExternalId is not null).GroupBy(d => d.Request.Channel ?? Channel.Api))
+        {
+            var channel = group.Key;
+            var ids = group.Select(d => d.Request.ExternalId!).Distinct().ToList();
+            foreach (var t in await db.Set<Ticket>().Where(t => t.Channel == channel && ids.Contains(t.ExternalId!)).ToListAsync(ct))
+                byExternalId.TryAdd((t.Channel, t.ExternalId!), t);
+        }
+
+        var tax = await taxonomy.GetAsync(ct);
+        var todo = new List<int>(drafts.Count);
+        var categories = new Category?[drafts.Count];
+        var repeats = new Dictionary<int, int>(); // draft -> earlier draft with the same external id
+        var firstWithExternalId = new Dictionary<(Channel, string), int>();
+        for (var i = 0; i < drafts.Count; i++)
+        {
+            var r = drafts[i].Request;
+            var channel = r.Channel ?? Channel.Api;
+            if (r.ExternalId is { } ext)
+            {
+                if (byExternalId.TryGetValue((channel, ext), out var existing)) { results[i] = new(existing, false, null); continue; }
+                if (firstWithExternalId.TryGetValue((channel, ext), out var earlier)) { repeats[i] = earlier; continue; }
+                firstWithExternalId[(channel, ext)] = i;
+            }
+            CheckSubject(r);
+            categories[i] = ResolveCategory(tax, r.CategoryId, r.Category, "category");
+            todo.Add(i);
+        }
+
+        var teamIds = todo.Select(i => drafts[i].Request.TeamId).OfType<int>().Distinct().ToList();
+        if (teamIds.Count > 0)
+        {
+            var found = await db.Teams.Where(t => teamIds.Contains(t.Id)).Select(t => t.Id).ToListAsync(ct);
+            if (teamIds.FirstOrDefault(t => !found.Contains(t)) is var missing and not 0)
+                throw DomainException.Validation("teamId", $"Team {missing} does not exist.");
+        }
+        foreach (var aid in todo.Select(i => drafts[i].Request.AssigneeId).OfType<Guid>().Distinct())
+            await CheckAssigneeAsync(staff, aid, "assigneeId", ct);
+
+        // New customers are saved first: their messages are then inserted with the author id (no UPDATE after).
+        var resolved = await customers.FindOrAddManyAsync([.. todo.Select(i => drafts[i].Request.Customer)], ct);
+        if (resolved.Any(c => c.Created)) await db.SaveChangesAsync(ct);
+
+        var built = new List<(int Index, Ticket Ticket, Message Message, TriageVerdict? Verdict, Customer Customer, bool CustomerCreated)>(todo.Count);
+        var wantedTags = new List<string[]>(todo.Count);
+        for (var k = 0; k < todo.Count; k++)
+        {
+            var i = todo[k];
+            var r = drafts[i].Request;
+            var channel = r.Channel ?? Channel.Api;
+            var (customer, customerCreated) = resolved[k];
+            var ticket = NewTicket(r, channel, categories[i], customer);
+            var message = await NewMessageAsync(ticket, MessageKind.Customer, channel, r.Message.Body, r.Message.Html,
+                r.Message.AttachmentIds, null, customer.Id, null, staff, "message", save: false, ct);
+            var verdict = drafts[i].Triage is { } prepared ? prepared.Verdict
+                : triage is null ? null : await triage.DecideAsync(TriageInput(ticket, message.Body, r.Tags ?? []), ct);
+            wantedTags.Add(ApplyVerdict(ticket, verdict, r.Tags ?? []));
+            built.Add((i, ticket, message, verdict, customer, customerCreated));
+        }
+        // Tags of all new tickets: one query for the names (the manual-triage tag is then looked up once per batch).
+        var names = wantedTags.Select(TagNames).ToList();
+        var allNames = names.SelectMany(n => n).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
+        var tags = allNames.Count == 0 ? [] : await db.Set<Tag>().Where(t => allNames.Contains(t.Name)).ToListAsync(ct);
+        for (var k = 0; k < built.Count; k++) LinkTags(built[k].Ticket, names[k], tags);
+        await db.SaveChangesAsync(ct);
+
+        foreach (var (i, ticket, message, verdict, customer, customerCreated) in built)
+        {
+            if (verdict is not null) triage!.Record(ticket.Id, verdict);
+            if (customerCreated) await customers.RecordCreatedAsync(customer, ct);
+            await AnnounceCreatedAsync(ticket, message, verdict, tax, staff, ct);
+            results[i] = new(ticket, true, message.Id);
+        }
+        foreach (var (i, earlier) in repeats) results[i] = results[earlier]! with { Created = false, FirstMessageId = null };
+        return results!;
     }
 
     public async Task<Ticket> UpdateAsync(Ticket ticket, JsonObject body, JsonSerializerOptions json, StaffContext staff, CancellationToken ct)
@@ -212,6 +297,17 @@ public sealed class TicketService(
         return (message, true);
     }
 
+    /// <summary>Which of these external ids already have a message on the channel: one query, for callers that add
+    /// several messages in one unit (a fetched mail batch) and then call <see cref="AddMessageAsync(Ticket, AddMessageRequest, StaffContext, bool, CancellationToken)"/>
+    /// with externalIdIsNew = true for the others.</summary>
+    public async Task<HashSet<string>> KnownMessageExternalIdsAsync(Channel channel, IReadOnlyCollection<string> externalIds, CancellationToken ct)
+    {
+        if (externalIds.Count == 0) return [];
+        var ids = externalIds.Distinct().ToList();
+        return [.. await db.Set<Message>().AsNoTracking().Where(m => m.Channel == channel && ids.Contains(m.ExternalId!))
+            .Select(m => m.ExternalId!).ToListAsync(ct)];
+    }
+
     /// <summary>Merges the source ticket into the target: messages and tags move, the source is closed.</summary>
     public async Task MergeAsync(Ticket source, Ticket target, StaffContext staff, CancellationToken ct)
     {
@@ -311,6 +407,77 @@ public sealed class TicketService(
             c = tax.FindPath(path) ?? throw DomainException.Validation(field, $"Category '{path}' does not exist; use a path such as 订单服务/下单问题/无法支付.");
         if (c is { IsActive: false }) throw DomainException.Validation(field, $"Category '{tax.PathOf(c.Id)}' is retired.");
         return c;
+    }
+
+    private static void CheckSubject(CreateTicketRequest r)
+    {
+        if (string.IsNullOrWhiteSpace(r.Subject)) throw DomainException.Validation("subject", "subject must not be empty.");
+    }
+
+    /// <summary>A new ticket as the request asks (before triage); not added to the unit of work when the customer is null.</summary>
+    private Ticket NewTicket(CreateTicketRequest r, Channel channel, Category? category, Customer? customer)
+    {
+        var now = time.UtcNow();
+        var ticket = new Ticket
+        {
+            Subject = r.Subject.Trim(), Channel = channel, Status = TicketStatus.New,
+            Priority = r.Priority ?? category?.DefaultPriority ?? TicketPriority.Normal,
+            CategoryId = category?.Id, TeamId = r.TeamId ?? category?.DefaultTeamId, AssigneeId = r.AssigneeId,
+            CreatedAt = now, UpdatedAt = now, ExternalId = r.ExternalId, Version = 1,
+        };
+        if (customer is null) return ticket;
+        ticket.Customer = customer;
+        ticket.CustomerId = customer.Id;
+        db.Add(ticket);
+        return ticket;
+    }
+
+    private static TicketToTriage TriageInput(Ticket ticket, string body, string[] tags) =>
+        new(ticket.Subject, body, ticket.CategoryId, ticket.TeamId, ticket.Priority, tags);
+
+    /// <summary>Applies triage's verdict to the new ticket; returns its tags including the one triage adds.</summary>
+    private static string[] ApplyVerdict(Ticket ticket, TriageVerdict? verdict, string[] tags)
+    {
+        if (verdict is null) return tags;
+        ticket.CategoryId = verdict.CategoryId ?? ticket.CategoryId;
+        ticket.TeamId = verdict.TeamId ?? ticket.TeamId;
+        ticket.Priority = verdict.Priority ?? ticket.Priority;
+        return verdict.AddTag is { } tag ? [.. tags, tag] : tags;
+    }
+
+    /// <summary>The events and audit entry of a created ticket, once it and its first message have their ids.</summary>
+    private async Task AnnounceCreatedAsync(Ticket ticket, Message message, TriageVerdict? verdict, TaxonomySnapshot tax, StaffContext staff, CancellationToken ct)
+    {
+        db.Publish(new TicketCreated(ticket.Id, ticket.CustomerId, ticket.Channel, Triaged: verdict is not null), time);
+        db.Publish(new MessageAdded(ticket.Id, message.Id, message.Kind), time);
+        if (ticket.AssigneeId is not null) db.Publish(new AssigneeChanged(ticket.Id, null, ticket.AssigneeId, ticket.TeamId, staff.UserId), time);
+        await audit.RecordAsync("ticket", ticket.Id, "created",
+            new { ticket.Subject, channel = ticket.Channel, ticket.Priority, category = tax.PathOf(ticket.CategoryId), ticket.TeamId, ticket.AssigneeId, triage = verdict?.Audit }, ct);
+    }
+
+    /// <summary>Trimmed, distinct tag names; refuses names over 50 characters.</summary>
+    private static List<string> TagNames(string[] names)
+    {
+        var wanted = names.Select(n => n.Trim()).Where(n => n.Length > 0).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
+        if (wanted.Any(n => n.Length > 50)) throw DomainException.Validation("tags", "A tag is at most 50 characters.");
+        return wanted;
+    }
+
+    /// <summary>Links a new ticket to the named tags; <paramref name="known"/> are the stored ones, and tags created here
+    /// join it so the next ticket of a batch shares them.</summary>
+    private void LinkTags(Ticket ticket, List<string> names, List<Tag> known)
+    {
+        foreach (var name in names)
+        {
+            var tag = known.FirstOrDefault(t => string.Equals(t.Name, name, StringComparison.OrdinalIgnoreCase));
+            if (tag is null)
+            {
+                tag = new Tag { Name = name, CreatedAt = time.UtcNow() };
+                db.Add(tag);
+                known.Add(tag);
+            }
+            ticket.Tags.Add(new TicketTag { Tag = tag });
+        }
     }
 
     /// <summary>Replaces the ticket's tags (creating unknown tags); returns [old, new] when they changed.</summary>

@@ -80,6 +80,103 @@ public abstract class IngestionTests(KefuApp app) : EmailTestBase(app)
     }
 
     [Fact]
+    public async Task A_mixed_batch_creates_its_new_tickets_together_with_the_same_outcome_as_one_by_one()
+    {
+        var (id, user, address) = await CreateMailboxAsync();
+        var known = Customer();
+        var first = Mail(known, address, "批量-原始工单", "第一封");
+        await MailServers.AppendAsync(user, first);
+        await FetchAsync(id);
+        var firstTicket = (await RecordOfAsync(id, first.MessageId)).TicketId!.Value;
+
+        // One fetch, one batch (batch size 25): the new tickets are created together (TicketService.CreateManyAsync),
+        // and each mail that depends on one of them (repeats or answers it) has them created first.
+        var newcomer = Customer();
+        var a = Mail(newcomer, address, "批量-新客户", "新客户的第一封");
+        var b = Mail(known, address, "批量-老客户新问题", "另一个问题");
+        var c = Mail(known, address, "Re: 批量-原始工单", "补充原工单", inReplyTo: first.MessageId);
+        var d = Mail(known, address, "批量-原始工单", "重复投递", messageId: first.MessageId);
+        var e = Mail(newcomer, address, "批量-新客户", "同一封又来一次", messageId: a.MessageId);
+        var f = Mail(newcomer, address, "Re: 批量-新客户", "回复同批的新工单", inReplyTo: a.MessageId);
+        var h = Mail(newcomer, address, "批量-新客户第二个问题", "同一个新客户");
+        var mails = new[] { a, b, c, d, e, f, h };
+        foreach (var m in mails) await MailServers.AppendAsync(user, m);
+        var result = await FetchAsync(id);
+        Assert.Equal(7, result.Stored); // the duplicates d and e are recorded as such
+        Assert.Equal(0, result.Failed);
+
+        var records = (await RecordsAsync(id)).ToLookup(r => r.MessageId);
+        var ra = records[a.MessageId!].First();
+        var rb = await RecordOfAsync(id, b.MessageId);
+        var rh = await RecordOfAsync(id, h.MessageId);
+        Assert.Equal(EmailStatus.Ingested, ra.Status);
+        Assert.Equal(EmailStatus.Ingested, rb.Status);
+        Assert.Equal(EmailStatus.Ingested, rh.Status);
+        Assert.Equal(4, new[] { firstTicket, ra.TicketId!.Value, rb.TicketId!.Value, rh.TicketId!.Value }.Distinct().Count());
+        Assert.Equal(firstTicket, (await RecordOfAsync(id, c.MessageId)).TicketId);
+        Assert.Equal([EmailStatus.Ingested, EmailStatus.Duplicate], records[first.MessageId!].Select(r => r.Status).ToArray());
+        Assert.Equal(firstTicket, records[first.MessageId!].Last().TicketId);
+        Assert.Equal([EmailStatus.Ingested, EmailStatus.Duplicate], records[a.MessageId!].Select(r => r.Status).ToArray());
+        Assert.Equal(ra.TicketId, records[a.MessageId!].Last().TicketId);
+        Assert.Equal(ra.TicketId, (await RecordOfAsync(id, f.MessageId)).TicketId);
+
+        // The new sender is one customer; every message has its ticket's customer as author.
+        var ticketIds = new[] { firstTicket, ra.TicketId!.Value, rb.TicketId!.Value, rh.TicketId!.Value };
+        var rows = await DbAsync(db => db.Set<Kefu.Tickets.Message>().AsNoTracking()
+            .Where(m => ticketIds.Contains(m.TicketId))
+            .Join(db.Set<Kefu.Tickets.Ticket>(), m => m.TicketId, t => t.Id, (m, t) => new { m.TicketId, m.AuthorCustomerId, t.CustomerId })
+            .ToListAsync());
+        Assert.Equal(6, rows.Count); // first + c, a + f, b, h
+        Assert.All(rows, r => Assert.Equal(r.CustomerId, r.AuthorCustomerId));
+        Assert.Equal(2, rows.Count(r => r.TicketId == ra.TicketId));
+        Assert.Equal(2, rows.Count(r => r.TicketId == firstTicket));
+        var byTicket = rows.ToLookup(r => r.TicketId, r => r.CustomerId);
+        Assert.Equal(byTicket[ra.TicketId!.Value].First(), byTicket[rh.TicketId!.Value].Single());
+        Assert.Equal(byTicket[firstTicket].First(), byTicket[rb.TicketId!.Value].Single());
+        Assert.NotEqual(byTicket[firstTicket].First(), byTicket[ra.TicketId!.Value].First());
+
+        // Events and audit as for tickets created one by one: one TicketCreated and MessageAdded per new ticket, one
+        // "created" audit entry per ticket, one CustomerCreated for the new sender.
+        foreach (var t in new[] { ra.TicketId!.Value, rb.TicketId!.Value, rh.TicketId!.Value })
+        {
+            var key = $"\"ticketId\":{t},";
+            var events = await DbAsync(db => db.Outbox.AsNoTracking().Where(o => o.Payload.Contains(key))
+                .Select(o => o.Type).ToListAsync());
+            Assert.Single(events, x => x == "TicketCreated");
+            Assert.Contains("MessageAdded", events);
+            Assert.Equal(1, await DbAsync(db => db.Audit.AsNoTracking()
+                .CountAsync(x => x.EntityType == "ticket" && x.EntityId == t.ToString() && x.Action == "created")));
+        }
+        var newCustomer = byTicket[ra.TicketId!.Value].First();
+        Assert.Equal(1, await DbAsync(db => db.Audit.AsNoTracking()
+            .CountAsync(x => x.EntityType == "customer" && x.EntityId == newCustomer.ToString() && x.Action == "created")));
+
+        // A mail Tickets refuses in a batch: the batch is stored mail by mail, the others are kept.
+        var g = Mail(Customer(), address, "批量-被拒绝", "Tickets 拒收这一封");
+        var i = Mail(Customer(), address, "批量-同批的另一封", "照常保存");
+        var j = Mail(known, address, "Re: 批量-原始工单", "再补充", inReplyTo: first.MessageId);
+        foreach (var m in new[] { g, i, j }) await MailServers.AppendAsync(user, m);
+        var hooks = App.Service<EmailHooks>();
+        try
+        {
+            hooks.Step = step => step == "ticket:" + g.MessageId
+                ? throw Kefu.Platform.DomainException.Conflict("refused for the test") : Task.CompletedTask;
+            result = await FetchAsync(id);
+        }
+        finally { hooks.Step = null; }
+        Assert.Equal(2, result.Stored);
+        Assert.Equal(1, result.Failed);
+        var rg = await RecordOfAsync(id, g.MessageId);
+        Assert.Equal(EmailStatus.Failed, rg.Status);
+        Assert.Contains("Refused by tickets", rg.Reason);
+        Assert.Null(rg.TicketId);
+        Assert.Equal(EmailStatus.Ingested, (await RecordOfAsync(id, i.MessageId)).Status);
+        Assert.Single(await MessagesAsync((await RecordOfAsync(id, i.MessageId)).TicketId!.Value));
+        Assert.Equal(firstTicket, (await RecordOfAsync(id, j.MessageId)).TicketId);
+        Assert.Equal(3, (await MessagesAsync(firstTicket)).Count);
+    }
+
+    [Fact]
     public async Task Reply_threads_by_in_reply_to_and_references()
     {
         var (id, user, address) = await CreateMailboxAsync();
