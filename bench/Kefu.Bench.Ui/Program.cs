@@ -87,12 +87,15 @@ catch (TimeoutException) when (trace)
     var at = Math.Max(0, htmlNow.IndexOf("kefu-main", StringComparison.Ordinal)); Console.WriteLine($"no rows after sign-in at {page.Url}: {htmlNow.Substring(at, Math.Min(4000, htmlNow.Length - at)).ReplaceLineEndings(" ")}");
     throw;
 }
+// Cold loads need the session cookie without the cache: the signed-in state is copied into a fresh context per load.
+var signedIn = await context.StorageStateAsync();
 await page.CloseAsync();
 
 var ttfb = new List<double>(); var html = new List<double>();
 var dcl = new List<double>(); var ws = new List<double>(); var shell = new List<double>(); var rows = new List<double>(); var counts = new List<double>();
 var interactive = new List<double>(); var acted = new List<double>();
 var open = new List<double>(); var openThread = new List<double>();
+List<double>? navProfile = null, navBack = null;
 for (var i = 0; i < runs + 2; i++)
 {
     var p = await context.NewPageAsync();
@@ -136,8 +139,46 @@ for (var i = 0; i < runs + 2; i++)
         interactive.Add(m["interactive"]); acted.Add(m["acted"]); rows.Add(m["rows"]); counts.Add(m["counts"]);
         open.Add(inPage[0]); openThread.Add(inPage[1]);
     }
+    if (i >= 2)
+    {
+        // In-app navigation on the same circuit (the router, no page load): workspace → profile → workspace.
+        (navProfile, navBack) = (navProfile ?? [], navBack ?? []);
+        navProfile.Add(await ClickAndWaitAsync(p, "#nav-profile", "#profile-display-name"));
+        navBack.Add(await ClickAndWaitAsync(p, ".mud-appbar a[href='/']", "#workspace:not([data-prerendered]) .kefu-row"));
+    }
     await p.CloseAsync();
 }
+
+// Cold loads: a new browser context per load (empty HTTP cache, no compiled-code cache, a new renderer), signed in
+// through the copied cookies: the first visit of the day on a new machine, or after an upgrade changed every asset.
+var coldDcl = new List<double>(); var coldWs = new List<double>(); var coldShell = new List<double>(); var coldInteractive = new List<double>();
+var coldBytes = new List<double>();
+for (var i = 0; i < Math.Max(3, runs / 2); i++)
+{
+    await using var cold = await browser.NewContextAsync(new BrowserNewContextOptions
+    {
+        ViewportSize = new() { Width = 1440, Height = 900 }, Locale = "zh-CN", StorageState = signedIn,
+    });
+    cold.SetDefaultTimeout(120_000);
+    await cold.AddInitScriptAsync(Marks);
+    var p = await cold.NewPageAsync();
+    await p.GotoAsync(baseUrl + "/");
+    await p.WaitForFunctionAsync("() => window.__marks.rows && window.__marks.interactive");
+    var m = await p.EvaluateAsync<Dictionary<string, double>>("() => window.__marks");
+    coldDcl.Add(m["dcl"]); coldWs.Add(m.GetValueOrDefault("ws", double.NaN)); coldShell.Add(m["shell"]); coldInteractive.Add(m["interactive"]);
+    coldBytes.Add(await p.EvaluateAsync<double>("() => performance.getEntriesByType('resource').reduce((a, r) => a + r.transferSize, 0) + performance.getEntriesByType('navigation')[0].transferSize"));
+    await p.CloseAsync();
+}
+
+static async Task<double> ClickAndWaitAsync(IPage p, string click, string until) => await p.EvaluateAsync<double>("""
+    ([click, until]) => new Promise(resolve => {
+      const t0 = performance.now();
+      const check = () => { if (document.querySelector(until)) { obs.disconnect(); resolve(performance.now() - t0); } };
+      const obs = new MutationObserver(check);
+      obs.observe(document, { childList: true, subtree: true, attributes: true });
+      document.querySelector(click).click();
+    })
+    """, new[] { click, until });
 
 static string Row(string name, List<double> v)
 {
@@ -160,6 +201,13 @@ Console.WriteLine(Row("first ticket rows shown", rows));
 Console.WriteLine(Row("view counts shown", counts));
 Console.WriteLine(Row("open a ticket: click → pane", open));
 Console.WriteLine(Row("open a ticket: click → thread shown", openThread));
+Console.WriteLine(Row("in-app: workspace → profile (click → profile shown)", navProfile!));
+Console.WriteLine(Row("in-app: profile → workspace (click → rows shown, circuit's render)", navBack!));
+Console.WriteLine(Row("cold cache: workspace DOMContentLoaded", coldDcl));
+Console.WriteLine(Row("cold cache: circuit WebSocket open", coldWs));
+Console.WriteLine(Row("cold cache: views first painted", coldShell));
+Console.WriteLine(Row("cold cache: interactive (circuit's render)", coldInteractive));
+Console.WriteLine(Row("cold cache: bytes transferred (HTML + assets)", coldBytes));
 
 static async Task PrintTimelineAsync(IPage p)
 {
