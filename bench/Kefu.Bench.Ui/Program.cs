@@ -96,11 +96,31 @@ var dcl = new List<double>(); var ws = new List<double>(); var shell = new List<
 var interactive = new List<double>(); var acted = new List<double>();
 var open = new List<double>(); var openThread = new List<double>();
 List<double>? navProfile = null, navBack = null;
+// CPU per load, which survives a loaded machine better than wall time: every Chromium process (browser, renderer,
+// GPU, network; CDP SystemInfo.getProcessInfo) and, when KEFU_BENCH_SERVER_PID names it, the server process
+// (utime + stime from /proc, 10 ms ticks), from the navigation until the probe click was answered.
+var browserCpu = new List<double>(); var serverCpu = new List<double>();
+var browserCdp = await browser.NewBrowserCDPSessionAsync();
+async Task<double> BrowserCpuMsAsync()
+{
+    var info = await browserCdp.SendAsync("SystemInfo.getProcessInfo");
+    return info!.Value.GetProperty("processInfo").EnumerateArray().Sum(x => x.GetProperty("cpuTime").GetDouble()) * 1000;
+}
+var serverPid = Environment.GetEnvironmentVariable("KEFU_BENCH_SERVER_PID");
+double ServerCpuMs()
+{
+    if (string.IsNullOrEmpty(serverPid)) return double.NaN;
+    var stat = File.ReadAllText($"/proc/{serverPid}/stat");
+    var f = stat[(stat.LastIndexOf(')') + 2)..].Split(' '); // fields from the 3rd on: utime is the 14th, stime the 15th
+    return (double.Parse(f[11], CultureInfo.InvariantCulture) + double.Parse(f[12], CultureInfo.InvariantCulture)) * 10;
+}
 for (var i = 0; i < runs + 2; i++)
 {
     var p = await context.NewPageAsync();
+    var (browserCpu0, serverCpu0) = (await BrowserCpuMsAsync(), ServerCpuMs());
     await p.GotoAsync(baseUrl + "/");
     await p.WaitForFunctionAsync("() => window.__marks.rows && window.__marks.counts && window.__marks.acted");
+    var (browserCpu1, serverCpu1) = (await BrowserCpuMsAsync(), ServerCpuMs());
     if (trace)
     {
         await PrintTimelineAsync(p);
@@ -135,6 +155,7 @@ for (var i = 0; i < runs + 2; i++)
     sw.Stop();
     if (i >= 2)
     {
+        browserCpu.Add(browserCpu1 - browserCpu0); serverCpu.Add(serverCpu1 - serverCpu0);
         ttfb.Add(m["ttfb"]); html.Add(m["html"]); dcl.Add(m["dcl"]); ws.Add(m.GetValueOrDefault("ws", double.NaN)); shell.Add(m["shell"]);
         interactive.Add(m["interactive"]); acted.Add(m["acted"]); rows.Add(m["rows"]); counts.Add(m["counts"]);
         open.Add(inPage[0]); openThread.Add(inPage[1]);
@@ -201,6 +222,8 @@ Console.WriteLine(Row("first ticket rows shown", rows));
 Console.WriteLine(Row("view counts shown", counts));
 Console.WriteLine(Row("open a ticket: click → pane", open));
 Console.WriteLine(Row("open a ticket: click → thread shown", openThread));
+Console.WriteLine(Row("workspace load CPU ms, all browser processes (navigation → click answered)", browserCpu));
+if (!string.IsNullOrEmpty(serverPid)) Console.WriteLine(Row("workspace load CPU ms, server process", serverCpu));
 Console.WriteLine(Row("in-app: workspace → profile (click → profile shown)", navProfile!));
 Console.WriteLine(Row("in-app: profile → workspace (click → rows shown, circuit's render)", navBack!));
 Console.WriteLine(Row("cold cache: workspace DOMContentLoaded", coldDcl));
