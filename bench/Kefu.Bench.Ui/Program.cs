@@ -9,6 +9,9 @@ using Microsoft.Playwright;
 var baseUrl = args.Length > 0 ? args[0].TrimEnd('/') : "http://127.0.0.1:5080";
 var runs = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 15;
 var trace = args.Contains("--timeline"); // print each load's navigation and resource timings (where the time goes)
+// --trace=<file>: a Chromium performance trace of one warm workspace load (navigation → probe click answered), for
+// chrome://tracing or a script that sums the renderer main thread's work by kind (bench/ui/trace-summary.py).
+var traceFile = args.FirstOrDefault(a => a.StartsWith("--trace=", StringComparison.Ordinal))?["--trace=".Length..];
 const string Marks = """
     (() => {
       const marks = window.__marks = {};
@@ -87,17 +90,65 @@ catch (TimeoutException) when (trace)
     var at = Math.Max(0, htmlNow.IndexOf("kefu-main", StringComparison.Ordinal)); Console.WriteLine($"no rows after sign-in at {page.Url}: {htmlNow.Substring(at, Math.Min(4000, htmlNow.Length - at)).ReplaceLineEndings(" ")}");
     throw;
 }
+// Cold loads need the session cookie without the cache: the signed-in state is copied into a fresh context per load.
+var signedIn = await context.StorageStateAsync();
 await page.CloseAsync();
+
+if (traceFile is not null)
+{
+    var t = await context.NewPageAsync();
+    await t.GotoAsync(baseUrl + "/"); // warm-up load: the cache and the code cache as for the measured loads
+    await t.WaitForFunctionAsync("() => window.__marks.acted");
+    await t.CloseAsync();
+    var tp = await context.NewPageAsync();
+    var tracing = await browser.NewBrowserCDPSessionAsync();
+    var events = new List<System.Text.Json.JsonElement>();
+    var done = new TaskCompletionSource();
+    tracing.Event("Tracing.dataCollected").OnEvent += (_, e) => { lock (events) events.AddRange(e!.Value.GetProperty("value").EnumerateArray().Select(x => x.Clone())); };
+    tracing.Event("Tracing.tracingComplete").OnEvent += (_, _) => done.TrySetResult();
+    await tracing.SendAsync("Tracing.start", new() { ["traceConfig"] = new Dictionary<string, object> {
+        ["includedCategories"] = new[] { "devtools.timeline", "disabled-by-default-devtools.timeline", "v8.execute", "blink", "loading", "toplevel", "__metadata" } } });
+    await tp.GotoAsync(baseUrl + "/");
+    await tp.WaitForFunctionAsync("() => window.__marks.acted");
+    await tracing.SendAsync("Tracing.end");
+    await done.Task;
+    await File.WriteAllTextAsync(traceFile, System.Text.Json.JsonSerializer.Serialize(new { traceEvents = events }));
+    var tm = await tp.EvaluateAsync<Dictionary<string, double>>("() => window.__marks");
+    Console.WriteLine("traced load, marks: " + string.Join(", ", tm.Select(kv => $"{kv.Key} {kv.Value:F0}")));
+    Console.WriteLine($"trace written to {traceFile}");
+    return;
+}
 
 var ttfb = new List<double>(); var html = new List<double>();
 var dcl = new List<double>(); var ws = new List<double>(); var shell = new List<double>(); var rows = new List<double>(); var counts = new List<double>();
 var interactive = new List<double>(); var acted = new List<double>();
 var open = new List<double>(); var openThread = new List<double>();
+List<double>? navProfile = null, navBack = null;
+// CPU per load, which survives a loaded machine better than wall time: every Chromium process (browser, renderer,
+// GPU, network; CDP SystemInfo.getProcessInfo) and, when KEFU_BENCH_SERVER_PID names it, the server process
+// (utime + stime from /proc, 10 ms ticks), from the navigation until the probe click was answered.
+var browserCpu = new List<double>(); var serverCpu = new List<double>();
+var browserCdp = await browser.NewBrowserCDPSessionAsync();
+async Task<double> BrowserCpuMsAsync()
+{
+    var info = await browserCdp.SendAsync("SystemInfo.getProcessInfo");
+    return info!.Value.GetProperty("processInfo").EnumerateArray().Sum(x => x.GetProperty("cpuTime").GetDouble()) * 1000;
+}
+var serverPid = Environment.GetEnvironmentVariable("KEFU_BENCH_SERVER_PID");
+double ServerCpuMs()
+{
+    if (string.IsNullOrEmpty(serverPid)) return double.NaN;
+    var stat = File.ReadAllText($"/proc/{serverPid}/stat");
+    var f = stat[(stat.LastIndexOf(')') + 2)..].Split(' '); // fields from the 3rd on: utime is the 14th, stime the 15th
+    return (double.Parse(f[11], CultureInfo.InvariantCulture) + double.Parse(f[12], CultureInfo.InvariantCulture)) * 10;
+}
 for (var i = 0; i < runs + 2; i++)
 {
     var p = await context.NewPageAsync();
+    var (browserCpu0, serverCpu0) = (await BrowserCpuMsAsync(), ServerCpuMs());
     await p.GotoAsync(baseUrl + "/");
     await p.WaitForFunctionAsync("() => window.__marks.rows && window.__marks.counts && window.__marks.acted");
+    var (browserCpu1, serverCpu1) = (await BrowserCpuMsAsync(), ServerCpuMs());
     if (trace)
     {
         await PrintTimelineAsync(p);
@@ -132,12 +183,51 @@ for (var i = 0; i < runs + 2; i++)
     sw.Stop();
     if (i >= 2)
     {
+        browserCpu.Add(browserCpu1 - browserCpu0); serverCpu.Add(serverCpu1 - serverCpu0);
         ttfb.Add(m["ttfb"]); html.Add(m["html"]); dcl.Add(m["dcl"]); ws.Add(m.GetValueOrDefault("ws", double.NaN)); shell.Add(m["shell"]);
         interactive.Add(m["interactive"]); acted.Add(m["acted"]); rows.Add(m["rows"]); counts.Add(m["counts"]);
         open.Add(inPage[0]); openThread.Add(inPage[1]);
     }
+    if (i >= 2)
+    {
+        // In-app navigation on the same circuit (the router, no page load): workspace → profile → workspace.
+        (navProfile, navBack) = (navProfile ?? [], navBack ?? []);
+        navProfile.Add(await ClickAndWaitAsync(p, "#nav-profile", "#profile-display-name"));
+        navBack.Add(await ClickAndWaitAsync(p, ".mud-appbar a[href='/']", "#workspace:not([data-prerendered]) .kefu-row"));
+    }
     await p.CloseAsync();
 }
+
+// Cold loads: a new browser context per load (empty HTTP cache, no compiled-code cache, a new renderer), signed in
+// through the copied cookies: the first visit of the day on a new machine, or after an upgrade changed every asset.
+var coldDcl = new List<double>(); var coldWs = new List<double>(); var coldShell = new List<double>(); var coldInteractive = new List<double>();
+var coldBytes = new List<double>();
+for (var i = 0; i < Math.Max(3, runs / 2); i++)
+{
+    await using var cold = await browser.NewContextAsync(new BrowserNewContextOptions
+    {
+        ViewportSize = new() { Width = 1440, Height = 900 }, Locale = "zh-CN", StorageState = signedIn,
+    });
+    cold.SetDefaultTimeout(120_000);
+    await cold.AddInitScriptAsync(Marks);
+    var p = await cold.NewPageAsync();
+    await p.GotoAsync(baseUrl + "/");
+    await p.WaitForFunctionAsync("() => window.__marks.rows && window.__marks.interactive");
+    var m = await p.EvaluateAsync<Dictionary<string, double>>("() => window.__marks");
+    coldDcl.Add(m["dcl"]); coldWs.Add(m.GetValueOrDefault("ws", double.NaN)); coldShell.Add(m["shell"]); coldInteractive.Add(m["interactive"]);
+    coldBytes.Add(await p.EvaluateAsync<double>("() => performance.getEntriesByType('resource').reduce((a, r) => a + r.transferSize, 0) + performance.getEntriesByType('navigation')[0].transferSize"));
+    await p.CloseAsync();
+}
+
+static async Task<double> ClickAndWaitAsync(IPage p, string click, string until) => await p.EvaluateAsync<double>("""
+    ([click, until]) => new Promise(resolve => {
+      const t0 = performance.now();
+      const check = () => { if (document.querySelector(until)) { obs.disconnect(); resolve(performance.now() - t0); } };
+      const obs = new MutationObserver(check);
+      obs.observe(document, { childList: true, subtree: true, attributes: true });
+      document.querySelector(click).click();
+    })
+    """, new[] { click, until });
 
 static string Row(string name, List<double> v)
 {
@@ -153,13 +243,24 @@ Console.WriteLine(Row("workspace HTML first byte", ttfb));
 Console.WriteLine(Row("workspace HTML complete", html));
 Console.WriteLine(Row("workspace DOMContentLoaded", dcl));
 Console.WriteLine(Row("workspace circuit WebSocket open", ws));
+Console.WriteLine(Row("  WebSocket open − DOMContentLoaded (per load: Blazor's start before the circuit exists)", ws.Zip(dcl, (a, b) => a - b).ToList()));
 Console.WriteLine(Row("workspace views first painted (prerendered or by the circuit)", shell));
 Console.WriteLine(Row("workspace interactive (views rendered by the circuit, handlers wired)", interactive));
+Console.WriteLine(Row("  interactive − WebSocket open (per load: circuit start, first batch applied)", interactive.Zip(ws, (a, b) => a - b).ToList()));
 Console.WriteLine(Row("first click answered (sent at interactive; filter bar shown)", acted));
 Console.WriteLine(Row("first ticket rows shown", rows));
 Console.WriteLine(Row("view counts shown", counts));
 Console.WriteLine(Row("open a ticket: click → pane", open));
 Console.WriteLine(Row("open a ticket: click → thread shown", openThread));
+Console.WriteLine(Row("workspace load CPU ms, all browser processes (navigation → click answered)", browserCpu));
+if (!string.IsNullOrEmpty(serverPid)) Console.WriteLine(Row("workspace load CPU ms, server process", serverCpu));
+Console.WriteLine(Row("in-app: workspace → profile (click → profile shown)", navProfile!));
+Console.WriteLine(Row("in-app: profile → workspace (click → rows shown, circuit's render)", navBack!));
+Console.WriteLine(Row("cold cache: workspace DOMContentLoaded", coldDcl));
+Console.WriteLine(Row("cold cache: circuit WebSocket open", coldWs));
+Console.WriteLine(Row("cold cache: views first painted", coldShell));
+Console.WriteLine(Row("cold cache: interactive (circuit's render)", coldInteractive));
+Console.WriteLine(Row("cold cache: bytes transferred (HTML + assets)", coldBytes));
 
 static async Task PrintTimelineAsync(IPage p)
 {

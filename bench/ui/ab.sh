@@ -36,6 +36,7 @@ for r in $(seq 1 "$ROUNDS"); do
   for side in A B; do
     port=5181; [ "$side" = B ] && port=5182
     echo "== round $r, $side, load average: $(cut -d' ' -f1-3 /proc/loadavg)"
-    dotnet "$ART/bin/Kefu.Bench.Ui/release/Kefu.Bench.Ui.dll" "http://127.0.0.1:$port" "$LOADS" || echo "(this run failed)"
+    pid="${PIDS[0]}"; [ "$side" = B ] && pid="${PIDS[1]}"
+    KEFU_BENCH_SERVER_PID="$pid" dotnet "$ART/bin/Kefu.Bench.Ui/release/Kefu.Bench.Ui.dll" "http://127.0.0.1:$port" "$LOADS" || echo "(this run failed)"
   done
 done

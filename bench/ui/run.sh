@@ -23,5 +23,5 @@ for _ in $(seq 1 240); do
   sleep 0.5
 done
 echo "commit $(git -C "$ROOT" rev-parse --short HEAD)$( [ -n "$(git -C "$ROOT" status --porcelain -- src)" ] && echo ' + uncommitted changes in src')"
-dotnet "$ART/bin/Kefu.Bench.Ui/release/Kefu.Bench.Ui.dll" "http://127.0.0.1:$PORT" "${1:-15}"
+KEFU_BENCH_SERVER_PID="$PID" dotnet "$ART/bin/Kefu.Bench.Ui/release/Kefu.Bench.Ui.dll" "http://127.0.0.1:$PORT" "${1:-15}"
 rm -f "$DATA.log"

@@ -25,4 +25,26 @@ public sealed class StaticAssetsTests(BrowserApp app)
             Assert.Contains("immutable", cacheControl!.ToString(), StringComparison.Ordinal);
         }
     }
+
+    [Fact]
+    public async Task The_circuit_has_no_js_initializers_to_fetch()
+    {
+        // circuit.js passes an empty initializer list to Blazor.start instead of letting blazor.web.js fetch
+        // /_blazor/initializers on every page load (decision 0033). If a package ever brings a *.lib.module.js
+        // initializer, it would be skipped silently: this fails first, and circuit.js must list it (or fetch again).
+        var list = await app.Api.GetStringAsync("/_blazor/initializers");
+        Assert.Equal("[]", list.Trim());
+    }
+
+    [Fact]
+    public async Task A_page_load_starts_the_circuit_without_asking_for_initializers()
+    {
+        var page = await app.SignIn("agent.a");
+        var asked = false;
+        page.Request += (_, r) => { if (r.Url.Contains("/_blazor/initializers", StringComparison.Ordinal)) asked = true; };
+        await page.GotoAsync(app.BaseUrl + "/", new() { Timeout = 60_000 });
+        await page.WaitForSelectorAsync(BrowserApp.Interactive, new() { Timeout = 60_000 });
+        Assert.False(asked);
+        await page.Context.CloseAsync();
+    }
 }
