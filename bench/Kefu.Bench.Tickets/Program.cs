@@ -105,6 +105,9 @@ try
         await StopServer(a);
     }
 
+    // Nothing below runs without the raw baseline or the list (a create-only A/B run): skip migrating server B.
+    if ((o.SkipCreate || o.SkipRaw) && o.SkipList) goto done;
+
     // 2. A second server only migrates a fresh database; then it is stopped and the file is used directly.
     Log("== server B: migrate a fresh database for the raw baselines");
     var b = await StartServer("raw");
@@ -199,6 +202,7 @@ try
         SqliteConnection.ClearAllPools();
         await StopServer(l);
     }
+    done:;
 }
 catch (Exception ex)
 {
