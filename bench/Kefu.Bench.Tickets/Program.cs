@@ -91,15 +91,22 @@ try
                 Log(r.ToString());
                 if (r.FirstError is not null) Log("  first error: " + r.FirstError);
                 report.ApiCreates[c] = r;
+                var cpu0 = a.CpuTime();
                 var drained = await DrainOutbox(a.DatabasePath);
                 report.OutboxAfter[c] = drained;
-                Log($"  outbox backlog {drained.Backlog:N0}, drained in {drained.Drain.TotalSeconds:0.0} s");
+                // The phase's CPU leaves out the reactions still queued at its end: with the drain's CPU added, every
+                // created ticket's reactions are counted (robust to how far the dispatcher lagged behind).
+                var withDrain = r.ServerCpu is { } phaseCpu && r.Ok > 0 ? (phaseCpu + a.CpuTime() - cpu0).TotalMilliseconds / r.Ok : double.NaN;
+                Log($"  outbox backlog {drained.Backlog:N0}, drained in {drained.Drain.TotalSeconds:0.0} s; server CPU incl. the drain {withDrain:0.00} ms per ticket");
             }
         }
         report.RssAfterLoad = a.RssMiB();
         Log($"RSS after load {report.RssAfterLoad:0.0} MiB");
         await StopServer(a);
     }
+
+    // Nothing below runs without the raw baseline or the list (a create-only A/B run): skip migrating server B.
+    if ((o.SkipCreate || o.SkipRaw) && o.SkipList) goto done;
 
     // 2. A second server only migrates a fresh database; then it is stopped and the file is used directly.
     Log("== server B: migrate a fresh database for the raw baselines");
@@ -195,6 +202,7 @@ try
         SqliteConnection.ClearAllPools();
         await StopServer(l);
     }
+    done:;
 }
 catch (Exception ex)
 {

@@ -90,12 +90,25 @@ public sealed class EscalationRuleService(KefuDb db, SlaCache cache, EscalationS
         // The ticket, the message and the tier of the open escalation in one query: on a ticket already escalated at
         // least as high as a rule asks, nothing that rule or a lower one finds can raise it (a chat escalated by the
         // repeated-contact rule at its third line then costs one query per line instead of three).
-        var ticket = await db.Set<Ticket>().AsNoTracking().Where(t => t.Id == ticketId)
+        // The sets are locals: a db.Set<T>() call inside the query would be evaluated by EF on every execution (the
+        // funcletizer compiles it), a captured local is only read.
+        var ticketSet = db.Set<Ticket>();
+        var messageSet = db.Set<Message>();
+        var escalationSet = db.Set<Escalation>();
+        // The first repeated-contact rule's counts come with it (the other rules' when the loop below reaches them).
+        var contactRule = rules.FirstOrDefault(r => r.Kind != EscalationRuleKind.Keyword && r is { ContactCount: not null, WithinDays: not null });
+        var counted = contactRule is not null;
+        var countSince = at.AddDays(-(contactRule?.WithinDays ?? 0));
+        var ticket = await ticketSet.AsNoTracking().Where(t => t.Id == ticketId)
             .Select(t => new
             {
                 t.Subject, t.Status, t.CustomerId,
-                Body = db.Set<Message>().Where(m => m.Id == messageId).Select(m => m.Body).FirstOrDefault(),
-                OpenTier = db.Set<Escalation>().Where(e => e.TicketId == ticketId && e.State == EscalationState.Open).Max(e => (int?)e.Tier),
+                Body = messageSet.Where(m => m.Id == messageId).Select(m => m.Body).FirstOrDefault(),
+                OpenTier = escalationSet.Where(e => e.TicketId == ticketId && e.State == EscalationState.Open).Max(e => (int?)e.Tier),
+                // Lines of a live chat are one conversation, not repeated contacts: a chat counts as a contact by its ticket.
+                Tickets = counted ? ticketSet.Count(x => x.CustomerId == t.CustomerId && x.CreatedAt >= countSince && x.CreatedAt <= at) : 0,
+                Messages = counted ? messageSet.Count(m => m.TicketId == ticketId && m.Kind == MessageKind.Customer && m.Channel != Channel.Chat
+                    && m.CreatedAt >= countSince && m.CreatedAt <= at) : 0,
             })
             .FirstOrDefaultAsync(ct);
         if (ticket is null || !TicketRules.IsOpenState(ticket.Status)) return;
@@ -115,11 +128,12 @@ public sealed class EscalationRuleService(KefuDb db, SlaCache cache, EscalationS
             else if (rule is { ContactCount: { } count, WithinDays: { } days })
             {
                 var since = at.AddDays(-days);
-                var counts = await db.Set<Ticket>().AsNoTracking().Where(t => t.Id == ticketId).Select(_ => new
+                var counts = rule == contactRule ? new { ticket.Tickets, ticket.Messages }
+                    : await ticketSet.AsNoTracking().Where(t => t.Id == ticketId).Select(_ => new
                 {
-                    Tickets = db.Set<Ticket>().Count(t => t.CustomerId == ticket.CustomerId && t.CreatedAt >= since && t.CreatedAt <= at),
+                    Tickets = ticketSet.Count(t => t.CustomerId == ticket.CustomerId && t.CreatedAt >= since && t.CreatedAt <= at),
                     // Lines of a live chat are one conversation, not repeated contacts: a chat counts as a contact by its ticket.
-                    Messages = db.Set<Message>().Count(m => m.TicketId == ticketId && m.Kind == MessageKind.Customer && m.Channel != Channel.Chat
+                    Messages = messageSet.Count(m => m.TicketId == ticketId && m.Kind == MessageKind.Customer && m.Channel != Channel.Chat
                         && m.CreatedAt >= since && m.CreatedAt <= at),
                 }).FirstAsync(ct);
                 var (tickets, messages) = (counts.Tickets, counts.Messages);

@@ -25,11 +25,12 @@ public sealed class SlaEngine(KefuDb db, SlaCache cache, TaxonomyCache taxonomy,
     private DbSet<SlaClock> Clocks => db.Set<SlaClock>();
 
     /// <summary>Saves, and tells open screens about the ticket once the change is committed (only when a clock changed).</summary>
-    private async Task SaveAsync(long ticketId, CancellationToken ct)
+    /// <param name="changed">true when the caller knows it added or changed a clock (spares a scan of the change tracker).</param>
+    private async Task SaveAsync(long ticketId, CancellationToken ct, bool? changed = null)
     {
-        var changed = db.ChangeTracker.Entries<SlaClock>().Any(e => e.State is EntityState.Added or EntityState.Modified);
+        changed ??= db.ChangeTracker.Entries<SlaClock>().Any(e => e.State is EntityState.Added or EntityState.Modified);
         await db.SaveChangesAsync(ct);
-        if (changed) uow.AfterCommit(() => feed.Publish(new TicketChange(ticketId, "sla")));
+        if (changed == true) uow.AfterCommit(() => feed.Publish(new TicketChange(ticketId, "sla")));
     }
 
     public async Task<ClockTime> TimeForAsync(bool businessHours, int? calendarId, CancellationToken ct) =>
@@ -39,10 +40,17 @@ public sealed class SlaEngine(KefuDb db, SlaCache cache, TaxonomyCache taxonomy,
     public async Task<(Ticket Ticket, SlaTicketFacts Facts)?> FactsAsync(long ticketId, CancellationToken ct)
     {
         var ticket = await db.Set<Ticket>().AsNoTracking().FirstOrDefaultAsync(t => t.Id == ticketId, ct);
-        if (ticket is null) return null;
+        return ticket is null ? null : (ticket, await FactsOfAsync(ticket, ct));
+    }
+
+    /// <summary>What policies match on, for a ticket already read. <paramref name="hasTags"/> and
+    /// <paramref name="hasCustomerTags"/> false: the caller knows there are none, so they are not queried.</summary>
+    private async Task<SlaTicketFacts> FactsOfAsync(Ticket ticket, CancellationToken ct, bool hasTags = true, bool hasCustomerTags = true)
+    {
+        var ticketId = ticket.Id;
         // Tags are read only when some active policy looks at them.
         var policies = await cache.PoliciesAsync(ct);
-        var tags = policies.Any(p => p.IsActive && p.Tags.Count > 0)
+        var tags = hasTags && policies.Any(p => p.IsActive && p.Tags.Count > 0)
             ? await db.Set<TicketTag>().Where(t => t.TicketId == ticketId).Select(t => t.Tag.Name).ToListAsync(ct)
             : [];
         var path = new List<int>();
@@ -51,27 +59,43 @@ public sealed class SlaEngine(KefuDb db, SlaCache cache, TaxonomyCache taxonomy,
             var tax = await taxonomy.GetAsync(ct);
             for (var c = tax.Find(cid); c is not null; c = c.ParentId is { } p ? tax.Find(p) : null) path.Add(c.Id);
         }
-        var customerTags = policies.Any(p => p.IsActive && p.CustomerTags.Count > 0)
+        var customerTags = hasCustomerTags && policies.Any(p => p.IsActive && p.CustomerTags.Count > 0)
             ? await db.Set<CustomerTag>().Where(t => t.CustomerId == ticket.CustomerId).Select(t => t.Name).ToListAsync(ct)
             : [];
-        return (ticket, new SlaTicketFacts(ticket.Priority, ticket.Channel, path, tags, customerTags));
+        return new SlaTicketFacts(ticket.Priority, ticket.Channel, path, tags, customerTags);
     }
 
     /// <summary>Starts the first-response and resolution clocks of a new ticket (no-op when they exist).</summary>
     public async Task StartAsync(long ticketId, CancellationToken ct)
     {
-        if (await Clocks.AnyAsync(c => c.TicketId == ticketId, ct)) return;
-        if (await FactsAsync(ticketId, ct) is not var (ticket, facts)) return;
+        // The ticket, whether it has clocks already and whether it or its customer has tags, in one query: a new
+        // ticket usually has no tags, and then the policy facts need no further reads.
+        var clocks = Clocks;
+        var ticketTags = db.Set<TicketTag>();
+        var customerTags = db.Set<CustomerTag>();
+        var row = await db.Set<Ticket>().AsNoTracking().Where(t => t.Id == ticketId)
+            .Select(t => new
+            {
+                Ticket = t,
+                Started = clocks.Any(c => c.TicketId == ticketId),
+                HasTags = ticketTags.Any(x => x.TicketId == ticketId),
+                HasCustomerTags = customerTags.Any(x => x.CustomerId == t.CustomerId),
+            }).FirstOrDefaultAsync(ct);
+        if (row is null || row.Started) return;
+        var ticket = row.Ticket;
+        var facts = await FactsOfAsync(ticket, ct, row.HasTags, row.HasCustomerTags);
         var policy = PolicyMatcher.Select(await cache.PoliciesAsync(ct), facts);
         if (policy is null || !TicketRules.IsOpenState(ticket.Status)) return;
         var time = await TimeForAsync(policy.BusinessHours, policy.CalendarId, ct);
+        var added = false;
         foreach (var metric in new[] { SlaMetric.FirstResponse, SlaMetric.Resolution })
         {
             if (policy.TargetMinutes(metric) is not { } minutes) continue;
             if (metric == SlaMetric.FirstResponse && ticket.FirstRepliedAt is not null) continue;
             Clocks.Add(NewClock(ticketId, metric, 0, policy, minutes, ticket.CreatedAt, time));
+            added = true;
         }
-        await SaveAsync(ticketId, ct);
+        await SaveAsync(ticketId, ct, changed: added ? true : null);
         if (ticket.Status == TicketStatus.PendingCustomer) await PauseAsync(ticketId, ticket.UpdatedAt, ct);
     }
 

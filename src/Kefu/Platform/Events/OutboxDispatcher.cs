@@ -172,7 +172,13 @@ public sealed class OutboxDispatcher(
                     if (!todo.Contains(context.EventId)) continue;
                     await HandlerInvokers.GetOrAdd(type, BuildHandlerInvoker)(handler, e, context, c);
                     // Saved per event: the handler's next event must see what this one wrote (queries skip unsaved rows).
-                    if (chunk.Count > 1) await db.SaveChangesAsync(c);
+                    // Then the tracker is emptied: what is saved is read again from the transaction, and every later
+                    // save would otherwise scan the chunk's earlier entities for changes again.
+                    if (chunk.Count > 1)
+                    {
+                        await db.SaveChangesAsync(c);
+                        db.ChangeTracker.Clear();
+                    }
                 }
             }, ct);
         }

@@ -268,8 +268,13 @@ public sealed class AssignmentService(
     /// the caller's unit of work. Idempotent: an assigned ticket is left alone.</summary>
     public async Task<Guid?> TryAssignAsync(long ticketId, CancellationToken ct) => await uow.RunAsync(async c =>
     {
-        var ticket = await Db.Set<Ticket>().FirstOrDefaultAsync(t => t.Id == ticketId, c);
-        if (ticket is null || !Waiting(ticket) || await IsLiveChatAsync(ticket, c)) return null;
+        // The ticket with its team's assignment mode, in one query: a team not on automatic assignment ends here.
+        var policies = Db.Set<RoutingTeamPolicy>();
+        var row = await Db.Set<Ticket>().Where(t => t.Id == ticketId)
+            .Select(t => new { Ticket = t, Mode = policies.Where(p => p.TeamId == t.TeamId).Select(p => (AssignmentMode?)p.Mode).FirstOrDefault() })
+            .FirstOrDefaultAsync(c);
+        if (row?.Ticket is not { } ticket || !Waiting(ticket) || await IsLiveChatAsync(ticket, c)) return null;
+        if (row.Mode is null or AssignmentMode.Manual) return null;
         if (await PickAsync(ticketId, c) is not { } agent) return null;
         await tickets.UpdateAsync(ticket, new JsonObject { ["assigneeId"] = agent }, KefuJson.Stored, System, c);
         return (Guid?)agent;
