@@ -709,7 +709,7 @@ public sealed class ChatService(
     /// <summary>Queue positions moved: tell every waiting visitor their new place.</summary>
     public async Task PushQueueAsync(CancellationToken ct)
     {
-        var waiting = await Db.Set<ChatConversation>().AsNoTracking().Where(x => x.State == ConversationState.Queued).Take(500).ToListAsync(ct);
+        var waiting = await Db.Set<ChatConversation>().AsNoTracking().Where(x => x.State == ConversationState.Queued).OrderBy(x => x.Id).Take(500).ToListAsync(ct);
         foreach (var conv in waiting) await push.ToVisitorAsync(conv.VisitorId, "state", await ToDtoAsync(conv, ct));
         push.ToAgents(new ChatSignal(0, 0, "queue"));
     }

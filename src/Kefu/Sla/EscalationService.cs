@@ -94,7 +94,7 @@ public sealed class EscalationService(KefuDb db, SlaCache cache, AuditLog audit,
             var inTeam = await withRole.Where(u => u.Teams.Any(t => t.TeamId == team)).Select(u => u.Id).ToListAsync(ct);
             if (inTeam.Count > 0) return inTeam;
         }
-        return await withRole.Select(u => u.Id).Take(50).ToListAsync(ct);
+        return await withRole.OrderBy(u => u.Id).Select(u => u.Id).Take(50).ToListAsync(ct); // a stable 50 when there are more
     }
 
     public static EscalationTier[] DefaultTiers() =>
