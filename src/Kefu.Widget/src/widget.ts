@@ -375,6 +375,11 @@ export class Widget {
   private render() {
     const t = this.t;
     const color = this.site?.color ?? "#1565c0";
+    // A redraw replaces every element: the field the visitor is typing in gets its focus back (its text is kept by
+    // its own handler), so a push arriving mid-word does not send the next keystrokes nowhere.
+    const focused = this.root.activeElement;
+    const refocus = focused instanceof HTMLInputElement || focused instanceof HTMLTextAreaElement
+      ? (focused.id ? `#${focused.id}` : focused.name ? `[name="${focused.name}"]` : null) : null;
     this.root.replaceChildren(el("style", { text: css(color) }));
     const launcher = el("button", { class: "launcher", "aria-expanded": String(this.isOpen),
       "aria-label": this.isOpen ? t.close : this.unread > 0 ? `${t.open} (${t.unread(this.unread)})` : t.open,
@@ -408,6 +413,7 @@ export class Widget {
     this.renderBanner();
     this.renderLog();
     this.renderTyping();
+    if (refocus) (this.root.querySelector(refocus) as HTMLElement | null)?.focus();
   }
 
   /** 转人工: leaves the answer bot for the team's queue (or "leave a message" when nobody is online). */
