@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 using System.Reflection;
-using System.Text.Json;
 using Kefu.Platform.Database;
 using Microsoft.EntityFrameworkCore;
 

@@ -21,6 +21,8 @@ public sealed class PostgresEventFanout(
     private const int IdsPerNotice = 300;
     private readonly string _node = Guid.NewGuid().ToString("N");
     private readonly TaskCompletionSource _listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    /// <summary>Wait before reconnecting: doubles per failure up to 30 s, back to 1 s once a connection listens again.</summary>
+    private TimeSpan _retry = TimeSpan.FromSeconds(1);
 
     /// <summary>Completes once this node listens (tests; a node announces whether or not others listen).</summary>
     public Task Listening => _listening.Task;
@@ -48,7 +50,6 @@ public sealed class PostgresEventFanout(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var retry = TimeSpan.FromSeconds(1);
         while (!stoppingToken.IsCancellationRequested)
         {
             try
@@ -58,10 +59,9 @@ public sealed class PostgresEventFanout(
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested) { break; }
             catch (Exception ex) when (ex is NpgsqlException or InvalidOperationException or System.IO.IOException or TimeoutException)
             {
-                log.LogWarning(ex, "Listening for other nodes' events failed; reconnecting in {Delay}", retry);
-                try { await Task.Delay(retry, time, stoppingToken); } catch (OperationCanceledException) { break; }
-                retry = TimeSpan.FromSeconds(Math.Min(30, retry.TotalSeconds * 2));
-                continue;
+                log.LogWarning(ex, "Listening for other nodes' events failed; reconnecting in {Delay}", _retry);
+                try { await Task.Delay(_retry, time, stoppingToken); } catch (OperationCanceledException) { break; }
+                _retry = TimeSpan.FromSeconds(Math.Min(30, _retry.TotalSeconds * 2));
             }
         }
     }
@@ -76,6 +76,7 @@ public sealed class PostgresEventFanout(
         connection.Notification += (_, args) => received.Add(args.Payload);
         await using (var listen = new NpgsqlCommand($"LISTEN {Channel}", connection)) await listen.ExecuteNonQueryAsync(ct);
         _listening.TrySetResult();
+        _retry = TimeSpan.FromSeconds(1);
         while (true)
         {
             await connection.WaitAsync(ct); // raises Notification on this thread before it returns
