@@ -219,8 +219,10 @@ for (var i = 0; i < runs + 2; i++)
 var rawPlain = new List<double>(); var rawPlainFcp = new List<double>(); var rawPlainCpu = new List<double>();
 var rawAssets = new List<double>(); var rawAssetsFcp = new List<double>(); var rawAssetsCpu = new List<double>();
 var workspaceHtml = await (await context.APIRequest.GetAsync(baseUrl + "/")).TextAsync();
-var noBlazor = System.Text.RegularExpressions.Regex.Replace(workspaceHtml, "<!--Blazor[^>]*-->", "")
-    .Replace("<base href=\"/\" />", $"<base href=\"{baseUrl}/\" />", StringComparison.Ordinal);
+var noBlazor = System.Text.RegularExpressions.Regex.Replace(
+    System.Text.RegularExpressions.Regex.Replace(workspaceHtml, "<!--Blazor[^>]*-->", ""),
+    "<base href=\"/\"\\s*/?>", $"<base href=\"{baseUrl}/\">");
+if (!noBlazor.Contains($"<base href=\"{baseUrl}/\">", StringComparison.Ordinal)) throw new InvalidOperationException("raw baseline: no <base href=\"/\"> to point at Kefu");
 var rawPages = new Dictionary<string, string>
 {
     ["/raw-assets"] = System.Text.RegularExpressions.Regex.Replace(noBlazor, "<script src=\"[^\"]*circuit[^\"]*\"></script>", ""),
@@ -261,6 +263,8 @@ foreach (var (path, dclList, fcpList, cpuList) in new[] { ("/raw-plain", rawPlai
             """);
         var cpu1 = await BrowserCpuMsAsync();
         if (i >= 2) { dclList.Add(m[0]); fcpList.Add(m[1]); cpuList.Add(cpu1 - cpu0); }
+        if (i == 0 && path == "/raw-assets" && await p.EvaluateAsync<int>("() => document.styleSheets.length") < 3)
+            throw new InvalidOperationException("raw baseline: the page's stylesheets did not load");
         if (trace && i == runs + 1) { Console.WriteLine($"raw page {path}:"); await PrintTimelineAsync(p); }
         await p.CloseAsync();
     }
@@ -334,12 +338,12 @@ Console.WriteLine(Row("workspace load CPU ms, all browser processes (navigation 
 if (!string.IsNullOrEmpty(serverPid)) Console.WriteLine(Row("workspace load CPU ms, server process", serverCpu));
 Console.WriteLine(Row("in-app: workspace → profile (click → profile shown)", navProfile!));
 Console.WriteLine(Row("in-app: profile → workspace (click → rows shown, circuit's render)", navBack!));
-Console.WriteLine(Row("raw baseline: workspace HTML as a static page, no CSS/JS: DOMContentLoaded", rawPlain));
-Console.WriteLine(Row("raw baseline: same, first contentful paint", rawPlainFcp));
-Console.WriteLine(Row("raw baseline: same, CPU ms all browser processes (navigation → load, painted)", rawPlainCpu));
-Console.WriteLine(Row("raw baseline: static HTML + the same CSS/JS, Blazor not started: DOMContentLoaded", rawAssets));
-Console.WriteLine(Row("raw baseline: same, first contentful paint", rawAssetsFcp));
-Console.WriteLine(Row("raw baseline: same, CPU ms all browser processes (navigation → load, painted)", rawAssetsCpu));
+Console.WriteLine(Row("raw baseline: HTML only (the workspace's HTML as a static page): DOMContentLoaded", rawPlain));
+Console.WriteLine(Row("raw baseline: HTML only: first contentful paint", rawPlainFcp));
+Console.WriteLine(Row("raw baseline: HTML only: CPU ms, all browser processes (navigation → load, painted)", rawPlainCpu));
+Console.WriteLine(Row("raw baseline: HTML + CSS/JS (the same files, Blazor not started): DOMContentLoaded", rawAssets));
+Console.WriteLine(Row("raw baseline: HTML + CSS/JS: first contentful paint", rawAssetsFcp));
+Console.WriteLine(Row("raw baseline: HTML + CSS/JS: CPU ms, all browser processes (navigation → load, painted)", rawAssetsCpu));
 Console.WriteLine(Row("cold cache: workspace DOMContentLoaded", coldDcl));
 Console.WriteLine(Row("cold cache: circuit WebSocket open", coldWs));
 Console.WriteLine(Row("cold cache: views first painted", coldShell));
