@@ -55,6 +55,17 @@ await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeL
     ExecutablePath = "/usr/bin/chromium", Headless = true,
     Args = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking", "--disable-component-update"],
 });
+// What the browser runs with (Playwright adds its automation defaults to the flags above): printed so a reader can check
+// that nothing in it makes page loads cheaper than in an agent's browser.
+{
+    var cdp0 = await browser.NewBrowserCDPSessionAsync();
+    var procs = await cdp0.SendAsync("SystemInfo.getProcessInfo"); // the browser process's id, for its /proc command line
+    var browserPid = procs!.Value.GetProperty("processInfo").EnumerateArray().First(x => x.GetProperty("type").GetString() == "browser").GetProperty("id").GetInt32();
+    var cmd = File.ReadAllText($"/proc/{browserPid}/cmdline").Split('\0', StringSplitOptions.RemoveEmptyEntries);
+    Console.WriteLine($"browser: Chromium {browser.Version}; command line: " + string.Join(' ', cmd
+        .Where(a => !a.StartsWith("--user-data-dir", StringComparison.Ordinal) && !a.StartsWith("--remote-debugging", StringComparison.Ordinal))));
+    await cdp0.DetachAsync();
+}
 var context = await browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new() { Width = 1440, Height = 900 }, Locale = "zh-CN" });
 context.SetDefaultTimeout(120_000); // a shared, saturated machine (load 80+) once took over 30 s to sign in
 await context.AddInitScriptAsync(Marks);
@@ -119,7 +130,7 @@ if (traceFile is not null)
     return;
 }
 
-var ttfb = new List<double>(); var html = new List<double>();
+var fcp = new List<double>(); var ttfb = new List<double>(); var html = new List<double>();
 var dcl = new List<double>(); var ws = new List<double>(); var shell = new List<double>(); var rows = new List<double>(); var counts = new List<double>();
 var interactive = new List<double>(); var acted = new List<double>();
 var open = new List<double>(); var openThread = new List<double>();
@@ -164,6 +175,7 @@ for (var i = 0; i < runs + 2; i++)
     await p.ClickAsync("#filter-toggle"); // close the filter bar the probe opened
     await p.WaitForSelectorAsync("#filters", new() { State = WaitForSelectorState.Detached });
     var m = await p.EvaluateAsync<Dictionary<string, double>>("() => window.__marks");
+    var pageFcp = await p.EvaluateAsync<double>("() => performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? NaN");
     // Open the first ticket of the list: click to its thread shown (measured in the page, from the click).
     var id = await p.Locator(".kefu-row").First.GetAttributeAsync("data-ticket-id");
     var sw = Stopwatch.StartNew();
@@ -184,7 +196,7 @@ for (var i = 0; i < runs + 2; i++)
     if (i >= 2)
     {
         browserCpu.Add(browserCpu1 - browserCpu0); serverCpu.Add(serverCpu1 - serverCpu0);
-        ttfb.Add(m["ttfb"]); html.Add(m["html"]); dcl.Add(m["dcl"]); ws.Add(m.GetValueOrDefault("ws", double.NaN)); shell.Add(m["shell"]);
+        fcp.Add(pageFcp); ttfb.Add(m["ttfb"]); html.Add(m["html"]); dcl.Add(m["dcl"]); ws.Add(m.GetValueOrDefault("ws", double.NaN)); shell.Add(m["shell"]);
         interactive.Add(m["interactive"]); acted.Add(m["acted"]); rows.Add(m["rows"]); counts.Add(m["counts"]);
         open.Add(inPage[0]); openThread.Add(inPage[1]);
     }
@@ -196,6 +208,75 @@ for (var i = 0; i < runs + 2; i++)
         navBack.Add(await ClickAndWaitAsync(p, ".mud-appbar a[href='/']", "#workspace:not([data-prerendered]) .kefu-row"));
     }
     await p.CloseAsync();
+}
+
+// Raw baseline: what this browser on this machine takes for a static page of the same size, in the same run and the
+// same (warm) context. The workspace's own prerendered HTML as a plain file, served by a tiny HTTP server on another
+// port of 127.0.0.1 (same site, so the HTTP cache is shared; its <base> points at Kefu for the assets), in two forms:
+// "HTML only" (stylesheets and scripts removed) and "HTML + the same CSS/JS" (every stylesheet and script of the page,
+// blazor.web.js included, only circuit.js removed, so Blazor never starts). Measured: DOMContentLoaded, first
+// contentful paint, and browser CPU from the navigation to the load event plus two animation frames (painted).
+var rawPlain = new List<double>(); var rawPlainFcp = new List<double>(); var rawPlainCpu = new List<double>();
+var rawAssets = new List<double>(); var rawAssetsFcp = new List<double>(); var rawAssetsCpu = new List<double>();
+var workspaceHtml = await (await context.APIRequest.GetAsync(baseUrl + "/")).TextAsync();
+var noBlazor = System.Text.RegularExpressions.Regex.Replace(
+    System.Text.RegularExpressions.Regex.Replace(workspaceHtml, "<!--Blazor[^>]*-->", ""),
+    "<base href=\"/\"\\s*/?>", $"<base href=\"{baseUrl}/\">");
+if (!noBlazor.Contains($"<base href=\"{baseUrl}/\">", StringComparison.Ordinal)) throw new InvalidOperationException("raw baseline: no <base href=\"/\"> to point at Kefu");
+var rawPages = new Dictionary<string, string>
+{
+    ["/raw-assets"] = System.Text.RegularExpressions.Regex.Replace(noBlazor, "<script src=\"[^\"]*circuit[^\"]*\"></script>", ""),
+    ["/raw-plain"] = System.Text.RegularExpressions.Regex.Replace(
+        System.Text.RegularExpressions.Regex.Replace(noBlazor, "<script[^>]*>[\\s\\S]*?</script>", ""), "<link [^>]*rel=\"stylesheet\"[^>]*>", ""),
+};
+var rawListener = new System.Net.HttpListener();
+var rawPort = FreePort();
+rawListener.Prefixes.Add($"http://127.0.0.1:{rawPort}/");
+rawListener.Start();
+_ = Task.Run(async () =>
+{
+    while (rawListener.IsListening)
+    {
+        System.Net.HttpListenerContext c;
+        try { c = await rawListener.GetContextAsync(); } catch { break; }
+        var body = System.Text.Encoding.UTF8.GetBytes(rawPages.GetValueOrDefault(c.Request.Url!.AbsolutePath, ""));
+        c.Response.StatusCode = body.Length > 0 ? 200 : 404;
+        c.Response.ContentType = "text/html; charset=utf-8";
+        c.Response.Headers["Cache-Control"] = "no-store"; // like the workspace's own HTML: fetched on every load
+        c.Response.ContentLength64 = body.Length;
+        await c.Response.OutputStream.WriteAsync(body);
+        c.Response.Close();
+    }
+});
+foreach (var (path, dclList, fcpList, cpuList) in new[] { ("/raw-plain", rawPlain, rawPlainFcp, rawPlainCpu), ("/raw-assets", rawAssets, rawAssetsFcp, rawAssetsCpu) })
+{
+    for (var i = 0; i < runs + 2; i++)
+    {
+        var p = await context.NewPageAsync();
+        var cpu0 = await BrowserCpuMsAsync();
+        await p.GotoAsync($"http://127.0.0.1:{rawPort}{path}", new() { WaitUntil = WaitUntilState.Load });
+        var m = await p.EvaluateAsync<double[]>("""
+            () => new Promise(resolve => requestAnimationFrame(() => requestAnimationFrame(() => {
+              const fcp = performance.getEntriesByName('first-contentful-paint')[0];
+              resolve([window.__marks.dcl, fcp ? fcp.startTime : NaN]);
+            })))
+            """);
+        var cpu1 = await BrowserCpuMsAsync();
+        if (i >= 2) { dclList.Add(m[0]); fcpList.Add(m[1]); cpuList.Add(cpu1 - cpu0); }
+        if (i == 0 && path == "/raw-assets" && await p.EvaluateAsync<int>("() => document.styleSheets.length") < 3)
+            throw new InvalidOperationException("raw baseline: the page's stylesheets did not load");
+        if (trace && i == runs + 1) { Console.WriteLine($"raw page {path}:"); await PrintTimelineAsync(p); }
+        await p.CloseAsync();
+    }
+}
+rawListener.Stop();
+static int FreePort()
+{
+    var l = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+    l.Start();
+    var port = ((System.Net.IPEndPoint)l.LocalEndpoint).Port;
+    l.Stop();
+    return port;
 }
 
 // Cold loads: a new browser context per load (empty HTTP cache, no compiled-code cache, a new renderer), signed in
@@ -245,6 +326,7 @@ Console.WriteLine(Row("workspace DOMContentLoaded", dcl));
 Console.WriteLine(Row("workspace circuit WebSocket open", ws));
 Console.WriteLine(Row("  WebSocket open − DOMContentLoaded (per load: Blazor's start before the circuit exists)", ws.Zip(dcl, (a, b) => a - b).ToList()));
 Console.WriteLine(Row("workspace views first painted (prerendered or by the circuit)", shell));
+Console.WriteLine(Row("workspace first contentful paint (the browser's paint timing)", fcp));
 Console.WriteLine(Row("workspace interactive (views rendered by the circuit, handlers wired)", interactive));
 Console.WriteLine(Row("  interactive − WebSocket open (per load: circuit start, first batch applied)", interactive.Zip(ws, (a, b) => a - b).ToList()));
 Console.WriteLine(Row("first click answered (sent at interactive; filter bar shown)", acted));
@@ -256,6 +338,12 @@ Console.WriteLine(Row("workspace load CPU ms, all browser processes (navigation 
 if (!string.IsNullOrEmpty(serverPid)) Console.WriteLine(Row("workspace load CPU ms, server process", serverCpu));
 Console.WriteLine(Row("in-app: workspace → profile (click → profile shown)", navProfile!));
 Console.WriteLine(Row("in-app: profile → workspace (click → rows shown, circuit's render)", navBack!));
+Console.WriteLine(Row("raw baseline: HTML only (the workspace's HTML as a static page): DOMContentLoaded", rawPlain));
+Console.WriteLine(Row("raw baseline: HTML only: first contentful paint", rawPlainFcp));
+Console.WriteLine(Row("raw baseline: HTML only: CPU ms, all browser processes (navigation → load, painted)", rawPlainCpu));
+Console.WriteLine(Row("raw baseline: HTML + CSS/JS (the same files, Blazor not started): DOMContentLoaded", rawAssets));
+Console.WriteLine(Row("raw baseline: HTML + CSS/JS: first contentful paint", rawAssetsFcp));
+Console.WriteLine(Row("raw baseline: HTML + CSS/JS: CPU ms, all browser processes (navigation → load, painted)", rawAssetsCpu));
 Console.WriteLine(Row("cold cache: workspace DOMContentLoaded", coldDcl));
 Console.WriteLine(Row("cold cache: circuit WebSocket open", coldWs));
 Console.WriteLine(Row("cold cache: views first painted", coldShell));
