@@ -31,6 +31,8 @@ public static class BenchServer
             b.ConfigureServices(s =>
             {
                 s.AddSingleton(new AgentCount(agents));
+                s.AddSingleton(new BenchDataDir(dataDir));
+                s.AddSingleton<RawChatStoreHolder>();
                 s.AddHostedService<AgentForwarder>();
                 s.AddSingleton<IStartupFilter, BenchHubs>();
             });
@@ -58,6 +60,7 @@ public static class BenchServer
         // and write each phase's top types to the server log (work folder, server.log).
         using var allocTypes = Environment.GetEnvironmentVariable("KEFU_BENCH_ALLOC_TYPES") == "1" ? new AllocationSampler() : null;
         var checkpoints = checkpointer?.Stats;
+        (long Commits, long Messages) rawSeen = (0, 0);
         while (await Console.In.ReadLineAsync() is { } line)
         {
             if (line != "timings") continue;
@@ -69,7 +72,15 @@ public static class BenchServer
             var cpText = cp is { } c && checkpoints is { } c0
                 ? FormattableString.Invariant($"checkpoints {c.Rounds - c0.Rounds} (forced {c.Forced - c0.Forced}, truncated {c.Truncated - c0.Truncated}), max WAL {c.MaxWalPages} pages, longest {c.MaxMs:0.0} ms")
                 : "checkpoints inline (SQLite auto-checkpoint)";
-            Console.WriteLine("TIMINGS " + WriterTimings.Summary(t) + "; " + gcNow.Since(gc) + "; " + cpText);
+            var raw = factory.Services.GetRequiredService<RawChatStoreHolder>();
+            var rawText = "";
+            if (raw.Created)
+            {
+                var (commits, messages) = (Interlocked.Read(ref raw.Store.Commits), Interlocked.Read(ref raw.Store.Messages));
+                rawText = FormattableString.Invariant($"; raw store: {messages - rawSeen.Messages} messages in {commits - rawSeen.Commits} transactions");
+                rawSeen = (commits, messages);
+            }
+            Console.WriteLine("TIMINGS " + WriterTimings.Summary(t) + "; " + gcNow.Since(gc) + "; " + cpText + rawText);
             if (allocTypes is not null) Console.WriteLine(allocTypes.TakeReport());
             gc = gcNow;
             checkpoints = cp;
@@ -171,6 +182,8 @@ internal sealed class BenchHubs : IStartupFilter
             b.UseEndpoints(e =>
             {
                 e.MapHub<EchoHub>("/bench/echo");
+                e.MapHub<PersistHub>("/bench/persist");
+                e.MapHub<PersistGroupHub>("/bench/persist-group");
                 e.MapHub<AgentHub>("/bench/agents");
             });
         });
@@ -215,22 +228,32 @@ public sealed class EchoHub(IHubContext<AgentHub> agents, AgentCount count) : Hu
     private static long _conversations;
     private static long _seq;
 
-    public StartResult Start(StartRequest request)
-    {
-        var id = Interlocked.Increment(ref _conversations);
-        Context.Items["c"] = id;
-        return new StartResult("token-" + id, Guid.NewGuid(), new SiteSettingsDto("Bench", "#1565c0", "Hi", "Offline", [], true), null);
-    }
+    public StartResult Start(StartRequest request) => StartConversation(Context, ref _conversations);
 
     public async Task<SendAck> Send(SendRequest request)
     {
         var conversation = Context.Items.TryGetValue("c", out var c) && c is long l ? l : 0;
         var seq = Interlocked.Increment(ref _seq);
-        var now = DateTime.UtcNow;
-        var dto = new ChatMessageDto(conversation, seq, seq, request.ClientId, ChatSender.Visitor, null, request.Text ?? "", [], now);
-        // Kefu pushes the stored message back to the visitor's connections too.
-        await Clients.Caller.SendAsync("message", dto);
+        var ack = new SendAck(request.ClientId, conversation, seq, seq, DateTime.UtcNow, false);
+        await PushAsync(Clients.Caller, agents, count, conversation, ack, request);
+        return ack;
+    }
+
+    /// <summary>A conversation number for the connection (the persisting baselines' Start too).</summary>
+    internal static StartResult StartConversation(HubCallerContext context, ref long conversations)
+    {
+        var id = Interlocked.Increment(ref conversations);
+        context.Items["c"] = id;
+        return new StartResult("token-" + id, Guid.NewGuid(), new SiteSettingsDto("Bench", "#1565c0", "Hi", "Offline", [], true), null);
+    }
+
+    /// <summary>The message DTO to the visitor's connection (Kefu pushes the stored message back to the visitor's
+    /// connections too) and to the conversation's agent group.</summary>
+    internal static async Task PushAsync(ISingleClientProxy caller, IHubContext<AgentHub> agents, AgentCount count, long conversation,
+        SendAck ack, SendRequest request)
+    {
+        var dto = new ChatMessageDto(conversation, ack.Seq, ack.MessageId, request.ClientId, ChatSender.Visitor, null, request.Text ?? "", [], ack.CreatedAt);
+        await caller.SendAsync("message", dto);
         await agents.Clients.Group("a" + (conversation % count.Value)).SendAsync("message", dto);
-        return new SendAck(request.ClientId, conversation, seq, seq, now, false);
     }
 }

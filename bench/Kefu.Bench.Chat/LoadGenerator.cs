@@ -48,6 +48,11 @@ internal readonly record struct LocalGc(int Gen0, int Gen1, int Gen2, TimeSpan P
 
 public static class LoadGenerator
 {
+    public const string BareTarget = "baseline (bare echo hub)";
+    public const string PersistTarget = "persisting baseline (echo + raw SQLite, 1 tx/msg)";
+    public const string PersistGroupTarget = "persisting baseline (echo + raw SQLite, group commit)";
+    public const string KefuTarget = "Kefu widget hub";
+
     public static async Task<int> RunAsync(LoadOptions o)
     {
         Directory.CreateDirectory(o.WorkDir);
@@ -59,8 +64,13 @@ public static class LoadGenerator
         ThreadPool.GetMinThreads(out var workers, out var io);
         ThreadPool.SetMinThreads(Math.Max(workers, 16), Math.Max(io, 16));
         var results = new List<Result>();
-        if (!o.SkipBaseline) results.Add(await RunTargetAsync(o, "baseline (bare echo hub)", "/bench/echo"));
-        if (!o.SkipKefu) results.Add(await RunTargetAsync(o, "Kefu widget hub", "/hubs/widget"));
+        if (!o.SkipBaseline) results.Add(await RunTargetAsync(o, BareTarget, "/bench/echo"));
+        if (!o.SkipPersist)
+        {
+            results.Add(await RunTargetAsync(o, PersistTarget, "/bench/persist"));
+            results.Add(await RunTargetAsync(o, PersistGroupTarget, "/bench/persist-group"));
+        }
+        if (!o.SkipKefu) results.Add(await RunTargetAsync(o, KefuTarget, "/hubs/widget"));
         Console.WriteLine();
         Console.WriteLine(Report.Markdown(o, results));
         if (o.ServerEnv.Count > 0) Console.WriteLine("Server environment: " + string.Join(" ", o.ServerEnv));

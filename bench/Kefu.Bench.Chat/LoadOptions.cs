@@ -14,6 +14,8 @@ public sealed record LoadOptions
     public int Concurrency { get; init; } = 64;
     public int Sources { get; init; } = 8;
     public bool SkipBaseline { get; init; }
+    /// <summary>Skips the persisting baselines (the echo hub plus plain SQLite commits, decision 0038).</summary>
+    public bool SkipPersist { get; init; }
     /// <summary>Only the bare hub (for comparing load generator settings).</summary>
     public bool SkipKefu { get; init; }
     /// <summary>Size of the load generator's no-GC region during the fixed-rate phase (0 = none, as before session 8).</summary>
@@ -45,6 +47,7 @@ public sealed record LoadOptions
                 "--sources" => o with { Sources = Int() },
                 "--skip-baseline" => o with { SkipBaseline = true },
                 "--skip-kefu" => o with { SkipKefu = true },
+                "--skip-persist" => o with { SkipPersist = true },
                 "--generator-nogc-mib" => o with { NoGcMiB = Int() },
                 "--server-env" => o with { ServerEnv = [.. o.ServerEnv, Next()] },
                 "--profile" => o with { Profile = Next() },

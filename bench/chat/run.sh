@@ -3,7 +3,9 @@
 # agent screens against the real Kefu app, and the same load against a bare echo hub in the same server setup as the
 # baseline. Measures customer→agent delivery latency at a fixed rate, msg/s at saturation and the server's RSS.
 # Builds Release into its own artifacts path; extra arguments go to the load generator, e.g.
-#   bench/chat/run.sh --connections 2000 --seconds 10 --skip-baseline
+#   bench/chat/run.sh --connections 2000 --seconds 10 --skip-baseline --skip-persist
+# Targets: the bare echo hub, the persisting baselines (echo + plain SQLite commits: one transaction per message, and
+# group commit; decision 0038; --skip-persist) and Kefu (--skip-kefu).
 # Profiling: --profile saturation --server-env DOTNET_PerfMapEnabled=1 --server-env DOTNET_EnableWriteXorExecute=0
 # (perf record into the work folder; needs /proc/sys/kernel/perf_event_paranoid at -1 and the perf tool).
 set -euo pipefail
