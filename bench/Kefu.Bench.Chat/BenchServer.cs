@@ -33,6 +33,8 @@ public static class BenchServer
                 s.AddSingleton(new AgentCount(agents));
                 s.AddSingleton(new BenchDataDir(dataDir));
                 s.AddSingleton<RawChatStoreHolder>();
+                // Counts the database connections EF opens (each open re-registers EF's SQLite functions; decision 0038).
+                s.ConfigureDbContext<Kefu.Platform.Database.SqliteKefuDb>(o => o.AddInterceptors(OpenCounter.Instance));
                 s.AddHostedService<AgentForwarder>();
                 s.AddSingleton<IStartupFilter, BenchHubs>();
             });
@@ -61,6 +63,7 @@ public static class BenchServer
         using var allocTypes = Environment.GetEnvironmentVariable("KEFU_BENCH_ALLOC_TYPES") == "1" ? new AllocationSampler() : null;
         var checkpoints = checkpointer?.Stats;
         (long Commits, long Messages) rawSeen = (0, 0);
+        long opensSeen = Interlocked.Read(ref OpenCounter.Instance.Opens);
         while (await Console.In.ReadLineAsync() is { } line)
         {
             if (line != "timings") continue;
@@ -80,6 +83,9 @@ public static class BenchServer
                 rawText = FormattableString.Invariant($"; raw store: {messages - rawSeen.Messages} messages in {commits - rawSeen.Commits} transactions");
                 rawSeen = (commits, messages);
             }
+            var opens = Interlocked.Read(ref OpenCounter.Instance.Opens);
+            rawText += FormattableString.Invariant($"; EF connection opens {opens - opensSeen}");
+            opensSeen = opens;
             Console.WriteLine("TIMINGS " + WriterTimings.Summary(t) + "; " + gcNow.Since(gc) + "; " + cpText + rawText);
             if (allocTypes is not null) Console.WriteLine(allocTypes.TakeReport());
             gc = gcNow;
@@ -93,6 +99,23 @@ public static class BenchServer
 }
 
 public sealed record AgentCount(int Value);
+
+/// <summary>Counts the connections EF opens on the server's SQLite contexts (bench diagnostics).</summary>
+internal sealed class OpenCounter : Microsoft.EntityFrameworkCore.Diagnostics.DbConnectionInterceptor
+{
+    public static readonly OpenCounter Instance = new();
+    public long Opens;
+
+    public override void ConnectionOpened(System.Data.Common.DbConnection connection, Microsoft.EntityFrameworkCore.Diagnostics.ConnectionEndEventData eventData) =>
+        Interlocked.Increment(ref Opens);
+
+    public override Task ConnectionOpenedAsync(System.Data.Common.DbConnection connection, Microsoft.EntityFrameworkCore.Diagnostics.ConnectionEndEventData eventData,
+        CancellationToken cancellationToken = default)
+    {
+        Interlocked.Increment(ref Opens);
+        return Task.CompletedTask;
+    }
+}
 
 /// <summary>The GC's collection counts and total pause time at one moment.</summary>
 internal readonly record struct GcMark(int Gen0, int Gen1, int Gen2, TimeSpan Paused, long Allocated)
