@@ -95,9 +95,14 @@ public abstract class ChatCrashTests(ITestOutputHelper output)
             var final = await StoredAsync(kefu, visitorId);
             Assert.Equal(clientIds.Order(), final.Order());
             var conversation = retried[0].ConversationId;
+            // On the ticket too: one customer message per chat message (the first one opened the ticket).
+            var linked = await kefu.DbAsync(db => db.Set<ChatMessage>().AsNoTracking()
+                .Where(m => m.ConversationId == conversation).Select(m => m.TicketMessageId!.Value).ToListAsync());
+            var ticketId = await kefu.DbAsync(db => db.Set<ChatConversation>().Where(c => c.Id == conversation).Select(c => c.TicketId).FirstAsync());
             var ticketMessages = await kefu.DbAsync(db => db.Set<Message>().AsNoTracking()
-                .Where(m => m.ExternalId != null && m.ExternalId.StartsWith($"chat:{conversation}:")).Select(m => m.ExternalId!).ToListAsync());
-            Assert.Equal(clientIds.Select(id => $"chat:{conversation}:{id}").Order(), ticketMessages.Order());
+                .Where(m => m.TicketId == ticketId && m.Kind == MessageKind.Customer).Select(m => m.Id).ToListAsync());
+            Assert.Equal(Total, ticketMessages.Count);
+            Assert.Equal(linked.Order(), ticketMessages.Order());
             var since = await again.InvokeAsync<ChatMessageDto[]>("Since", conversation, 0L);
             Assert.Equal(Enumerable.Range(1, Total).Select(i => (long)i), since.Select(m => m.Seq));
             Assert.True(await kefu.IsReadyAsync());
