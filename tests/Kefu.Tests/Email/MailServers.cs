@@ -78,11 +78,12 @@ public static class MailServers
     }
 
     /// <summary>Messages the SMTP sink accepted whose envelope recipient is the address.</summary>
-    public static List<MimeMessage> SentTo(string address)
+    public static List<MimeMessage> SentTo(string address, string? sinkDir = null)
     {
-        if (!Directory.Exists(SmtpDir)) return [];
+        sinkDir ??= SmtpDir;
+        if (!Directory.Exists(sinkDir)) return [];
         var result = new List<MimeMessage>();
-        foreach (var file in Directory.GetFiles(SmtpDir).Order())
+        foreach (var file in Directory.GetFiles(sinkDir).Order())
         {
             var m = MimeMessage.Load(file);
             if (m.Headers["X-Sink-Rcpt-To"]?.Contains(address, StringComparison.OrdinalIgnoreCase) == true) result.Add(m);

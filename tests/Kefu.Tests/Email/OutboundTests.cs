@@ -96,6 +96,53 @@ public abstract class OutboundTests(KefuApp app) : EmailTestBase(app)
     }
 
     [Fact]
+    public async Task Smtp_server_down_keeps_the_reply_pending_with_backoff_then_delivers_it_once()
+    {
+        // The mailbox's SMTP server is down: nothing listens on its port.
+        var port = SmtpSink.FreePort();
+        var from = Customer();
+        var (_, _, _, _, ticketId) = await TicketFromMailAsync(from, new { smtpPort = port, autoAcknowledge = false });
+        var replyId = await ReplyAsync(ticketId, "服务器停机时写的回复");
+        var outbound = await OutboundForAsync(replyId);
+        var before = DateTime.UtcNow;
+        Assert.Equal(0, await DispatchAsync());
+        var row = await DbAsync(db => db.Set<OutboundEmail>().AsNoTracking().FirstAsync(o => o.Id == outbound.Id));
+        Assert.Equal(OutboundStatus.Pending, row.Status);
+        Assert.Equal(1, row.Attempts);
+        Assert.False(string.IsNullOrWhiteSpace(row.LastError), "no reason recorded");
+        Assert.InRange(row.NextAttemptAt, before.AddSeconds(50), before.AddSeconds(120)); // RetryBaseSeconds = 60
+        // Not due yet: a dispatch now leaves it alone.
+        Assert.Equal(0, await DispatchAsync());
+        Assert.Equal(1, (await DbAsync(db => db.Set<OutboundEmail>().AsNoTracking().FirstAsync(o => o.Id == outbound.Id))).Attempts);
+        var listed = (await KefuApp.Json(await App.Admin.GetAsync("/api/v1/mailboxes/outbox?status=pending&limit=200"), true)).AsArray();
+        Assert.Contains(listed, o => o!["id"]!.GetValue<long>() == outbound.Id);
+
+        // Still down at the second attempt: the backoff doubles.
+        await MakeDueAsync(outbound.Id);
+        before = DateTime.UtcNow;
+        Assert.Equal(0, await DispatchAsync());
+        row = await DbAsync(db => db.Set<OutboundEmail>().AsNoTracking().FirstAsync(o => o.Id == outbound.Id));
+        Assert.Equal((OutboundStatus.Pending, 2), (row.Status, row.Attempts));
+        Assert.InRange(row.NextAttemptAt, before.AddSeconds(110), before.AddSeconds(180));
+
+        // The server comes back on that port; once the backoff elapsed the reply goes out, exactly once.
+        await using var sink = await SmtpSink.StartAsync(port);
+        await MakeDueAsync(outbound.Id);
+        Assert.Equal(1, await DispatchAsync());
+        row = await DbAsync(db => db.Set<OutboundEmail>().AsNoTracking().FirstAsync(o => o.Id == outbound.Id));
+        Assert.Equal((OutboundStatus.Sent, 3), (row.Status, row.Attempts));
+        Assert.Null(row.LastError);
+        Assert.Equal(0, await DispatchAsync());
+        var sent = Assert.Single(sink.SentTo(from));
+        Assert.Equal(outbound.MessageId, sent.MessageId);
+        Assert.Contains("服务器停机时写的回复", sent.TextBody);
+        Assert.Empty(MailServers.SentTo(from)); // nothing went to the suite's usual sink
+    }
+
+    private Task MakeDueAsync(long outboundId) => DbAsync(db => db.Set<OutboundEmail>().Where(o => o.Id == outboundId)
+        .ExecuteUpdateAsync(s => s.SetProperty(o => o.NextAttemptAt, DateTime.UtcNow.AddSeconds(-1))));
+
+    [Fact]
     public async Task New_ticket_is_acknowledged_but_robots_and_lists_are_not()
     {
         var (id, user, address) = await CreateMailboxAsync(new { autoAcknowledge = true });
