@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """SMTP sink for the email tests (python3-aiosmtpd): every accepted message is stored as one file in DIR/new,
-with the envelope in X-Sink-Mail-From / X-Sink-Rcpt-To headers prepended.
+with the envelope in X-Sink-Mail-From / X-Sink-Rcpt-To headers prepended (and X-Sink-Auth, X-Sink-Tls: yes/no).
 
 Recipients decide the answer, so tests can exercise Kefu's retry logic against a real server:
   reject-...@...        550 5.1.1 mailbox unavailable (permanent)
@@ -41,8 +41,9 @@ class Handler:
 
     async def handle_DATA(self, server, session, envelope):
         name = "%d.%s.sink" % (time.time_ns(), uuid.uuid4().hex)
-        head = "X-Sink-Mail-From: %s\r\nX-Sink-Rcpt-To: %s\r\nX-Sink-Auth: %s\r\n" % (
-            envelope.mail_from, ", ".join(envelope.rcpt_tos), "yes" if session.authenticated else "no")
+        head = "X-Sink-Mail-From: %s\r\nX-Sink-Rcpt-To: %s\r\nX-Sink-Auth: %s\r\nX-Sink-Tls: %s\r\n" % (
+            envelope.mail_from, ", ".join(envelope.rcpt_tos), "yes" if session.authenticated else "no",
+            "yes" if session.ssl is not None else "no")
         data = envelope.original_content if envelope.original_content is not None else envelope.content
         if isinstance(data, str):
             data = data.encode("utf-8")

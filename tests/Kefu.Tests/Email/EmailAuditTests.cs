@@ -1,0 +1,87 @@
+using Kefu.Email;
+using Microsoft.EntityFrameworkCore;
+
+namespace Kefu.Tests.Email;
+
+/// <summary>Email behaviour that was built but untested (audit, session 9): the watcher's polling fallback when IDLE is
+/// off, and SMTP with STARTTLS (sending and the connection test), against the real dovecot and SMTP sink.</summary>
+public abstract class EmailAuditTests(KefuApp app) : EmailTestBase(app)
+{
+    [Fact]
+    public async Task With_idle_off_the_watcher_picks_up_new_mail_by_polling()
+    {
+        // dovecot offers IDLE; the mailbox turns it off, so only the poll (5 s, the shortest allowed) can find new mail.
+        var (id, user, address) = await CreateMailboxAsync(new { pollSeconds = 5, useIdle = false, isActive = true });
+        using var stop = new CancellationTokenSource();
+        var watcher = App.Service<MailboxFetcher>().WatchAsync(id, stop.Token);
+        try
+        {
+            // The first pass (health stamp) found an empty inbox; then two mails arrive one after the other.
+            var firstCheck = await MailServers.EventuallyAsync(() => DbAsync(async db =>
+                (await db.Set<Mailbox>().AsNoTracking().FirstAsync(x => x.Id == id)).LastCheckedAt is { } t ? (DateTime?)t : null), "the first fetch");
+            foreach (var subject in new[] { "轮询收信 一", "轮询收信 二" })
+            {
+                var m = Mail(Customer(), address, subject, "没有 IDLE 也能收到");
+                await MailServers.AppendAsync(user, m);
+                var record = await MailServers.EventuallyAsync(() => DbAsync(db =>
+                    db.Set<EmailRecord>().AsNoTracking().FirstOrDefaultAsync(r => r.MailboxId == id && r.MessageId == m.MessageId)),
+                    $"'{subject}' fetched by the poll", seconds: 60);
+                Assert.Equal(EmailStatus.Ingested, record.Status);
+                Assert.NotNull(record.TicketId);
+            }
+            Assert.False(watcher.IsCompleted, "the watcher keeps watching");
+            var lastCheck = (await DbAsync(db => db.Set<Mailbox>().AsNoTracking().FirstAsync(x => x.Id == id))).LastCheckedAt;
+            Assert.True(lastCheck > firstCheck);
+        }
+        finally
+        {
+            await stop.CancelAsync();
+            await watcher;
+        }
+    }
+
+    [Fact]
+    public async Task An_agent_reply_is_sent_over_starttls_and_the_connection_test_with_starttls_succeeds()
+    {
+        var from = Customer();
+        // The sink's certificate is self-signed (scripts/start-mail.sh): accepted only when the mailbox allows it.
+        var (id, user, address) = await CreateMailboxAsync(new { smtpSecurity = "start_tls", allowInvalidCertificates = true });
+        var first = Mail(from, address, "STARTTLS 回复", "请回复我");
+        await MailServers.AppendAsync(user, first);
+        await FetchAsync(id);
+        var ticketId = (await RecordOfAsync(id, first.MessageId)).TicketId!.Value;
+
+        var replyId = await ReplyAsync(ticketId, "您好，这封经 STARTTLS 发出。");
+        var outbound = await OutboundForAsync(replyId);
+        Assert.True(await DispatchAsync() >= 1);
+        var sent = Assert.Single(MailServers.SentTo(from));
+        Assert.Equal(outbound.MessageId, sent.MessageId);
+        Assert.Equal("yes", sent.Headers["X-Sink-Tls"]); // the session was upgraded before the mail went
+        Assert.Equal("yes", sent.Headers["X-Sink-Auth"]);
+        Assert.Contains("经 STARTTLS 发出", sent.TextBody);
+        Assert.Equal(OutboundStatus.Sent, (await DbAsync(db => db.Set<OutboundEmail>().AsNoTracking().FirstAsync(o => o.Id == outbound.Id))).Status);
+
+        var test = await KefuApp.PostOk(App.Admin, $"/api/v1/mailboxes/{id}/test", new { });
+        Assert.True(test["smtp"]!["ok"]!.GetValue<bool>(), test.ToJsonString());
+        // Without accepting the self-signed certificate the same test fails at the TLS stage: STARTTLS really happened.
+        var (strict, _, _) = await CreateMailboxAsync(new { smtpSecurity = "start_tls", allowInvalidCertificates = false });
+        var refused = await KefuApp.PostOk(App.Admin, $"/api/v1/mailboxes/{strict}/test", new { });
+        Assert.False(refused["smtp"]!["ok"]!.GetValue<bool>(), refused.ToJsonString());
+        Assert.Equal("tls", refused["smtp"]!["stage"]!.GetValue<string>());
+        // A mailbox without STARTTLS sends in the clear (the sink tells the two apart).
+        var plainFrom = Customer();
+        var (plainId, plainUser, plainAddress) = await CreateMailboxAsync(new { smtpSecurity = "none" });
+        var plainFirst = Mail(plainFrom, plainAddress, "明文", "内容");
+        await MailServers.AppendAsync(plainUser, plainFirst);
+        await FetchAsync(plainId);
+        await OutboundForAsync(await ReplyAsync((await RecordOfAsync(plainId, plainFirst.MessageId)).TicketId!.Value, "明文回复"));
+        Assert.True(await DispatchAsync() >= 1);
+        Assert.Equal("no", Assert.Single(MailServers.SentTo(plainFrom)).Headers["X-Sink-Tls"]);
+    }
+}
+
+[Collection(EmailSqliteCollection.Name)]
+public sealed class SqliteEmailAuditTests(EmailSqliteApp app) : EmailAuditTests(app);
+
+[Collection(EmailPostgresCollection.Name)]
+public sealed class PostgresEmailAuditTests(EmailPostgresApp app) : EmailAuditTests(app);
