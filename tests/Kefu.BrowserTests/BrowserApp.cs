@@ -28,6 +28,8 @@ public sealed class BrowserApp : IAsyncLifetime
     public IBrowser Browser { get; private set; } = null!;
     public string BaseUrl { get; private set; } = "";
     public HttpClient Api { get; private set; } = null!;
+    /// <summary>The server's services (a test that sets up state no API creates, e.g. a flagged chat visitor).</summary>
+    public IServiceProvider Services => _factory.Services;
     public int TeamA { get; private set; }
     public int TeamB { get; private set; }
     public static string ArtifactsDir => Path.Combine(AppContext.BaseDirectory, "artifacts");

@@ -23,6 +23,7 @@ public static class ChatModule
         services.AddHostedService(sp => sp.GetRequiredService<ChatWriter>());
         services.AddScoped<ChatSiteService>();
         services.AddScoped<ChatTranscripts>();
+        services.AddScoped<ChatFlags>();
         services.AddSingleton<Kefu.Platform.Presence.ILiveChats, LiveChats>();
         services.AddHostedService<ChatSeeder>();
         services.AddSignalR(o => o.MaximumReceiveMessageSize = 64 * 1024)
@@ -39,6 +40,7 @@ public static class ChatModule
         app.UseCors();
         app.MapHub<WidgetHub>("/hubs/widget");
         app.MapChatEndpoints();
+        app.MapChatFlagEndpoints();
     }
 }
 

@@ -19,22 +19,33 @@ public sealed class EmailComposer(KefuDb db, SmtpSignal signal, TimeProvider tim
     public const string QuoteLine = "##- 请在此行上方回复 · Please type your reply above this line -##";
 
     /// <summary>An agent's public reply on an email ticket becomes one mail (idempotent per ticket message).</summary>
-    public async Task<OutboundEmail?> EnqueueReplyAsync(long ticketId, long messageId, CancellationToken ct)
+    public async Task<OutboundEmail?> EnqueueReplyAsync(long ticketId, long messageId, CancellationToken ct) =>
+        (await ComposeReplyAsync(ticketId, messageId, null, ct)).Mail;
+
+    /// <summary>A public reply on a ticket of another channel (a chat left as a message) sent as an email reply: the
+    /// same mail as on an email ticket, to the customer's latest mail address, else the address the channel gave.</summary>
+    public async Task<MailQueued> EnqueueReplyAsync(TicketReplyMail reply, CancellationToken ct) =>
+        (await ComposeReplyAsync(reply.TicketId, reply.MessageId, reply, ct)).Outcome;
+
+    private async Task<(MailQueued Outcome, OutboundEmail? Mail)> ComposeReplyAsync(long ticketId, long messageId, TicketReplyMail? other, CancellationToken ct)
     {
         var key = $"reply:{messageId}";
-        if (await db.Set<OutboundEmail>().AnyAsync(o => o.DedupeKey == key, ct)) return null;
+        if (await db.Set<OutboundEmail>().AnyAsync(o => o.DedupeKey == key, ct)) return (MailQueued.AlreadyQueued, null);
         var ticket = await db.Set<Ticket>().AsNoTracking().FirstOrDefaultAsync(t => t.Id == ticketId, ct);
-        if (ticket is null || ticket.Channel != Channel.Email) return null;
+        // Email tickets by the Email module's own handler; another channel's only when that channel asks.
+        if (ticket is null || (other is null) != (ticket.Channel == Channel.Email)) return (MailQueued.AlreadyQueued, null);
         var message = await db.Set<Message>().AsNoTracking().Include(m => m.Attachments).FirstOrDefaultAsync(m => m.Id == messageId, ct);
-        if (message is null || message.Kind != MessageKind.PublicReply) return null;
+        if (message is null || message.TicketId != ticketId || message.Kind != MessageKind.PublicReply) return (MailQueued.AlreadyQueued, null);
 
         var lastInbound = await db.Set<EmailRecord>().AsNoTracking()
             .Where(r => r.TicketId == ticketId && r.Direction == EmailDirection.Inbound && r.Status == EmailStatus.Ingested)
             .OrderByDescending(r => r.Id).FirstOrDefaultAsync(ct);
         var mailbox = await MailboxForAsync(ticket, lastInbound, ct);
-        if (mailbox is null) return null;
-        var (to, toName) = await RecipientAsync(ticket, lastInbound, ct);
-        if (to is null) return null;
+        if (mailbox is null) return (MailQueued.NoMailbox, null);
+        var (to, toName) = lastInbound is null && !string.IsNullOrWhiteSpace(other?.To)
+            ? (other.To.Trim(), other.ToName ?? await CustomerNameAsync(ticket, ct))
+            : await RecipientAsync(ticket, lastInbound, ct);
+        if (to is null) return (MailQueued.NoRecipient, null);
 
         // The last thing the customer wrote is quoted under the quote line.
         var quoted = await db.Set<Message>().AsNoTracking()
@@ -54,13 +65,13 @@ public sealed class EmailComposer(KefuDb db, SmtpSignal signal, TimeProvider tim
                 .Append(WebUtility.HtmlEncode(header)).Append("</p><blockquote type=\"cite\">").Append(Lines(quoted.Body)).Append("</blockquote></div>");
         }
         var (inReplyTo, references) = await ThreadHeadersAsync(ticketId, ct);
-        return Add(new OutboundEmail
+        return (MailQueued.Queued, Add(new OutboundEmail
         {
             DedupeKey = key, MailboxId = mailbox.Id, TicketId = ticketId, TicketMessageId = messageId, Kind = OutboundKind.Reply,
             To = to, ToName = toName, Subject = subject, MessageId = NewMessageId(mailbox, ticket), InReplyTo = inReplyTo,
             References = references, BodyText = text.ToString(), BodyHtml = html.ToString(),
             AttachmentIds = message.Attachments.Count == 0 ? null : string.Join(",", message.Attachments.Select(a => a.Id)),
-        });
+        }));
     }
 
     /// <summary>The line above the quoted mail, in both languages and in Kefu's time zone (the customer wrote at 09:15
@@ -166,9 +177,12 @@ public sealed class EmailComposer(KefuDb db, SmtpSignal signal, TimeProvider tim
         return await active.FirstOrDefaultAsync(x => x.TeamId == ticket.TeamId, ct) ?? await active.FirstOrDefaultAsync(ct);
     }
 
+    private Task<string?> CustomerNameAsync(Ticket ticket, CancellationToken ct) =>
+        db.Set<Customer>().AsNoTracking().Where(c => c.Id == ticket.CustomerId).Select(c => c.Name).FirstOrDefaultAsync(ct);
+
     private async Task<(string? Address, string? Name)> RecipientAsync(Ticket ticket, EmailRecord? lastInbound, CancellationToken ct)
     {
-        var customer = await db.Set<Customer>().AsNoTracking().Where(c => c.Id == ticket.CustomerId).Select(c => c.Name).FirstOrDefaultAsync(ct);
+        var customer = await CustomerNameAsync(ticket, ct);
         if (lastInbound?.FromAddress is { } from) return (from, customer);
         var email = await db.Set<CustomerIdentity>().AsNoTracking()
             .Where(i => i.CustomerId == ticket.CustomerId && i.Kind == IdentityKind.Email).OrderBy(i => i.Id).Select(i => i.Value).FirstOrDefaultAsync(ct);

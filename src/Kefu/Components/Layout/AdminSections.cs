@@ -30,6 +30,7 @@ public static class AdminSections
         new("Tokens", "/admin/tokens", Permissions.UsersManage, Icons.Material.Outlined.Key),
         new("Audit", "/admin/audit", Permissions.AuditRead, Icons.Material.Outlined.History),
         new("Chat", "/admin/chat", Permissions.ChannelsManage, Icons.Material.Outlined.Chat),
+        new("ChatFlags", "/admin/chat-flags", Permissions.ChatReview, Icons.Material.Outlined.Flag),
     ];
 
     /// <summary>The sections the signed-in user may open, in console order (empty when signed out or deactivated).</summary>

@@ -29,7 +29,7 @@ public static class Roles
         [SeniorAgent] = SeniorPermissions,
         [TeamLead] = [.. SeniorPermissions, Permissions.TicketsAssignAny, Permissions.AuditRead, Permissions.RoutingManage],
         [Supervisor] = [.. SeniorPermissions, Permissions.TicketsAssignAny, Permissions.TicketsScopeAll, Permissions.TicketsExport, Permissions.AuditRead,
-            Permissions.SlaManage, Permissions.RoutingManage],
+            Permissions.SlaManage, Permissions.RoutingManage, Permissions.ChatReview],
         [QualityInspector] = [Permissions.TicketsRead, Permissions.TicketsScopeAll, Permissions.CustomersRead, Permissions.TagsRead,
             Permissions.TeamsRead, Permissions.TaxonomyRead, Permissions.UsersRead],
         [KnowledgeEditor] = [Permissions.TagsRead, Permissions.TeamsRead, Permissions.TaxonomyRead, Permissions.UsersRead],
@@ -65,11 +65,13 @@ public static class Permissions
     /// <summary>Configure channels: mailboxes and their passwords, chat widget sites (keys, secrets, allowed origins,
     /// look), …; admin only. (One permission since chat.manage was merged into it: only admins ever had either.)</summary>
     public const string ChannelsManage = "channels.manage";
+    /// <summary>Review chat visitors flagged for sending too fast (list them, clear a flag); supervisors and admins.</summary>
+    public const string ChatReview = "chat.review";
 
     public static readonly string[] All =
     [
         TicketsRead, TicketsWrite, TicketsMerge, TicketsAssignAny, TicketsScopeAll, TicketsExport,
         CustomersRead, CustomersWrite, CustomersMerge, TagsRead, TagsManage, TeamsRead, TeamsManage,
-        UsersRead, UsersManage, TaxonomyRead, TaxonomyManage, AuditRead, SlaManage, ChannelsManage, RoutingManage,
+        UsersRead, UsersManage, TaxonomyRead, TaxonomyManage, AuditRead, SlaManage, ChannelsManage, RoutingManage, ChatReview,
     ];
 }

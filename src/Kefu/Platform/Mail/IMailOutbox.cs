@@ -6,7 +6,14 @@ namespace Kefu.Platform.Mail;
 public sealed record OutgoingMail(
     string DedupeKey, long TicketId, int? TeamId, string To, string? ToName, string Subject, string BodyText, string? BodyHtml);
 
-public enum MailQueued { Queued, AlreadyQueued, NoMailbox }
+/// <summary>NoRecipient: no address to send to (the customer has none).</summary>
+public enum MailQueued { Queued, AlreadyQueued, NoMailbox, NoRecipient }
+
+/// <summary>An agent's public reply on a ticket of another channel, to be sent as an email reply (a chat left as a
+/// message continues by email): same threading headers, ticket number and quote as a reply on an email ticket.</summary>
+/// <param name="To">The address the customer gave on that channel (used when no mail of theirs is on the ticket yet;
+/// else the customer's email identity).</param>
+public sealed record TicketReplyMail(long TicketId, long MessageId, string? To, string? ToName);
 
 /// <summary>
 /// The mail outbox as other modules see it (implemented by the Email module): the mail is written in the caller's
@@ -15,4 +22,7 @@ public enum MailQueued { Queued, AlreadyQueued, NoMailbox }
 public interface IMailOutbox
 {
     Task<MailQueued> EnqueueAsync(OutgoingMail mail, CancellationToken ct);
+
+    /// <summary>Queues the reply (idempotent per ticket message, as the Email module's own replies).</summary>
+    Task<MailQueued> EnqueueReplyAsync(TicketReplyMail reply, CancellationToken ct);
 }
