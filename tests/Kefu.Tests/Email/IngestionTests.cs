@@ -183,6 +183,7 @@ public abstract class IngestionTests(KefuApp app) : EmailTestBase(app)
         // TicketService.AddMessagesAsync), the other one mail per fetch (each reply added on its own, as before).
         var batched = await ScenarioAsync();
         var single = await ScenarioAsync();
+        foreach (var m in batched.Mails) await MailServers.AppendAsync(batched.User, m);
         var hooks = App.Service<EmailHooks>();
         var steps = new List<string>();
         try

@@ -101,8 +101,8 @@ public abstract class TicketBatchTests(KefuApp app)
         var email = $"{Unique("replies")}@batch.test";
         var (single, together, closed) = await InUnitAsync(async (t, db, ct) =>
         {
-            var x = (await t.CreateAsync(Request("逐条添加", ByEmail(email), null), EmailIngestor.SystemStaff, ct)).Ticket;
-            var y = (await t.CreateAsync(Request("一起添加", ByEmail(email), null), EmailIngestor.SystemStaff, ct)).Ticket;
+            var x = (await t.CreateAsync(Request("孪生工单", ByEmail(email), null), EmailIngestor.SystemStaff, ct)).Ticket;
+            var y = (await t.CreateAsync(Request("孪生工单", ByEmail(email), null), EmailIngestor.SystemStaff, ct)).Ticket;
             var z = (await t.CreateAsync(Request("已关闭", ByEmail(email), null), EmailIngestor.SystemStaff, ct)).Ticket;
             x.Status = y.Status = TicketStatus.PendingCustomer;
             z.Status = TicketStatus.Closed;
