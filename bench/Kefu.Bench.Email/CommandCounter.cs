@@ -5,9 +5,28 @@ namespace Kefu.Bench.Email;
 
 /// <summary>Counts the SQL commands run by the code path being measured (the fetch-and-ingest call and whatever it
 /// awaits or starts), not those of the outbox handlers and other background loops running at the same time: only
-/// commands whose execution context carries the flag set around the measured call are counted.</summary>
-public sealed class CommandCounter : DbCommandInterceptor
+/// commands whose execution context carries the flag set around the measured call are counted. Also counts the
+/// SaveChanges calls of that path (each has a fixed cost: DetectChanges, command setup, the audit/outbox flush).</summary>
+public sealed class CommandCounter : DbCommandInterceptor, ISaveChangesInterceptor
 {
+    private long _saves;
+
+    /// <summary>SaveChanges calls of the measured path.</summary>
+    public long Saves => Interlocked.Read(ref _saves);
+
+    public ValueTask<InterceptionResult<int>> SavingChangesAsync(DbContextEventData eventData, InterceptionResult<int> result,
+        CancellationToken cancellationToken = default)
+    {
+        if (Measured.Value) Interlocked.Increment(ref _saves);
+        return ValueTask.FromResult(result);
+    }
+
+    public InterceptionResult<int> SavingChanges(DbContextEventData eventData, InterceptionResult<int> result)
+    {
+        if (Measured.Value) Interlocked.Increment(ref _saves);
+        return result;
+    }
+
     private static readonly AsyncLocal<bool> Measured = new();
     private long _count;
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, int> _byKind = new();
@@ -27,6 +46,7 @@ public sealed class CommandCounter : DbCommandInterceptor
     public void Reset()
     {
         Interlocked.Exchange(ref _count, 0);
+        Interlocked.Exchange(ref _saves, 0);
         _byKind.Clear();
     }
 

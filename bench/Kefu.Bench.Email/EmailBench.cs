@@ -90,6 +90,7 @@ public static class EmailBench
                     var jit = Jit.Now();
                     var run = await CommandCounter.MeasureAsync(() => Measure.RunAsync(() => Task.WhenAll(ids.Select(id => kefu.PollAsync(id)))));
                     var commands = kefu.Commands.Count;
+                    var saves = kefu.Commands.Saves;
                     tally = kefu.Commands.ByKind.ToDictionary();
                     var spent = Jit.Now() - jit;
                     var after = await kefu.CountsAsync();
@@ -109,6 +110,7 @@ public static class EmailBench
                         + $"  ({after.Tickets - before.Tickets:N0} tickets, {after.Messages - before.Messages - (after.Tickets - before.Tickets):N0} replies threaded)");
                     results.Add($"  SQL statements of the fetch-and-ingest path (outbox reactions not included): {commands:N0}, {commands / (double)stored:0.00} per message");
                     results.Add("    by kind per message: " + string.Join(", ", tally.OrderByDescending(k => k.Value).Select(k => $"{k.Key} {k.Value / (double)stored:0.00}")));
+                    results.Add($"  SaveChanges calls of that path: {saves:N0}, {saves / (double)stored:0.00} per message");
                     results.Add($"  process (outbox reactions and background loops included): {spent.Describe(stored)}");
                     lastRate = rawRate;
                     results.Add($"  ratio Kefu / bare fetch {kefuRate / rawRate * 100:0.0}%   targets: ≥ 1,000 msg/s {(kefuRate >= 1000 ? "met" : "MISSED")}, ≥ 70% {(kefuRate / rawRate >= 0.7 ? "met" : "MISSED")}");

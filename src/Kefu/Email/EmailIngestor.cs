@@ -139,7 +139,37 @@ public sealed class EmailIngestor(
 
     /// <summary>A new ticket a mail of the batch creates, held back so the batch's new tickets are created together
     /// (<see cref="TicketService.CreateManyAsync"/>); its email record is added once the ticket exists.</summary>
-    private sealed record PendingCreate(EmailRecord Record, ParsedEmail Email, TicketDraft Draft);
+    private sealed record PendingCreate(EmailRecord Record, ParsedEmail Email, TicketDraft Draft, List<RecordedFile> Files);
+
+    /// <summary>A reply (or automatic-reply note) to an existing ticket, held back so the batch's replies are added
+    /// together (<see cref="TicketService.AddMessagesAsync"/>); its email record, already complete but for the message
+    /// id, is added once the message exists.</summary>
+    private sealed record PendingReply(EmailRecord Record, MessageDraft Draft, List<RecordedFile> Files);
+
+    /// <summary>An attachment row added for a mail (saved with the next save: its id is known only then).</summary>
+    private sealed record RecordedFile(PreparedFile File, Attachment Row);
+
+    /// <summary>The attachment ids of a mail's saved rows, and its HTML with inline images (cid:) pointing at them.</summary>
+    private static (string? Html, long[] Ids) Link(string? html, List<RecordedFile> files)
+    {
+        var ids = new long[files.Count];
+        for (var i = 0; i < files.Count; i++)
+        {
+            var (f, row) = files[i];
+            ids[i] = row.Id;
+            if (f.Source.ContentId is { } cid && html is not null)
+                html = html.Replace("cid:" + cid, $"/api/v1/attachments/{row.Id}", StringComparison.OrdinalIgnoreCase);
+        }
+        return (html, ids);
+    }
+
+    /// <summary>What a batch holds back until the next flush (<see cref="FlushPendingAsync"/>).</summary>
+    private sealed class Pending
+    {
+        public readonly List<PendingCreate> Creates = [];
+        public readonly List<PendingReply> Replies = [];
+        public int Count => Creates.Count + Replies.Count;
+    }
 
     /// <summary>Decides triage for the mails that look like new tickets (no threading headers, no ticket number in the
     /// subject) before the batch's transaction: it is CPU work that need not hold the write lock. A mail that turns
@@ -151,7 +181,7 @@ public sealed class EmailIngestor(
             item.Triage = null;
             if (item.Email is not { Class: not MailClass.Bounce, ThreadIds.Count: 0 } email || EmailParser.TicketNumberIn(email.Subject) is not null)
                 continue;
-            try { item.Triage = await tickets.TriageAsync(NewTicketRequest(mailbox, email, BodyText(email, item.Files), null, []), ct); }
+            try { item.Triage = await tickets.TriageAsync(NewTicketRequest(mailbox, email, BodyText(email, item.Files), null, [], null), ct); }
             catch (Exception e) when (e is not OperationCanceledException)
             {
                 // Not fatal: the create decides it inside the transaction, as before.
@@ -170,8 +200,9 @@ public sealed class EmailIngestor(
         return text;
     }
 
-    private static CreateTicketRequest NewTicketRequest(Mailbox mailbox, ParsedEmail email, string text, string? html, List<long> attachmentIds) =>
-        new(email.Subject, new CustomerInput(null, email.FromName, email.FromAddress, null, null, null, null),
+    private static CreateTicketRequest NewTicketRequest(
+        Mailbox mailbox, ParsedEmail email, string text, string? html, long[] attachmentIds, long? customerId) =>
+        new(email.Subject, new CustomerInput(customerId, email.FromName, email.FromAddress, null, null, null, null),
             new MessageInput(text, html, [.. attachmentIds]), Channel.Email, null, null, null, mailbox.TeamId, null, null,
             email.MessageId.Length <= 200 ? email.MessageId : null);
 
@@ -234,7 +265,7 @@ public sealed class EmailIngestor(
         /// <summary>Message-IDs of the batch that Tickets already has as email messages (null: not looked up, a
         /// single mail — Tickets then checks itself).</summary>
         public HashSet<string>? KnownMessageIds;
-        /// <summary>Addresses sent an acknowledgement by this batch's held-back tickets (see CreatePendingAsync).</summary>
+        /// <summary>Addresses sent an acknowledgement by this batch's held-back tickets (see FlushPendingAsync).</summary>
         public HashSet<string> Acknowledged = [];
     }
 
@@ -338,13 +369,13 @@ public sealed class EmailIngestor(
         if (timer is not null) timer.LookedUp = Stopwatch.GetTimestamp();
         int stored = 0, skipped = 0, failed = 0;
         // In a batch, new tickets are held back and created together; a single mail (the fallback) goes as before.
-        var pending = items.Count > 1 ? new List<PendingCreate>() : null;
+        var pending = items.Count > 1 ? new Pending() : null;
         foreach (var item in items)
         {
             var mail = item.Mail;
             if (!lookups.KnownUids.Add(mail.Uid)) { skipped++; continue; }
             if (pending is { Count: > 0 } && DependsOnPending(item.Email, lookups))
-                await CreatePendingAsync(mailbox, pending, lookups, timer, ct);
+                await FlushPendingAsync(mailbox, pending, lookups, timer, ct);
             var record = new EmailRecord
             {
                 MailboxId = mailbox.Id, Direction = EmailDirection.Inbound, UidValidity = uidValidity, Uid = mail.Uid,
@@ -387,19 +418,20 @@ public sealed class EmailIngestor(
             }
             var tickets = Stopwatch.GetTimestamp();
             stored++;
-            if (pending is not null && pending.Count > held) { timer?.Add(start, tickets, tickets); continue; } // held back: see CreatePendingAsync
+            if (pending is not null && pending.Count > held) { timer?.Add(start, tickets, tickets); continue; } // held back: see FlushPendingAsync
             Db.Add(record);
             await ForgetSavedAsync(ct);
             Remember(lookups, mailbox, record, created);
             timer?.Add(start, tickets, Stopwatch.GetTimestamp());
         }
-        if (pending is { Count: > 0 }) await CreatePendingAsync(mailbox, pending, lookups, timer, ct);
+        if (pending is { Count: > 0 }) await FlushPendingAsync(mailbox, pending, lookups, timer, ct);
         return new(stored, skipped, failed);
     }
 
     /// <summary>Whether a mail's handling could depend on a held-back new ticket: it repeats or references its
     /// Message-ID, continues its (sender, subject), names a ticket number not known before the batch, or is a bounce
-    /// (looked up in the database). Then the held-back tickets are created first, as if stored one by one.</summary>
+    /// (looked up in the database). Then the held-back tickets are created first, as if stored one by one. (A held-back
+    /// reply needs no such check: its ticket exists and its record is remembered in the lookups when it is held.)</summary>
     private static bool DependsOnPending(ParsedEmail? email, BatchLookups lookups)
     {
         if (email is null) return false; // a failure record only
@@ -410,18 +442,51 @@ public sealed class EmailIngestor(
         return lookups.PendingSubjects.Contains((email.FromAddress, EmailParser.ThreadSubject(email.Subject)));
     }
 
-    /// <summary>Creates the held-back new tickets in one call to Tickets, then adds their email records.</summary>
-    private async Task CreatePendingAsync(Mailbox mailbox, List<PendingCreate> pending, BatchLookups lookups, Timings? timer, CancellationToken ct)
+    /// <summary>Adds the held-back replies in one call to Tickets and creates the held-back new tickets in another, then
+    /// adds their email records. Replies go first: their tickets are attached again before anything else is loaded (a
+    /// save and clear since the reply was held may have detached them; the batch keeps one object per ticket).</summary>
+    private async Task FlushPendingAsync(Mailbox mailbox, Pending pending, BatchLookups lookups, Timings? timer, CancellationToken ct)
     {
         var start = Stopwatch.GetTimestamp();
-        var results = await tickets.CreateManyAsync([.. pending.Select(p => p.Draft)], SystemStaff, ct);
+        // The held-back mails' attachment rows, in one save (their ids go into the messages).
+        if (pending.Replies.Any(r => r.Files.Count > 0) || pending.Creates.Any(c => c.Files.Count > 0))
+            await Db.SaveChangesAsync(ct);
+        for (var k = 0; k < pending.Replies.Count; k++)
+            if (pending.Replies[k] is { Files.Count: > 0 } held)
+            {
+                var (html, ids) = Link(held.Draft.Request.Html, held.Files);
+                pending.Replies[k] = held with { Draft = held.Draft with { Request = held.Draft.Request with { Html = html, AttachmentIds = ids } } };
+            }
+        for (var k = 0; k < pending.Creates.Count; k++)
+            if (pending.Creates[k] is { Files.Count: > 0 } held)
+            {
+                var r = held.Draft.Request;
+                var (html, ids) = Link(r.Message.Html, held.Files);
+                pending.Creates[k] = held with { Draft = held.Draft with { Request = r with { Message = r.Message with { Html = html, AttachmentIds = ids } } } };
+            }
+        if (pending.Replies.Count > 0)
+        {
+            foreach (var reply in pending.Replies)
+                if (Db.Entry(reply.Draft.Ticket).State == EntityState.Detached) Db.Attach(reply.Draft.Ticket);
+            await hooks.RunAsync("replies:" + pending.Replies.Count); // tests: replies are added together
+            var messages = await tickets.AddMessagesAsync([.. pending.Replies.Select(r => r.Draft)], SystemStaff, ct);
+            for (var k = 0; k < messages.Count; k++)
+            {
+                var record = pending.Replies[k].Record;
+                record.TicketMessageId = messages[k].Id;
+                Db.Add(record);
+            }
+            pending.Replies.Clear();
+        }
+        var creates = pending.Creates;
+        var results = creates.Count == 0 ? [] : await tickets.CreateManyAsync([.. creates.Select(p => p.Draft)], SystemStaff, ct);
         lookups.PendingIds.Clear();
         lookups.PendingSubjects.Clear();
         lookups.PendingBySender.Clear();
         var created = Stopwatch.GetTimestamp();
-        for (var k = 0; k < pending.Count; k++)
+        for (var k = 0; k < creates.Count; k++)
         {
-            var (record, email, _) = pending[k];
+            var (record, email, _, _) = creates[k];
             var ticket = results[k].Ticket;
             record.Status = EmailStatus.Ingested;
             record.TicketId = ticket.Id;
@@ -435,7 +500,7 @@ public sealed class EmailIngestor(
             Db.Add(record);
             Remember(lookups, mailbox, record, ticket);
         }
-        pending.Clear();
+        creates.Clear();
         await ForgetSavedAsync(ct);
         timer?.Add(start, created, Stopwatch.GetTimestamp());
     }
@@ -480,7 +545,7 @@ public sealed class EmailIngestor(
 
     /// <summary>Stores one parsed mail; returns the ticket when it created one.</summary>
     private async Task<Ticket?> StoreOneAsync(
-        Mailbox mailbox, EmailRecord record, ParsedEmail email, Item item, BatchLookups lookups, List<PendingCreate>? pending, CancellationToken ct)
+        Mailbox mailbox, EmailRecord record, ParsedEmail email, Item item, BatchLookups lookups, Pending? pending, CancellationToken ct)
     {
         var files = item.Files;
         // The same Message-ID again (fetched twice, or addressed to two of our mailboxes): stored once.
@@ -509,19 +574,20 @@ public sealed class EmailIngestor(
 
         var ticket = await ThreadAsync(mailbox, email, lookups, ct);
         await hooks.RunAsync("ticket:" + email.MessageId); // tests: a refusal by Tickets for this mail
-        var html = email.Html;
         var text = BodyText(email, files);
-        var attachmentIds = new List<long>();
+        // The attachment rows: a held-back mail's are saved with the batch's others at the flush, which then fills in
+        // their ids; otherwise they are saved now (one save for the mail's files).
+        var recorded = new List<RecordedFile>();
         foreach (var f in files)
         {
             if (f.File is not { } file) continue;
-            var saved = attachments.Record(file, f.Source.ContentType, SystemStaff);
+            recorded.Add(new(f, attachments.Record(file, f.Source.ContentType, SystemStaff)));
             f.Used = true;
-            await Db.SaveChangesAsync(ct);
-            attachmentIds.Add(saved.Id);
-            if (f.Source.ContentId is { } cid && html is not null)
-                html = html.Replace("cid:" + cid, $"/api/v1/attachments/{saved.Id}", StringComparison.OrdinalIgnoreCase);
         }
+        var isNew = ticket is not null && IsNewToTickets(email, lookups);
+        var held = pending is not null && (ticket is null || isNew);
+        if (recorded.Count > 0 && !held) await Db.SaveChangesAsync(ct);
+        var (html, attachmentIds) = held ? (email.Html, Array.Empty<long>()) : Link(email.Html, recorded);
 
         Ticket? created = null;
         if (ticket is null)
@@ -529,12 +595,11 @@ public sealed class EmailIngestor(
             // A known sender goes to Tickets by customer id (found for the whole batch at once): one query less per mail.
             var customerId = lookups.CustomerByAddress.TryGetValue(CustomerIdentity.Normalize(IdentityKind.Email, email.FromAddress), out var cid)
                 ? cid : (long?)null;
-            var request = NewTicketRequest(mailbox, email, text, html, attachmentIds);
-            request = request with { Customer = request.Customer with { Id = customerId } };
+            var request = NewTicketRequest(mailbox, email, text, html, attachmentIds, customerId);
             if (pending is not null)
             {
-                // Held back: created with the batch's other new tickets (CreatePendingAsync), which fills in the record.
-                pending.Add(new(record, email, new TicketDraft(request, item.Triage)));
+                // Held back: created with the batch's other new tickets (FlushPendingAsync), which fills in the record.
+                pending.Creates.Add(new(record, email, new TicketDraft(request, item.Triage), recorded));
                 lookups.PendingIds.Add(email.MessageId);
                 lookups.PendingSubjects.Add((email.FromAddress, EmailParser.ThreadSubject(email.Subject)));
                 lookups.PendingBySender[email.FromAddress] = lookups.PendingBySender.GetValueOrDefault(email.FromAddress) + 1;
@@ -549,22 +614,25 @@ public sealed class EmailIngestor(
             if (mailbox.AutoAcknowledge && email.Class == MailClass.Normal)
                 await composer.EnqueueAcknowledgementAsync(mailbox, created, email, ct);
         }
-        else if (email.Class == MailClass.AutoReply)
+        else
         {
             // An out-of-office or other robot answer to our reply: kept on the ticket for the agent, but as a note —
             // as a customer message it reopened a ticket waiting for the customer, reset its reply clock and counted
             // as one more contact (the "repeated contact" escalation fired on a vacation notice).
-            var note = $"自动回复 / Automatic reply from {email.FromAddress}:\n\n{text}";
-            var (message, _) = await tickets.AddMessageAsync(ticket,
-                new AddMessageRequest(MessageKind.InternalNote, note, null, [.. attachmentIds], email.MessageId), SystemStaff, IsNewToTickets(email, lookups), ct);
+            var request = email.Class == MailClass.AutoReply
+                ? new AddMessageRequest(MessageKind.InternalNote, $"自动回复 / Automatic reply from {email.FromAddress}:\n\n{text}", null, [.. attachmentIds], email.MessageId)
+                : new AddMessageRequest(MessageKind.Customer, text, html, [.. attachmentIds], email.MessageId);
             record.TicketId = ticket.Id;
-            record.TicketMessageId = message.Id;
-        }
-        else
-        {
-            var (message, _) = await tickets.AddMessageAsync(ticket,
-                new AddMessageRequest(MessageKind.Customer, text, html, [.. attachmentIds], email.MessageId), SystemStaff, IsNewToTickets(email, lookups), ct);
-            record.TicketId = ticket.Id;
+            if (held)
+            {
+                // Held back: added with the batch's other replies (FlushPendingAsync), which sets the message id and
+                // adds the record. Its ticket is known, so the lookups learn about it now.
+                record.Status = EmailStatus.Ingested;
+                pending!.Replies.Add(new(record, new MessageDraft(ticket, request), recorded));
+                Remember(lookups, mailbox, record, null);
+                return null;
+            }
+            var (message, _) = await tickets.AddMessageAsync(ticket, request, SystemStaff, isNew, ct);
             record.TicketMessageId = message.Id;
         }
         record.Status = EmailStatus.Ingested;
@@ -611,7 +679,9 @@ public sealed class EmailIngestor(
             if (Db.Entry(t).State == EntityState.Detached) Db.Attach(t);
             return t;
         }
-        return await Db.Set<Ticket>().FirstOrDefaultAsync(x => x.Id == id, ct);
+        var read = await Db.Set<Ticket>().FirstOrDefaultAsync(x => x.Id == id, ct);
+        if (read is not null) lookups.Tickets[id] = read; // a held-back reply and a later mail share this object
+        return read;
     }
 
     /// <summary>A delivery report: noted on the ticket whose mail bounced, and that outgoing mail marked failed.</summary>

@@ -101,3 +101,7 @@ public sealed record PreparedTriage(TriageVerdict? Verdict);
 /// <summary>One result of <see cref="TicketService.CreateManyAsync"/>: the ticket, whether this call created it, and its
 /// first message's id when it did.</summary>
 public sealed record CreatedTicket(Ticket Ticket, bool Created, long? FirstMessageId);
+
+/// <summary>A message for <see cref="TicketService.AddMessagesAsync"/>: the ticket it goes to (tracked or attachable;
+/// drafts may share one) and what to add.</summary>
+public sealed record MessageDraft(Ticket Ticket, AddMessageRequest Request);

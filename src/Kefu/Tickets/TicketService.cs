@@ -257,44 +257,86 @@ public sealed class TicketService(
         if (!externalIdIsNew && r.ExternalId is { } ext &&
             await db.Set<Message>().Include(m => m.Attachments).FirstOrDefaultAsync(m => m.Channel == ticket.Channel && m.ExternalId == ext, ct) is { } seen)
             return (seen, false);
+        CheckCanAdd(ticket, r);
+        var customerId = r.Kind == MessageKind.Customer ? ticket.CustomerId : (long?)null;
+        var authorId = r.Kind == MessageKind.Customer ? (Guid?)null : staff.UserId;
+        var message = await NewMessageAsync(ticket, r.Kind, ticket.Channel, r.Body, r.Html, r.AttachmentIds, r.ExternalId, customerId, authorId, staff, "", save: true, ct);
+        var (oldStatus, changes) = ApplyMessage(ticket, r.Kind, staff);
+        await AnnounceMessageAsync(ticket, message, oldStatus, changes, staff, ct);
+        return (message, true);
+    }
+
+    /// <summary>Adds several messages inside the caller's unit of work, each to its ticket, in order — for channels that
+    /// ingest in batches (the replies of a fetched mail batch). Same rules, rows, ticket changes, events and audit entries
+    /// per message as <see cref="AddMessageAsync(Ticket, AddMessageRequest, StaffContext, bool, CancellationToken)"/>
+    /// called once per draft in order with externalIdIsNew = true (the caller has checked the external ids, e.g. with
+    /// <see cref="KnownMessageExternalIdsAsync"/>; the unique index still refuses a duplicate that slipped in), but one
+    /// save for all the messages and the tickets' changes instead of two per message. The tickets must be tracked (or
+    /// attachable) and several drafts may share one ticket object. Any refusal (<see cref="DomainException"/>) is thrown
+    /// before anything is saved; the caller's unit rolls back. Returns the messages in the drafts' order.</summary>
+    public async Task<IReadOnlyList<Message>> AddMessagesAsync(IReadOnlyList<MessageDraft> drafts, StaffContext staff, CancellationToken ct)
+    {
+        if (drafts.Count == 0) return [];
+        var added = new List<(Ticket Ticket, Message Message, TicketStatus OldStatus, ChangeSet Changes)>(drafts.Count);
+        foreach (var (ticket, r) in drafts)
+        {
+            CheckCanAdd(ticket, r);
+            var customerId = r.Kind == MessageKind.Customer ? ticket.CustomerId : (long?)null;
+            var authorId = r.Kind == MessageKind.Customer ? (Guid?)null : staff.UserId;
+            var message = await NewMessageAsync(ticket, r.Kind, ticket.Channel, r.Body, r.Html, r.AttachmentIds, r.ExternalId, customerId, authorId, staff, "", save: false, ct);
+            var (oldStatus, changes) = ApplyMessage(ticket, r.Kind, staff);
+            added.Add((ticket, message, oldStatus, changes));
+        }
+        await db.SaveChangesAsync(ct);
+        foreach (var (ticket, message, oldStatus, changes) in added)
+            await AnnounceMessageAsync(ticket, message, oldStatus, changes, staff, ct);
+        return [.. added.Select(a => a.Message)];
+    }
+
+    private static void CheckCanAdd(Ticket ticket, AddMessageRequest r)
+    {
         if (ticket.Status == TicketStatus.Closed && r.Kind != MessageKind.InternalNote)
             throw DomainException.Conflict($"Ticket #{ticket.Number} is closed; create a follow-up ticket instead.");
         if (ticket.MergedIntoId is { } merged)
             throw DomainException.Conflict($"Ticket #{ticket.Number} was merged into #{merged + TicketRules.NumberOffset}; write there.");
+    }
 
+    /// <summary>What a new message of this kind does to its ticket (status, first reply, owner, version).</summary>
+    private (TicketStatus OldStatus, ChangeSet Changes) ApplyMessage(Ticket ticket, MessageKind kind, StaffContext staff)
+    {
         var now = time.UtcNow();
-        var customerId = r.Kind == MessageKind.Customer ? ticket.CustomerId : (long?)null;
-        var authorId = r.Kind == MessageKind.Customer ? (Guid?)null : staff.UserId;
-        var message = await NewMessageAsync(ticket, r.Kind, ticket.Channel, r.Body, r.Html, r.AttachmentIds, r.ExternalId, customerId, authorId, staff, "", save: true, ct);
-
         var oldStatus = ticket.Status;
         var changes = new ChangeSet();
-        if (r.Kind == MessageKind.PublicReply)
+        if (kind == MessageKind.PublicReply)
         {
             ticket.FirstRepliedAt ??= now;
             if (ticket.OwnerId is null && changes.Set("ownerId", (Guid?)null, staff.UserId)) ticket.OwnerId = staff.UserId;
             SetStatus(ticket, TicketRules.AfterAgentReply(ticket.Status), now);
         }
-        else if (r.Kind == MessageKind.Customer)
+        else if (kind == MessageKind.Customer)
         {
             SetStatus(ticket, TicketRules.AfterCustomerMessage(ticket.Status), now);
         }
         changes.Set("status", oldStatus, ticket.Status);
         ticket.UpdatedAt = now;
         ticket.Version++;
+        return (oldStatus, changes);
+    }
 
+    /// <summary>The events and audit entry of an added message, once it has its id.</summary>
+    private async Task AnnounceMessageAsync(Ticket ticket, Message message, TicketStatus oldStatus, ChangeSet changes, StaffContext staff, CancellationToken ct)
+    {
         db.Publish(new MessageAdded(ticket.Id, message.Id, message.Kind), time);
         if (oldStatus != ticket.Status) db.Publish(new TicketStatusChanged(ticket.Id, oldStatus, ticket.Status), time);
-        if (r.Kind == MessageKind.InternalNote)
+        if (message.Kind == MessageKind.InternalNote)
             foreach (var mentioned in await MentionedStaffAsync(message.Body, staff.UserId, ct))
                 db.Publish(new StaffMentioned(ticket.Id, message.Id, mentioned, staff.UserId), time);
-        await audit.RecordAsync("ticket", ticket.Id, r.Kind switch
+        await audit.RecordAsync("ticket", ticket.Id, message.Kind switch
         {
             MessageKind.PublicReply => "replied",
             MessageKind.InternalNote => "noted",
             _ => "customer_wrote",
         }, new { messageId = message.Id, changes = changes.Fields }, ct);
-        return (message, true);
     }
 
     /// <summary>Which of these external ids already have a message on the channel: one query, for callers that add

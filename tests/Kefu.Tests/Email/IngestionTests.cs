@@ -177,6 +177,142 @@ public abstract class IngestionTests(KefuApp app) : EmailTestBase(app)
     }
 
     [Fact]
+    public async Task A_batch_adds_its_replies_together_with_the_same_outcome_as_one_by_one_and_a_crash_keeps_none_of_it()
+    {
+        // The same mails go to two mailboxes: one stores them as one batch (replies held back and added together by
+        // TicketService.AddMessagesAsync), the other one mail per fetch (each reply added on its own, as before).
+        var batched = await ScenarioAsync();
+        var single = await ScenarioAsync();
+        foreach (var m in batched.Mails) await MailServers.AppendAsync(batched.User, m);
+        var hooks = App.Service<EmailHooks>();
+        var steps = new List<string>();
+        try
+        {
+            // A crash inside the batch's transaction, after its replies went to Tickets: nothing of the batch is kept.
+            hooks.Step = step => step == "stored" ? throw new HookException(step) : Task.CompletedTask;
+            await Assert.ThrowsAsync<HookException>(() => FetchAsync(batched.Id));
+            Assert.Equal(2, (await RecordsAsync(batched.Id)).Count(r => r.Direction == EmailDirection.Inbound));
+            Assert.Equal(2, (await MessagesAsync(batched.T1)).Count);
+            Assert.Single(await MessagesAsync(batched.T2));
+
+            // The retry stores every mail once, and the replies went to Tickets together (not one by one).
+            hooks.Step = step => { lock (steps) steps.Add(step); return Task.CompletedTask; };
+            var result = await FetchAsync(batched.Id);
+            Assert.Equal(batched.Mails.Count, result.Stored);
+            Assert.Equal(0, result.Failed);
+        }
+        finally { hooks.Step = null; }
+        Assert.Contains(steps, s => s.StartsWith("replies:") && int.Parse(s["replies:".Length..]) >= 2);
+        Assert.Equal(0, (await FetchAsync(batched.Id)).Stored);
+
+        foreach (var m in single.Mails)
+        {
+            await MailServers.AppendAsync(single.User, m);
+            Assert.Equal(1, (await FetchAsync(single.Id)).Stored);
+        }
+
+        var expected = await OutcomeAsync(single);
+        var actual = await OutcomeAsync(batched);
+        Assert.Equal(expected.Records, actual.Records);
+        Assert.Equal(expected.Tickets, actual.Tickets);
+        // What the test expects of the one-by-one path, so that equality above means the right thing.
+        Assert.Equal(["Ingested T1 Customer", "Ingested N1 Customer", "Ingested T1 Customer", "Ingested T2 Customer",
+            "Ingested T2 InternalNote", "Ingested N1 Customer", "Ingested T1 Customer", "Duplicate T1 -"], expected.Records);
+        Assert.Contains("T1 Open: Customer,PublicReply,Customer,Customer,Customer", expected.Tickets);
+        Assert.Contains(expected.Tickets, l => l.StartsWith("T1 files: 单据.pdf inline False"));
+        Assert.Contains("N1 files: 单据.pdf,图.png inline True cid False", expected.Tickets);
+        Assert.All(await MailServers.FlagsAsync(batched.User), f => Assert.True(f.Flags.HasFlag(MessageFlags.Seen)));
+    }
+
+    private sealed record Scenario(int Id, string User, long T1, long T2, string[] Senders, List<MimeMessage> Mails);
+
+    /// <summary>A mailbox with two tickets (T1 answered by an agent, so a customer reply reopens it) and, appended to
+    /// the batched one only, a batch mixing replies (by In-Reply-To, References, ticket number, to a reply of the same
+    /// batch, an automatic reply) with a new ticket, a reply to that new ticket and a duplicate.</summary>
+    private async Task<Scenario> ScenarioAsync()
+    {
+        var (id, user, address) = await CreateMailboxAsync();
+        string k1 = Customer(), k2 = Customer(), newcomer = Customer();
+        var t1Mail = Mail(k1, address, "回复批量-订单问题", "订单没有发货");
+        var t2Mail = Mail(k2, address, "回复批量-发票问题", "发票抬头错了");
+        await MailServers.AppendAsync(user, t1Mail);
+        await MailServers.AppendAsync(user, t2Mail);
+        await FetchAsync(id);
+        var t1 = (await RecordOfAsync(id, t1Mail.MessageId)).TicketId!.Value;
+        var t2 = (await RecordOfAsync(id, t2Mail.MessageId)).TicketId!.Value;
+        await ReplyAsync(t1, "请提供订单号。");
+        await KefuApp.Json(await App.Admin.SendAsync(new HttpRequestMessage(HttpMethod.Patch, $"/api/v1/tickets/{t1}")
+            { Content = System.Net.Http.Json.JsonContent.Create(new { status = "pending_customer" }) }), true);
+
+        var r1 = Mail(k1, address, "Re: 回复批量-订单问题", "订单号 1001", inReplyTo: t1Mail.MessageId);
+        var n1 = Mail(newcomer, address, "回复批量-新问题", "新客户的问题");
+        var r2 = Mail(k1, address, "Re: 回复批量-订单问题", "再补充一句", references: [t1Mail.MessageId!]);
+        var r3 = Mail(k2, address, $"回复：回复批量-发票问题 [#{t2 + 100000}]", "按工单号回复");
+        var auto = Mail(k2, address, "回复批量-发票问题", "我在休假", inReplyTo: t2Mail.MessageId);
+        auto.Headers.Add("Auto-Submitted", "auto-replied");
+        var rn = Mail(newcomer, address, "Re: 回复批量-新问题", "补充新问题", inReplyTo: n1.MessageId);
+        var rr = Mail(k1, address, "Re: Re: 回复批量-订单问题", "回复我自己的补充", inReplyTo: r1.MessageId);
+        // Attachments on a held-back reply and a held-back new ticket (rows saved at the flush, ids linked after).
+        foreach (var (m, inline) in new[] { (r1, false), (n1, true) })
+        {
+            var body = new BodyBuilder { TextBody = "见附件", HtmlBody = "<p>见附件<img src=\"cid:pic@x\"></p>" };
+            if (inline) body.LinkedResources.Add("图.png", [0x89, 0x50, 0x4E, 0x47, 4, 5, 6], new ContentType("image", "png")).ContentId = "pic@x";
+            body.Attachments.Add("单据.pdf", "%PDF-1.4 fake"u8.ToArray(), new ContentType("application", "pdf"));
+            m.Body = body.ToMessageBody();
+        }
+        var dup = Mail(k1, address, "Re: 回复批量-订单问题", "重复投递", messageId: r2.MessageId);
+        List<MimeMessage> mails = [r1, n1, r2, r3, auto, rn, rr, dup];
+        return new(id, user, t1, t2, [k1, k2, newcomer], mails);
+    }
+
+    /// <summary>What a scenario left, in words independent of ids and addresses: per mail (in UID order) its status,
+    /// ticket and message kind; per ticket its status, message kinds and bodies, audit entries and events.</summary>
+    private async Task<(List<string> Records, List<string> Tickets)> OutcomeAsync(Scenario s)
+    {
+        var records = (await RecordsAsync(s.Id)).Where(r => r.Direction == EmailDirection.Inbound).Skip(2).OrderBy(r => r.Uid).ToList();
+        var names = new Dictionary<long, string> { [s.T1] = "T1", [s.T2] = "T2" };
+        foreach (var r in records)
+            if (r.TicketId is { } t && !names.ContainsKey(t)) names[t] = "N" + (names.Count - 1);
+        var kinds = await DbAsync(db => db.Set<Kefu.Tickets.Message>().AsNoTracking()
+            .Where(m => names.Keys.Contains(m.TicketId)).OrderBy(m => m.Id)
+            .Select(m => new { m.Id, m.TicketId, m.Kind, m.Body, m.AuthorCustomerId }).ToListAsync());
+        var lines = records.Select(r => $"{r.Status} {(r.TicketId is { } t ? names[t] : "-")} "
+            + (kinds.FirstOrDefault(m => m.Id == r.TicketMessageId)?.Kind.ToString() ?? "-")).ToList();
+        string Plain(string text)
+        {
+            for (var i = 0; i < s.Senders.Length; i++) text = text.Replace(s.Senders[i], "sender" + i);
+            return System.Text.RegularExpressions.Regex.Replace(text, "[0-9]+", "#");
+        }
+        var tickets = new List<string>();
+        foreach (var (id, name) in names.OrderBy(n => n.Value))
+        {
+            foreach (var m in await MessagesAsync(id))
+            {
+                var files = m!["attachments"]!.AsArray().Select(a => a!["fileName"]!.GetValue<string>()).Order();
+                var html = m["bodyHtml"]?.GetValue<string>() ?? "";
+                tickets.Add($"{name} files: {string.Join(",", files)} inline {html.Contains("/api/v1/attachments/")} cid {html.Contains("cid:")}");
+            }
+            var ticket = await DbAsync(db => db.Set<Kefu.Tickets.Ticket>().AsNoTracking().SingleAsync(t => t.Id == id));
+            var mine = kinds.Where(m => m.TicketId == id).ToList();
+            tickets.Add($"{name} {ticket.Status}: {string.Join(",", mine.Select(m => m.Kind))}");
+            tickets.Add($"{name} bodies: {string.Join(" | ", mine.Select(m => Plain(m.Body)))}");
+            Assert.All(mine.Where(m => m.Kind == Kefu.Tickets.MessageKind.Customer), m => Assert.Equal(ticket.CustomerId, m.AuthorCustomerId));
+            var key = id.ToString();
+            var audits = await DbAsync(db => db.Audit.AsNoTracking()
+                .Where(a => a.EntityType == "ticket" && a.EntityId == key
+                    && (a.Action == "created" || a.Action == "customer_wrote" || a.Action == "noted" || a.Action == "replied"))
+                .OrderBy(a => a.Id).Select(a => a.Action + " " + a.Changes).ToListAsync());
+            tickets.Add($"{name} audit: {string.Join(" | ", audits.Select(Plain))}");
+            var payload = $"\"ticketId\":{id},";
+            var events = await DbAsync(db => db.Outbox.AsNoTracking()
+                .Where(o => o.Payload.Contains(payload) && (o.Type == "TicketCreated" || o.Type == "MessageAdded" || o.Type == "TicketStatusChanged"))
+                .OrderBy(o => o.Id).Select(o => o.Type + " " + o.Payload).ToListAsync());
+            tickets.Add($"{name} events: {string.Join(" | ", events.Select(Plain))}");
+        }
+        return (lines, tickets);
+    }
+
+    [Fact]
     public async Task Reply_threads_by_in_reply_to_and_references()
     {
         var (id, user, address) = await CreateMailboxAsync();

@@ -94,6 +94,85 @@ public abstract class TicketBatchTests(KefuApp app)
     }
 
     [Fact]
+    public async Task Messages_added_together_are_saved_once_and_write_what_messages_added_one_by_one_write()
+    {
+        // Twin tickets waiting for the customer; the same messages go to one of them one by one (AddMessageAsync), to
+        // the other together (AddMessagesAsync, several drafts sharing the ticket object).
+        var email = $"{Unique("replies")}@batch.test";
+        var (single, together, closed) = await InUnitAsync(async (t, db, ct) =>
+        {
+            var x = (await t.CreateAsync(Request("孪生工单", ByEmail(email), null), EmailIngestor.SystemStaff, ct)).Ticket;
+            var y = (await t.CreateAsync(Request("孪生工单", ByEmail(email), null), EmailIngestor.SystemStaff, ct)).Ticket;
+            var z = (await t.CreateAsync(Request("已关闭", ByEmail(email), null), EmailIngestor.SystemStaff, ct)).Ticket;
+            x.Status = y.Status = TicketStatus.PendingCustomer;
+            z.Status = TicketStatus.Closed;
+            await db.SaveChangesAsync(ct);
+            return (x.Id, y.Id, z.Id);
+        });
+        AddMessageRequest[] Requests(string tag) =>
+        [
+            new(MessageKind.Customer, "客户补充一", null, null, $"{tag}-1"),
+            new(MessageKind.InternalNote, "系统备注", null, null, null),
+            new(MessageKind.Customer, "客户补充二", null, null, $"{tag}-2"),
+        ];
+        var singleTag = Unique("single");
+        var togetherTag = Unique("together");
+
+        await InUnitAsync(async (t, db, ct) =>
+        {
+            var ticket = await db.Set<Ticket>().SingleAsync(x => x.Id == single, ct);
+            foreach (var r in Requests(singleTag)) await t.AddMessageAsync(ticket, r, EmailIngestor.SystemStaff, ct);
+            return 0;
+        });
+        var saves = await InUnitAsync(async (t, db, ct) =>
+        {
+            var ticket = await db.Set<Ticket>().SingleAsync(x => x.Id == together, ct);
+            var count = 0;
+            db.SavedChanges += (_, _) => count++;
+            var added = await t.AddMessagesAsync([.. Requests(togetherTag).Select(r => new MessageDraft(ticket, r))], EmailIngestor.SystemStaff, ct);
+            Assert.Equal(3, added.Count);
+            Assert.All(added, m => Assert.True(m.Id > 0));
+            return count;
+        });
+        Assert.Equal(1, saves); // three messages and the ticket's change in one save (AddMessageAsync: two per message)
+
+        async Task<List<string>> OutcomeAsync(long id, string tag)
+        {
+            var key = id.ToString();
+            var payload = $"\"ticketId\":{id},";
+            static string Plain(string? s) => System.Text.RegularExpressions.Regex.Replace(s ?? "", "[0-9]+", "#");
+            return await app.DbAsync<List<string>>(async db =>
+            {
+                var ticket = await db.Set<Ticket>().AsNoTracking().SingleAsync(x => x.Id == id);
+                var lines = new List<string> { ticket.Status.ToString() };
+                lines.AddRange(await db.Set<Message>().AsNoTracking().Where(m => m.TicketId == id).OrderBy(m => m.Id)
+                    .Select(m => $"{m.Kind} {m.Body} {m.ExternalId} {m.AuthorCustomerId == ticket.CustomerId} {m.AuthorUserId}").ToListAsync());
+                lines.AddRange((await db.Audit.AsNoTracking().Where(a => a.EntityType == "ticket" && a.EntityId == key && (a.Action == "customer_wrote" || a.Action == "noted"))
+                    .OrderBy(a => a.Id).Select(a => a.Action + " " + a.Changes).ToListAsync()).Select(Plain));
+                lines.AddRange((await db.Outbox.AsNoTracking()
+                    .Where(o => o.Payload.Contains(payload) && (o.Type == "MessageAdded" || o.Type == "TicketStatusChanged"))
+                    .OrderBy(o => o.Id).Select(o => o.Type + " " + o.Payload).ToListAsync()).Select(Plain));
+                return [.. lines.Select(l => l.Replace(tag, "tag"))];
+            });
+        }
+        var expected = await OutcomeAsync(single, singleTag);
+        Assert.Equal(expected, await OutcomeAsync(together, togetherTag));
+        Assert.Equal(1 + 4 + 3 + 5, expected.Count); // status, 4 messages, 3 audit entries, 4 MessageAdded + 1 status change
+        Assert.Equal("Open", expected[0]);
+
+        // A refusal (a closed ticket) throws before anything is saved: the other drafts of the call are not kept either.
+        var refusedTag = Unique("refused");
+        await Assert.ThrowsAsync<DomainException>(() => InUnitAsync(async (t, db, ct) =>
+        {
+            var open = await db.Set<Ticket>().SingleAsync(x => x.Id == together, ct);
+            var shut = await db.Set<Ticket>().SingleAsync(x => x.Id == closed, ct);
+            return await t.AddMessagesAsync([new MessageDraft(open, Requests(refusedTag)[0]), new MessageDraft(shut, Requests(refusedTag)[2])],
+                EmailIngestor.SystemStaff, ct);
+        }));
+        Assert.False(await app.DbAsync(db => db.Set<Message>().AnyAsync(m => m.ExternalId!.StartsWith(refusedTag))));
+    }
+
+    [Fact]
     public async Task A_refused_draft_fails_the_batch_before_anything_is_kept_and_the_others_can_be_created_one_by_one()
     {
         var ext = Unique("ext");
