@@ -87,16 +87,28 @@ public sealed class SlaEngine(KefuDb db, SlaCache cache, TaxonomyCache taxonomy,
         var policy = PolicyMatcher.Select(await cache.PoliciesAsync(ct), facts);
         if (policy is null || !TicketRules.IsOpenState(ticket.Status)) return;
         var time = await TimeForAsync(policy.BusinessHours, policy.CalendarId, ct);
-        var added = false;
-        foreach (var metric in new[] { SlaMetric.FirstResponse, SlaMetric.Resolution })
+        List<SlaClock>? added = null;
+        foreach (var metric in StartMetrics)
         {
             if (policy.TargetMinutes(metric) is not { } minutes) continue;
             if (metric == SlaMetric.FirstResponse && ticket.FirstRepliedAt is not null) continue;
-            Clocks.Add(NewClock(ticketId, metric, 0, policy, minutes, ticket.CreatedAt, time));
-            added = true;
+            (added ??= new(2)).Add(NewClock(ticketId, metric, 0, policy, minutes, ticket.CreatedAt, time));
         }
-        await SaveAsync(ticketId, ct, changed: added ? true : null);
+        if (added is not null) await InsertClocksAsync(added, ct);
+        await SaveAsync(ticketId, ct, changed: added is not null ? true : null);
         if (ticket.Status == TicketStatus.PendingCustomer) await PauseAsync(ticketId, ticket.UpdatedAt, ct);
+    }
+
+    private static readonly SlaMetric[] StartMetrics = [SlaMetric.FirstResponse, SlaMetric.Resolution];
+
+    /// <summary>New clocks: inside a transaction (a handler's unit of work) in one multi-row INSERT, not one EF command
+    /// with its RETURNING and key propagation per row (decision 0037; nothing reads their ids, later reads query them);
+    /// outside one, through EF.</summary>
+    private async Task InsertClocksAsync(List<SlaClock> clocks, CancellationToken ct)
+    {
+        await db.BeginWriteAsync(ct);
+        if (db.Database.CurrentTransaction is null) { Clocks.AddRange(clocks); return; }
+        await RowInserter.InsertAsync(db, clocks, ct);
     }
 
     /// <summary>An agent's public reply: meets the first response and the current next response.</summary>

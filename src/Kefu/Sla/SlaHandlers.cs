@@ -36,9 +36,13 @@ public sealed class UrgentEscalation(SlaEngine engine, SlaCache cache, Escalatio
     }
 }
 
-/// <summary>A public reply meets the response targets; a customer message after a reply starts a next-response target.</summary>
+/// <summary>A public reply meets the response targets; a customer message after a reply starts a next-response target.
+/// A new ticket's opening message comes before any reply, so it can start nothing: it is turned down without a
+/// transaction (notes are, too).</summary>
 public sealed class TrackResponsesOnMessageAdded(SlaEngine engine) : IEventHandler<MessageAdded>
 {
+    public bool Handles(MessageAdded e) => e.Kind == MessageKind.PublicReply || (e.Kind == MessageKind.Customer && !e.Opening);
+
     public Task HandleAsync(MessageAdded e, EventContext context, CancellationToken ct) => e.Kind switch
     {
         MessageKind.PublicReply => engine.OnReplyAsync(e.TicketId, context.OccurredAt, ct),
@@ -50,6 +54,8 @@ public sealed class TrackResponsesOnMessageAdded(SlaEngine engine) : IEventHandl
 /// <summary>Keyword and repeated-contact rules look at every customer message (a new ticket's first one included).</summary>
 public sealed class EscalateByRuleOnMessageAdded(EscalationRuleService rules) : IEventHandler<MessageAdded>
 {
+    public bool Handles(MessageAdded e) => e.Kind == MessageKind.Customer;
+
     public Task HandleAsync(MessageAdded e, EventContext context, CancellationToken ct) => e.Kind == MessageKind.Customer
         ? rules.EvaluateAsync(e.TicketId, e.MessageId, context.OccurredAt, ct)
         : Task.CompletedTask;

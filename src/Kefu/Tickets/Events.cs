@@ -12,6 +12,8 @@ public sealed record TicketCreated(long TicketId, long CustomerId, Channel Chann
 public sealed record TicketUpdated(long TicketId, string[] Fields) : IDomainEvent;
 public sealed record TicketStatusChanged(long TicketId, TicketStatus From, TicketStatus To) : IDomainEvent;
 public sealed record AssigneeChanged(long TicketId, Guid? From, Guid? To, int? TeamId, Guid? ByUserId) : IDomainEvent;
-public sealed record MessageAdded(long TicketId, long MessageId, MessageKind Kind) : IDomainEvent;
+/// <summary>A message was added to a ticket. <see cref="Opening"/>: it is the first message of a ticket created with it
+/// (TicketCreated is published with it); a message added later, or an event stored before this field, has false.</summary>
+public sealed record MessageAdded(long TicketId, long MessageId, MessageKind Kind, bool Opening = false) : IDomainEvent;
 public sealed record TicketsMerged(long SourceTicketId, long TargetTicketId) : IDomainEvent;
 public sealed record StaffMentioned(long TicketId, long MessageId, Guid UserId, Guid ByUserId) : IDomainEvent;

@@ -491,7 +491,7 @@ public sealed class TicketService(
     private async Task AnnounceCreatedAsync(Ticket ticket, Message message, TriageVerdict? verdict, TaxonomySnapshot tax, StaffContext staff, CancellationToken ct)
     {
         db.Publish(new TicketCreated(ticket.Id, ticket.CustomerId, ticket.Channel, Triaged: verdict is not null), time);
-        db.Publish(new MessageAdded(ticket.Id, message.Id, message.Kind), time);
+        db.Publish(new MessageAdded(ticket.Id, message.Id, message.Kind, Opening: true), time);
         if (ticket.AssigneeId is not null) db.Publish(new AssigneeChanged(ticket.Id, null, ticket.AssigneeId, ticket.TeamId, staff.UserId), time);
         await audit.RecordAsync("ticket", ticket.Id, "created",
             new { ticket.Subject, channel = ticket.Channel, ticket.Priority, category = tax.PathOf(ticket.CategoryId), ticket.TeamId, ticket.AssigneeId, triage = verdict?.Audit }, ct);

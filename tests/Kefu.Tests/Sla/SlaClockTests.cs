@@ -73,6 +73,39 @@ public sealed class SlaClockTests(FakeTimeSlaApp app) : IClassFixture<FakeTimeSl
     }
 
     [Fact]
+    public async Task A_new_tickets_opening_message_is_turned_down_by_response_tracking_and_a_follow_up_is_not()
+    {
+        // The opening message comes before any reply, so it can start no next-response cycle: response tracking turns
+        // it down without a transaction or receipt (decision 0037); the keyword and contact rules still look at it.
+        var (_, id) = await TicketUnderPolicy(new { firstResponseMinutes = 60, nextResponseMinutes = 30, businessHours = false });
+        await KefuApp.PostOk(app.Admin, $"/api/v1/tickets/{id}/messages", new { kind = "customer", body = "还在吗？" });
+        await DrainAsync(Services);
+
+        using var scope = Services.CreateScope();
+        var db = scope.ServiceProvider.GetRequiredService<KefuDb>();
+        var prefix = $"{{\"ticketId\":{id},";
+        var added = await db.Outbox.AsNoTracking().Where(m => m.Type == nameof(MessageAdded) && m.Payload.StartsWith(prefix))
+            .OrderBy(m => m.Id).ToListAsync();
+        Assert.Equal(2, added.Count);
+        var (opening, followUp) = (added[0], added[1]);
+        Assert.True(JsonSerializer.Deserialize<MessageAdded>(opening.Payload, Kefu.Platform.KefuJson.Stored)!.Opening);
+        Assert.False(JsonSerializer.Deserialize<MessageAdded>(followUp.Payload, Kefu.Platform.KefuJson.Stored)!.Opening);
+        Assert.NotNull(opening.DispatchedAt);
+
+        var tracking = typeof(TrackResponsesOnMessageAdded).FullName!;
+        var rules = typeof(EscalateByRuleOnMessageAdded).FullName!;
+        async Task<bool> Receipt(long eventId, string handler) =>
+            await db.EventReceipts.AsNoTracking().AnyAsync(r => r.EventId == eventId && r.Handler == handler);
+        Assert.False(await Receipt(opening.Id, tracking));
+        Assert.True(await Receipt(opening.Id, rules));
+        Assert.True(await Receipt(followUp.Id, tracking));
+        Assert.True(await Receipt(followUp.Id, rules));
+        // Still waiting for the first reply: the follow-up starts nothing either, and the first response runs on.
+        var sla = await SlaAsync(app.Admin, id);
+        Assert.Equal("running", Clock(sla, "first_response")["state"]!.GetValue<string>());
+    }
+
+    [Fact]
     public async Task A_breach_escalates_through_all_three_tiers_and_the_top_tier_handles_it()
     {
         var senior = await app.CreateStaff(Unique("senior"), "Senior A", ["senior_agent"], [app.TeamA]);
