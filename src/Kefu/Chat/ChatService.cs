@@ -327,7 +327,21 @@ public sealed class ChatService(
     {
         if (rating is < 1 or > 5) throw new ChatException("invalid", "A rating is 1 to 5.");
         await EnsureSiteNotDeletedAsync(Db, s, ct);
-        await uow.RunAsync(async c =>
+        // The ticket is read before the write begins, so a change that lands in between (an outbox handler's note on
+        // the ended chat, an agent's edit) fails the version check: read again and retry, as a send does.
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await RateOnceAsync(s, rating, comment, ct);
+                return;
+            }
+            catch (DbUpdateConcurrencyException) when (attempt < 3) { }
+        }
+    }
+
+    private Task RateOnceAsync(VisitorSession s, int rating, string? comment, CancellationToken ct) =>
+        uow.RunAsync(async c =>
         {
             var conv = await Db.Set<ChatConversation>().Where(x => x.VisitorId == s.VisitorId && x.State == ConversationState.Ended)
                 .OrderByDescending(x => x.Id).FirstOrDefaultAsync(c) ?? throw new ChatException("invalid", "There is no ended chat to rate.");
@@ -338,7 +352,6 @@ public sealed class ChatService(
                 $"满意度 / Satisfaction: {rating}/5" + (conv.RatingComment is { } rc ? $" — {rc}" : ""), null, null, null), System, c);
             Db.Publish(new ChatRated(conv.Id, conv.TicketId, rating), time);
         }, ct);
-    }
 
     internal async Task FlagAsync(VisitorSession s, CancellationToken ct)
     {
