@@ -1,4 +1,5 @@
 using Kefu.Email;
+using MailKit;
 using Microsoft.EntityFrameworkCore;
 
 namespace Kefu.Tests.Email;
@@ -124,6 +125,59 @@ public abstract class EmailAuditTests(KefuApp app) : EmailTestBase(app)
         Assert.Equal(next, (await RecordOfAsync(id, again.MessageId)).TicketId);
         Assert.NotEqual(next, (await RecordOfAsync(id, other.MessageId)).TicketId);
         Assert.NotEqual(ticket, (await RecordOfAsync(id, other.MessageId)).TicketId);
+    }
+
+    [Theory]
+    [InlineData("mark_seen")]
+    [InlineData("flag")]
+    [InlineData("move")]
+    [InlineData("delete")]
+    public async Task Processed_mail_is_marked_seen_flagged_moved_or_deleted_on_the_server_once_stored(string action)
+    {
+        var (id, user, address) = await CreateMailboxAsync(new { processedAction = action, processedFolder = action == "move" ? "已处理" : null });
+        var mails = Enumerable.Range(0, 3).Select(i => Mail(Customer(), address, $"处理后 {action} {i}", "内容")).ToList();
+        foreach (var m in mails.Take(2)) await MailServers.AppendAsync(user, m);
+
+        // Killed after the commit, before the server is told: stored, but still untouched on the server.
+        var hooks = App.Service<EmailHooks>();
+        hooks.Step = step => step == "committed" ? throw new HookException(step) : Task.CompletedTask;
+        try { await Assert.ThrowsAsync<HookException>(() => FetchAsync(id)); }
+        finally { hooks.Step = null; }
+        Assert.Equal(2, (await RecordsAsync(id)).Count);
+        var untouched = await MailServers.FlagsAsync(user);
+        Assert.Equal(2, untouched.Count);
+        Assert.All(untouched, f => Assert.Equal(MessageFlags.None, f.Flags & (MessageFlags.Seen | MessageFlags.Flagged | MessageFlags.Deleted)));
+
+        // The next pass finishes the job for those two without storing them again, and handles a new one the same way.
+        await MailServers.AppendAsync(user, mails[2]);
+        var result = await FetchAsync(id);
+        Assert.Equal(1, result.Stored);
+        var records = await RecordsAsync(id);
+        Assert.Equal(mails.Select(m => m.MessageId).Order(), records.Select(r => r.MessageId).Order());
+        Assert.All(records, r => Assert.Equal(EmailStatus.Ingested, r.Status));
+
+        var inbox = await MailServers.FlagsAsync(user);
+        switch (action)
+        {
+            case "mark_seen":
+                Assert.Equal(3, inbox.Count);
+                Assert.All(inbox, f => Assert.Equal(MessageFlags.Seen, f.Flags & (MessageFlags.Seen | MessageFlags.Flagged | MessageFlags.Deleted)));
+                break;
+            case "flag":
+                // Flagged, and left unread for whoever else reads the mailbox.
+                Assert.Equal(3, inbox.Count);
+                Assert.All(inbox, f => Assert.Equal(MessageFlags.Flagged, f.Flags & (MessageFlags.Seen | MessageFlags.Flagged | MessageFlags.Deleted)));
+                break;
+            case "move":
+                Assert.Empty(inbox);
+                Assert.Equal(3, (await MailServers.FlagsAsync(user, "已处理")).Count);
+                break;
+            case "delete":
+                Assert.Empty(inbox); // expunged, not just marked \Deleted
+                break;
+        }
+        Assert.Equal(0, (await FetchAsync(id)).Stored);
+        Assert.Equal(3, (await RecordsAsync(id)).Count);
     }
 
 }
