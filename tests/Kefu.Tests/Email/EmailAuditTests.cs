@@ -180,6 +180,49 @@ public abstract class EmailAuditTests(KefuApp app) : EmailTestBase(app)
         Assert.Equal(3, (await RecordsAsync(id)).Count);
     }
 
+    [Fact]
+    public async Task A_recreated_folder_with_a_new_uidvalidity_stores_its_new_mail_and_none_of_the_old_again()
+    {
+        const string folder = "Support";
+        var (id, user, address) = await CreateMailboxAsync(new { imapFolder = folder });
+        var first = await MailServers.RecreateFolderAsync(user, folder);
+        var old = Enumerable.Range(0, 3).Select(i => Mail(Customer(), address, $"旧邮件 {i}", "第一次收到")).ToList();
+        foreach (var m in old) await MailServers.AppendAsync(user, m, folder);
+        Assert.Equal(3, (await FetchAsync(id)).Stored);
+        var before = (await RecordsAsync(id)).ToDictionary(r => r.MessageId, r => r.TicketId!.Value);
+
+        // The folder is recreated (restored from a backup, migrated to another server): a new UIDVALIDITY, UIDs from 1
+        // again. New mail comes first, so its UIDs are ones already recorded under the old UIDVALIDITY; the old mail,
+        // restored after it, gets UIDs above them.
+        var second = await MailServers.RecreateFolderAsync(user, folder);
+        Assert.NotEqual(first, second);
+        var fresh = Enumerable.Range(0, 2).Select(i => Mail(Customer(), address, $"新邮件 {i}", "恢复后才到")).ToList();
+        foreach (var m in fresh.Concat(old)) await MailServers.AppendAsync(user, m, folder);
+        await FetchAsync(id);
+
+        var records = (await RecordsAsync(id)).Where(r => r.UidValidity == second).ToList();
+        Assert.Equal(5, records.Count);
+        Assert.Equal(fresh.Concat(old).Select(m => m.MessageId).Order(), records.Select(r => r.MessageId).Order());
+        foreach (var m in fresh)
+        {
+            var r = Assert.Single(records, r => r.MessageId == m.MessageId);
+            Assert.Equal(EmailStatus.Ingested, r.Status);
+            Assert.DoesNotContain(r.TicketId!.Value, before.Values);
+            Assert.Single(await MessagesAsync(r.TicketId!.Value));
+        }
+        foreach (var m in old)
+        {
+            var r = Assert.Single(records, r => r.MessageId == m.MessageId);
+            Assert.Equal(EmailStatus.Duplicate, r.Status); // recorded under the new UIDVALIDITY, stored once
+            Assert.Equal(before[m.MessageId!], r.TicketId);
+            Assert.Single(await MessagesAsync(r.TicketId!.Value));
+        }
+        // Everything in the recreated folder counts as processed; the next pass finds nothing.
+        Assert.All(await MailServers.FlagsAsync(user, folder), f => Assert.True(f.Flags.HasFlag(MessageFlags.Seen)));
+        Assert.Equal(0, (await FetchAsync(id)).Stored);
+        Assert.Equal(8, (await RecordsAsync(id)).Count);
+    }
+
 }
 
 [Collection(EmailSqliteCollection.Name)]

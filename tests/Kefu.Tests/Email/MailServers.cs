@@ -25,11 +25,28 @@ public static class MailServers
     /// <summary>A fresh IMAP user (its own empty INBOX).</summary>
     public static string NewUser(string prefix = "u") => $"{prefix}{Guid.NewGuid():N}"[..(prefix.Length + 12)];
 
-    public static async Task AppendAsync(string user, MimeMessage message)
+    public static async Task AppendAsync(string user, MimeMessage message, string folder = "INBOX")
     {
         using var ms = new MemoryStream();
         await message.WriteToAsync(FormatOptions.Default, ms);
-        await AppendRawAsync(user, ms.ToArray());
+        await AppendRawAsync(user, ms.ToArray(), folder);
+    }
+
+    /// <summary>Deletes the folder (when it exists) and creates it again, empty: the server gives it a new UIDVALIDITY,
+    /// which it returns.</summary>
+    public static async Task<uint> RecreateFolderAsync(string user, string folder)
+    {
+        using var client = new ImapClient();
+        await client.ConnectAsync("127.0.0.1", ImapPort, MailKit.Security.SecureSocketOptions.None);
+        await client.AuthenticateAsync(user, Password);
+        var root = client.GetFolder(client.PersonalNamespaces[0]);
+        try { await (await client.GetFolderAsync(folder)).DeleteAsync(); }
+        catch (FolderNotFoundException) { }
+        var created = await root.CreateAsync(folder, true) ?? throw new InvalidOperationException($"{folder} was not created");
+        await created.OpenAsync(FolderAccess.ReadOnly);
+        var uidValidity = created.UidValidity;
+        await client.DisconnectAsync(true);
+        return uidValidity;
     }
 
     /// <summary>APPENDs bytes exactly as given (a literal8 when they hold NULs), so malformed mail stays malformed.</summary>
