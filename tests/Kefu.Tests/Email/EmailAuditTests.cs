@@ -1,6 +1,7 @@
 using Kefu.Email;
 using MailKit;
 using Microsoft.EntityFrameworkCore;
+using MimeKit;
 
 namespace Kefu.Tests.Email;
 
@@ -221,6 +222,59 @@ public abstract class EmailAuditTests(KefuApp app) : EmailTestBase(app)
         Assert.All(await MailServers.FlagsAsync(user, folder), f => Assert.True(f.Flags.HasFlag(MessageFlags.Seen)));
         Assert.Equal(0, (await FetchAsync(id)).Stored);
         Assert.Equal(8, (await RecordsAsync(id)).Count);
+    }
+
+    [Fact]
+    public async Task With_auto_acknowledgement_on_bounces_and_auto_replies_get_none_and_a_person_gets_the_ticket_number()
+    {
+        var (id, user, address) = await CreateMailboxAsync(new { autoAcknowledge = true });
+
+        // A delivery status notification (multipart/report) about a mail Kefu does not know.
+        var daemon = Customer("mailer-daemon-");
+        var dsn = new MimeMessage();
+        dsn.From.Add(new MailboxAddress("Mail Delivery System", daemon));
+        dsn.To.Add(MailboxAddress.Parse(address));
+        dsn.Subject = "Delivery Status Notification (Failure)";
+        dsn.MessageId = $"{Guid.NewGuid():N}@mx.customer.test";
+        var report = new MultipartReport("delivery-status") { new TextPart("plain") { Text = "Delivery to the following recipient failed permanently." } };
+        var status = new MessageDeliveryStatus();
+        status.StatusGroups.Add(new HeaderList { { "Reporting-MTA", "dns; mx.customer.test" } });
+        status.StatusGroups.Add(new HeaderList { { "Final-Recipient", "rfc822; gone@customer.test" }, { "Action", "failed" }, { "Status", "5.1.1" } });
+        report.Add(status);
+        dsn.Body = report;
+        // A plain-text bounce: no report part, only the null sender and the daemon's address tell.
+        var postmaster = $"postmaster@{Unique("mx")}.test";
+        var plainBounce = Mail(postmaster, address, "Undeliverable: 订单问题", "Your message could not be delivered.");
+        plainBounce.Headers.Add("Return-Path", "<>");
+        // Auto-replies recognised by the other signs than those New_ticket_is_acknowledged_but_robots_and_lists_are_not covers.
+        var precedence = Mail(Customer("pr"), address, "Re: 订单问题", "I am away.");
+        precedence.Headers.Add("Precedence", "auto_reply");
+        var autorespond = Mail(Customer("ar"), address, "Thank you for your mail", "We will answer soon.");
+        autorespond.Headers.Add("X-Autorespond", "yes");
+        var englishSubject = Mail(Customer("oof"), address, "Out of Office: 订单问题", "Back on Monday.");
+        var chineseSubject = Mail(Customer("zh"), address, "自动回复：订单问题", "我在休假。");
+        var robots = new[] { dsn, plainBounce, precedence, autorespond, englishSubject, chineseSubject };
+        var person = Customer("p");
+        var human = Mail(person, address, "订单问题", "我的订单还没到");
+        foreach (var m in robots.Append(human)) await MailServers.AppendAsync(user, m);
+        await FetchAsync(id);
+        await DispatchAsync();
+
+        Assert.Equal(EmailStatus.Bounce, (await RecordOfAsync(id, dsn.MessageId)).Status);
+        Assert.Equal(EmailStatus.Bounce, (await RecordOfAsync(id, plainBounce.MessageId)).Status);
+        foreach (var m in new[] { precedence, autorespond, englishSubject, chineseSubject })
+            Assert.Equal("auto_reply", (await RecordOfAsync(id, m.MessageId)).Classification);
+        foreach (var m in robots)
+            Assert.Empty(MailServers.SentTo(m.From.Mailboxes.Single().Address));
+        var acknowledgements = await DbAsync(db => db.Set<OutboundEmail>().AsNoTracking()
+            .Where(o => o.MailboxId == id && o.Kind == OutboundKind.Acknowledgement).ToListAsync());
+        var only = Assert.Single(acknowledgements);
+        Assert.Equal(person, only.To);
+        var ack = Assert.Single(MailServers.SentTo(person));
+        var ticketId = (await RecordOfAsync(id, human.MessageId)).TicketId!.Value;
+        Assert.Contains($"#{ticketId + 100000}", ack.TextBody);
+        Assert.Contains($"[#{ticketId + 100000}]", ack.Subject);
+        Assert.Equal(human.MessageId, ack.InReplyTo);
     }
 
 }
