@@ -277,6 +277,44 @@ public abstract class EmailAuditTests(KefuApp app) : EmailTestBase(app)
         Assert.Equal(human.MessageId, ack.InReplyTo);
     }
 
+    [Fact]
+    public async Task Two_mailboxes_fetched_at_the_same_time_each_put_every_mail_once_on_their_own_team()
+    {
+        // 40 mails each: two batches of 25 and 15 per mailbox, the two mailboxes' batches interleaving in the database.
+        const int each = 40;
+        var (a, userA, addressA) = await CreateMailboxAsync(new { teamId = App.TeamA });
+        var (b, userB, addressB) = await CreateMailboxAsync(new { teamId = App.TeamB });
+        var mailsA = Enumerable.Range(0, each).Select(i => Mail(Customer("a"), addressA, $"售前 {i}", $"A {i}")).ToList();
+        var mailsB = Enumerable.Range(0, each).Select(i => Mail(Customer("b"), addressB, $"售后 {i}", $"B {i}")).ToList();
+        // One customer writes to both: a ticket in each mailbox, none mixed up.
+        var both = Customer("both");
+        mailsA.Add(Mail(both, addressA, "两个邮箱都写了", "给 A"));
+        mailsB.Add(Mail(both, addressB, "两个邮箱都写了", "给 B"));
+        await Task.WhenAll(
+            Task.Run(async () => { foreach (var m in mailsA) await MailServers.AppendAsync(userA, m); }),
+            Task.Run(async () => { foreach (var m in mailsB) await MailServers.AppendAsync(userB, m); }));
+
+        var results = await Task.WhenAll(Task.Run(() => FetchAsync(a)), Task.Run(() => FetchAsync(b)));
+        Assert.All(results, r => Assert.Equal((each + 1, 0, 0), (r.Stored, r.Skipped, r.Failed)));
+
+        foreach (var (mailbox, mails, team, user) in new[] { (a, mailsA, App.TeamA, userA), (b, mailsB, App.TeamB, userB) })
+        {
+            var records = await RecordsAsync(mailbox);
+            Assert.Equal(mails.Select(m => m.MessageId).Order(), records.Select(r => r.MessageId).Order());
+            Assert.All(records, r => Assert.Equal(EmailStatus.Ingested, r.Status));
+            var ticketIds = records.Select(r => r.TicketId!.Value).ToList();
+            Assert.Equal(each + 1, ticketIds.Distinct().Count());
+            var tickets = await DbAsync(db => db.Set<Kefu.Tickets.Ticket>().AsNoTracking().Where(t => ticketIds.Contains(t.Id)).ToListAsync());
+            Assert.Equal(each + 1, tickets.Count);
+            Assert.All(tickets, t => Assert.Equal(team, t.TeamId));
+            var messages = await DbAsync(db => db.Set<Kefu.Tickets.Message>().AsNoTracking().Where(m => ticketIds.Contains(m.TicketId) && m.Kind == Kefu.Tickets.MessageKind.Customer).ToListAsync());
+            Assert.Equal(each + 1, messages.Count); // one message per ticket: nothing lost, nothing twice
+            Assert.All(await MailServers.FlagsAsync(user), f => Assert.True(f.Flags.HasFlag(MessageFlags.Seen)));
+        }
+        var bothA = (await RecordsAsync(a)).Single(r => r.FromAddress == both).TicketId!.Value;
+        var bothB = (await RecordsAsync(b)).Single(r => r.FromAddress == both).TicketId!.Value;
+        Assert.NotEqual(bothA, bothB);
+    }
 }
 
 [Collection(EmailSqliteCollection.Name)]
