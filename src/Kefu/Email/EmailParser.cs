@@ -171,7 +171,43 @@ public static partial class EmailParser
         var part = message.BodyParts.OfType<TextPart>().FirstOrDefault(p => !p.IsAttachment && (html ? p.IsHtml : p.IsPlain));
         if (part?.ContentType.Charset is { } cs && (cs.Equals(Utf7Label, StringComparison.OrdinalIgnoreCase) || cs.Replace("-", "").Equals("utf7", StringComparison.OrdinalIgnoreCase)))
             return part.GetText(Utf7Provider.Utf7);
+        if (!html && part is not null && IsFlowed(part) && part.Text is { } flowed && SignatureLine().IsMatch(flowed))
+            return Deflow(flowed, part.ContentType.Parameters.TryGetValue("delsp", out string? delsp) && delsp!.Trim().Equals("yes", StringComparison.OrdinalIgnoreCase));
         return html ? message.HtmlBody : message.TextBody;
+    }
+
+    private static bool IsFlowed(TextPart part) =>
+        part.ContentType.Parameters.TryGetValue("format", out string? format) && format!.Trim().Equals("flowed", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>Format=flowed text (RFC 3676) made plain. MimeKit's converter treats the signature separator "-- " as a
+    /// flowed line (it ends in a space) and joins the signature's first line onto it ("-- 张三"), so the signature was
+    /// neither a line of its own nor folded away. Section 4.3 says that line is never flowed: the text is converted in
+    /// pieces between separator lines, which are kept as they are.</summary>
+    internal static string Deflow(string text, bool deleteSpace)
+    {
+        var lines = text.Replace("\r\n", "\n").Split('\n');
+        var result = new StringBuilder(text.Length);
+        var piece = new StringBuilder();
+        void Flush()
+        {
+            if (piece.Length == 0) return;
+            result.Append(new MimeKit.Text.FlowedToText { DeleteSpace = deleteSpace }.Convert(piece.ToString()));
+            piece.Clear();
+        }
+        for (var i = 0; i < lines.Length; i++)
+        {
+            if (lines[i] == "-- ")
+            {
+                Flush();
+                if (result.Length > 0 && result[^1] != '\n') result.Append('\n');
+                result.Append("-- \n");
+                continue;
+            }
+            piece.Append(lines[i]);
+            if (i < lines.Length - 1) piece.Append('\n');
+        }
+        Flush();
+        return result.ToString();
     }
 
     /// <summary>Strips angle brackets and spaces; an id too long for the index is replaced by its hash.</summary>
@@ -395,14 +431,20 @@ public static partial class EmailParser
     {
         for (var i = 0; i < lines.Length; i++)
         {
+            // RFC 3676 4.3 signature delimiter: exactly dash, dash, space (compared before trimming, which would
+            // remove the space); "--" alone is a common line in text and not a delimiter. Not on the first line: a
+            // mail that is only a signature keeps it visible.
+            if (i > 0 && lines[i] == "-- ") return i;
             var l = lines[i].TrimEnd();
-            if (i > 0 && (l == "-- " || lines[i] == "-- ")) return i; // signature delimiter
             if (QuoteHeader().IsMatch(l)) return i;
             if (l.StartsWith('>') && lines.Skip(i).Where(x => x.Trim().Length > 0).All(x => x.StartsWith('>'))) return i;
             if (FromHeader().IsMatch(l) && lines.Skip(i + 1).Take(4).Any(x => SentHeader().IsMatch(x))) return i;
         }
         return -1;
     }
+
+    [GeneratedRegex(@"^-- \r?$", RegexOptions.Multiline)]
+    private static partial Regex SignatureLine();
 
     [GeneratedRegex(@"\[#(\d{4,15})\]")]
     private static partial Regex TicketTag();
