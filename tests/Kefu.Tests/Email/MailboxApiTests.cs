@@ -43,6 +43,36 @@ public abstract class MailboxApiTests(KefuApp app) : EmailTestBase(app)
     }
 
     [Fact]
+    public async Task Connection_test_names_the_failing_stage_of_each_server_and_says_what_failed()
+    {
+        async Task<JsonNode> Test(object overrides)
+        {
+            var (id, _, _) = await CreateMailboxAsync(overrides);
+            return await KefuApp.PostOk(App.Admin, $"/api/v1/mailboxes/{id}/test", new { });
+        }
+        void Failed(JsonNode check, string stage, string inMessage)
+        {
+            Assert.False(check["ok"]!.GetValue<bool>(), check.ToJsonString());
+            Assert.Equal(stage, check["stage"]!.GetValue<string>());
+            Assert.Contains(inMessage, check["error"]!.GetValue<string>());
+        }
+        // DNS and connection refused, on the side the preceding test does not cover; the other side still succeeds.
+        var smtpDns = await Test(new { smtpHost = "no-such-smtp.invalid" });
+        Failed(smtpDns["smtp"]!, "dns", "no-such-smtp.invalid");
+        Assert.True(smtpDns["imap"]!["ok"]!.GetValue<bool>(), smtpDns.ToJsonString());
+        Failed((await Test(new { imapPort = 1 }))["imap"]!, "connect", "127.0.0.1:1");
+        // TLS chosen for a port that speaks plain text: a TLS failure, not a hang or a generic error.
+        Failed((await Test(new { imapSecurity = "tls" }))["imap"]!, "tls", $"127.0.0.1:{MailServers.ImapPort}");
+        Failed((await Test(new { smtpSecurity = "tls" }))["smtp"]!, "tls", $"127.0.0.1:{MailServers.SmtpPort}");
+        // The error names the host, the user or the folder the admin has to correct.
+        Failed((await Test(new { imapHost = "no-such-imap.invalid" }))["imap"]!, "dns", "no-such-imap.invalid");
+        Failed((await Test(new { imapFolder = "不存在的文件夹" }))["imap"]!, "folder", "不存在的文件夹");
+        var auth = (await Test(new { imapPassword = "wrong", smtpPassword = "wrong" }));
+        Failed(auth["imap"]!, "auth", "Sign-in refused");
+        Failed(auth["smtp"]!, "auth", "Sign-in refused");
+    }
+
+    [Fact]
     public async Task Editing_keeps_the_stored_password_unless_a_new_one_is_given_and_only_unused_mailboxes_are_deleted()
     {
         var (id, user, address) = await CreateMailboxAsync();
