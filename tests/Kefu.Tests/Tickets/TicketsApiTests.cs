@@ -136,6 +136,85 @@ public abstract class TicketsApiTests(KefuApp app)
     }
 
     [Theory]
+    [InlineData("tickets")]
+    [InlineData("customers")]
+    [InlineData("identities")]
+    [InlineData("tags")]
+    [InlineData("teams")]
+    [InlineData("users")]
+    [InlineData("taxonomy")]
+    [InlineData("messages")]
+    [InlineData("tokens")]
+    [InlineData("user-tokens")]
+    [InlineData("ticket-merge")]
+    [InlineData("customer-merge")]
+    [InlineData("attachments")]
+    public async Task Every_create_replays_its_first_answer_for_a_retried_idempotency_key(string endpoint)
+    {
+        // Each case: where to post, a fresh copy of the same request body, and the rows one such create writes.
+        var (url, content, rows) = endpoint switch
+        {
+            "tickets" => ("/api/v1/tickets", Json(new { subject = Unique("idem"), customer = new { email = $"{Unique("i")}@example.com" }, message = new { body = "hello" } }),
+                Rows(db => db.Set<Ticket>().CountAsync())),
+            "customers" => ("/api/v1/customers", Json(new { name = Unique("客户"), email = $"{Unique("ic")}@example.com" }), Rows(db => db.Set<Customer>().CountAsync())),
+            "identities" => ($"/api/v1/customers/{(await CreateTicket(app.Admin))["customer"]!["id"]}/identities", Json(new { kind = "app", value = Unique("app") }),
+                Rows(db => db.Set<CustomerIdentity>().CountAsync())),
+            "tags" => ("/api/v1/tags", Json(new { name = Unique("tag") }), Rows(db => db.Set<Tag>().CountAsync())),
+            "teams" => ("/api/v1/teams", Json(new { name = Unique("team") }), Rows(db => db.Teams.CountAsync())),
+            "users" => ("/api/v1/users", Json(new { userName = Unique("idem.u"), displayName = "Idem", password = "Secret#2026", roles = new[] { "agent" }, teamIds = new[] { app.TeamA } }),
+                Rows(db => db.Users.CountAsync())),
+            "taxonomy" => ("/api/v1/taxonomy", Json(new { parentId = (await KefuApp.Json(await app.Admin.GetAsync("/api/v1/taxonomy"), true))[0]!["children"]![0]!["id"]!.GetValue<int>(), name = Unique("分类") }),
+                Rows(db => db.Set<Category>().CountAsync())),
+            "messages" => ($"/api/v1/tickets/{(await CreateTicket(app.Admin))["id"]}/messages", Json(new { kind = "internal_note", body = "重试不重复" }),
+                Rows(db => db.Set<Message>().CountAsync())),
+            "tokens" => ("/api/v1/me/tokens", Json(new { name = Unique("tok") }), Rows(db => db.AccessTokens.CountAsync())),
+            "user-tokens" => ($"/api/v1/users/{app.AgentB.Id}/tokens", Json(new { name = Unique("tok") }), Rows(db => db.AccessTokens.CountAsync())),
+            "ticket-merge" => await TicketMerge(),
+            "customer-merge" => await CustomerMerge(),
+            "attachments" => ("/api/v1/attachments", () => new MultipartFormDataContent { { new ByteArrayContent(Encoding.UTF8.GetBytes("截图")), "file", "重试.png" } },
+                Rows(db => db.Set<Attachment>().CountAsync())),
+            _ => throw new ArgumentOutOfRangeException(nameof(endpoint)),
+        };
+        var key = Guid.NewGuid().ToString();
+        HttpRequestMessage Request() => new(HttpMethod.Post, url) { Content = content(), Headers = { { "Idempotency-Key", key } } };
+        var before = await rows();
+
+        var first = await app.Admin.SendAsync(Request());
+        var firstBody = await KefuApp.Json(first, expectSuccess: true);
+        var second = await app.Admin.SendAsync(Request());
+        var secondBody = await KefuApp.Json(second, expectSuccess: true);
+
+        Assert.False(first.Headers.Contains("Idempotent-Replayed"));
+        Assert.Equal("true", second.Headers.GetValues("Idempotent-Replayed").Single());
+        Assert.Equal(first.StatusCode, second.StatusCode);
+        Assert.Equal(first.Headers.Location, second.Headers.Location);
+        Assert.NotNull(firstBody["id"] ?? firstBody["token"]?["id"]);
+        Assert.True(JsonNode.DeepEquals(firstBody, secondBody), $"{firstBody.ToJsonString()} != {secondBody.ToJsonString()}");
+        Assert.Equal(before + 1, await rows());
+
+        static Func<HttpContent> Json(object body) => () => JsonContent.Create(body);
+        Func<Task<int>> Rows(Func<Kefu.Platform.Database.KefuDb, Task<int>> count) => () => app.DbAsync(count);
+
+        async Task<(string, Func<HttpContent>, Func<Task<int>>)> TicketMerge()
+        {
+            var email = $"{Unique("im")}@example.com";
+            var source = (await CreateTicket(app.Admin, email))["id"]!.ToString();
+            var target = (await CreateTicket(app.Admin, email))["id"]!.GetValue<long>();
+            return ($"/api/v1/tickets/{source}/merge", Json(new { targetTicketId = target }),
+                Rows(db => db.Audit.CountAsync(a => a.EntityType == "ticket" && a.EntityId == source && a.Action == "merged_into")));
+        }
+
+        async Task<(string, Func<HttpContent>, Func<Task<int>>)> CustomerMerge()
+        {
+            var target = (await CreateTicket(app.Admin))["customer"]!["id"]!.GetValue<long>();
+            var source = (await CreateTicket(app.Admin))["customer"]!["id"]!.GetValue<long>();
+            var sourceKey = source.ToString();
+            return ($"/api/v1/customers/{target}/merge", Json(new { sourceCustomerId = source }),
+                Rows(db => db.Audit.CountAsync(a => a.EntityType == "customer" && a.EntityId == sourceKey && a.Action == "merged_into")));
+        }
+    }
+
+    [Theory]
     [InlineData("{\"subject\": \"x\", ", null)]
     [InlineData("{\"subject\":\"x\",\"priority\":\"mega\",\"customer\":{\"email\":\"bad-enum@example.com\"},\"message\":{\"body\":\"x\"}}", "priority")]
     [InlineData("{\"subject\":\"x\",\"colour\":\"red\",\"customer\":{\"email\":\"unknown-field@example.com\"},\"message\":{\"body\":\"x\"}}", "colour")]
@@ -457,6 +536,7 @@ public abstract class TicketsApiTests(KefuApp app)
         Assert.Contains(audit["items"]!.AsArray(), e => e!["action"]!.GetValue<string>() == "merged_into");
         Assert.Equal(HttpStatusCode.Forbidden, (await app.AgentA.Http.PostAsJsonAsync($"/api/v1/customers/{target}/merge", new { sourceCustomerId = source })).StatusCode);
         Assert.Equal(HttpStatusCode.Conflict, (await app.Lead.Http.PostAsJsonAsync($"/api/v1/customers/{target}/merge", new { sourceCustomerId = source })).StatusCode);
+
     }
 
     [Fact]
