@@ -537,6 +537,17 @@ public abstract class TicketsApiTests(KefuApp app)
         Assert.Equal(HttpStatusCode.Forbidden, (await app.AgentA.Http.PostAsJsonAsync($"/api/v1/customers/{target}/merge", new { sourceCustomerId = source })).StatusCode);
         Assert.Equal(HttpStatusCode.Conflict, (await app.Lead.Http.PostAsJsonAsync($"/api/v1/customers/{target}/merge", new { sourceCustomerId = source })).StatusCode);
 
+        // Nothing merges into a customer that was itself merged away: its identities and tickets would be stranded.
+        var c = await CreateTicket(app.Admin, $"{Unique("cc")}@example.com");
+        var third = c["customer"]!["id"]!.GetValue<long>();
+        var intoMerged = await app.Lead.Http.PostAsJsonAsync($"/api/v1/customers/{source}/merge", new { sourceCustomerId = third });
+        Assert.Equal(HttpStatusCode.Conflict, intoMerged.StatusCode);
+        Assert.Equal("application/problem+json", intoMerged.Content.Headers.ContentType?.MediaType);
+        var thirdNow = await KefuApp.Json(await app.Admin.GetAsync($"/api/v1/customers/{third}"), true);
+        Assert.Null(thirdNow["mergedIntoId"]);
+        Assert.Single(thirdNow["identities"]!.AsArray());
+        var ticketOfThird = await KefuApp.Json(await app.Admin.GetAsync($"/api/v1/tickets/{c["id"]}"), true);
+        Assert.Equal(third, ticketOfThird["customer"]!["id"]!.GetValue<long>());
     }
 
     [Fact]
