@@ -248,6 +248,32 @@ public abstract class TicketsApiTests(KefuApp app)
     }
 
     [Fact]
+    public async Task Updating_a_user_needs_the_current_etag()
+    {
+        var staff = await app.CreateStaff(Unique("etag.u"), "ETag Before", ["agent"], [app.TeamA]);
+        var url = $"/api/v1/users/{staff.Id}";
+        var get = await app.Admin.GetAsync(url);
+        Assert.Equal(HttpStatusCode.OK, get.StatusCode);
+        var etag = get.Headers.ETag!.Tag;
+
+        var ok = await Patch(app.Admin, url, new { displayName = "ETag After" }, etag);
+        Assert.Equal(HttpStatusCode.OK, ok.StatusCode);
+        var fresh = ok.Headers.ETag!.Tag;
+        Assert.NotEqual(etag, fresh);
+        Assert.Equal(fresh, (await app.Admin.GetAsync(url)).Headers.ETag!.Tag);
+
+        var stale = await Patch(app.Admin, url, new { displayName = "Lost Update", isOutsourced = true }, etag);
+        Assert.Equal(HttpStatusCode.PreconditionFailed, stale.StatusCode);
+        Assert.Equal("application/problem+json", stale.Content.Headers.ContentType?.MediaType);
+        var current = await KefuApp.Json(await app.Admin.GetAsync(url), true);
+        Assert.Equal("ETag After", current["displayName"]!.GetValue<string>()); // the stale request changed nothing
+        Assert.False(current["isOutsourced"]!.GetValue<bool>());
+
+        // As for tickets, a script that sends no If-Match updates (last write wins).
+        Assert.Equal(HttpStatusCode.OK, (await Patch(app.Admin, url, new { displayName = "No If-Match" }, null)).StatusCode);
+    }
+
+    [Fact]
     public async Task List_filters_and_paginates_with_a_cursor()
     {
         var tag = Unique("batch");
