@@ -247,6 +247,51 @@ public abstract class TicketsApiTests(KefuApp app)
         Assert.NotNull((await KefuApp.Json(response))["errors"]!["subject"]);
     }
 
+    [Theory]
+    [InlineData("customer.name")]
+    [InlineData("customer.note")]
+    [InlineData("customer.address")]
+    [InlineData("message.body")]
+    [InlineData("team.name")]
+    [InlineData("tag.name")]
+    [InlineData("category.name")]
+    [InlineData("user.displayName")]
+    [InlineData("token.name")]
+    [InlineData("ticket.subject")]
+    public async Task Over_long_fields_get_a_problem_naming_the_field_and_write_nothing(string field)
+    {
+        static string Long(int max) => new('长', max + 1);
+        var ticket = field is "message.body" or "ticket.subject" ? await CreateTicket(app.Admin) : null;
+        var (method, url, body, name, rows) = field switch
+        {
+            "customer.name" => ("POST", "/api/v1/customers", (object)new { name = Long(200) }, "name", Rows(db => db.Set<Customer>().CountAsync())),
+            "customer.note" => ("POST", "/api/v1/customers", new { name = "x", note = Long(4000) }, "note", Rows(db => db.Set<Customer>().CountAsync())),
+            "customer.address" => ("POST", "/api/v1/customers", new { name = "x", address = Long(500) }, "address", Rows(db => db.Set<Customer>().CountAsync())),
+            "message.body" => ("POST", $"/api/v1/tickets/{ticket!["id"]}/messages", new { kind = "internal_note", body = Long(TicketsConfiguration.BodyMax) }, "body",
+                Rows(db => db.Set<Message>().CountAsync())),
+            "team.name" => ("POST", "/api/v1/teams", new { name = Long(100) }, "name", Rows(db => db.Teams.CountAsync())),
+            "tag.name" => ("POST", "/api/v1/tags", new { name = Long(50) }, "name", Rows(db => db.Set<Tag>().CountAsync())),
+            "category.name" => ("POST", "/api/v1/taxonomy", new { name = Long(50) }, "name", Rows(db => db.Set<Category>().CountAsync())),
+            "user.displayName" => ("POST", "/api/v1/users", new { userName = Unique("long.u"), displayName = Long(100), password = "Secret#2026", roles = new[] { "agent" } },
+                "displayName", Rows(db => db.Users.CountAsync())),
+            "token.name" => ("POST", "/api/v1/me/tokens", new { name = Long(100) }, "name", Rows(db => db.AccessTokens.CountAsync())),
+            "ticket.subject" => ("PATCH", $"/api/v1/tickets/{ticket!["id"]}", new { subject = Long(TicketsConfiguration.SubjectMax) }, "subject",
+                Rows(db => db.Audit.CountAsync(a => a.EntityType == "ticket"))),
+            _ => throw new ArgumentOutOfRangeException(nameof(field)),
+        };
+        var before = await rows();
+        var response = await app.Admin.SendAsync(new HttpRequestMessage(new HttpMethod(method), url) { Content = JsonContent.Create(body) });
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        var problem = await KefuApp.Json(response);
+        Assert.True(problem["errors"]?[name] is not null, $"errors should name '{name}': {problem.ToJsonString()}");
+        Assert.Equal(before, await rows());
+        if (ticket is not null)
+            Assert.Equal(ticket["subject"]!.GetValue<string>(), (await KefuApp.Json(await app.Admin.GetAsync($"/api/v1/tickets/{ticket["id"]}"), true))["subject"]!.GetValue<string>());
+
+        Func<Task<int>> Rows(Func<Kefu.Platform.Database.KefuDb, Task<int>> count) => () => app.DbAsync(count);
+    }
+
     [Fact]
     public async Task Updating_a_user_needs_the_current_etag()
     {
