@@ -347,6 +347,37 @@ public abstract class TicketsApiTests(KefuApp app)
         var none = await KefuApp.Json(await app.Admin.GetAsync($"/api/v1/tickets?tag={tag}&status=solved"), true);
         Assert.Empty(none["items"]!.AsArray());
 
+        // Every sort keeps its order across cursor pages: priority (low < urgent), ties by id.
+        Assert.Equal([.. ids.Skip(1), ids[0]], (await AllPages($"tag={tag}&sort=priority")).Select(Id));
+        Assert.Equal([ids[0], .. ids.Skip(1).Reverse()], (await AllPages($"tag={tag}&sort=-priority")).Select(Id));
+        Assert.Equal(Enumerable.Reverse(ids), (await AllPages($"tag={tag}")).Select(Id)); // default: newest first
+        // Changing two tickets puts them first under -updatedAt, last changed first.
+        foreach (var changed in new[] { ids[3], ids[1] })
+            Assert.Equal(HttpStatusCode.OK, (await Patch(app.Admin, $"/api/v1/tickets/{changed}", new { priority = "low", tags = new[] { tag, "changed" } }, null)).StatusCode);
+        var byUpdate = await AllPages($"tag={tag}&sort=-updatedAt");
+        Assert.Equal(ids.Order(), byUpdate.Select(Id).Order());
+        Assert.Equal([ids[1], ids[3]], byUpdate.Take(2).Select(Id));
+        var updated = byUpdate.Select(t => t["updatedAt"]!.GetValue<DateTime>()).ToList();
+        Assert.Equal(updated.OrderDescending(), updated);
+        Assert.Equal(byUpdate.Select(Id).Reverse(), (await AllPages($"tag={tag}&sort=updatedAt")).Select(Id));
+
+        // assignee: me, none, an id.
+        Assert.Equal(HttpStatusCode.OK, (await Patch(app.Admin, $"/api/v1/tickets/{ids[2]}", new { assigneeId = app.AgentA.Id }, null)).StatusCode);
+        Assert.Equal([ids[2]], (await AllPages($"tag={tag}&assignee=me", app.AgentA.Http)).Select(Id));
+        Assert.Empty(await AllPages($"tag={tag}&assignee=me", app.AgentA2.Http));
+        Assert.Equal([ids[2]], (await AllPages($"tag={tag}&assignee={app.AgentA.Id}")).Select(Id));
+        Assert.Equal(ids.Where(i => i != ids[2]).Order(), (await AllPages($"tag={tag}&assignee=none")).Select(Id).Order());
+        var badAssignee = await app.Admin.GetAsync($"/api/v1/tickets?tag={tag}&assignee=someone");
+        Assert.Equal(HttpStatusCode.BadRequest, badAssignee.StatusCode);
+        Assert.NotNull((await KefuApp.Json(badAssignee))["errors"]!["assignee"]);
+
+        // Created range: from inclusive, to exclusive.
+        var middle = Uri.EscapeDataString(byUpdate.Single(t => Id(t) == ids[2])["createdAt"]!.GetValue<string>());
+        Assert.Equal(ids.Skip(2), (await AllPages($"tag={tag}&sort=createdAt&createdFrom={middle}")).Select(Id));
+        Assert.Equal(ids.Take(2), (await AllPages($"tag={tag}&sort=createdAt&createdTo={middle}")).Select(Id));
+        Assert.Equal(HttpStatusCode.BadRequest, (await app.Admin.GetAsync("/api/v1/tickets?createdFrom=yesterday")).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await app.Admin.GetAsync("/api/v1/tickets?sort=subject")).StatusCode);
+
         var bad = await app.Admin.GetAsync("/api/v1/tickets?status=finished");
         Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
         Assert.NotNull((await KefuApp.Json(bad))["errors"]!["status"]);
@@ -733,6 +764,22 @@ public abstract class TicketsApiTests(KefuApp app)
         Assert.Contains("<html", await anonymous.GetStringAsync("/api/docs/"), StringComparison.OrdinalIgnoreCase);
         await app.Admin.GetAsync("/api/v1/tickets?limit=1");
         Assert.Contains("http_server_request_duration", await anonymous.GetStringAsync("/metrics"));
+    }
+
+    private static long Id(JsonNode? t) => t!["id"]!.GetValue<long>();
+
+    /// <summary>Every item of a list query, following the cursor two at a time.</summary>
+    private async Task<List<JsonNode>> AllPages(string query, HttpClient? client = null)
+    {
+        var items = new List<JsonNode>();
+        string? cursor = null;
+        do
+        {
+            var page = await KefuApp.Json(await (client ?? app.Admin).GetAsync($"/api/v1/tickets?{query}&limit=2" + (cursor is null ? "" : $"&cursor={cursor}")), true);
+            items.AddRange(page["items"]!.AsArray().Select(t => t!));
+            cursor = page["nextCursor"]?.GetValue<string>();
+        } while (cursor is not null);
+        return items;
     }
 
     private async Task<int> CountTickets()
