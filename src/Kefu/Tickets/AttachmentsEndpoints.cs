@@ -1,6 +1,7 @@
 using Kefu.Platform;
 using Kefu.Platform.Auth;
 using Kefu.Platform.Database;
+using Kefu.Platform.Http;
 using Microsoft.EntityFrameworkCore;
 
 namespace Kefu.Tickets;
@@ -18,7 +19,7 @@ public static class AttachmentsEndpoints
             await using var content = file.OpenReadStream();
             var a = await store.SaveAsync(content, file.FileName, file.ContentType, file.Length, staff, ct);
             return TypedResults.Created($"/api/v1/attachments/{a.Id}", new AttachmentDto(a.Id, a.FileName, a.ContentType, a.Size, $"/api/v1/attachments/{a.Id}"));
-        }).DisableAntiforgery().RequireAuthorization(Permissions.TicketsWrite)
+        }).DisableAntiforgery().AddEndpointFilter<IdempotencyFilter>().RequireAuthorization(Permissions.TicketsWrite)
           .WithSummary("Upload a file (multipart field 'file'); reference its id in a message's attachmentIds.");
 
         g.MapGet("/{id:long}", async (long id, CurrentUser user, KefuDb db, TicketQueries queries, AttachmentStore store, CancellationToken ct) =>

@@ -41,8 +41,12 @@ public static class CatalogEndpoints
         tax.MapPost("", async (CreateCategoryRequest r, TaxonomyCache cache, TaxonomyService taxonomy, CancellationToken ct) =>
         {
             var category = await taxonomy.CreateAsync(r, ct);
-            return TypedResults.Created($"/api/v1/taxonomy/{category.Id}",
-                TaxonomyService.Tree(await cache.GetAsync(ct), category.ParentId).First(n => n.Id == category.Id));
+            // Built from the new row: under Idempotency-Key the unit commits only after this handler, so the cached tree
+            // (loaded on its own connection) cannot hold it yet. The parent's path is unchanged by the create.
+            var parentPath = (await cache.GetAsync(ct)).PathOf(category.ParentId);
+            return TypedResults.Created($"/api/v1/taxonomy/{category.Id}", new CategoryNode(category.Id, category.Name,
+                parentPath is null ? category.Name : $"{parentPath}/{category.Name}", category.Level, category.SortOrder,
+                category.DefaultPriority, category.DefaultTeamId, category.IsActive, category.Version, []));
         }).AddEndpointFilter<IdempotencyFilter>().RequireAuthorization(Permissions.TaxonomyManage);
         tax.MapPatch("/{id:int}", async (int id, UpdateCategoryRequest r, TaxonomyCache cache, TaxonomyService taxonomy, HttpContext http, CancellationToken ct) =>
         {

@@ -188,6 +188,8 @@ public sealed class CustomerService(KefuDb db, AuditLog audit, TimeProvider time
     public async Task MergeAsync(Customer target, long sourceId, CancellationToken ct)
     {
         if (sourceId == target.Id) throw DomainException.Validation("sourceCustomerId", "A customer cannot be merged into itself.");
+        if (target.MergedIntoId is not null)
+            throw DomainException.Conflict($"Customer {target.Id} was merged into {target.MergedIntoId}; merge into that customer instead.");
         var source = await db.Set<Customer>().FirstOrDefaultAsync(c => c.Id == sourceId, ct)
             ?? throw DomainException.Validation("sourceCustomerId", $"Customer {sourceId} does not exist.");
         if (source.MergedIntoId is not null)

@@ -108,8 +108,9 @@ public static class CustomersEndpoints
             }, ct);
             var fresh = await Load(uow.Db, c.Id, ct);
             return TypedResults.Ok(TicketQueries.ToDto(fresh, staff));
-        }).RequireAuthorization(Permissions.CustomersMerge)
-          .WithSummary("Merge another customer into this one: identities and tickets move, the audit trail keeps both.");
+        }).AddEndpointFilter<IdempotencyFilter>() // a retried merge (lost response) answers as the first did, not 409
+          .RequireAuthorization(Permissions.CustomersMerge)
+          .WithSummary("Merge another customer into this one: identities and tickets move, the audit trail keeps both. Idempotency-Key honoured.");
     }
 
     private static async Task<Customer> Load(KefuDb db, long id, CancellationToken ct, bool track = false)

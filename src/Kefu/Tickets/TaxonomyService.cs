@@ -57,7 +57,7 @@ public sealed class TaxonomyService(UnitOfWork uow, TaxonomyCache cache, AuditLo
             await audit.RecordAsync("category", cat.Id, "created", new { name, r.ParentId }, c);
             return cat;
         }, ct);
-        cache.Invalidate();
+        uow.AfterCommit(cache.Invalidate); // after the commit: a reload inside the unit would cache the old tree
         return category;
     }
 
@@ -88,7 +88,7 @@ public sealed class TaxonomyService(UnitOfWork uow, TaxonomyCache cache, AuditLo
             if (changes.Any) { cat.Version++; await audit.RecordAsync("category", id, "updated", changes.Fields, c); }
             return cat;
         }, ct);
-        cache.Invalidate();
+        uow.AfterCommit(cache.Invalidate); // after the commit: a reload inside the unit would cache the old tree
         return category;
     }
 
@@ -113,7 +113,7 @@ public sealed class TaxonomyService(UnitOfWork uow, TaxonomyCache cache, AuditLo
                 cat.Version++;
             }
         }, ct);
-        cache.Invalidate();
+        uow.AfterCommit(cache.Invalidate); // after the commit: a reload inside the unit would cache the old tree
     }
 
     public async Task DeleteAsync(int id, CancellationToken ct)
@@ -128,7 +128,7 @@ public sealed class TaxonomyService(UnitOfWork uow, TaxonomyCache cache, AuditLo
             Db.Remove(cat);
             await audit.RecordAsync("category", id, "deleted", new { cat.Name }, c);
         }, ct);
-        cache.Invalidate();
+        uow.AfterCommit(cache.Invalidate); // after the commit: a reload inside the unit would cache the old tree
     }
 
     /// <summary>The tree below a parent (null: the whole taxonomy), siblings in their sort order.</summary>

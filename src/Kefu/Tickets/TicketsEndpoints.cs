@@ -94,7 +94,8 @@ public static class TicketsEndpoints
                 return into;
             }, ct);
             return TypedResults.Ok(await queries.ToDtoAsync(target, staff, ct));
-        }).RequireAuthorization(Permissions.TicketsMerge).WithSummary("Merge this ticket into another; returns the target.");
+        }).AddEndpointFilter<IdempotencyFilter>() // a retried merge (lost response) answers as the first did, not 409
+          .RequireAuthorization(Permissions.TicketsMerge).WithSummary("Merge this ticket into another; returns the target. Idempotency-Key honoured.");
 
         g.MapPost("/bulk", async (BulkTicketRequest request, CurrentUser user, TicketBulk bulk, IOptions<JsonOptions> json, HttpContext http,
             CancellationToken ct) =>

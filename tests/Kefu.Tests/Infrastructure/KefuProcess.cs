@@ -77,6 +77,9 @@ public sealed class KefuProcess : IAsyncDisposable
 
     public bool IsRunning => _process is { HasExited: false };
 
+    /// <summary>The exit code of the last run once it has exited, else null.</summary>
+    public int? ExitCode => _process is { HasExited: true } p ? p.ExitCode : null;
+
     /// <summary>Starts the server (again) on the same data and waits until /health/ready answers 200.</summary>
     public async Task StartAsync(TimeSpan? timeout = null)
     {

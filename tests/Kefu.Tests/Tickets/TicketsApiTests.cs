@@ -136,6 +136,85 @@ public abstract class TicketsApiTests(KefuApp app)
     }
 
     [Theory]
+    [InlineData("tickets")]
+    [InlineData("customers")]
+    [InlineData("identities")]
+    [InlineData("tags")]
+    [InlineData("teams")]
+    [InlineData("users")]
+    [InlineData("taxonomy")]
+    [InlineData("messages")]
+    [InlineData("tokens")]
+    [InlineData("user-tokens")]
+    [InlineData("ticket-merge")]
+    [InlineData("customer-merge")]
+    [InlineData("attachments")]
+    public async Task Every_create_replays_its_first_answer_for_a_retried_idempotency_key(string endpoint)
+    {
+        // Each case: where to post, a fresh copy of the same request body, and the rows one such create writes.
+        var (url, content, rows) = endpoint switch
+        {
+            "tickets" => ("/api/v1/tickets", Json(new { subject = Unique("idem"), customer = new { email = $"{Unique("i")}@example.com" }, message = new { body = "hello" } }),
+                Rows(db => db.Set<Ticket>().CountAsync())),
+            "customers" => ("/api/v1/customers", Json(new { name = Unique("客户"), email = $"{Unique("ic")}@example.com" }), Rows(db => db.Set<Customer>().CountAsync())),
+            "identities" => ($"/api/v1/customers/{(await CreateTicket(app.Admin))["customer"]!["id"]}/identities", Json(new { kind = "app", value = Unique("app") }),
+                Rows(db => db.Set<CustomerIdentity>().CountAsync())),
+            "tags" => ("/api/v1/tags", Json(new { name = Unique("tag") }), Rows(db => db.Set<Tag>().CountAsync())),
+            "teams" => ("/api/v1/teams", Json(new { name = Unique("team") }), Rows(db => db.Teams.CountAsync())),
+            "users" => ("/api/v1/users", Json(new { userName = Unique("idem.u"), displayName = "Idem", password = "Secret#2026", roles = new[] { "agent" }, teamIds = new[] { app.TeamA } }),
+                Rows(db => db.Users.CountAsync())),
+            "taxonomy" => ("/api/v1/taxonomy", Json(new { parentId = (await KefuApp.Json(await app.Admin.GetAsync("/api/v1/taxonomy"), true))[0]!["children"]![0]!["id"]!.GetValue<int>(), name = Unique("分类") }),
+                Rows(db => db.Set<Category>().CountAsync())),
+            "messages" => ($"/api/v1/tickets/{(await CreateTicket(app.Admin))["id"]}/messages", Json(new { kind = "internal_note", body = "重试不重复" }),
+                Rows(db => db.Set<Message>().CountAsync())),
+            "tokens" => ("/api/v1/me/tokens", Json(new { name = Unique("tok") }), Rows(db => db.AccessTokens.CountAsync())),
+            "user-tokens" => ($"/api/v1/users/{app.AgentB.Id}/tokens", Json(new { name = Unique("tok") }), Rows(db => db.AccessTokens.CountAsync())),
+            "ticket-merge" => await TicketMerge(),
+            "customer-merge" => await CustomerMerge(),
+            "attachments" => ("/api/v1/attachments", () => new MultipartFormDataContent { { new ByteArrayContent(Encoding.UTF8.GetBytes("截图")), "file", "重试.png" } },
+                Rows(db => db.Set<Attachment>().CountAsync())),
+            _ => throw new ArgumentOutOfRangeException(nameof(endpoint)),
+        };
+        var key = Guid.NewGuid().ToString();
+        HttpRequestMessage Request() => new(HttpMethod.Post, url) { Content = content(), Headers = { { "Idempotency-Key", key } } };
+        var before = await rows();
+
+        var first = await app.Admin.SendAsync(Request());
+        var firstBody = await KefuApp.Json(first, expectSuccess: true);
+        var second = await app.Admin.SendAsync(Request());
+        var secondBody = await KefuApp.Json(second, expectSuccess: true);
+
+        Assert.False(first.Headers.Contains("Idempotent-Replayed"));
+        Assert.Equal("true", second.Headers.GetValues("Idempotent-Replayed").Single());
+        Assert.Equal(first.StatusCode, second.StatusCode);
+        Assert.Equal(first.Headers.Location, second.Headers.Location);
+        Assert.NotNull(firstBody["id"] ?? firstBody["token"]?["id"]);
+        Assert.True(JsonNode.DeepEquals(firstBody, secondBody), $"{firstBody.ToJsonString()} != {secondBody.ToJsonString()}");
+        Assert.Equal(before + 1, await rows());
+
+        static Func<HttpContent> Json(object body) => () => JsonContent.Create(body);
+        Func<Task<int>> Rows(Func<Kefu.Platform.Database.KefuDb, Task<int>> count) => () => app.DbAsync(count);
+
+        async Task<(string, Func<HttpContent>, Func<Task<int>>)> TicketMerge()
+        {
+            var email = $"{Unique("im")}@example.com";
+            var source = (await CreateTicket(app.Admin, email))["id"]!.ToString();
+            var target = (await CreateTicket(app.Admin, email))["id"]!.GetValue<long>();
+            return ($"/api/v1/tickets/{source}/merge", Json(new { targetTicketId = target }),
+                Rows(db => db.Audit.CountAsync(a => a.EntityType == "ticket" && a.EntityId == source && a.Action == "merged_into")));
+        }
+
+        async Task<(string, Func<HttpContent>, Func<Task<int>>)> CustomerMerge()
+        {
+            var target = (await CreateTicket(app.Admin))["customer"]!["id"]!.GetValue<long>();
+            var source = (await CreateTicket(app.Admin))["customer"]!["id"]!.GetValue<long>();
+            var sourceKey = source.ToString();
+            return ($"/api/v1/customers/{target}/merge", Json(new { sourceCustomerId = source }),
+                Rows(db => db.Audit.CountAsync(a => a.EntityType == "customer" && a.EntityId == sourceKey && a.Action == "merged_into")));
+        }
+    }
+
+    [Theory]
     [InlineData("{\"subject\": \"x\", ", null)]
     [InlineData("{\"subject\":\"x\",\"priority\":\"mega\",\"customer\":{\"email\":\"bad-enum@example.com\"},\"message\":{\"body\":\"x\"}}", "priority")]
     [InlineData("{\"subject\":\"x\",\"colour\":\"red\",\"customer\":{\"email\":\"unknown-field@example.com\"},\"message\":{\"body\":\"x\"}}", "colour")]
@@ -168,6 +247,77 @@ public abstract class TicketsApiTests(KefuApp app)
         Assert.NotNull((await KefuApp.Json(response))["errors"]!["subject"]);
     }
 
+    [Theory]
+    [InlineData("customer.name")]
+    [InlineData("customer.note")]
+    [InlineData("customer.address")]
+    [InlineData("message.body")]
+    [InlineData("team.name")]
+    [InlineData("tag.name")]
+    [InlineData("category.name")]
+    [InlineData("user.displayName")]
+    [InlineData("token.name")]
+    [InlineData("ticket.subject")]
+    public async Task Over_long_fields_get_a_problem_naming_the_field_and_write_nothing(string field)
+    {
+        static string Long(int max) => new('长', max + 1);
+        var ticket = field is "message.body" or "ticket.subject" ? await CreateTicket(app.Admin) : null;
+        var (method, url, body, name, rows) = field switch
+        {
+            "customer.name" => ("POST", "/api/v1/customers", (object)new { name = Long(200) }, "name", Rows(db => db.Set<Customer>().CountAsync())),
+            "customer.note" => ("POST", "/api/v1/customers", new { name = "x", note = Long(4000) }, "note", Rows(db => db.Set<Customer>().CountAsync())),
+            "customer.address" => ("POST", "/api/v1/customers", new { name = "x", address = Long(500) }, "address", Rows(db => db.Set<Customer>().CountAsync())),
+            "message.body" => ("POST", $"/api/v1/tickets/{ticket!["id"]}/messages", new { kind = "internal_note", body = Long(TicketsConfiguration.BodyMax) }, "body",
+                Rows(db => db.Set<Message>().CountAsync())),
+            "team.name" => ("POST", "/api/v1/teams", new { name = Long(100) }, "name", Rows(db => db.Teams.CountAsync())),
+            "tag.name" => ("POST", "/api/v1/tags", new { name = Long(50) }, "name", Rows(db => db.Set<Tag>().CountAsync())),
+            "category.name" => ("POST", "/api/v1/taxonomy", new { name = Long(50) }, "name", Rows(db => db.Set<Category>().CountAsync())),
+            "user.displayName" => ("POST", "/api/v1/users", new { userName = Unique("long.u"), displayName = Long(100), password = "Secret#2026", roles = new[] { "agent" } },
+                "displayName", Rows(db => db.Users.CountAsync())),
+            "token.name" => ("POST", "/api/v1/me/tokens", new { name = Long(100) }, "name", Rows(db => db.AccessTokens.CountAsync())),
+            "ticket.subject" => ("PATCH", $"/api/v1/tickets/{ticket!["id"]}", new { subject = Long(TicketsConfiguration.SubjectMax) }, "subject",
+                Rows(db => db.Audit.CountAsync(a => a.EntityType == "ticket"))),
+            _ => throw new ArgumentOutOfRangeException(nameof(field)),
+        };
+        var before = await rows();
+        var response = await app.Admin.SendAsync(new HttpRequestMessage(new HttpMethod(method), url) { Content = JsonContent.Create(body) });
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        var problem = await KefuApp.Json(response);
+        Assert.True(problem["errors"]?[name] is not null, $"errors should name '{name}': {problem.ToJsonString()}");
+        Assert.Equal(before, await rows());
+        if (ticket is not null)
+            Assert.Equal(ticket["subject"]!.GetValue<string>(), (await KefuApp.Json(await app.Admin.GetAsync($"/api/v1/tickets/{ticket["id"]}"), true))["subject"]!.GetValue<string>());
+
+        Func<Task<int>> Rows(Func<Kefu.Platform.Database.KefuDb, Task<int>> count) => () => app.DbAsync(count);
+    }
+
+    [Fact]
+    public async Task Updating_a_user_needs_the_current_etag()
+    {
+        var staff = await app.CreateStaff(Unique("etag.u"), "ETag Before", ["agent"], [app.TeamA]);
+        var url = $"/api/v1/users/{staff.Id}";
+        var get = await app.Admin.GetAsync(url);
+        Assert.Equal(HttpStatusCode.OK, get.StatusCode);
+        var etag = get.Headers.ETag!.Tag;
+
+        var ok = await Patch(app.Admin, url, new { displayName = "ETag After" }, etag);
+        Assert.Equal(HttpStatusCode.OK, ok.StatusCode);
+        var fresh = ok.Headers.ETag!.Tag;
+        Assert.NotEqual(etag, fresh);
+        Assert.Equal(fresh, (await app.Admin.GetAsync(url)).Headers.ETag!.Tag);
+
+        var stale = await Patch(app.Admin, url, new { displayName = "Lost Update", isOutsourced = true }, etag);
+        Assert.Equal(HttpStatusCode.PreconditionFailed, stale.StatusCode);
+        Assert.Equal("application/problem+json", stale.Content.Headers.ContentType?.MediaType);
+        var current = await KefuApp.Json(await app.Admin.GetAsync(url), true);
+        Assert.Equal("ETag After", current["displayName"]!.GetValue<string>()); // the stale request changed nothing
+        Assert.False(current["isOutsourced"]!.GetValue<bool>());
+
+        // As for tickets, a script that sends no If-Match updates (last write wins).
+        Assert.Equal(HttpStatusCode.OK, (await Patch(app.Admin, url, new { displayName = "No If-Match" }, null)).StatusCode);
+    }
+
     [Fact]
     public async Task List_filters_and_paginates_with_a_cursor()
     {
@@ -196,6 +346,37 @@ public abstract class TicketsApiTests(KefuApp app)
         Assert.Equal(4, filtered["items"]!.AsArray().Count);
         var none = await KefuApp.Json(await app.Admin.GetAsync($"/api/v1/tickets?tag={tag}&status=solved"), true);
         Assert.Empty(none["items"]!.AsArray());
+
+        // Every sort keeps its order across cursor pages: priority (low < urgent), ties by id.
+        Assert.Equal([.. ids.Skip(1), ids[0]], (await AllPages($"tag={tag}&sort=priority")).Select(Id));
+        Assert.Equal([ids[0], .. ids.Skip(1).Reverse()], (await AllPages($"tag={tag}&sort=-priority")).Select(Id));
+        Assert.Equal(Enumerable.Reverse(ids), (await AllPages($"tag={tag}")).Select(Id)); // default: newest first
+        // Changing two tickets puts them first under -updatedAt, last changed first.
+        foreach (var changed in new[] { ids[3], ids[1] })
+            Assert.Equal(HttpStatusCode.OK, (await Patch(app.Admin, $"/api/v1/tickets/{changed}", new { priority = "low", tags = new[] { tag, "changed" } }, null)).StatusCode);
+        var byUpdate = await AllPages($"tag={tag}&sort=-updatedAt");
+        Assert.Equal(ids.Order(), byUpdate.Select(Id).Order());
+        Assert.Equal([ids[1], ids[3]], byUpdate.Take(2).Select(Id));
+        var updated = byUpdate.Select(t => t["updatedAt"]!.GetValue<DateTime>()).ToList();
+        Assert.Equal(updated.OrderDescending(), updated);
+        Assert.Equal(byUpdate.Select(Id).Reverse(), (await AllPages($"tag={tag}&sort=updatedAt")).Select(Id));
+
+        // assignee: me, none, an id.
+        Assert.Equal(HttpStatusCode.OK, (await Patch(app.Admin, $"/api/v1/tickets/{ids[2]}", new { assigneeId = app.AgentA.Id }, null)).StatusCode);
+        Assert.Equal([ids[2]], (await AllPages($"tag={tag}&assignee=me", app.AgentA.Http)).Select(Id));
+        Assert.Empty(await AllPages($"tag={tag}&assignee=me", app.AgentA2.Http));
+        Assert.Equal([ids[2]], (await AllPages($"tag={tag}&assignee={app.AgentA.Id}")).Select(Id));
+        Assert.Equal(ids.Where(i => i != ids[2]).Order(), (await AllPages($"tag={tag}&assignee=none")).Select(Id).Order());
+        var badAssignee = await app.Admin.GetAsync($"/api/v1/tickets?tag={tag}&assignee=someone");
+        Assert.Equal(HttpStatusCode.BadRequest, badAssignee.StatusCode);
+        Assert.NotNull((await KefuApp.Json(badAssignee))["errors"]!["assignee"]);
+
+        // Created range: from inclusive, to exclusive.
+        var middle = Uri.EscapeDataString(byUpdate.Single(t => Id(t) == ids[2])["createdAt"]!.GetValue<string>());
+        Assert.Equal(ids.Skip(2), (await AllPages($"tag={tag}&sort=createdAt&createdFrom={middle}")).Select(Id));
+        Assert.Equal(ids.Take(2), (await AllPages($"tag={tag}&sort=createdAt&createdTo={middle}")).Select(Id));
+        Assert.Equal(HttpStatusCode.BadRequest, (await app.Admin.GetAsync("/api/v1/tickets?createdFrom=yesterday")).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await app.Admin.GetAsync("/api/v1/tickets?sort=subject")).StatusCode);
 
         var bad = await app.Admin.GetAsync("/api/v1/tickets?status=finished");
         Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
@@ -457,6 +638,18 @@ public abstract class TicketsApiTests(KefuApp app)
         Assert.Contains(audit["items"]!.AsArray(), e => e!["action"]!.GetValue<string>() == "merged_into");
         Assert.Equal(HttpStatusCode.Forbidden, (await app.AgentA.Http.PostAsJsonAsync($"/api/v1/customers/{target}/merge", new { sourceCustomerId = source })).StatusCode);
         Assert.Equal(HttpStatusCode.Conflict, (await app.Lead.Http.PostAsJsonAsync($"/api/v1/customers/{target}/merge", new { sourceCustomerId = source })).StatusCode);
+
+        // Nothing merges into a customer that was itself merged away: its identities and tickets would be stranded.
+        var c = await CreateTicket(app.Admin, $"{Unique("cc")}@example.com");
+        var third = c["customer"]!["id"]!.GetValue<long>();
+        var intoMerged = await app.Lead.Http.PostAsJsonAsync($"/api/v1/customers/{source}/merge", new { sourceCustomerId = third });
+        Assert.Equal(HttpStatusCode.Conflict, intoMerged.StatusCode);
+        Assert.Equal("application/problem+json", intoMerged.Content.Headers.ContentType?.MediaType);
+        var thirdNow = await KefuApp.Json(await app.Admin.GetAsync($"/api/v1/customers/{third}"), true);
+        Assert.Null(thirdNow["mergedIntoId"]);
+        Assert.Single(thirdNow["identities"]!.AsArray());
+        var ticketOfThird = await KefuApp.Json(await app.Admin.GetAsync($"/api/v1/tickets/{c["id"]}"), true);
+        Assert.Equal(third, ticketOfThird["customer"]!["id"]!.GetValue<long>());
     }
 
     [Fact]
@@ -571,6 +764,22 @@ public abstract class TicketsApiTests(KefuApp app)
         Assert.Contains("<html", await anonymous.GetStringAsync("/api/docs/"), StringComparison.OrdinalIgnoreCase);
         await app.Admin.GetAsync("/api/v1/tickets?limit=1");
         Assert.Contains("http_server_request_duration", await anonymous.GetStringAsync("/metrics"));
+    }
+
+    private static long Id(JsonNode? t) => t!["id"]!.GetValue<long>();
+
+    /// <summary>Every item of a list query, following the cursor two at a time.</summary>
+    private async Task<List<JsonNode>> AllPages(string query, HttpClient? client = null)
+    {
+        var items = new List<JsonNode>();
+        string? cursor = null;
+        do
+        {
+            var page = await KefuApp.Json(await (client ?? app.Admin).GetAsync($"/api/v1/tickets?{query}&limit=2" + (cursor is null ? "" : $"&cursor={cursor}")), true);
+            items.AddRange(page["items"]!.AsArray().Select(t => t!));
+            cursor = page["nextCursor"]?.GetValue<string>();
+        } while (cursor is not null);
+        return items;
     }
 
     private async Task<int> CountTickets()

@@ -25,25 +25,31 @@ public static class StaffEndpoints
             }).ToListAsync(ct);
             return TypedResults.Ok(users.Select(x => StaffService.ToDto(x.User, x.Roles, x.Teams)).ToList());
         });
-        users.MapGet("/{id:guid}", async (Guid id, KefuDb db, StaffService staff, CancellationToken ct) =>
-            TypedResults.Ok(await staff.ToDtoAsync(await db.Users.AsNoTracking().FirstOrDefaultAsync(u => u.Id == id, ct)
-                ?? throw DomainException.NotFound($"User {id}"), ct)));
+        users.MapGet("/{id:guid}", async (Guid id, KefuDb db, StaffService staff, HttpContext http, CancellationToken ct) =>
+        {
+            var user = await db.Users.AsNoTracking().FirstOrDefaultAsync(u => u.Id == id, ct) ?? throw DomainException.NotFound($"User {id}");
+            ETags.SetStamp(http, user.ConcurrencyStamp);
+            return TypedResults.Ok(await staff.ToDtoAsync(user, ct));
+        });
         users.MapPost("", async (CreateUserRequest r, UnitOfWork uow, StaffService staff, CancellationToken ct) =>
         {
             var user = await uow.RunAsync(c => staff.CreateAsync(r, c), ct);
             return TypedResults.Created($"/api/v1/users/{user.Id}", await staff.ToDtoAsync(user, ct));
         }).AddEndpointFilter<IdempotencyFilter>().RequireAuthorization(Permissions.UsersManage);
         users.MapPatch("/{id:guid}", async (Guid id, UpdateUserRequest r, UnitOfWork uow, StaffService staff,
-            UserManager<StaffUser> userManager, CurrentUser current, CancellationToken ct) =>
+            UserManager<StaffUser> userManager, CurrentUser current, HttpContext http, CancellationToken ct) =>
         {
             var actor = await current.GetAsync(ct);
             var user = await uow.RunAsync(async c =>
             {
                 var u = await userManager.FindByIdAsync(id.ToString()) ?? throw DomainException.NotFound($"User {id}");
+                ETags.CheckStamp(http, u.ConcurrencyStamp);
                 return await staff.UpdateAsync(u, r, actor.UserId, c);
             }, ct);
+            ETags.SetStamp(http, user.ConcurrencyStamp);
             return TypedResults.Ok(await staff.ToDtoAsync(user, ct));
-        }).RequireAuthorization(Permissions.UsersManage).WithSummary("Change roles, teams, outsourced flag, activation or password.");
+        }).RequireAuthorization(Permissions.UsersManage)
+          .WithSummary("Change roles, teams, outsourced flag, activation or password; send If-Match with the ETag you read.");
 
         var teams = app.MapGroup("/api/v1/teams").WithTags("Teams").RequireAuthorization(Permissions.TeamsRead);
         teams.MapGet("", async (KefuDb db, CancellationToken ct) => TypedResults.Ok(await db.Teams.AsNoTracking().OrderBy(t => t.Name)

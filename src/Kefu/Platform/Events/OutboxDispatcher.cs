@@ -75,8 +75,20 @@ public sealed class OutboxDispatcher(
         {
             var batch = await ClaimAsync(ct);
             if (batch.Count == 0) return 0;
-            var (failed, retryWhen) = await DeliverAsync(batch, ct);
-            await RecordOutcomeAsync(batch, failed, retryWhen, ct);
+            (Dictionary<long, string> Failed, Dictionary<long, Task> RetryWhen) outcome;
+            try
+            {
+                outcome = await DeliverAsync(batch, ct);
+                await RecordOutcomeAsync(batch, outcome.Failed, outcome.RetryWhen, ct);
+            }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            {
+                // Stopping mid-batch: give the batch's lease back, or the shutdown drain (and other nodes) would skip
+                // these rows for the rest of the lease. Handlers that already ran have receipts and are not re-run.
+                await ReleaseAsync(batch);
+                throw;
+            }
+            var (failed, _) = outcome;
             var delivered = batch.Count - failed.Count;
             _delivered.Add(delivered);
             return delivered;
@@ -107,6 +119,21 @@ public sealed class OutboxDispatcher(
         }
         return await db.Outbox.AsNoTracking().Where(m => m.NextAttemptAt == token && m.DispatchedAt == null)
             .OrderBy(m => m.Id).ToListAsync(ct);
+    }
+
+    /// <summary>Ends this dispatcher's lease on the rows of <paramref name="batch"/> that are still undispatched.</summary>
+    private async Task ReleaseAsync(List<OutboxMessage> batch)
+    {
+        var token = batch[0].NextAttemptAt;
+        var ids = batch.Select(m => m.Id).ToList();
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<KefuDb>();
+        var gate = scope.ServiceProvider.GetRequiredService<WriteGate>();
+        using (await gate.EnterAsync(CancellationToken.None))
+        {
+            await db.Outbox.Where(m => ids.Contains(m.Id) && m.DispatchedAt == null && m.NextAttemptAt == token)
+                .ExecuteUpdateAsync(x => x.SetProperty(m => m.NextAttemptAt, (DateTime?)null), CancellationToken.None);
+        }
     }
 
     /// <summary>Runs observers and handlers for a claimed batch; returns the events that failed, with the first error,

@@ -9,6 +9,15 @@ public static class ETags
 
     public static void Set(HttpContext http, int version) => http.Response.Headers.ETag = For(version);
 
+    /// <summary>The ETag of a row versioned by an opaque stamp rather than a counter (a staff account: Identity's
+    /// ConcurrencyStamp, renewed by every update).</summary>
+    public static string ForStamp(string? stamp) => $"\"{stamp}\"";
+
+    public static void SetStamp(HttpContext http, string? stamp) => http.Response.Headers.ETag = ForStamp(stamp);
+
+    /// <summary><see cref="Check(HttpContext, int)"/> for a stamp-versioned row.</summary>
+    public static void CheckStamp(HttpContext http, string? stamp) => Check(http, ForStamp(stamp));
+
     /// <summary>If-Match as a list of versions, in the order sent (a bulk change sends one ETag per listed resource);
     /// null when absent or "*". An entry that is not one of this API's ETags is a 400.</summary>
     public static int[]? ListFromIfMatch(HttpContext http)
@@ -25,14 +34,16 @@ public static class ETags
 
     /// <summary>Checks If-Match against the current version. Missing If-Match is allowed (last write wins for
     /// simple scripts); a present but stale one is 412.</summary>
-    public static void Check(HttpContext http, int currentVersion)
+    public static void Check(HttpContext http, int currentVersion) => Check(http, For(currentVersion));
+
+    private static void Check(HttpContext http, string current)
     {
         var header = http.Request.Headers[HeaderNames.IfMatch].ToString();
         if (string.IsNullOrWhiteSpace(header) || header.Trim() == "*") return;
         var ok = header.Split(',').Select(v => v.Trim().Replace("W/", "", StringComparison.Ordinal))
-            .Any(v => v == For(currentVersion));
+            .Any(v => v == current);
         if (!ok)
             throw new DomainException(412, "Precondition failed",
-                $"If-Match {header} does not match the current ETag {For(currentVersion)}; fetch the resource again and retry.");
+                $"If-Match {header} does not match the current ETag {current}; fetch the resource again and retry.");
     }
 }
