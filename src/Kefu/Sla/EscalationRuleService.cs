@@ -78,6 +78,24 @@ public sealed class EscalationRuleService(KefuDb db, SlaCache cache, EscalationS
         rule.WithinDays = kind == EscalationRuleKind.RepeatedContact ? r.WithinDays : null;
     }
 
+    /// <summary>What <see cref="EvaluateAsync"/> reads first; the counts are 0 when not <c>counted</c>.</summary>
+    private sealed record Contact(string Subject, TicketStatus Status, long CustomerId, string? Body, int? OpenTier, int Tickets, int Messages);
+
+    // Compiled once per model (decisions 0037, 0045): run for every customer message, a LINQ query would be rebuilt as an expression
+    // tree, parameter-extracted and looked up in EF's cache each time — most of this reaction's allocations.
+    private static readonly PerModel<Func<KefuDb, long, long, bool, DateTime, DateTime, CancellationToken, Task<Contact?>>> ContactQuery = new(() =>
+        EF.CompileAsyncQuery((KefuDb db, long ticketId, long messageId, bool counted, DateTime countSince, DateTime at, CancellationToken ct) =>
+            db.Set<Ticket>().AsNoTracking().Where(t => t.Id == ticketId)
+                .Select(t => new Contact(
+                    t.Subject, t.Status, t.CustomerId,
+                    db.Set<Message>().Where(m => m.Id == messageId).Select(m => m.Body).FirstOrDefault(),
+                    db.Set<Escalation>().Where(e => e.TicketId == ticketId && e.State == EscalationState.Open).Max(e => (int?)e.Tier),
+                    // Lines of a live chat are one conversation, not repeated contacts: a chat counts as a contact by its ticket.
+                    counted ? db.Set<Ticket>().Count(x => x.CustomerId == t.CustomerId && x.CreatedAt >= countSince && x.CreatedAt <= at) : 0,
+                    counted ? db.Set<Message>().Count(m => m.TicketId == ticketId && m.Kind == MessageKind.Customer && m.Channel != Channel.Chat
+                        && m.CreatedAt >= countSince && m.CreatedAt <= at) : 0))
+                .FirstOrDefault()));
+
     /// <summary>
     /// A customer contact (a new ticket's first message or a later customer message) at <paramref name="at"/>: the
     /// highest tier any active rule asks for, unless the ticket is already there (an open escalation at that tier or
@@ -90,28 +108,15 @@ public sealed class EscalationRuleService(KefuDb db, SlaCache cache, EscalationS
         // The ticket, the message and the tier of the open escalation in one query: on a ticket already escalated at
         // least as high as a rule asks, nothing that rule or a lower one finds can raise it (a chat escalated by the
         // repeated-contact rule at its third line then costs one query per line instead of three).
-        // The sets are locals: a db.Set<T>() call inside the query would be evaluated by EF on every execution (the
-        // funcletizer compiles it), a captured local is only read.
-        var ticketSet = db.Set<Ticket>();
-        var messageSet = db.Set<Message>();
-        var escalationSet = db.Set<Escalation>();
         // The first repeated-contact rule's counts come with it (the other rules' when the loop below reaches them).
         var contactRule = rules.FirstOrDefault(r => r.Kind != EscalationRuleKind.Keyword && r is { ContactCount: not null, WithinDays: not null });
         var counted = contactRule is not null;
         var countSince = at.AddDays(-(contactRule?.WithinDays ?? 0));
-        var ticket = await ticketSet.AsNoTracking().Where(t => t.Id == ticketId)
-            .Select(t => new
-            {
-                t.Subject, t.Status, t.CustomerId,
-                Body = messageSet.Where(m => m.Id == messageId).Select(m => m.Body).FirstOrDefault(),
-                OpenTier = escalationSet.Where(e => e.TicketId == ticketId && e.State == EscalationState.Open).Max(e => (int?)e.Tier),
-                // Lines of a live chat are one conversation, not repeated contacts: a chat counts as a contact by its ticket.
-                Tickets = counted ? ticketSet.Count(x => x.CustomerId == t.CustomerId && x.CreatedAt >= countSince && x.CreatedAt <= at) : 0,
-                Messages = counted ? messageSet.Count(m => m.TicketId == ticketId && m.Kind == MessageKind.Customer && m.Channel != Channel.Chat
-                    && m.CreatedAt >= countSince && m.CreatedAt <= at) : 0,
-            })
-            .FirstOrDefaultAsync(ct);
+        var ticket = await ContactQuery.For(db)(db, ticketId, messageId, counted, countSince, at, ct);
         if (ticket is null || !TicketRules.IsOpenState(ticket.Status)) return;
+        // Locals: a db.Set<T>() call inside a query would be compiled by EF on every execution (decision 0032).
+        var ticketSet = db.Set<Ticket>();
+        var messageSet = db.Set<Message>();
         var text = ticket.Subject + "\n" + ticket.Body;
         var openTier = ticket.OpenTier ?? 0;
 

@@ -65,22 +65,26 @@ public sealed class SlaEngine(KefuDb db, SlaCache cache, TaxonomyCache taxonomy,
         return new SlaTicketFacts(ticket.Priority, ticket.Channel, path, tags, customerTags);
     }
 
+    /// <summary>What <see cref="StartAsync"/> reads: the ticket, whether it has clocks already and whether it or its
+    /// customer has tags.</summary>
+    private sealed record StartRow(Ticket Ticket, bool Started, bool HasTags, bool HasCustomerTags);
+
+    // Compiled once per model (decision 0045): a LINQ query is otherwise rebuilt as an expression tree, parameter-extracted and looked up in
+    // EF's query cache on every execution (allocations and CPU per created ticket, decision 0037).
+    private static readonly PerModel<Func<KefuDb, long, CancellationToken, Task<StartRow?>>> StartRowQuery = new(() => EF.CompileAsyncQuery(
+        (KefuDb db, long ticketId, CancellationToken ct) => db.Set<Ticket>().AsNoTracking().Where(t => t.Id == ticketId)
+            .Select(t => new StartRow(t,
+                db.Set<SlaClock>().Any(c => c.TicketId == ticketId),
+                db.Set<TicketTag>().Any(x => x.TicketId == ticketId),
+                db.Set<CustomerTag>().Any(x => x.CustomerId == t.CustomerId)))
+            .FirstOrDefault()));
+
     /// <summary>Starts the first-response and resolution clocks of a new ticket (no-op when they exist).</summary>
     public async Task StartAsync(long ticketId, CancellationToken ct)
     {
         // The ticket, whether it has clocks already and whether it or its customer has tags, in one query: a new
         // ticket usually has no tags, and then the policy facts need no further reads.
-        var clocks = Clocks;
-        var ticketTags = db.Set<TicketTag>();
-        var customerTags = db.Set<CustomerTag>();
-        var row = await db.Set<Ticket>().AsNoTracking().Where(t => t.Id == ticketId)
-            .Select(t => new
-            {
-                Ticket = t,
-                Started = clocks.Any(c => c.TicketId == ticketId),
-                HasTags = ticketTags.Any(x => x.TicketId == ticketId),
-                HasCustomerTags = customerTags.Any(x => x.CustomerId == t.CustomerId),
-            }).FirstOrDefaultAsync(ct);
+        var row = await StartRowQuery.For(db)(db, ticketId, ct);
         if (row is null || row.Started) return;
         var ticket = row.Ticket;
         var facts = await FactsOfAsync(ticket, ct, row.HasTags, row.HasCustomerTags);
@@ -111,19 +115,25 @@ public sealed class SlaEngine(KefuDb db, SlaCache cache, TaxonomyCache taxonomy,
         await RowInserter.InsertAsync(db, clocks, ct);
     }
 
+    // The clocks read on every message (compiled once per model, decisions 0037, 0045); tracked, as the handlers change them.
+    private static readonly PerModel<Func<KefuDb, long, IAsyncEnumerable<SlaClock>>> ClocksQuery = new(() => EF.CompileAsyncQuery(
+        (KefuDb db, long ticketId) => db.Set<SlaClock>().Where(c => c.TicketId == ticketId)));
+    private static readonly PerModel<Func<KefuDb, long, IAsyncEnumerable<SlaClock>>> OpenResponseClocksQuery = new(() => EF.CompileAsyncQuery(
+        (KefuDb db, long ticketId) => db.Set<SlaClock>().Where(c => c.TicketId == ticketId && c.Metric != SlaMetric.Resolution
+            && (c.State == ClockState.Running || c.State == ClockState.Paused))));
+
     /// <summary>An agent's public reply: meets the first response and the current next response.</summary>
     public async Task OnReplyAsync(long ticketId, DateTime at, CancellationToken ct)
     {
-        var open = await Clocks.Where(c => c.TicketId == ticketId && c.Metric != SlaMetric.Resolution
-            && (c.State == ClockState.Running || c.State == ClockState.Paused)).ToListAsync(ct);
-        foreach (var c in open) Complete(c, at);
+        await foreach (var c in OpenResponseClocksQuery.For(db)(db, ticketId).WithCancellation(ct)) Complete(c, at);
         await SaveAsync(ticketId, ct);
     }
 
     /// <summary>A customer's message after the first response starts a next-response cycle (unless one is running).</summary>
     public async Task OnCustomerMessageAsync(long ticketId, DateTime at, CancellationToken ct)
     {
-        var clocks = await Clocks.Where(c => c.TicketId == ticketId).ToListAsync(ct);
+        var clocks = new List<SlaClock>(3);
+        await foreach (var c in ClocksQuery.For(db)(db, ticketId).WithCancellation(ct)) clocks.Add(c);
         var first = clocks.FirstOrDefault(c => c.Metric == SlaMetric.FirstResponse);
         var resolution = clocks.FirstOrDefault(c => c.Metric == SlaMetric.Resolution);
         if (first is null && resolution is null) return; // no policy applies

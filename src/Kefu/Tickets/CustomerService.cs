@@ -20,6 +20,14 @@ public sealed class CustomerService(KefuDb db, AuditLog audit, TimeProvider time
         return customer;
     }
 
+    private sealed record KnownIdentity(IdentityKind Kind, string Value, long CustomerId);
+
+    // Run for every inbound contact (every created ticket): compiled once per model (decision 0045), not rebuilt as an
+    // expression tree and looked up in EF's query cache each time.
+    private static readonly PerModel<Func<KefuDb, List<string>, IAsyncEnumerable<KnownIdentity>>> KnownIdentitiesQuery = new(() =>
+        EF.CompileAsyncQuery((KefuDb db, List<string> values) => db.Set<CustomerIdentity>().Where(i => values.Contains(i.Value))
+            .Select(i => new KnownIdentity(i.Kind, i.Value, i.CustomerId))));
+
     /// <summary>As <see cref="ResolveAsync"/> but without saving: a new customer and new identities are only added
     /// to the unit of work, so the caller can save them with its own rows in one round trip. When Created is true the
     /// caller must call <see cref="RecordCreatedAsync"/> once the customer has its id.</summary>
@@ -35,9 +43,9 @@ public sealed class CustomerService(KefuDb db, AuditLog audit, TimeProvider time
 
         // One query finds every identity the contact gave that is already known.
         var values = identities.Select(i => i.Value).ToList();
-        var known = (await db.Set<CustomerIdentity>().Where(i => values.Contains(i.Value))
-                .Select(i => new { i.Kind, i.Value, i.CustomerId }).ToListAsync(ct))
-            .Where(k => identities.Contains((k.Kind, k.Value))).ToList();
+        var known = new List<KnownIdentity>(identities.Count);
+        await foreach (var k in KnownIdentitiesQuery.For(db)(db, values).WithCancellation(ct))
+            if (identities.Contains((k.Kind, k.Value))) known.Add(k);
 
         Customer? customer = null;
         foreach (var (kind, value) in identities)

@@ -46,24 +46,28 @@ public abstract class KefuDb(DbContextOptions options)
     /// <summary>Queues a domain event in this unit of work; it is stored in the same transaction as the change.</summary>
     public void Publish(IDomainEvent e, TimeProvider time)
     {
-        var message = OutboxMessage.From(e, time.UtcNow());
-        Outbox.Add(message);
-        _appended.Add(message);
+        Append(OutboxMessage.From(e, time.UtcNow()));
     }
 
     /// <summary>Queues an audit row in this unit of work (see <see cref="AuditLog"/>).</summary>
-    internal void AddAudit(AuditEntry entry)
+    internal void AddAudit(AuditEntry entry) => Append(entry);
+
+    /// <summary>Adds an append-only row (outbox event, audit entry, triage decision) to this unit of work: inside a
+    /// transaction it is written by <see cref="RowInserter"/> after EF's own save, so it must not be read, changed or
+    /// asked for a generated key in the unit that adds it, and the rows it refers to must be added before it or
+    /// saved already.</summary>
+    internal void Append(object row)
     {
-        Audit.Add(entry);
-        _appended.Add(entry);
+        Add(row);
+        _appended.Add(row);
     }
 
-    /// <summary>Outbox and audit rows added since the last save. Only a hint: a row counts while EF still tracks it as
+    /// <summary>Append-only rows added since the last save. Only a hint: a row counts while EF still tracks it as
     /// Added, so a cleared change tracker (rollback, pooled context reset) or a save that already wrote it drops it.</summary>
     private readonly List<object> _appended = [];
 
-    /// <summary>Inside a transaction (a unit of work), outbox and audit rows go in one multi-row INSERT per table after
-    /// EF's own save instead of one EF command each (decision 0025). Outside one, EF saves them with its own
+    /// <summary>Inside a transaction (a unit of work), append-only rows go in one multi-row INSERT per table after
+    /// EF's own save instead of one EF command each (decisions 0025, 0045). Outside one, EF saves them with its own
     /// transaction, as before, so they still commit with the change.</summary>
     public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
     {
@@ -74,15 +78,17 @@ public abstract class KefuDb(DbContextOptions options)
             return saved;
         }
 
-        var outbox = new List<OutboxMessage>();
-        var audit = new List<AuditEntry>();
+        var outbox = new List<object>();
+        var audit = new List<object>();
+        List<object>? other = null; // other types, inserted per type in the order first added
         foreach (var row in _appended)
         {
             var entry = Entry(row);
             if (entry.State != EntityState.Added) continue;
             entry.State = EntityState.Detached;
-            if (row is OutboxMessage m) outbox.Add(m);
-            else audit.Add((AuditEntry)row);
+            if (row is OutboxMessage) outbox.Add(row);
+            else if (row is AuditEntry) audit.Add(row);
+            else (other ??= []).Add(row);
         }
         _appended.Clear();
         int count;
@@ -93,13 +99,16 @@ public abstract class KefuDb(DbContextOptions options)
         catch
         {
             // The caller may handle the failure and save again: the rows are pending as before.
-            foreach (var row in outbox.Concat<object>(audit)) { Entry(row).State = EntityState.Added; _appended.Add(row); }
+            foreach (var row in outbox.Concat(audit).Concat(other ?? [])) { Entry(row).State = EntityState.Added; _appended.Add(row); }
             throw;
         }
         await BeginWriteAsync(cancellationToken);
         await RowInserter.InsertAsync(this, outbox, cancellationToken); // nothing to do for an empty list
         await RowInserter.InsertAsync(this, audit, cancellationToken);
-        return count + outbox.Count + audit.Count;
+        if (other is not null)
+            foreach (var group in other.GroupBy(r => r.GetType()))
+                await RowInserter.InsertAsync(this, group.ToList(), cancellationToken);
+        return count + outbox.Count + audit.Count + (other?.Count ?? 0);
     }
 
     protected override void OnModelCreating(ModelBuilder b)

@@ -9,7 +9,7 @@ using Microsoft.EntityFrameworkCore.Storage;
 namespace Kefu.Platform.Database;
 
 /// <summary>
-/// Inserts rows of one append-only entity type (outbox events, audit entries) with one multi-row
+/// Inserts rows of one append-only entity type (outbox events, audit entries, SLA clocks, triage decisions) with one multi-row
 /// <c>INSERT … VALUES (…), (…)</c> per table on the current transaction, instead of one EF command per row with its
 /// <c>RETURNING id</c>, change tracking and key propagation (decision 0025). Table, columns and value conversions come
 /// from EF's model, so the stored formats are those EF writes, on both providers. The key is left to the database and
@@ -23,10 +23,11 @@ internal static class RowInserter
     private sealed record Shape(string Insert, IProperty[] Properties, RelationalTypeMapping[] Maps);
     private static readonly ConcurrentDictionary<IEntityType, Shape> Shapes = new();
 
-    public static async Task InsertAsync<T>(KefuDb db, IReadOnlyList<T> rows, CancellationToken ct) where T : class
+    /// <summary>Inserts <paramref name="rows"/>, all of one entity type.</summary>
+    public static async Task InsertAsync(KefuDb db, IReadOnlyList<object> rows, CancellationToken ct)
     {
         if (rows.Count == 0) return;
-        var shape = Shapes.GetOrAdd(db.Model.FindEntityType(typeof(T))!, e => Build(db, e));
+        var shape = Shapes.GetOrAdd(db.Model.FindEntityType(rows[0].GetType())!, static (e, db) => Build(db, e), db);
         var tx = db.Database.CurrentTransaction?.GetDbTransaction()
             ?? throw new InvalidOperationException("Rows are inserted inside the unit of work's transaction.");
         for (var start = 0; start < rows.Count; start += MaxRowsPerStatement)

@@ -266,13 +266,18 @@ public sealed class AssignmentService(
 
     /// <summary>Assigns an unassigned open ticket of an automatic team to the picked agent (chats are Chat's). Joins
     /// the caller's unit of work. Idempotent: an assigned ticket is left alone.</summary>
+    private sealed record TicketWithMode(Ticket Ticket, AssignmentMode? Mode);
+
+    // Run for every created ticket: compiled once per model (decisions 0037, 0045), not rebuilt and looked up in EF's cache each time.
+    private static readonly PerModel<Func<KefuDb, long, CancellationToken, Task<TicketWithMode?>>> TicketWithModeQuery = new(() => EF.CompileAsyncQuery(
+        (KefuDb db, long ticketId, CancellationToken ct) => db.Set<Ticket>().Where(t => t.Id == ticketId)
+            .Select(t => new TicketWithMode(t, db.Set<RoutingTeamPolicy>().Where(p => p.TeamId == t.TeamId).Select(p => (AssignmentMode?)p.Mode).FirstOrDefault()))
+            .FirstOrDefault()));
+
     public async Task<Guid?> TryAssignAsync(long ticketId, CancellationToken ct) => await uow.RunAsync(async c =>
     {
         // The ticket with its team's assignment mode, in one query: a team not on automatic assignment ends here.
-        var policies = Db.Set<RoutingTeamPolicy>();
-        var row = await Db.Set<Ticket>().Where(t => t.Id == ticketId)
-            .Select(t => new { Ticket = t, Mode = policies.Where(p => p.TeamId == t.TeamId).Select(p => (AssignmentMode?)p.Mode).FirstOrDefault() })
-            .FirstOrDefaultAsync(c);
+        var row = await TicketWithModeQuery.For(Db)(Db, ticketId, c);
         if (row?.Ticket is not { } ticket || !Waiting(ticket) || await IsLiveChatAsync(ticket, c)) return null;
         if (row.Mode is null or AssignmentMode.Manual) return null;
         if (await PickAsync(ticketId, c) is not { } agent) return null;

@@ -64,7 +64,8 @@ public sealed class TicketTriage(
     {
         var decision = (TriageDecision)verdict.Decision;
         decision.TicketId = ticketId;
-        db.Add(decision);
+        // Append-only: written with the unit's outbox and audit rows in one INSERT, not as an EF command (decision 0045).
+        db.Append(decision);
     }
 
     /// <summary>The text triage looks at: subject and first customer message (also what corrections are stored with).</summary>
