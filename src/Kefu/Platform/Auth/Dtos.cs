@@ -34,7 +34,12 @@ public sealed record UpdateTeamRequest([property: MaxLength(100)] string? Name, 
 public sealed record TokenDto(long Id, Guid UserId, string Name, string Prefix, DateTime CreatedAt, DateTime? ExpiresAt,
     DateTime? RevokedAt, DateTime? LastUsedAt);
 /// <summary>Returned once, at creation: the only time the token itself is shown.</summary>
-public sealed record CreatedTokenDto(TokenDto Token, string Value);
+public sealed record CreatedTokenDto(TokenDto Token, string Value) : Http.IShownOnce
+{
+    public Microsoft.AspNetCore.Mvc.ProblemDetails ReplayProblem() => Http.ProblemExceptionHandler.Problem(409, "Token already created",
+        $"The first request with this Idempotency-Key created token {Token.Id} ('{Token.Name}', starting {Token.Prefix}). Its value is " +
+        "shown only once and is not kept: if the first answer was lost, revoke that token and create a new one.", null);
+}
 public sealed record CreateTokenRequest([property: Required, MaxLength(100)] string Name, DateTime? ExpiresAt);
 
 public sealed record ForgotPasswordRequest([property: Required, MaxLength(320)] string Email);

@@ -35,6 +35,14 @@ internal sealed class IdempotencyConfiguration : IEntityTypeConfiguration<Idempo
     }
 }
 
+/// <summary>A create's answer that holds a secret shown once (a token's value). Its idempotency record keeps no copy of
+/// the secret, which would lie in the database in plain text for a day: a retry is answered with
+/// <see cref="ReplayProblem"/> (409, naming what the first request created) instead of the first answer.</summary>
+public interface IShownOnce
+{
+    Microsoft.AspNetCore.Mvc.ProblemDetails ReplayProblem();
+}
+
 /// <summary>
 /// Honours Idempotency-Key on a create: the create and the stored response commit in one transaction, so a retry
 /// after a lost response replays the original result (same status, same body) and never creates twice. Reusing a
@@ -70,11 +78,12 @@ public sealed class IdempotencyFilter : IEndpointFilter
                 var inner = result is INestedHttpResult nested ? nested.Result : result;
                 if (inner is IStatusCodeHttpResult { StatusCode: >= 200 and < 300 } ok and IValueHttpResult value)
                 {
+                    var once = (value.Value as IShownOnce)?.ReplayProblem();
                     uow.Db.IdempotencyRecords.Add(new IdempotencyRecord
                     {
-                        UserId = userId, Key = key, RequestHash = hash, StatusCode = ok.StatusCode!.Value,
+                        UserId = userId, Key = key, RequestHash = hash, StatusCode = once?.Status ?? ok.StatusCode!.Value,
                         Location = inner.GetType().GetProperty("Location")?.GetValue(inner) as string,
-                        ResponseBody = JsonSerializer.Serialize(value.Value, json),
+                        ResponseBody = once is null ? JsonSerializer.Serialize(value.Value, json) : JsonSerializer.Serialize(once, json),
                         CreatedAt = time.UtcNow(),
                     });
                 }
@@ -125,7 +134,7 @@ public sealed class IdempotencyFilter : IEndpointFilter
             http.Response.StatusCode = record.StatusCode;
             http.Response.Headers["Idempotent-Replayed"] = "true";
             if (!string.IsNullOrEmpty(record.Location)) http.Response.Headers.Location = record.Location;
-            http.Response.ContentType = "application/json; charset=utf-8";
+            http.Response.ContentType = record.StatusCode >= 400 ? "application/problem+json; charset=utf-8" : "application/json; charset=utf-8";
             await http.Response.WriteAsync(record.ResponseBody, http.RequestAborted);
         }
     }
