@@ -303,6 +303,71 @@ public sealed class WorkspaceTests(BrowserApp app) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Drafts_are_kept_per_ticket_and_person_and_forgotten_on_sign_out()
+    {
+        var a = (await app.CreateTicket("草稿一 " + Guid.NewGuid().ToString("N")[..6]))["id"]!.GetValue<long>();
+        var b = (await app.CreateTicket("草稿二 " + Guid.NewGuid().ToString("N")[..6]))["id"]!.GetValue<long>();
+        var page = await Open("agent.a");
+        await page.ClickAsync("#view-unassigned");
+        await page.WaitForSelectorAsync($"#row-{b}");
+        var box = page.Locator("#reply-box");
+
+        await page.Keyboard.PressAsync("j");
+        await page.WaitForSelectorAsync($"#reply-box[data-ticket-id='{b}']"); // newest first; the draft store attached
+        await box.PressSequentiallyAsync("草稿B：请提供订单号");
+        await page.Keyboard.PressAsync("Escape");
+        await page.Keyboard.PressAsync("j");
+        await page.WaitForSelectorAsync($"#reply-box[data-ticket-id='{a}']");
+        await Assertions.Expect(box).ToHaveValueAsync("");
+        await box.PressSequentiallyAsync("草稿A：已登记");
+        await page.Keyboard.PressAsync("Escape");
+        await page.Keyboard.PressAsync("k");
+        await page.WaitForSelectorAsync($"#ticket-pane[data-ticket-id='{b}']");
+        await Assertions.Expect(box).ToHaveValueAsync("草稿B：请提供订单号");
+        await page.Keyboard.PressAsync("j");
+        await page.WaitForSelectorAsync($"#ticket-pane[data-ticket-id='{a}']");
+        await Assertions.Expect(box).ToHaveValueAsync("草稿A：已登记");
+
+        // A shared computer: signing out forgets the drafts, and the next agent (who may open the same ticket) starts
+        // with an empty reply box.
+        await page.ClickAsync("#sign-out");
+        await page.WaitForSelectorAsync("#username");
+        Assert.Equal(0, await page.EvaluateAsync<int>("() => Object.keys(localStorage).filter(k => k.startsWith('kefu.draft.')).length"));
+        await page.FillAsync("#username", "agent.a2");
+        await page.FillAsync("#password", BrowserApp.Password);
+        await page.ClickAsync("#sign-in", new() { Timeout = 60_000 });
+        await page.WaitForSelectorAsync(BrowserApp.Interactive, new() { Timeout = 60_000 });
+        await page.GotoAsync($"{app.BaseUrl}/tickets/{a}");
+        await page.WaitForSelectorAsync($"#ticket-pane[data-ticket-id='{a}']");
+        await Assertions.Expect(page.Locator("#current-user")).ToHaveTextAsync("agent.a2");
+        await Assertions.Expect(box).ToHaveValueAsync("");
+    }
+
+    /// <summary>A draft left by someone who closed the browser without signing out is still theirs alone.</summary>
+    [Fact]
+    public async Task A_draft_left_without_signing_out_is_not_shown_to_the_next_agent()
+    {
+        var id = (await app.CreateTicket("共用电脑 " + Guid.NewGuid().ToString("N")[..6]))["id"]!.GetValue<long>();
+        var page = await Open("agent.a");
+        await page.GotoAsync($"{app.BaseUrl}/tickets/{id}");
+        await page.WaitForSelectorAsync($"#reply-box[data-ticket-id='{id}']"); // the draft store attached
+        await page.Locator("#reply-box").PressSequentiallyAsync("王芳的草稿");
+        await Assertions.Expect(page.Locator("#reply-box")).ToHaveValueAsync("王芳的草稿");
+
+        // Same browser profile, the session cookie gone (the browser was closed), someone else signs in.
+        await page.Context.ClearCookiesAsync();
+        await page.GotoAsync($"{app.BaseUrl}/login");
+        await page.FillAsync("#username", "agent.a2");
+        await page.FillAsync("#password", BrowserApp.Password);
+        await page.ClickAsync("#sign-in", new() { Timeout = 60_000 });
+        await page.WaitForSelectorAsync(BrowserApp.Interactive, new() { Timeout = 60_000 });
+        await page.GotoAsync($"{app.BaseUrl}/tickets/{id}");
+        await page.WaitForSelectorAsync($"#ticket-pane[data-ticket-id='{id}']");
+        await Assertions.Expect(page.Locator("#current-user")).ToHaveTextAsync("agent.a2");
+        await Assertions.Expect(page.Locator("#reply-box")).ToHaveValueAsync("");
+    }
+
+    [Fact]
     public async Task Search_finds_chinese_substrings()
     {
         var marker = "兑换码失效" + Guid.NewGuid().ToString("N")[..4];

@@ -62,7 +62,7 @@ public partial class TicketPane
     {
         if (!firstRender) return;
         // The editor's text is the browser's (see app.js): it restores the draft and keeps it on every keystroke.
-        _text = await JS.InvokeAsync<string?>("kefu.editor.attach", "reply-box", Ticket.Id, Options.Colleagues) ?? "";
+        _text = await JS.InvokeAsync<string?>("kefu.editor.attach", "reply-box", Me.UserId, Ticket.Id, Options.Colleagues) ?? "";
     }
 
     /// <summary>Reloads the thread, events and customer panel (called on open and when the ticket changes live).</summary>
@@ -200,7 +200,7 @@ public partial class TicketPane
             _text = "";
             _attachments.Clear();
             _solveAfter = false;
-            await JS.InvokeVoidAsync("kefu.editor.clear", "reply-box", Ticket.Id);
+            await JS.InvokeVoidAsync("kefu.editor.clear", "reply-box", Me.UserId, Ticket.Id);
             Presence.SetTyping(Ticket.Id, Session, false);
             await OnChanged.InvokeAsync();
             await RefreshAsync();
