@@ -472,6 +472,42 @@ public sealed class WorkspaceTests(BrowserApp app) : IAsyncLifetime
         await Assertions.Expect(page.Locator("#login-error")).ToContainTextAsync("用户名或密码错误");
     }
 
+    [Fact]
+    public async Task Five_wrong_passwords_lock_the_account_and_sign_ins_on_the_page_are_audited()
+    {
+        var locked = await NewAgent("锁定");
+        var lockedId = await UserId(locked);
+        var context = await app.Browser.NewContextAsync(new BrowserNewContextOptions { Locale = "zh-CN" });
+        var page = await context.NewPageAsync();
+        _pages.Add((page, nameof(Five_wrong_passwords_lock_the_account_and_sign_ins_on_the_page_are_audited)));
+        await page.GotoAsync(app.BaseUrl + "/login");
+        for (var i = 1; i <= 5; i++)
+        {
+            await page.FillAsync("#username", locked);
+            await page.FillAsync("#password", "wrong-password-" + i);
+            await page.ClickAsync("#sign-in");
+            await Assertions.Expect(page.Locator("#login-error")).ToContainTextAsync(i < 5 ? "用户名或密码错误" : "登录失败次数过多，账号已锁定 15 分钟");
+        }
+        // Locked: even the right password is refused.
+        await page.FillAsync("#username", locked);
+        await page.FillAsync("#password", BrowserApp.Password);
+        await page.ClickAsync("#sign-in");
+        await Assertions.Expect(page.Locator("#login-error")).ToContainTextAsync("账号已锁定");
+
+        // Each attempt through the page is in the audit log, as through the API.
+        var failed = await app.WaitForApi($"/api/v1/audit?entityType=user&entityId={lockedId}",
+            a => a["items"]!.AsArray().Count(e => e!["action"]!.GetValue<string>() == "sign_in_failed") == 4, "four failed sign-ins audited");
+        Assert.DoesNotContain(failed["items"]!.AsArray(), e => e!["action"]!.GetValue<string>() == "signed_in");
+
+        var agent = await NewAgent("审计");
+        var agentId = await UserId(agent);
+        _pages.Add((await app.SignIn(agent), nameof(Five_wrong_passwords_lock_the_account_and_sign_ins_on_the_page_are_audited) + "-ok"));
+        var signedIn = await app.WaitForApi($"/api/v1/audit?entityType=user&entityId={agentId}",
+            a => a["items"]!.AsArray().Any(e => e!["action"]!.GetValue<string>() == "signed_in"), "the page's sign-in audited");
+        var row = signedIn["items"]!.AsArray().First(e => e!["action"]!.GetValue<string>() == "signed_in")!;
+        Assert.Equal("127.0.0.1", row["remoteAddress"]?.GetValue<string>());
+    }
+
     /// <summary>A fresh agent of team A, for a test that changes the user's own settings (such as the language).</summary>
     private async Task<string> NewAgent(string name)
     {

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http;
 using Kefu.Tickets;
 using Microsoft.EntityFrameworkCore;
 using System.Net.Http.Headers;
@@ -539,6 +540,30 @@ public abstract class TicketsApiTests(KefuApp app)
             Assert.Equal(HttpStatusCode.Unauthorized, (await attacker.PostAsJsonAsync("/api/v1/auth/login", new { userName = user.UserName, password = "wrong" })).StatusCode);
         Assert.Equal((HttpStatusCode)423, (await attacker.PostAsJsonAsync("/api/v1/auth/login", new { userName = user.UserName, password = "wrong" })).StatusCode);
         Assert.Equal((HttpStatusCode)423, (await attacker.PostAsJsonAsync("/api/v1/auth/login", new { userName = user.UserName, password = "Secret#2026" })).StatusCode);
+    }
+
+    [Fact]
+    public async Task The_sign_in_page_counts_against_the_same_per_address_limit_as_the_api()
+    {
+        // An address of its own, so other tests' sign-ins (all from the test server's one address) are not refused.
+        var address = System.Net.IPAddress.Parse($"203.0.113.{(app.Provider == "Sqlite" ? 7 : 8)}");
+        async Task<HttpResponse> Send(string method, string path) => (await app.Factory.Server.SendAsync(c =>
+        {
+            c.Request.Method = method;
+            c.Request.Path = path;
+            c.Connection.RemoteIpAddress = address;
+        })).Response;
+
+        // 30 attempts a minute, the API's and the page's together; showing the form is not an attempt.
+        for (var i = 0; i < 15; i++)
+            Assert.NotEqual(429, (await Send("POST", "/api/v1/auth/login")).StatusCode);
+        for (var i = 0; i < 15; i++)
+            Assert.NotEqual(303, (await Send("POST", "/login")).StatusCode);
+        Assert.Equal(200, (await Send("GET", "/login")).StatusCode);
+        var refused = await Send("POST", "/login");
+        Assert.Equal(303, refused.StatusCode);
+        Assert.Equal("/login?limited=1", refused.Headers.Location.ToString());
+        Assert.Equal(429, (await Send("POST", "/api/v1/auth/login")).StatusCode);
     }
 
     [Fact]
