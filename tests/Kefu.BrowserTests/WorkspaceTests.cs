@@ -300,6 +300,23 @@ public sealed class WorkspaceTests(BrowserApp app) : IAsyncLifetime
         await page.Keyboard.PressAsync("Escape");
         await page.Keyboard.PressAsync("/");
         await Assertions.Expect(page.Locator("#search")).ToBeFocusedAsync();
+        await page.Keyboard.PressAsync("Escape");
+
+        // r: the reply box, as a public reply (after n chose a note).
+        await page.Keyboard.PressAsync("r");
+        await Assertions.Expect(page.Locator("#reply-box")).ToBeFocusedAsync();
+        await Assertions.Expect(page.Locator("#editor")).Not.ToHaveClassAsync(new System.Text.RegularExpressions.Regex("note"));
+        await Assertions.Expect(page.Locator("#mode-reply")).ToHaveClassAsync(new System.Text.RegularExpressions.Regex("active"));
+        await page.Keyboard.PressAsync("Escape");
+
+        // a: assigned to me; s: solved.
+        await page.Keyboard.PressAsync("a");
+        await Assertions.Expect(page.Locator("#prop-assignee")).ToHaveValueAsync(await UserId("agent.a"));
+        await page.Keyboard.PressAsync("s");
+        await Assertions.Expect(page.Locator("#prop-status")).ToHaveValueAsync("solved");
+        await Assertions.Expect(page.Locator("#ticket-status")).ToHaveTextAsync("已解决");
+        await app.WaitForApi($"/api/v1/tickets/{b}", t => t["status"]?.GetValue<string>() == "solved"
+            && t["assignee"]?["name"]?.GetValue<string>() == "王芳", "the ticket is stored as solved by agent.a");
     }
 
     [Fact]
