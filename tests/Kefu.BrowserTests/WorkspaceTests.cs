@@ -188,7 +188,10 @@ public sealed class WorkspaceTests(BrowserApp app) : IAsyncLifetime
         await Assertions.Expect(watcher.Locator("#collision")).ToContainTextAsync("王芳");
 
         await actor.ClickAsync("#take");
-        await actor.FillAsync("#reply-box", "正在为您排查");
+        await actor.WaitForSelectorAsync($"#reply-box[data-ticket-id='{id}']");
+        await actor.Locator("#reply-box").PressSequentiallyAsync("正在为您排查");
+        // While she types (the flag lasts 3 s after the last keystroke), the colleague is told so.
+        await Assertions.Expect(watcher.Locator("#collision")).ToContainTextAsync("王芳 正在输入回复");
         await actor.ClickAsync("#send");
 
         // No reload on the watcher's side: the thread, properties and counts follow.
