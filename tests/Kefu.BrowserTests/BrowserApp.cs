@@ -44,6 +44,8 @@ public sealed class BrowserApp : IAsyncLifetime
             b.UseSetting("Kefu:Demo", "false");
             b.UseSetting("Kefu:Triage:Enabled", "false");
             b.UseSetting("Kefu:BootstrapApiToken", Token);
+            // Small, so a test can upload a file over the limit without moving 20 MB through the browser.
+            b.UseSetting("Kefu:Attachments:MaxBytes", (1024 * 1024).ToString());
             // A free port, not appsettings' 5080: a developer's server (or another checkout's tests) may hold that.
             b.UseSetting("Urls", "http://127.0.0.1:0");
             // An answer bot for the chat tests, serving only the sites a test hands it (others go straight to agents).

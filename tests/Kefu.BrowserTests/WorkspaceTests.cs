@@ -58,6 +58,38 @@ public sealed class WorkspaceTests(BrowserApp app) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_image_attachment_is_previewed_and_a_too_large_one_is_refused_in_the_users_language()
+    {
+        var id = (await app.CreateTicket("附件预览 " + Guid.NewGuid().ToString("N")[..6]))["id"]!.GetValue<long>();
+        var page = await Open(await NewAgent("预览")); // switches her language
+        await page.GotoAsync($"{app.BaseUrl}/tickets/{id}");
+        await page.WaitForSelectorAsync($"#reply-box[data-ticket-id='{id}']");
+
+        // A 2×1 PNG, sent as a reply attachment: the thread shows the image itself, loaded.
+        await page.SetInputFilesAsync("#attach", new FilePayload { Name = "截图.png", MimeType = "image/png", Buffer = Png2x1 });
+        await Assertions.Expect(page.Locator("#editor .kefu-chip")).ToContainTextAsync("截图.png");
+        await page.Locator("#reply-box").FillAsync("请看截图");
+        await page.ClickAsync("#send");
+        var img = page.Locator("#thread .kind-public_reply .kefu-attachment img");
+        await Assertions.Expect(img).ToHaveCountAsync(1);
+        await img.ScrollIntoViewIfNeededAsync(); // loading="lazy"
+        await page.WaitForFunctionAsync("() => { const i = document.querySelector('#thread .kind-public_reply .kefu-attachment img'); return i && i.complete && i.naturalWidth === 2; }");
+
+        // Over the limit (1 MB in these tests): a message in her language, not the browser stream's English.
+        var big = new FilePayload { Name = "录像.zip", MimeType = "application/zip", Buffer = new byte[1024 * 1024 + 1] };
+        await page.SetInputFilesAsync("#attach", big);
+        await Assertions.Expect(page.Locator("#editor-error")).ToHaveTextAsync("附件“录像.zip”过大：单个附件不能超过 1 MB。");
+        await page.GotoAsync($"{app.BaseUrl}/account/culture?culture=en&returnUrl=/tickets/{id}");
+        await page.WaitForSelectorAsync($"#reply-box[data-ticket-id='{id}']");
+        await page.SetInputFilesAsync("#attach", big);
+        await Assertions.Expect(page.Locator("#editor-error")).ToHaveTextAsync("The attachment 录像.zip is too large: attachments are limited to 1 MB each.");
+        await Assertions.Expect(page.Locator("#editor .kefu-chip")).ToHaveCountAsync(0);
+    }
+
+    private static readonly byte[] Png2x1 = Convert.FromBase64String(
+        "iVBORw0KGgoAAAANSUhEUgAAAAIAAAABCAIAAAB7QOjdAAAADUlEQVR4nGP4zwAE/wEHAAH/4iOeWQAAAABJRU5ErkJggg==");
+
+    [Fact]
     public async Task A_live_update_keeps_the_customer_note_being_typed()
     {
         var ticket = await app.CreateTicket("备注不丢 " + Guid.NewGuid().ToString("N")[..6]);

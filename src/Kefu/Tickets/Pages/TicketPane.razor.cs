@@ -160,16 +160,21 @@ public partial class TicketPane
         {
             try
             {
-                var dto = await Ui.RunAsync(async (sp, staff, ct) =>
+                var (dto, maxBytes) = await Ui.RunAsync(async (sp, staff, ct) =>
                 {
                     var store = sp.GetRequiredService<AttachmentStore>();
+                    // Checked here, in the user's language: the browser's stream would refuse it with an English
+                    // IOException, the store with an English problem.
+                    if (file.Size > store.MaxBytes) return ((AttachmentDto?)null, store.MaxBytes);
                     await using var stream = file.OpenReadStream(store.MaxBytes, ct);
                     var a = await store.SaveAsync(stream, file.Name, file.ContentType, file.Size, staff, ct);
-                    return new AttachmentDto(a.Id, a.FileName, a.ContentType, a.Size, $"/api/v1/attachments/{a.Id}");
+                    return ((AttachmentDto?)new AttachmentDto(a.Id, a.FileName, a.ContentType, a.Size, $"/api/v1/attachments/{a.Id}"), store.MaxBytes);
                 });
-                _attachments.Add(dto);
+                if (dto is null) _editorError = L["Editor.AttachmentTooLarge", file.Name, maxBytes / 1024 / 1024];
+                else _attachments.Add(dto);
             }
-            catch (Exception ex) when (ex is DomainException or IOException) { _editorError = ex.Message; }
+            catch (DomainException ex) { _editorError = ex.Message; }
+            catch (IOException) { _editorError = L["Editor.AttachmentFailed", file.Name]; }
         }
     }
 
