@@ -209,12 +209,15 @@ public abstract class TicketsApiTests(KefuApp app)
     public async Task Text_search_finds_chinese_substrings_numbers_and_emails()
     {
         var email = $"{Unique("search")}@example.com";
-        var t = await CreateTicket(app.Admin, email, subject: "退款一直没有到账" + Guid.NewGuid().ToString("N")[..6]);
+        var phone = "139" + Random.Shared.Next(10_000_000, 99_999_999);
+        var t = await CreateTicket(app.Admin, email, subject: "退款一直没有到账" + Guid.NewGuid().ToString("N")[..6], phone: phone);
         var id = t["id"]!.GetValue<long>();
-        foreach (var q in new[] { "没有到", "交易受限", $"%23{t["number"]}", email.ToUpperInvariant() })
+        // The phone number as people write it: plain, in groups, with the country code.
+        var phones = new[] { phone, $"{phone[..3]} {phone[3..7]} {phone[7..]}", $"+86 {phone[..3]} {phone[3..7]} {phone[7..]}", $"+86-{phone[..3]}-{phone[3..7]}-{phone[7..]}", $"({phone[..3]}) {phone[3..]}" };
+        foreach (var q in new[] { "没有到", "交易受限", $"#{t["number"]}", email.ToUpperInvariant() }.Concat(phones))
         {
-            var page = await KefuApp.Json(await app.Admin.GetAsync($"/api/v1/tickets?q={q}&limit=200"), true);
-            Assert.Contains(page["items"]!.AsArray(), x => x!["id"]!.GetValue<long>() == id);
+            var page = await KefuApp.Json(await app.Admin.GetAsync($"/api/v1/tickets?q={Uri.EscapeDataString(q)}&limit=200"), true);
+            Assert.True(page["items"]!.AsArray().Any(x => x!["id"]!.GetValue<long>() == id), $"search for '{q}' finds the ticket");
         }
     }
 
