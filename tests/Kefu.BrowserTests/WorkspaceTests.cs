@@ -20,7 +20,11 @@ public sealed class WorkspaceTests(BrowserApp app) : IAsyncLifetime
     public async Task An_agent_handles_a_ticket_from_arrival_to_solved()
     {
         var subject = "退款还没到账 " + Guid.NewGuid().ToString("N")[..6];
-        var ticket = await app.CreateTicket(subject);
+        // The same customer wrote before: the customer panel lists that ticket too.
+        var email = $"{Guid.NewGuid():N}"[..10] + "@example.com";
+        var earlierSubject = "上个月的订单 " + Guid.NewGuid().ToString("N")[..6];
+        var earlier = await app.CreateTicket(earlierSubject, email: email);
+        var ticket = await app.CreateTicket(subject, email: email);
         var id = ticket["id"]!.GetValue<long>();
         var page = await Open("agent.a");
 
@@ -55,6 +59,32 @@ public sealed class WorkspaceTests(BrowserApp app) : IAsyncLifetime
         await Assertions.Expect(page.Locator("#customer-note")).ToHaveValueAsync("老客户，偏好电话联系");
         await app.WaitForApi($"/api/v1/customers/{ticket["customer"]!["id"]}", c => c["note"]?.GetValue<string>() == "老客户，偏好电话联系",
             "the customer note is stored");
+
+        // The customer's other ticket, one click away.
+        var other = page.Locator($"#customer-panel a[href='/tickets/{earlier["id"]}']");
+        await Assertions.Expect(other).ToContainTextAsync($"#{earlier["number"]} {earlierSubject}");
+        await Assertions.Expect(page.Locator($"#customer-panel a[href='/tickets/{id}']")).ToHaveCountAsync(0);
+
+        // The category from the properties panel.
+        await page.SelectOptionAsync("#prop-category", new SelectOptionValue { Label = "订单服务/下单问题/无法支付" });
+        await app.WaitForApi($"/api/v1/tickets/{id}", t => t["category"]?["path"]?.GetValue<string>() == "订单服务/下单问题/无法支付",
+            "the category is stored");
+        await Assertions.Expect(page.Locator("#prop-category option:checked")).ToHaveTextAsync("订单服务/下单问题/无法支付");
+
+        await other.ClickAsync();
+        await page.WaitForSelectorAsync($"#ticket-pane[data-ticket-id='{earlier["id"]}']");
+        await Assertions.Expect(page.Locator("#ticket-title")).ToContainTextAsync(earlierSubject);
+
+        // Moving a ticket to another team takes a supervisor (tickets.assign_any, which agents lack).
+        var supervisorName = "sup." + Guid.NewGuid().ToString("N")[..8];
+        await app.CreateStaff(supervisorName, "组长", ["supervisor"], [app.TeamA, app.TeamB]);
+        var supervisor = await Open(supervisorName);
+        await supervisor.GotoAsync($"{app.BaseUrl}/tickets/{id}");
+        await supervisor.WaitForSelectorAsync($"#ticket-pane[data-ticket-id='{id}']");
+        await supervisor.SelectOptionAsync("#prop-team", app.TeamB.ToString());
+        await app.WaitForApi($"/api/v1/tickets/{id}", t => t["team"]?["id"]?.GetValue<int>() == app.TeamB, "the team is stored");
+        await Assertions.Expect(supervisor.Locator("#prop-team option:checked")).ToHaveTextAsync("技术组");
+        await Assertions.Expect(supervisor.Locator("#prop-error")).ToHaveCountAsync(0);
     }
 
     [Fact]
