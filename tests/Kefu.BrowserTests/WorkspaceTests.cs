@@ -75,7 +75,13 @@ public sealed class WorkspaceTests(BrowserApp app) : IAsyncLifetime
         await page.WaitForSelectorAsync($"#ticket-pane[data-ticket-id='{earlier["id"]}']");
         await Assertions.Expect(page.Locator("#ticket-title")).ToContainTextAsync(earlierSubject);
 
-        // Moving a ticket to another team takes a supervisor (tickets.assign_any, which agents lack).
+        // Moving a ticket to another team takes a supervisor (tickets.assign_any, which agents lack): refused in her
+        // language, and the picker shows the ticket's team again.
+        await page.GotoAsync($"{app.BaseUrl}/tickets/{id}");
+        await page.WaitForSelectorAsync($"#ticket-pane[data-ticket-id='{id}']");
+        await page.SelectOptionAsync("#prop-team", app.TeamB.ToString());
+        await Assertions.Expect(page.Locator("#prop-error")).ToHaveTextAsync("你没有执行此操作的权限。");
+        await Assertions.Expect(page.Locator("#prop-team")).ToHaveValueAsync(app.TeamA.ToString());
         var supervisorName = "sup." + Guid.NewGuid().ToString("N")[..8];
         await app.CreateStaff(supervisorName, "组长", ["supervisor"], [app.TeamA, app.TeamB]);
         var supervisor = await Open(supervisorName);

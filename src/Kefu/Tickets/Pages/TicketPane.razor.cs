@@ -40,6 +40,9 @@ public partial class TicketPane
     private string? _customerError;
     private bool _note, _solveAfter, _sending;
     private string? _editorError, _propError;
+    /// <summary>Key of the property pickers: bumped when a change is refused, so the browser's select shows the
+    /// ticket's value again (Blazor leaves an element alone whose rendered value did not change).</summary>
+    private int _propsVersion;
     private TimeZoneInfo _zone => Options.Zone;
     private CancellationTokenSource? _typingReset;
     private readonly UiCulture _culture = UiCulture.Capture();
@@ -288,7 +291,12 @@ public partial class TicketPane
         }
         catch (DomainException ex)
         {
-            _propError = ex.Errors?.Values.SelectMany(v => v).FirstOrDefault() ?? ex.Message;
+            // In the user's language (the services speak English), and the pickers show the ticket's values again:
+            // a refused choice must not look as if it had been made.
+            _propError = ex.Errors?.Values.SelectMany(v => v).FirstOrDefault() is { } first
+                ? Kefu.Platform.Web.ErrorText.Translate(first, ex.Status, field, L)
+                : Kefu.Platform.Web.ErrorText.ForStatus(ex, L);
+            _propsVersion++;
         }
     }
 
