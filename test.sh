@@ -26,6 +26,9 @@ APT_PACKAGES=(
 cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")"
 ROOT=$PWD
 RESULTS_DIR=$ROOT/artifacts/test-results
+# Browser tests save screenshots of their pages here (BrowserApp.ArtifactsDir); only those of failed tests are kept.
+SCREENSHOTS_DIR=$ROOT/artifacts/screenshots
+export KEFU_SCREENSHOTS=$SCREENSHOTS_DIR
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 export NUGET_XMLDOC_MODE=skip
@@ -113,7 +116,7 @@ kefu_mail_start
 echo "==> dovecot IMAP on 127.0.0.1:$KEFU_TEST_IMAP_PORT (IMAPS $KEFU_TEST_IMAPS_PORT), SMTP sink on 127.0.0.1:$KEFU_TEST_SMTP_PORT"
 
 # --- test ------------------------------------------------------------------------------
-rm -rf "$RESULTS_DIR"
+rm -rf "$RESULTS_DIR" "$SCREENSHOTS_DIR"
 mkdir -p "$RESULTS_DIR"
 echo "==> dotnet test Kefu.slnx -c Release $*"
 blame=()
@@ -144,7 +147,9 @@ fi
 # Count <UnitTestResult outcome="..."> over all TRX files (skipped tests are outcome="NotExecuted").
 # First output line: "passed failed skipped"; then a short report of each failed test
 # (name, message, the stack frames that have source locations).
-trx_report=$(perl -e '
+FAILED_LIST=$RESULTS_DIR/failed-tests.txt
+: >"$FAILED_LIST"
+trx_report=$(KEFU_FAILED_LIST=$FAILED_LIST perl -e '
   use strict; use warnings;
   binmode STDOUT, ":encoding(UTF-8)";
   sub unxml { my $t = shift // ""; $t =~ s/&lt;/</g; $t =~ s/&gt;/>/g; $t =~ s/&quot;/"/g;
@@ -162,6 +167,12 @@ trx_report=$(perl -e '
       if ($outcome eq "Passed" || $outcome eq "PassedButRunAborted") { $p++; next }
       if ($outcome =~ /^(NotExecuted|Inconclusive|NotRunnable|Pending)$/) { $s++; next }
       $f++;
+      if (defined $ENV{KEFU_FAILED_LIST} && $attrs =~ /\btestName="([^"]*)"/) {
+        # The method name (screenshots are named "<method>-<user>.png"), without the arguments of a theory.
+        my $method = unxml($1) =~ s/\(.*$//sr; $method =~ s/^.*\.//;
+        open my $out, ">>:encoding(UTF-8)", $ENV{KEFU_FAILED_LIST} or die "$ENV{KEFU_FAILED_LIST}: $!";
+        print $out "$method\n"; close $out;
+      }
       next if $f > 50;
       my ($name) = $attrs =~ /\btestName="([^"]*)"/;
       my $r = "FAILED " . unxml($name // "?") . ($outcome eq "Failed" ? "" : " ($outcome)") . "\n";
@@ -185,6 +196,22 @@ trx_report=$(perl -e '
   finish 0 1 0 1
 }
 read -r passed failed skipped <<<"$(head -n 1 <<<"$trx_report")"
+
+# Screenshots: keep those of failed tests ("<method>-<user>.png"), delete the others.
+if [[ -d "$SCREENSHOTS_DIR" ]]; then
+  kept=0
+  for shot in "$SCREENSHOTS_DIR"/*.png; do
+    [[ -e "$shot" ]] || continue
+    method=$(basename "$shot" .png)
+    method=${method%%-*}
+    if grep -qxF -- "$method" "$FAILED_LIST"; then kept=$((kept + 1)); else rm -f -- "$shot"; fi
+  done
+  if ((kept > 0)); then
+    echo "Screenshots of the failed browser tests ($kept): ${SCREENSHOTS_DIR#"$ROOT"/}/"
+  else
+    rm -rf "$SCREENSHOTS_DIR"
+  fi
+fi
 
 if ((failed > 0)); then
   echo

@@ -290,7 +290,7 @@ public sealed class AdminTests(BrowserApp app) : IAsyncLifetime
         await page.ClickAsync("#profile-change-password");
         await Expect(page.Locator("#profile-password-changed")).ToBeVisibleAsync();
         Directory.CreateDirectory(BrowserApp.ArtifactsDir);
-        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(BrowserApp.ArtifactsDir, "profile.png"), FullPage = true });
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(BrowserApp.ArtifactsDir, $"{nameof(An_agent_changes_their_password_on_the_profile)}-profile.png"), FullPage = true });
 
         // This browser stays signed in; the new password works elsewhere.
         await page.GotoAsync(app.BaseUrl + "/");

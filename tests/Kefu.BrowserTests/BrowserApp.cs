@@ -32,7 +32,10 @@ public sealed class BrowserApp : IAsyncLifetime
     public IServiceProvider Services => _factory.Services;
     public int TeamA { get; private set; }
     public int TeamB { get; private set; }
-    public static string ArtifactsDir => Path.Combine(AppContext.BaseDirectory, "artifacts");
+    /// <summary>Where page screenshots go: KEFU_SCREENSHOTS (test.sh sets it to artifacts/screenshots of the checkout),
+    /// else a "screenshots" folder in the current directory.</summary>
+    public static string ArtifactsDir => Environment.GetEnvironmentVariable("KEFU_SCREENSHOTS") is { Length: > 0 } dir
+        ? dir : Path.Combine(Environment.CurrentDirectory, "screenshots");
     public TestChatBot ChatBot { get; } = new();
 
     public async Task InitializeAsync()
@@ -44,6 +47,8 @@ public sealed class BrowserApp : IAsyncLifetime
             b.UseSetting("Kefu:Demo", "false");
             b.UseSetting("Kefu:Triage:Enabled", "false");
             b.UseSetting("Kefu:BootstrapApiToken", Token);
+            // Small, so a test can upload a file over the limit without moving 20 MB through the browser.
+            b.UseSetting("Kefu:Attachments:MaxBytes", (1024 * 1024).ToString());
             // A free port, not appsettings' 5080: a developer's server (or another checkout's tests) may hold that.
             b.UseSetting("Urls", "http://127.0.0.1:0");
             // An answer bot for the chat tests, serving only the sites a test hands it (others go straight to agents).
@@ -146,8 +151,9 @@ public sealed class BrowserApp : IAsyncLifetime
         return page;
     }
 
-    /// <summary>Saves a screenshot of every page a test used as an artifact (test.sh keeps them for failed runs),
-    /// then closes each page's browser context.</summary>
+    /// <summary>Saves a screenshot of every page a test used (named after the test, see <see cref="ArtifactsDir"/>), then
+    /// closes each page's browser context. xUnit 2 does not tell a fixture whether the test passed, so every test saves
+    /// them; test.sh then deletes those of the tests that passed and prints where the failed tests' screenshots are.</summary>
     public static async Task ScreenshotAndCloseAsync(IEnumerable<(IPage Page, string Name)> pages, bool fullPage = false)
     {
         Directory.CreateDirectory(ArtifactsDir);

@@ -20,7 +20,11 @@ public sealed class WorkspaceTests(BrowserApp app) : IAsyncLifetime
     public async Task An_agent_handles_a_ticket_from_arrival_to_solved()
     {
         var subject = "退款还没到账 " + Guid.NewGuid().ToString("N")[..6];
-        var ticket = await app.CreateTicket(subject);
+        // The same customer wrote before: the customer panel lists that ticket too.
+        var email = $"{Guid.NewGuid():N}"[..10] + "@example.com";
+        var earlierSubject = "上个月的订单 " + Guid.NewGuid().ToString("N")[..6];
+        var earlier = await app.CreateTicket(earlierSubject, email: email);
+        var ticket = await app.CreateTicket(subject, email: email);
         var id = ticket["id"]!.GetValue<long>();
         var page = await Open("agent.a");
 
@@ -55,7 +59,71 @@ public sealed class WorkspaceTests(BrowserApp app) : IAsyncLifetime
         await Assertions.Expect(page.Locator("#customer-note")).ToHaveValueAsync("老客户，偏好电话联系");
         await app.WaitForApi($"/api/v1/customers/{ticket["customer"]!["id"]}", c => c["note"]?.GetValue<string>() == "老客户，偏好电话联系",
             "the customer note is stored");
+
+        // The customer's other ticket, one click away.
+        var other = page.Locator($"#customer-panel a[href='/tickets/{earlier["id"]}']");
+        await Assertions.Expect(other).ToContainTextAsync($"#{earlier["number"]} {earlierSubject}");
+        await Assertions.Expect(page.Locator($"#customer-panel a[href='/tickets/{id}']")).ToHaveCountAsync(0);
+
+        // The category from the properties panel.
+        await page.SelectOptionAsync("#prop-category", new SelectOptionValue { Label = "订单服务/下单问题/无法支付" });
+        await app.WaitForApi($"/api/v1/tickets/{id}", t => t["category"]?["path"]?.GetValue<string>() == "订单服务/下单问题/无法支付",
+            "the category is stored");
+        await Assertions.Expect(page.Locator("#prop-category option:checked")).ToHaveTextAsync("订单服务/下单问题/无法支付");
+
+        await other.ClickAsync();
+        await page.WaitForSelectorAsync($"#ticket-pane[data-ticket-id='{earlier["id"]}']");
+        await Assertions.Expect(page.Locator("#ticket-title")).ToContainTextAsync(earlierSubject);
+
+        // Moving a ticket to another team takes a supervisor (tickets.assign_any, which agents lack): refused in her
+        // language, and the picker shows the ticket's team again.
+        await page.GotoAsync($"{app.BaseUrl}/tickets/{id}");
+        await page.WaitForSelectorAsync($"#ticket-pane[data-ticket-id='{id}']");
+        await page.SelectOptionAsync("#prop-team", app.TeamB.ToString());
+        await Assertions.Expect(page.Locator("#prop-error")).ToHaveTextAsync("你没有执行此操作的权限。");
+        await Assertions.Expect(page.Locator("#prop-team")).ToHaveValueAsync(app.TeamA.ToString());
+        var supervisorName = "sup." + Guid.NewGuid().ToString("N")[..8];
+        await app.CreateStaff(supervisorName, "组长", ["supervisor"], [app.TeamA, app.TeamB]);
+        var supervisor = await Open(supervisorName);
+        await supervisor.GotoAsync($"{app.BaseUrl}/tickets/{id}");
+        await supervisor.WaitForSelectorAsync($"#ticket-pane[data-ticket-id='{id}']");
+        await supervisor.SelectOptionAsync("#prop-team", app.TeamB.ToString());
+        await app.WaitForApi($"/api/v1/tickets/{id}", t => t["team"]?["id"]?.GetValue<int>() == app.TeamB, "the team is stored");
+        await Assertions.Expect(supervisor.Locator("#prop-team option:checked")).ToHaveTextAsync("技术组");
+        await Assertions.Expect(supervisor.Locator("#prop-error")).ToHaveCountAsync(0);
     }
+
+    [Fact]
+    public async Task An_image_attachment_is_previewed_and_a_too_large_one_is_refused_in_the_users_language()
+    {
+        var id = (await app.CreateTicket("附件预览 " + Guid.NewGuid().ToString("N")[..6]))["id"]!.GetValue<long>();
+        var page = await Open(await NewAgent("预览")); // switches her language
+        await page.GotoAsync($"{app.BaseUrl}/tickets/{id}");
+        await page.WaitForSelectorAsync($"#reply-box[data-ticket-id='{id}']");
+
+        // A 2×1 PNG, sent as a reply attachment: the thread shows the image itself, loaded.
+        await page.SetInputFilesAsync("#attach", new FilePayload { Name = "截图.png", MimeType = "image/png", Buffer = Png2x1 });
+        await Assertions.Expect(page.Locator("#editor .kefu-chip")).ToContainTextAsync("截图.png");
+        await page.Locator("#reply-box").FillAsync("请看截图");
+        await page.ClickAsync("#send");
+        var img = page.Locator("#thread .kind-public_reply .kefu-attachment img");
+        await Assertions.Expect(img).ToHaveCountAsync(1);
+        await img.ScrollIntoViewIfNeededAsync(); // loading="lazy"
+        await page.WaitForFunctionAsync("() => { const i = document.querySelector('#thread .kind-public_reply .kefu-attachment img'); return i && i.complete && i.naturalWidth === 2; }");
+
+        // Over the limit (1 MB in these tests): a message in her language, not the browser stream's English.
+        var big = new FilePayload { Name = "录像.zip", MimeType = "application/zip", Buffer = new byte[1024 * 1024 + 1] };
+        await page.SetInputFilesAsync("#attach", big);
+        await Assertions.Expect(page.Locator("#editor-error")).ToHaveTextAsync("附件“录像.zip”过大：单个附件不能超过 1 MB。");
+        await page.GotoAsync($"{app.BaseUrl}/account/culture?culture=en&returnUrl=/tickets/{id}");
+        await page.WaitForSelectorAsync($"#reply-box[data-ticket-id='{id}']");
+        await page.SetInputFilesAsync("#attach", big);
+        await Assertions.Expect(page.Locator("#editor-error")).ToHaveTextAsync("The attachment 录像.zip is too large: attachments are limited to 1 MB each.");
+        await Assertions.Expect(page.Locator("#editor .kefu-chip")).ToHaveCountAsync(0);
+    }
+
+    private static readonly byte[] Png2x1 = Convert.FromBase64String(
+        "iVBORw0KGgoAAAANSUhEUgAAAAIAAAABCAIAAAB7QOjdAAAADUlEQVR4nGP4zwAE/wEHAAH/4iOeWQAAAABJRU5ErkJggg==");
 
     [Fact]
     public async Task A_live_update_keeps_the_customer_note_being_typed()
@@ -188,7 +256,10 @@ public sealed class WorkspaceTests(BrowserApp app) : IAsyncLifetime
         await Assertions.Expect(watcher.Locator("#collision")).ToContainTextAsync("王芳");
 
         await actor.ClickAsync("#take");
-        await actor.FillAsync("#reply-box", "正在为您排查");
+        await actor.WaitForSelectorAsync($"#reply-box[data-ticket-id='{id}']");
+        await actor.Locator("#reply-box").PressSequentiallyAsync("正在为您排查");
+        // While she types (the flag lasts 3 s after the last keystroke), the colleague is told so.
+        await Assertions.Expect(watcher.Locator("#collision")).ToContainTextAsync("王芳 正在输入回复");
         await actor.ClickAsync("#send");
 
         // No reload on the watcher's side: the thread, properties and counts follow.
@@ -300,6 +371,88 @@ public sealed class WorkspaceTests(BrowserApp app) : IAsyncLifetime
         await page.Keyboard.PressAsync("Escape");
         await page.Keyboard.PressAsync("/");
         await Assertions.Expect(page.Locator("#search")).ToBeFocusedAsync();
+        await page.Keyboard.PressAsync("Escape");
+
+        // r: the reply box, as a public reply (after n chose a note).
+        await page.Keyboard.PressAsync("r");
+        await Assertions.Expect(page.Locator("#reply-box")).ToBeFocusedAsync();
+        await Assertions.Expect(page.Locator("#editor")).Not.ToHaveClassAsync(new System.Text.RegularExpressions.Regex("note"));
+        await Assertions.Expect(page.Locator("#mode-reply")).ToHaveClassAsync(new System.Text.RegularExpressions.Regex("active"));
+        await page.Keyboard.PressAsync("Escape");
+
+        // a: assigned to me; s: solved.
+        await page.Keyboard.PressAsync("a");
+        await Assertions.Expect(page.Locator("#prop-assignee")).ToHaveValueAsync(await UserId("agent.a"));
+        await page.Keyboard.PressAsync("s");
+        await Assertions.Expect(page.Locator("#prop-status")).ToHaveValueAsync("solved");
+        await Assertions.Expect(page.Locator("#ticket-status")).ToHaveTextAsync("已解决");
+        await app.WaitForApi($"/api/v1/tickets/{b}", t => t["status"]?.GetValue<string>() == "solved"
+            && t["assignee"]?["name"]?.GetValue<string>() == "王芳", "the ticket is stored as solved by agent.a");
+    }
+
+    [Fact]
+    public async Task Drafts_are_kept_per_ticket_and_person_and_forgotten_on_sign_out()
+    {
+        var a = (await app.CreateTicket("草稿一 " + Guid.NewGuid().ToString("N")[..6]))["id"]!.GetValue<long>();
+        var b = (await app.CreateTicket("草稿二 " + Guid.NewGuid().ToString("N")[..6]))["id"]!.GetValue<long>();
+        var page = await Open("agent.a");
+        await page.ClickAsync("#view-unassigned");
+        await page.WaitForSelectorAsync($"#row-{b}");
+        var box = page.Locator("#reply-box");
+
+        await page.Keyboard.PressAsync("j");
+        await page.WaitForSelectorAsync($"#reply-box[data-ticket-id='{b}']"); // newest first; the draft store attached
+        await box.PressSequentiallyAsync("草稿B：请提供订单号");
+        await page.Keyboard.PressAsync("Escape");
+        await page.Keyboard.PressAsync("j");
+        await page.WaitForSelectorAsync($"#reply-box[data-ticket-id='{a}']");
+        await Assertions.Expect(box).ToHaveValueAsync("");
+        await box.PressSequentiallyAsync("草稿A：已登记");
+        await page.Keyboard.PressAsync("Escape");
+        await page.Keyboard.PressAsync("k");
+        await page.WaitForSelectorAsync($"#ticket-pane[data-ticket-id='{b}']");
+        await Assertions.Expect(box).ToHaveValueAsync("草稿B：请提供订单号");
+        await page.Keyboard.PressAsync("j");
+        await page.WaitForSelectorAsync($"#ticket-pane[data-ticket-id='{a}']");
+        await Assertions.Expect(box).ToHaveValueAsync("草稿A：已登记");
+
+        // A shared computer: signing out forgets the drafts, and the next agent (who may open the same ticket) starts
+        // with an empty reply box.
+        await page.ClickAsync("#sign-out");
+        await page.WaitForSelectorAsync("#username");
+        Assert.Equal(0, await page.EvaluateAsync<int>("() => Object.keys(localStorage).filter(k => k.startsWith('kefu.draft.')).length"));
+        await page.FillAsync("#username", "agent.a2");
+        await page.FillAsync("#password", BrowserApp.Password);
+        await page.ClickAsync("#sign-in", new() { Timeout = 60_000 });
+        await page.WaitForSelectorAsync(BrowserApp.Interactive, new() { Timeout = 60_000 });
+        await page.GotoAsync($"{app.BaseUrl}/tickets/{a}");
+        await page.WaitForSelectorAsync($"#ticket-pane[data-ticket-id='{a}']");
+        await Assertions.Expect(page.Locator("#current-user")).ToHaveTextAsync("agent.a2");
+        await Assertions.Expect(box).ToHaveValueAsync("");
+    }
+
+    /// <summary>A draft left by someone who closed the browser without signing out is still theirs alone.</summary>
+    [Fact]
+    public async Task A_draft_left_without_signing_out_is_not_shown_to_the_next_agent()
+    {
+        var id = (await app.CreateTicket("共用电脑 " + Guid.NewGuid().ToString("N")[..6]))["id"]!.GetValue<long>();
+        var page = await Open("agent.a");
+        await page.GotoAsync($"{app.BaseUrl}/tickets/{id}");
+        await page.WaitForSelectorAsync($"#reply-box[data-ticket-id='{id}']"); // the draft store attached
+        await page.Locator("#reply-box").PressSequentiallyAsync("王芳的草稿");
+        await Assertions.Expect(page.Locator("#reply-box")).ToHaveValueAsync("王芳的草稿");
+
+        // Same browser profile, the session cookie gone (the browser was closed), someone else signs in.
+        await page.Context.ClearCookiesAsync();
+        await page.GotoAsync($"{app.BaseUrl}/login");
+        await page.FillAsync("#username", "agent.a2");
+        await page.FillAsync("#password", BrowserApp.Password);
+        await page.ClickAsync("#sign-in", new() { Timeout = 60_000 });
+        await page.WaitForSelectorAsync(BrowserApp.Interactive, new() { Timeout = 60_000 });
+        await page.GotoAsync($"{app.BaseUrl}/tickets/{id}");
+        await page.WaitForSelectorAsync($"#ticket-pane[data-ticket-id='{id}']");
+        await Assertions.Expect(page.Locator("#current-user")).ToHaveTextAsync("agent.a2");
+        await Assertions.Expect(page.Locator("#reply-box")).ToHaveValueAsync("");
     }
 
     [Fact]
@@ -405,6 +558,42 @@ public sealed class WorkspaceTests(BrowserApp app) : IAsyncLifetime
         await page.FillAsync("#password", "not-the-password");
         await page.ClickAsync("#sign-in");
         await Assertions.Expect(page.Locator("#login-error")).ToContainTextAsync("用户名或密码错误");
+    }
+
+    [Fact]
+    public async Task Five_wrong_passwords_lock_the_account_and_sign_ins_on_the_page_are_audited()
+    {
+        var locked = await NewAgent("锁定");
+        var lockedId = await UserId(locked);
+        var context = await app.Browser.NewContextAsync(new BrowserNewContextOptions { Locale = "zh-CN" });
+        var page = await context.NewPageAsync();
+        _pages.Add((page, nameof(Five_wrong_passwords_lock_the_account_and_sign_ins_on_the_page_are_audited)));
+        await page.GotoAsync(app.BaseUrl + "/login");
+        for (var i = 1; i <= 5; i++)
+        {
+            await page.FillAsync("#username", locked);
+            await page.FillAsync("#password", "wrong-password-" + i);
+            await page.ClickAsync("#sign-in");
+            await Assertions.Expect(page.Locator("#login-error")).ToContainTextAsync(i < 5 ? "用户名或密码错误" : "登录失败次数过多，账号已锁定 15 分钟");
+        }
+        // Locked: even the right password is refused.
+        await page.FillAsync("#username", locked);
+        await page.FillAsync("#password", BrowserApp.Password);
+        await page.ClickAsync("#sign-in");
+        await Assertions.Expect(page.Locator("#login-error")).ToContainTextAsync("账号已锁定");
+
+        // Each attempt through the page is in the audit log, as through the API.
+        var failed = await app.WaitForApi($"/api/v1/audit?entityType=user&entityId={lockedId}",
+            a => a["items"]!.AsArray().Count(e => e!["action"]!.GetValue<string>() == "sign_in_failed") == 4, "four failed sign-ins audited");
+        Assert.DoesNotContain(failed["items"]!.AsArray(), e => e!["action"]!.GetValue<string>() == "signed_in");
+
+        var agent = await NewAgent("审计");
+        var agentId = await UserId(agent);
+        _pages.Add((await app.SignIn(agent), nameof(Five_wrong_passwords_lock_the_account_and_sign_ins_on_the_page_are_audited) + "-ok"));
+        var signedIn = await app.WaitForApi($"/api/v1/audit?entityType=user&entityId={agentId}",
+            a => a["items"]!.AsArray().Any(e => e!["action"]!.GetValue<string>() == "signed_in"), "the page's sign-in audited");
+        var row = signedIn["items"]!.AsArray().First(e => e!["action"]!.GetValue<string>() == "signed_in")!;
+        Assert.Equal("127.0.0.1", row["remoteAddress"]?.GetValue<string>());
     }
 
     /// <summary>A fresh agent of team A, for a test that changes the user's own settings (such as the language).</summary>

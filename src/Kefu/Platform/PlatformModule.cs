@@ -19,6 +19,8 @@ namespace Kefu.Platform;
 public static class PlatformModule
 {
     public const string LoginRateLimit = "login";
+    /// <summary>The sign-in page, limited like the sign-in API (<see cref="LoginRateLimit"/>).</summary>
+    public const string LoginPage = "/login";
     private const string AuthScheme = "Kefu";
 
     /// <summary>KEFU_* environment variables of the README, mapped onto the "Kefu" configuration section.</summary>
@@ -134,9 +136,23 @@ public static class PlatformModule
         services.AddRateLimiter(o =>
         {
             o.RejectionStatusCode = 429;
-            o.AddPolicy(LoginRateLimit, http => RateLimitPartition.GetFixedWindowLimiter(
-                http.Connection.RemoteIpAddress?.ToString() ?? "local",
-                _ => new FixedWindowRateLimiterOptions { PermitLimit = 30, Window = TimeSpan.FromMinutes(1) }));
+            // Sign-in attempts per client address, whether through the API or the sign-in page (whose GET, showing the
+            // form, is not an attempt and is not counted).
+            o.AddPolicy(LoginRateLimit, http => HttpMethods.IsPost(http.Request.Method)
+                ? RateLimitPartition.GetFixedWindowLimiter(http.Connection.RemoteIpAddress?.ToString() ?? "local",
+                    _ => new FixedWindowRateLimiterOptions { PermitLimit = 30, Window = TimeSpan.FromMinutes(1) })
+                : RateLimitPartition.GetNoLimiter("not-an-attempt"));
+            // The sign-in page answers a refused attempt with itself and a message, not a bare 429.
+            o.OnRejected = (rejected, _) =>
+            {
+                var http = rejected.HttpContext;
+                if (http.Request.Path.Equals(LoginPage, StringComparison.OrdinalIgnoreCase))
+                {
+                    http.Response.StatusCode = StatusCodes.Status303SeeOther;
+                    http.Response.Headers.Location = LoginPage + http.Request.QueryString.Add("limited", "1");
+                }
+                return ValueTask.CompletedTask;
+            };
         });
 
         // HTTP conventions: problem details for every error, strict JSON, validation, OpenAPI

@@ -136,19 +136,30 @@ public sealed class TicketQueries(KefuDb db, TaxonomyCache taxonomy, StaffDirect
 
     private IQueryable<Ticket> ApplyText(IQueryable<Ticket> q, string text)
     {
+        var identities = db.Set<CustomerIdentity>();
+        // A phone number however it is written ("138 0013 8000", "+86 138-0013-8000"), normalised the way phone
+        // identities are stored, so it finds the customer's tickets.
+        var phone = LooksLikePhone(text) ? CustomerIdentity.Normalize(IdentityKind.Phone, text) : null;
         var number = text.TrimStart('#');
         if (long.TryParse(number, out var n) && n > TicketRules.NumberOffset)
         {
             var id = n - TicketRules.NumberOffset;
-            return q.Where(t => t.Id == id);
+            // "#100123" is a ticket number; bare digits may be a ticket number or a phone number.
+            if (phone is null || text.StartsWith('#')) return q.Where(t => t.Id == id);
+            return q.Where(t => t.Id == id
+                || identities.Any(i => i.CustomerId == t.CustomerId && i.Kind == IdentityKind.Phone && i.Value == phone));
         }
         var identity = text.ToLowerInvariant();
         var messages = db.Set<Message>();
-        var identities = db.Set<CustomerIdentity>();
         return q.Where(t => t.Subject.Contains(text)
             || messages.Any(m => m.TicketId == t.Id && m.Body.Contains(text))
-            || identities.Any(i => i.CustomerId == t.CustomerId && i.Value == identity));
+            || identities.Any(i => i.CustomerId == t.CustomerId
+                && (i.Value == identity || (phone != null && i.Kind == IdentityKind.Phone && i.Value == phone))));
     }
+
+    /// <summary>At least seven digits and nothing but digits and the separators people write phone numbers with.</summary>
+    private static bool LooksLikePhone(string text) =>
+        text.Count(char.IsAsciiDigit) >= 7 && text.All(c => char.IsAsciiDigit(c) || c is ' ' or '+' or '-' or '(' or ')' or '.');
 
     public async Task<TicketDto> ToDtoAsync(Ticket ticket, StaffContext staff, CancellationToken ct) =>
         (await ToDtosAsync([ticket], staff, ct))[0];

@@ -1,4 +1,4 @@
-// Kefu workspace helpers: keyboard shortcuts, drafts kept per ticket, notifications, focus.
+// Kefu workspace helpers: keyboard shortcuts, drafts kept per person and ticket, notifications, focus.
 window.kefu = (function () {
   let workspace = null;
   const editable = el => el && (el.tagName === 'INPUT' || el.tagName === 'TEXTAREA' || el.tagName === 'SELECT' || el.isContentEditable);
@@ -138,31 +138,57 @@ window.kefu = (function () {
   // round trip could otherwise overwrite keystrokes made meanwhile), and the draft is kept per ticket on every
   // keystroke, here, so it survives a lost connection or a reload.
   const editor = {
-    attach: (id, ticketId, colleagues) => {
+    attach: (id, userId, ticketId, colleagues) => {
       const ta = document.getElementById(id);
       if (!ta) return null;
       mentions.attach(ta, colleagues);
-      if (ta.dataset.ticketId !== String(ticketId)) {
+      if (ta.dataset.ticketId !== String(ticketId) || ta.dataset.userId !== String(userId)) {
         ta.dataset.ticketId = String(ticketId);
-        ta.addEventListener('input', () => drafts.set(ta.dataset.ticketId, ta.value));
-        ta.value = drafts.get(ticketId) || '';
+        ta.dataset.userId = String(userId);
+        if (!ta.dataset.drafts) {
+          ta.dataset.drafts = 'on';
+          ta.addEventListener('input', () => drafts.set(ta.dataset.userId, ta.dataset.ticketId, ta.value));
+        }
+        ta.value = drafts.get(userId, ticketId) || '';
       }
       return ta.value; // the draft, for the server's copy of the text
     },
     // The text as the agent sees it: input events typed while the connection was down never reached the server.
     value: id => document.getElementById(id)?.value ?? '',
-    clear: (id, ticketId) => {
+    clear: (id, userId, ticketId) => {
       const ta = document.getElementById(id);
       if (ta) ta.value = '';
-      drafts.remove(ticketId);
+      drafts.remove(userId, ticketId);
     },
   };
 
+  // Drafts are kept per person and ticket ("kefu.draft.{userId}.{ticketId}"): on a shared computer the next agent
+  // must neither see nor send the previous one's text, and signing out removes the person's drafts altogether.
+  const draftKey = (userId, ticketId) => 'kefu.draft.' + userId + '.' + ticketId;
   const drafts = {
-    get: id => localStorage.getItem('kefu.draft.' + id),
-    set: (id, text) => { if (text) localStorage.setItem('kefu.draft.' + id, text); else localStorage.removeItem('kefu.draft.' + id); },
-    remove: id => localStorage.removeItem('kefu.draft.' + id),
+    get: (userId, ticketId) => localStorage.getItem(draftKey(userId, ticketId)),
+    set: (userId, ticketId, text) => {
+      if (text) localStorage.setItem(draftKey(userId, ticketId), text); else localStorage.removeItem(draftKey(userId, ticketId));
+    },
+    remove: (userId, ticketId) => localStorage.removeItem(draftKey(userId, ticketId)),
+    // All drafts of one person; with no user, the drafts of older versions that were kept per ticket only.
+    clear: userId => {
+      const prefix = userId ? 'kefu.draft.' + userId + '.' : null;
+      for (let i = localStorage.length - 1; i >= 0; i--) {
+        const key = localStorage.key(i);
+        if (key && (prefix ? key.startsWith(prefix) : /^kefu\.draft\.\d+$/.test(key))) localStorage.removeItem(key);
+      }
+    },
   };
+  try { drafts.clear(null); } catch (_) { }
+
+  // Signing out (the layout's form carries the person's id) forgets their drafts before the request leaves.
+  document.addEventListener('submit', e => {
+    const form = e.target;
+    if (form && form.matches && form.matches('form[data-sign-out]')) {
+      try { drafts.clear(form.dataset.userId); } catch (_) { }
+    }
+  }, true);
 
   return {
     chime,

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http;
 using Kefu.Tickets;
 using Microsoft.EntityFrameworkCore;
 using System.Net.Http.Headers;
@@ -403,12 +404,15 @@ public abstract class TicketsApiTests(KefuApp app)
     public async Task Text_search_finds_chinese_substrings_numbers_and_emails()
     {
         var email = $"{Unique("search")}@example.com";
-        var t = await CreateTicket(app.Admin, email, subject: "退款一直没有到账" + Guid.NewGuid().ToString("N")[..6]);
+        var phone = "139" + Random.Shared.Next(10_000_000, 99_999_999);
+        var t = await CreateTicket(app.Admin, email, subject: "退款一直没有到账" + Guid.NewGuid().ToString("N")[..6], phone: phone);
         var id = t["id"]!.GetValue<long>();
-        foreach (var q in new[] { "没有到", "交易受限", $"%23{t["number"]}", email.ToUpperInvariant() })
+        // The phone number as people write it: plain, in groups, with the country code.
+        var phones = new[] { phone, $"{phone[..3]} {phone[3..7]} {phone[7..]}", $"+86 {phone[..3]} {phone[3..7]} {phone[7..]}", $"+86-{phone[..3]}-{phone[3..7]}-{phone[7..]}", $"({phone[..3]}) {phone[3..]}" };
+        foreach (var q in new[] { "没有到", "交易受限", $"#{t["number"]}", email.ToUpperInvariant() }.Concat(phones))
         {
-            var page = await KefuApp.Json(await app.Admin.GetAsync($"/api/v1/tickets?q={q}&limit=200"), true);
-            Assert.Contains(page["items"]!.AsArray(), x => x!["id"]!.GetValue<long>() == id);
+            var page = await KefuApp.Json(await app.Admin.GetAsync($"/api/v1/tickets?q={Uri.EscapeDataString(q)}&limit=200"), true);
+            Assert.True(page["items"]!.AsArray().Any(x => x!["id"]!.GetValue<long>() == id), $"search for '{q}' finds the ticket");
         }
     }
 
@@ -746,6 +750,30 @@ public abstract class TicketsApiTests(KefuApp app)
             Assert.Equal(HttpStatusCode.Unauthorized, (await attacker.PostAsJsonAsync("/api/v1/auth/login", new { userName = user.UserName, password = "wrong" })).StatusCode);
         Assert.Equal((HttpStatusCode)423, (await attacker.PostAsJsonAsync("/api/v1/auth/login", new { userName = user.UserName, password = "wrong" })).StatusCode);
         Assert.Equal((HttpStatusCode)423, (await attacker.PostAsJsonAsync("/api/v1/auth/login", new { userName = user.UserName, password = "Secret#2026" })).StatusCode);
+    }
+
+    [Fact]
+    public async Task The_sign_in_page_counts_against_the_same_per_address_limit_as_the_api()
+    {
+        // An address of its own, so other tests' sign-ins (all from the test server's one address) are not refused.
+        var address = System.Net.IPAddress.Parse($"203.0.113.{(app.Provider == "Sqlite" ? 7 : 8)}");
+        async Task<HttpResponse> Send(string method, string path) => (await app.Factory.Server.SendAsync(c =>
+        {
+            c.Request.Method = method;
+            c.Request.Path = path;
+            c.Connection.RemoteIpAddress = address;
+        })).Response;
+
+        // 30 attempts a minute, the API's and the page's together; showing the form is not an attempt.
+        for (var i = 0; i < 15; i++)
+            Assert.NotEqual(429, (await Send("POST", "/api/v1/auth/login")).StatusCode);
+        for (var i = 0; i < 15; i++)
+            Assert.NotEqual(303, (await Send("POST", "/login")).StatusCode);
+        Assert.Equal(200, (await Send("GET", "/login")).StatusCode);
+        var refused = await Send("POST", "/login");
+        Assert.Equal(303, refused.StatusCode);
+        Assert.Equal("/login?limited=1", refused.Headers.Location.ToString());
+        Assert.Equal(429, (await Send("POST", "/api/v1/auth/login")).StatusCode);
     }
 
     [Fact]

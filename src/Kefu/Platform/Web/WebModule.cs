@@ -38,7 +38,13 @@ public static class WebModule
     {
         app.UseAntiforgery();
         app.MapStaticAssets();
-        app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+        app.MapRazorComponents<App>().AddInteractiveServerRenderMode()
+            // The sign-in form's POST counts against the same per-address limit as POST /api/v1/auth/login.
+            .Add(e =>
+            {
+                if (e is RouteEndpointBuilder { RoutePattern.RawText: PlatformModule.LoginPage })
+                    e.Metadata.Add(new Microsoft.AspNetCore.RateLimiting.EnableRateLimitingAttribute(PlatformModule.LoginRateLimit));
+            });
 
         var account = app.MapGroup("/account").ExcludeFromDescription();
         account.MapGet("/culture", async (string culture, string? returnUrl, HttpContext http, UserManager<StaffUser> users) =>

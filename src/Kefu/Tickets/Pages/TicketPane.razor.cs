@@ -40,6 +40,9 @@ public partial class TicketPane
     private string? _customerError;
     private bool _note, _solveAfter, _sending;
     private string? _editorError, _propError;
+    /// <summary>Key of the property pickers: bumped when a change is refused, so the browser's select shows the
+    /// ticket's value again (Blazor leaves an element alone whose rendered value did not change).</summary>
+    private int _propsVersion;
     private TimeZoneInfo _zone => Options.Zone;
     private CancellationTokenSource? _typingReset;
     private readonly UiCulture _culture = UiCulture.Capture();
@@ -62,7 +65,7 @@ public partial class TicketPane
     {
         if (!firstRender) return;
         // The editor's text is the browser's (see app.js): it restores the draft and keeps it on every keystroke.
-        _text = await JS.InvokeAsync<string?>("kefu.editor.attach", "reply-box", Ticket.Id, Options.Colleagues) ?? "";
+        _text = await JS.InvokeAsync<string?>("kefu.editor.attach", "reply-box", Me.UserId, Ticket.Id, Options.Colleagues) ?? "";
     }
 
     /// <summary>Reloads the thread, events and customer panel (called on open and when the ticket changes live).</summary>
@@ -160,16 +163,21 @@ public partial class TicketPane
         {
             try
             {
-                var dto = await Ui.RunAsync(async (sp, staff, ct) =>
+                var (dto, maxBytes) = await Ui.RunAsync(async (sp, staff, ct) =>
                 {
                     var store = sp.GetRequiredService<AttachmentStore>();
+                    // Checked here, in the user's language: the browser's stream would refuse it with an English
+                    // IOException, the store with an English problem.
+                    if (file.Size > store.MaxBytes) return ((AttachmentDto?)null, store.MaxBytes);
                     await using var stream = file.OpenReadStream(store.MaxBytes, ct);
                     var a = await store.SaveAsync(stream, file.Name, file.ContentType, file.Size, staff, ct);
-                    return new AttachmentDto(a.Id, a.FileName, a.ContentType, a.Size, $"/api/v1/attachments/{a.Id}");
+                    return ((AttachmentDto?)new AttachmentDto(a.Id, a.FileName, a.ContentType, a.Size, $"/api/v1/attachments/{a.Id}"), store.MaxBytes);
                 });
-                _attachments.Add(dto);
+                if (dto is null) _editorError = L["Editor.AttachmentTooLarge", file.Name, maxBytes / 1024 / 1024];
+                else _attachments.Add(dto);
             }
-            catch (Exception ex) when (ex is DomainException or IOException) { _editorError = ex.Message; }
+            catch (DomainException ex) { _editorError = ex.Message; }
+            catch (IOException) { _editorError = L["Editor.AttachmentFailed", file.Name]; }
         }
     }
 
@@ -200,7 +208,7 @@ public partial class TicketPane
             _text = "";
             _attachments.Clear();
             _solveAfter = false;
-            await JS.InvokeVoidAsync("kefu.editor.clear", "reply-box", Ticket.Id);
+            await JS.InvokeVoidAsync("kefu.editor.clear", "reply-box", Me.UserId, Ticket.Id);
             Presence.SetTyping(Ticket.Id, Session, false);
             await OnChanged.InvokeAsync();
             await RefreshAsync();
@@ -283,7 +291,12 @@ public partial class TicketPane
         }
         catch (DomainException ex)
         {
-            _propError = ex.Errors?.Values.SelectMany(v => v).FirstOrDefault() ?? ex.Message;
+            // In the user's language (the services speak English), and the pickers show the ticket's values again:
+            // a refused choice must not look as if it had been made.
+            _propError = ex.Errors?.Values.SelectMany(v => v).FirstOrDefault() is { } first
+                ? Kefu.Platform.Web.ErrorText.Translate(first, ex.Status, field, L)
+                : Kefu.Platform.Web.ErrorText.ForStatus(ex, L);
+            _propsVersion++;
         }
     }
 
