@@ -6,6 +6,7 @@ using Kefu.Platform.Audit;
 using Kefu.Platform.Auth;
 using Kefu.Platform.Database;
 using Kefu.Platform.Presence;
+using Kefu.Platform.Text;
 using Kefu.Tickets;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
@@ -791,7 +792,7 @@ public sealed class ChatService(
 
     private static string ExternalId(long conversationId, string clientId) => $"chat:{conversationId}:{clientId}";
 
-    private static string? Cut(string? s, int max) => string.IsNullOrWhiteSpace(s) ? null : s.Length > max ? s[..max] : s;
+    private static string? Cut(string? s, int max) => string.IsNullOrWhiteSpace(s) ? null : TextCut.Cut(s, max);
 
     internal static string[] Fields(string? list, params char[] separators) =>
         (list ?? "").Split(separators.Length == 0 ? [','] : separators, StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
