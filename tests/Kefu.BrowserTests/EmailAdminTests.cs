@@ -1,6 +1,9 @@
 using System.Runtime.CompilerServices;
 using System.Text.RegularExpressions;
 using Microsoft.Playwright;
+using MailKit;
+using MailKit.Net.Imap;
+using MailKit.Security;
 using MimeKit;
 using static Microsoft.Playwright.Assertions;
 
@@ -77,6 +80,70 @@ public sealed partial class EmailAdminTests(BrowserApp app) : IAsyncLifetime
         await Expect(page.Locator("#mailbox-table tr[data-mailbox-id]", new() { HasText = address })).ToContainTextAsync("已停用");
     }
 
+    /// <summary>The issue's "tried as a new user": a mailbox added in the admin page is watched at once; a mail with a
+    /// Chinese subject and a PDF becomes a ticket with the file; the reply typed in the workspace reaches the customer
+    /// threaded, with the ticket number.</summary>
+    [Fact]
+    public async Task A_mailbox_added_in_the_admin_page_turns_a_chinese_mail_with_a_pdf_into_a_ticket_whose_reply_reaches_the_customer()
+    {
+        var page = await app.SignIn("boss");
+        _pages.Add((page, nameof(A_mailbox_added_in_the_admin_page_turns_a_chinese_mail_with_a_pdf_into_a_ticket_whose_reply_reaches_the_customer)));
+        await page.GotoAsync(app.BaseUrl + "/admin/mailboxes");
+        await page.WaitForSelectorAsync("#mailbox-form");
+        var imapUser = Unique("nu");
+        var address = $"{imapUser}@support.test";
+        await page.FillAsync("#mb-name", "客服邮箱 " + imapUser);
+        await page.FillAsync("#mb-address", address);
+        await page.SelectOptionAsync("#mb-team", app.TeamA.ToString());
+        await page.FillAsync("#mb-imap-host", "127.0.0.1");
+        await page.FillAsync("#mb-imap-port", Env("KEFU_TEST_IMAP_PORT"));
+        await page.SelectOptionAsync("#mb-imap-sec", "None");
+        await page.FillAsync("#mb-imap-user", imapUser);
+        await page.FillAsync("#mb-imap-pass", "secret");
+        await page.FillAsync("#mb-smtp-host", "127.0.0.1");
+        await page.FillAsync("#mb-smtp-port", Env("KEFU_TEST_SMTP_PORT"));
+        await page.SelectOptionAsync("#mb-smtp-sec", "None");
+        await page.FillAsync("#mb-smtp-user", "kefu");
+        await page.FillAsync("#mb-smtp-pass", "secret");
+        await page.ClickAsync("#mailbox-create");
+        await Expect(page.Locator("#mailbox-table tr[data-mailbox-id]", new() { HasText = address })).ToHaveCountAsync(1);
+
+        // The customer writes: Chinese subject (RFC 2047) and a PDF with a Chinese file name (RFC 2231).
+        var customer = $"{Unique("kh")}@customer.test";
+        var subject = "发票抬头需要修改 " + Unique("");
+        var body = new BodyBuilder { TextBody = "您好，附件是我的订单发票，抬头写错了，请帮忙重开。" };
+        body.Attachments.Add("订单发票.pdf", "%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"u8.ToArray(), new ContentType("application", "pdf"));
+        var mail = new MimeMessage { Subject = subject, Body = body.ToMessageBody() };
+        mail.From.Add(new MailboxAddress("李雷", customer));
+        mail.To.Add(MailboxAddress.Parse(address));
+        using (var imap = new ImapClient())
+        {
+            await imap.ConnectAsync("127.0.0.1", int.Parse(Env("KEFU_TEST_IMAP_PORT")), SecureSocketOptions.None);
+            await imap.AuthenticateAsync(imapUser, "secret");
+            await imap.Inbox.AppendAsync(new AppendRequest(mail, MessageFlags.None));
+            await imap.DisconnectAsync(true);
+        }
+        var found = await app.WaitForApi($"/api/v1/tickets?q={Uri.EscapeDataString(subject)}", n => n["items"]!.AsArray().Count == 1,
+            "the mail's ticket");
+        var ticket = found["items"]![0]!;
+        var id = ticket["id"]!.GetValue<long>();
+
+        await page.GotoAsync(app.BaseUrl + $"/tickets/{id}");
+        await page.WaitForSelectorAsync($"#ticket-pane[data-ticket-id='{id}']");
+        await Expect(page.Locator("#ticket-title")).ToContainTextAsync(subject);
+        await Expect(page.Locator("#thread")).ToContainTextAsync("抬头写错了");
+        await Expect(page.Locator("#thread .kefu-attachment")).ToContainTextAsync("订单发票.pdf");
+        await page.FillAsync("#reply-box", "李先生您好，发票已重开，新的发票会在今天内发到您的邮箱。");
+        await page.ClickAsync("#send");
+        await Expect(page.Locator("#thread .kind-public_reply")).ToContainTextAsync("发票已重开");
+
+        var reply = await MailSentToAsync(customer, m => m.TextBody?.Contains("发票已重开") == true, "reply");
+        Assert.Contains($"[#{ticket["number"]!.GetValue<long>()}]", reply.Subject);
+        Assert.Contains(subject, reply.Subject);
+        Assert.Equal(mail.MessageId, reply.InReplyTo);
+        Assert.Equal(address, reply.From.Mailboxes.Single().Address);
+    }
+
     [Fact]
     public async Task A_user_who_forgot_the_password_gets_a_link_by_mail_and_sets_a_new_one()
     {
@@ -138,8 +205,53 @@ public sealed partial class EmailAdminTests(BrowserApp app) : IAsyncLifetime
         await Expect(again.Locator("#reset-error")).ToBeVisibleAsync();
     }
 
+    [Fact]
+    public async Task Admin_invites_a_colleague_by_email_who_chooses_a_password_and_signs_in()
+    {
+        var imapUser = Unique("inv");
+        await app.Post("/api/v1/mailboxes", new
+        {
+            name = "系统邮件 " + imapUser, address = $"{imapUser}@support.test",
+            imapHost = "127.0.0.1", imapPort = int.Parse(Env("KEFU_TEST_IMAP_PORT")), imapSecurity = "none", imapUser, imapPassword = "secret",
+            smtpHost = "127.0.0.1", smtpPort = int.Parse(Env("KEFU_TEST_SMTP_PORT")), smtpSecurity = "none", smtpUser = "kefu", smtpPassword = "secret",
+            isActive = true, sendsSystemMail = true,
+        });
+        var page = await app.SignIn("boss");
+        _pages.Add((page, nameof(Admin_invites_a_colleague_by_email_who_chooses_a_password_and_signs_in)));
+        await page.GotoAsync(app.BaseUrl + "/admin/staff");
+        await page.WaitForSelectorAsync("#staff-table");
+        await page.ClickAsync("#staff-new");
+        var userName = Unique("invited.");
+        await page.FillAsync("#staff-username", userName);
+        await page.FillAsync("#staff-displayname", "新同事");
+        await page.CheckAsync("#staff-invite");
+        await Expect(page.Locator("#staff-password")).ToHaveCountAsync(0); // no password to type: the colleague chooses it
+        await page.ClickAsync("#staff-save");
+        await Expect(page.Locator("#staff-email-error")).ToBeVisibleAsync(); // an invitation needs the address
+        await page.FillAsync("#staff-email", $"{userName}@staff.test");
+        await page.ClickAsync("#staff-save");
+        await Expect(page.Locator($"tr[data-username='{userName}']")).ToContainTextAsync("新同事");
+
+        var link = new Uri(await ResetLinkSentToAsync($"{userName}@staff.test"));
+        var invited = await (await app.Browser.NewContextAsync(new BrowserNewContextOptions { Locale = "zh-CN" })).NewPageAsync();
+        _pages.Add((invited, nameof(Admin_invites_a_colleague_by_email_who_chooses_a_password_and_signs_in) + "-invited"));
+        await invited.GotoAsync(app.BaseUrl + link.PathAndQuery);
+        await invited.FillAsync("#new-password", "welcome2026");
+        await invited.FillAsync("#confirm-password", "welcome2026");
+        await invited.ClickAsync("#reset-submit");
+        await Expect(invited.Locator("#login-reset-done")).ToBeVisibleAsync();
+        await invited.FillAsync("#username", userName);
+        await invited.FillAsync("#password", "welcome2026");
+        await invited.ClickAsync("#sign-in");
+        await invited.WaitForSelectorAsync(BrowserApp.Interactive);
+    }
+
     /// <summary>Waits for the SMTP sink to hold the reset mail for the address (the dispatcher sends in the background).</summary>
-    private static async Task<string> ResetLinkSentToAsync(string address)
+    private static async Task<string> ResetLinkSentToAsync(string address) =>
+        LinkPattern().Match((await MailSentToAsync(address, m => LinkPattern().IsMatch(m.TextBody ?? ""), "reset mail")).TextBody!).Value;
+
+    /// <summary>Waits for the SMTP sink to hold a mail to the address that matches.</summary>
+    private static async Task<MimeMessage> MailSentToAsync(string address, Func<MimeMessage, bool> match, string what)
     {
         var dir = Path.Combine(Env("KEFU_TEST_SMTP_DIR"), "new");
         var deadline = DateTime.UtcNow.AddSeconds(30);
@@ -151,12 +263,10 @@ public sealed partial class EmailAdminTests(BrowserApp app) : IAsyncLifetime
                     MimeMessage m;
                     try { m = await MimeMessage.LoadAsync(file); }
                     catch (IOException) { continue; } // still being written
-                    if (m.Headers["X-Sink-Rcpt-To"]?.Contains(address, StringComparison.OrdinalIgnoreCase) == true
-                        && LinkPattern().Match(m.TextBody ?? "") is { Success: true } link)
-                        return link.Value;
+                    if (m.Headers["X-Sink-Rcpt-To"]?.Contains(address, StringComparison.OrdinalIgnoreCase) == true && match(m)) return m;
                 }
-            if (DateTime.UtcNow > deadline) throw new Xunit.Sdk.XunitException($"No reset mail reached the SMTP sink for {address}");
-            await Task.Delay(100);
+            if (DateTime.UtcNow > deadline) throw new Xunit.Sdk.XunitException($"No {what} reached the SMTP sink for {address}");
+            await Task.Delay(100); // polling the sink's folder: the loop ends on the file, not on the time
         }
     }
 

@@ -24,7 +24,6 @@ public sealed class ChatEmailReplyHandler(UnitOfWork uow, IMailOutbox mail, Tick
 
     public async Task HandleAsync(MessageAdded e, EventContext context, CancellationToken ct)
     {
-        if (e.Kind != MessageKind.PublicReply) return;
         var db = uow.Db;
         var chat = await db.Set<ChatConversation>().AsNoTracking().Where(c => c.TicketId == e.TicketId).OrderByDescending(c => c.Id)
             .Join(db.Set<ChatVisitor>(), c => c.VisitorId, v => v.Id, (c, v) => new { c.State, c.EndedAt, v.Email, v.Name })

@@ -2,6 +2,7 @@ using Kefu.Platform;
 using Kefu.Platform.Auth;
 using Kefu.Platform.Database;
 using Kefu.Platform.Presence;
+using Kefu.Platform.Text;
 using Kefu.Tickets;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -74,13 +75,16 @@ public static class ChatEndpoints
         }).WithSummary("Chats waiting for an agent (queued first, then left messages), oldest first.");
         agents.MapGet("/tickets/{ticketId:long}", async (long ticketId, CurrentUser user, TicketQueries queries, ChatService chat, CancellationToken ct) =>
         {
-            await queries.LoadAsync(ticketId, await user.GetAsync(ct), track: false, ct); // same visibility as the ticket
-            return await chat.InfoAsync(ticketId, ct) is { } info ? Results.Ok(info) : Results.NotFound();
+            var staff = await user.GetAsync(ct);
+            await queries.LoadAsync(ticketId, staff, track: false, ct); // same visibility as the ticket
+            return await chat.InfoAsync(ticketId, staff, ct) is { } info ? Results.Ok(info) : Results.NotFound();
         });
         agents.MapGet("/conversations/{id:long}/messages", async (long id, long? after, CurrentUser user, ChatService chat, KefuDb db, TicketQueries queries, CancellationToken ct) =>
         {
             await CheckVisibleAsync(id, user, db, queries, ct);
-            return await chat.MessagesAsync(id, after ?? 0, 500, ct);
+            var messages = await chat.MessagesAsync(id, after ?? 0, 500, ct);
+            // What the customer typed is masked for outsourced staff, as in the ticket's thread.
+            return (await user.GetAsync(ct)).MasksPii ? [.. messages.Select(m => m with { Body = PiiMasker.Text(m.Body) })] : messages;
         });
         agents.MapPost("/conversations/{id:long}/accept", async (long id, CurrentUser user, ChatService chat, KefuDb db, TicketQueries queries, CancellationToken ct) =>
         {

@@ -6,6 +6,7 @@ using Kefu.Platform.Audit;
 using Kefu.Platform.Auth;
 using Kefu.Platform.Database;
 using Kefu.Platform.Presence;
+using Kefu.Platform.Text;
 using Kefu.Tickets;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
@@ -653,7 +654,9 @@ public sealed class ChatService(
         await push.ToVisitorAsync(conv.VisitorId, "read", new ReadDto(conv.Id, conv.LastSeq));
     }
 
-    public async Task<ChatInfoDto?> InfoAsync(long ticketId, CancellationToken ct)
+    /// <summary>The chat beside a ticket, for <paramref name="staff"/>: an outsourced reader gets the visitor's contact
+    /// details, page address and rating comment masked, as everywhere else.</summary>
+    public async Task<ChatInfoDto?> InfoAsync(long ticketId, StaffContext staff, CancellationToken ct)
     {
         var conv = await Db.Set<ChatConversation>().AsNoTracking().FirstOrDefaultAsync(x => x.TicketId == ticketId, ct);
         if (conv is null) return null;
@@ -664,9 +667,12 @@ public sealed class ChatService(
             .OrderByDescending(x => x.Id).Take(10)
             .Select(x => new PreviousChatDto(x.Id, x.TicketId, x.CreatedAt, x.State, x.Rating)).ToListAsync(ct);
         var agentName = conv.AgentId is { } a ? (await directory.GetAsync(a, ct))?.DisplayName : null;
+        var mask = staff.MasksPii;
+        string? Masked(string? s, Func<string, string> masker) => s is null || !mask ? s : masker(s);
         return new ChatInfoDto(conv.Id, conv.TicketId, conv.State, conv.AgentId, agentName, conv.TeamId, visitor.Id, push.IsOnline(visitor.Id),
-            conv.PageUrl ?? visitor.PageUrl, conv.UserAgent ?? visitor.UserAgent, conv.Locale ?? visitor.Locale, visitor.Email, visitor.AppUserId,
-            visitor.FlaggedAt is not null, conv.LastSeq, conv.VisitorReadSeq, conv.Rating, conv.RatingComment, conv.CreatedAt, previous);
+            Masked(conv.PageUrl ?? visitor.PageUrl, PiiMasker.Text), conv.UserAgent ?? visitor.UserAgent, conv.Locale ?? visitor.Locale,
+            Masked(visitor.Email, PiiMasker.Email), Masked(visitor.AppUserId, v => PiiMasker.Identity("app", v)),
+            visitor.FlaggedAt is not null, conv.LastSeq, conv.VisitorReadSeq, conv.Rating, Masked(conv.RatingComment, PiiMasker.Text), conv.CreatedAt, previous);
     }
 
     /// <summary>Stores an agent's public reply made in the workspace (not through the chat panel) as a chat message.
@@ -791,7 +797,7 @@ public sealed class ChatService(
 
     private static string ExternalId(long conversationId, string clientId) => $"chat:{conversationId}:{clientId}";
 
-    private static string? Cut(string? s, int max) => string.IsNullOrWhiteSpace(s) ? null : s.Length > max ? s[..max] : s;
+    private static string? Cut(string? s, int max) => string.IsNullOrWhiteSpace(s) ? null : TextCut.Cut(s, max);
 
     internal static string[] Fields(string? list, params char[] separators) =>
         (list ?? "").Split(separators.Length == 0 ? [','] : separators, StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);

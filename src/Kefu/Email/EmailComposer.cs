@@ -1,3 +1,4 @@
+using static Kefu.Platform.Text.TextCut;
 using System.Net;
 using System.Text;
 using Kefu.Platform;
@@ -33,9 +34,9 @@ public sealed class EmailComposer(KefuDb db, SmtpSignal signal, TimeProvider tim
         if (await db.Set<OutboundEmail>().AnyAsync(o => o.DedupeKey == key, ct)) return (MailQueued.AlreadyQueued, null);
         var ticket = await db.Set<Ticket>().AsNoTracking().FirstOrDefaultAsync(t => t.Id == ticketId, ct);
         // Email tickets by the Email module's own handler; another channel's only when that channel asks.
-        if (ticket is null || (other is null) != (ticket.Channel == Channel.Email)) return (MailQueued.AlreadyQueued, null);
+        if (ticket is null || (other is null) != (ticket.Channel == Channel.Email)) return (MailQueued.NotApplicable, null);
         var message = await db.Set<Message>().AsNoTracking().Include(m => m.Attachments).FirstOrDefaultAsync(m => m.Id == messageId, ct);
-        if (message is null || message.TicketId != ticketId || message.Kind != MessageKind.PublicReply) return (MailQueued.AlreadyQueued, null);
+        if (message is null || message.TicketId != ticketId || message.Kind != MessageKind.PublicReply) return (MailQueued.NotApplicable, null);
 
         var lastInbound = await db.Set<EmailRecord>().AsNoTracking()
             .Where(r => r.TicketId == ticketId && r.Direction == EmailDirection.Inbound && r.Status == EmailStatus.Ingested)
@@ -224,7 +225,6 @@ public sealed class EmailComposer(KefuDb db, SmtpSignal signal, TimeProvider tim
 
     private static string Lines(string s) => string.Join("<br>", s.Replace("\r\n", "\n").Split('\n').Select(WebUtility.HtmlEncode));
 
-    private static string Cut(string s, int max) => s.Length > max ? s[..max] : s;
 }
 
 /// <summary>Wakes the SMTP sender after a mail was queued (best effort; it also polls).</summary>

@@ -17,6 +17,7 @@ public static class EmailModule
         services.AddScoped<Kefu.Platform.Mail.IMailOutbox>(sp => sp.GetRequiredService<EmailComposer>());
         services.AddScoped<Kefu.Platform.Mail.ISystemMail>(sp => sp.GetRequiredService<EmailComposer>());
         services.AddScoped<MailboxService>();
+        services.AddSingleton<MailboxChanges>();
         services.AddSingleton<SmtpDispatcher>();
         services.AddHostedService(sp => sp.GetRequiredService<SmtpDispatcher>());
         services.AddHostedService<EmailWorker>();

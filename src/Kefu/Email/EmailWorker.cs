@@ -5,8 +5,9 @@ using Microsoft.Extensions.Options;
 namespace Kefu.Email;
 
 /// <summary>Runs one watcher (IDLE or polling) per active mailbox, in parallel; picks up added, changed or
-/// deactivated mailboxes every 30 seconds.</summary>
-public sealed class EmailWorker(IServiceScopeFactory scopes, MailboxFetcher fetcher, IOptions<EmailOptions> options, ILogger<EmailWorker> log)
+/// deactivated mailboxes at once when changed on this node (<see cref="MailboxChanges"/>), else within 30 seconds.</summary>
+public sealed class EmailWorker(IServiceScopeFactory scopes, MailboxFetcher fetcher, MailboxChanges changes, IOptions<EmailOptions> options,
+    ILogger<EmailWorker> log)
     : BackgroundService
 {
     private readonly Dictionary<int, (Task Task, CancellationTokenSource Stop, int Version)> _watchers = [];
@@ -18,9 +19,11 @@ public sealed class EmailWorker(IServiceScopeFactory scopes, MailboxFetcher fetc
         {
             while (!stoppingToken.IsCancellationRequested)
             {
+                var changed = changes.Next;
                 try { await ReconcileAsync(stoppingToken); }
                 catch (Exception e) when (!stoppingToken.IsCancellationRequested) { log.LogError(e, "Email worker could not list mailboxes"); }
-                await Task.Delay(TimeSpan.FromSeconds(30), stoppingToken);
+                await Task.WhenAny(changed, Task.Delay(TimeSpan.FromSeconds(30), stoppingToken));
+                stoppingToken.ThrowIfCancellationRequested();
             }
         }
         catch (OperationCanceledException) { }

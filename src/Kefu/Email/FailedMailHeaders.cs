@@ -1,3 +1,4 @@
+using static Kefu.Platform.Text.TextCut;
 using MimeKit;
 
 namespace Kefu.Email;
@@ -27,5 +28,4 @@ public static class FailedMailHeaders
         }
     }
 
-    private static string Cut(string s, int max) => s.Length > max ? s[..max] : s;
 }

@@ -6,7 +6,8 @@ using Microsoft.EntityFrameworkCore;
 namespace Kefu.Email;
 
 /// <summary>Mailbox administration: create/update (passwords encrypted), connection test.</summary>
-public sealed class MailboxService(UnitOfWork uow, EmailSecrets secrets, MailConnector connector, AuditLog audit, TimeProvider time)
+public sealed class MailboxService(UnitOfWork uow, EmailSecrets secrets, MailConnector connector, AuditLog audit, MailboxChanges changes,
+    TimeProvider time)
 {
     public Task<Mailbox> CreateAsync(MailboxRequest r, CancellationToken ct) => uow.RunAsync(async c =>
     {
@@ -19,6 +20,7 @@ public sealed class MailboxService(UnitOfWork uow, EmailSecrets secrets, MailCon
         uow.Db.Add(m);
         await uow.Db.SaveChangesAsync(c);
         await audit.RecordAsync("mailbox", m.Id, "created", new { m.Name, m.Address, m.ImapHost, m.SmtpHost }, c);
+        uow.AfterCommit(changes.Notify);
         return m;
     }, ct);
 
@@ -30,6 +32,7 @@ public sealed class MailboxService(UnitOfWork uow, EmailSecrets secrets, MailCon
         m.Version++;
         await audit.RecordAsync("mailbox", m.Id, "updated", new { m.Name, m.Address, m.ImapHost, m.SmtpHost, m.IsActive, m.TeamId, m.SendsSystemMail,
             imapPassword = r.ImapPassword is null ? "kept" : "changed", smtpPassword = r.SmtpPassword is null ? "kept" : "changed" }, c);
+        uow.AfterCommit(changes.Notify);
         return m;
     }, ct);
 
@@ -42,6 +45,7 @@ public sealed class MailboxService(UnitOfWork uow, EmailSecrets secrets, MailCon
             throw DomainException.Validation("mailbox", "This mailbox has mail history: disable it instead of deleting it.");
         uow.Db.Remove(m);
         await audit.RecordAsync("mailbox", id, "deleted", new { m.Name, m.Address }, c);
+        uow.AfterCommit(changes.Notify);
     }, ct);
 
     private async Task ApplyAsync(Mailbox m, MailboxRequest r, CancellationToken ct)

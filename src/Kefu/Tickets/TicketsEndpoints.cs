@@ -115,8 +115,8 @@ public static class TicketsEndpoints
             var staff = await user.GetAsync(ct);
             await queries.LoadAsync(id, staff, track: false, ct);
             var key = id.ToString();
-            return TypedResults.Ok(await db.Audit.AsNoTracking().Where(a => a.EntityType == "ticket" && a.EntityId == key)
-                .OrderBy(a => a.Id).Select(a => AuditDto.From(a)).ToListAsync(ct));
+            return TypedResults.Ok((await db.Audit.AsNoTracking().Where(a => a.EntityType == "ticket" && a.EntityId == key)
+                .OrderBy(a => a.Id).ToListAsync(ct)).Select(a => AuditDto.From(a, staff.MasksPii)).ToList());
         }).WithSummary("The ticket's full history: who changed what, when, from where.");
 
         g.MapGet("/export", async ([AsParameters] TicketFilter filter, CurrentUser user, TicketQueries queries, HttpContext http, CancellationToken ct) =>

@@ -47,8 +47,8 @@ public sealed partial class PasswordResetTests(PasswordResetApp app) : IClassFix
         });
         var userId = user["id"]!.GetValue<Guid>();
         // Two mailboxes; the second is chosen for system mail, so it (not the first active one) sends the link.
-        await CreateMailboxAsync(system: false);
-        var systemAddress = await CreateMailboxAsync(system: true);
+        await CreateMailboxAsync(app, system: false);
+        var systemAddress = await CreateMailboxAsync(app, system: true);
         Assert.Contains("id=\"send-link\"", await anonymous.GetStringAsync("/login/forgot"));
 
         // Known and unknown addresses: the same status and the same body.
@@ -58,7 +58,7 @@ public sealed partial class PasswordResetTests(PasswordResetApp app) : IClassFix
         Assert.Equal(HttpStatusCode.Accepted, other.StatusCode);
         Assert.Equal(await known.Content.ReadAsStringAsync(), await other.Content.ReadAsStringAsync());
 
-        await DeliverAsync();
+        await DeliverAsync(app);
         Assert.Empty(MailServers.SentTo(unknown));
         Assert.False(await DbAsync(db => db.Set<OutboundEmail>().AnyAsync(o => o.To == unknown)));
         var mail = Assert.Single(MailServers.SentTo(email));
@@ -92,7 +92,7 @@ public sealed partial class PasswordResetTests(PasswordResetApp app) : IClassFix
 
         // A new link stops working one hour later.
         await anonymous.PostAsJsonAsync("/api/v1/auth/password/forgot", new { email });
-        await DeliverAsync();
+        await DeliverAsync(app);
         var second = MailServers.SentTo(email);
         Assert.Equal(2, second.Count);
         var (_, lateToken, _) = Link(second[^1].TextBody!);
@@ -104,7 +104,7 @@ public sealed partial class PasswordResetTests(PasswordResetApp app) : IClassFix
         // At most three links per account and hour, however often someone asks.
         for (var i = 0; i < 4; i++)
             Assert.Equal(HttpStatusCode.Accepted, (await anonymous.PostAsJsonAsync("/api/v1/auth/password/forgot", new { email })).StatusCode);
-        await DeliverAsync();
+        await DeliverAsync(app);
         Assert.Equal(5, MailServers.SentTo(email).Count);
 
         // Ten requests per client and 15 minutes (seven made above): the eleventh is refused for everyone alike.
@@ -113,7 +113,7 @@ public sealed partial class PasswordResetTests(PasswordResetApp app) : IClassFix
         Assert.Equal((HttpStatusCode)429, (await anonymous.PostAsJsonAsync("/api/v1/auth/password/forgot", new { email })).StatusCode);
     }
 
-    private async Task<string> CreateMailboxAsync(bool system)
+    internal static async Task<string> CreateMailboxAsync(PasswordResetApp app, bool system)
     {
         var imapUser = MailServers.NewUser();
         var address = $"{imapUser}@support.test";
@@ -128,14 +128,14 @@ public sealed partial class PasswordResetTests(PasswordResetApp app) : IClassFix
     }
 
     /// <summary>Runs the event handlers for what was committed, then sends the email outbox to the SMTP sink.</summary>
-    private async Task DeliverAsync()
+    internal static async Task DeliverAsync(PasswordResetApp app)
     {
         var events = app.Service<OutboxDispatcher>();
         while (await events.DispatchBatchAsync(CancellationToken.None) > 0) { }
         await app.Service<SmtpDispatcher>().DispatchDueAsync(CancellationToken.None);
     }
 
-    private static (Guid User, string Token, string Path) Link(string text)
+    internal static (Guid User, string Token, string Path) Link(string text)
     {
         var m = LinkPattern().Match(text);
         Assert.True(m.Success, text);

@@ -249,6 +249,28 @@ public abstract class WidgetHubTests(KefuApp app)
     }
 
     [Fact]
+    public async Task Outsourced_agents_see_the_chat_visitor_and_messages_masked()
+    {
+        var (_, visitor) = await Online();
+        await using var _ = visitor;
+        var email = $"zhao{Random.Shared.Next(100000, 999999)}@example.com";
+        var phone = "1371234" + Random.Shared.Next(1000, 9999);
+        var ack = await visitor.SendAsync($"请打我电话 {phone}", preChat: new PreChat("赵六", email, null));
+        var ticketId = await TicketOf(ack.ConversationId);
+
+        var info = await app.Outsourced.Http.GetStringAsync($"/api/v1/chat/tickets/{ticketId}");
+        Assert.DoesNotContain(email, info);
+        Assert.Contains("zh***@example.com", info);
+        var messages = await app.Outsourced.Http.GetStringAsync($"/api/v1/chat/conversations/{ack.ConversationId}/messages");
+        Assert.DoesNotContain(phone, messages);
+        Assert.Contains(phone[..3] + "****" + phone[^4..], messages);
+
+        // The in-house agent of the same team sees them whole.
+        Assert.Contains(email, await app.AgentA.Http.GetStringAsync($"/api/v1/chat/tickets/{ticketId}"));
+        Assert.Contains(phone, await app.AgentA.Http.GetStringAsync($"/api/v1/chat/conversations/{ack.ConversationId}/messages"));
+    }
+
+    [Fact]
     public async Task With_no_agent_online_the_chat_becomes_a_left_message_ticket()
     {
         await ChatTestData.SetStatus(app.AgentB, "offline");

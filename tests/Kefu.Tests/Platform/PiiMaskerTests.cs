@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using Kefu.Platform.Text;
 
 namespace Kefu.Tests.Platform;
@@ -24,4 +25,12 @@ public sealed class PiiMaskerTests
 
     [Fact]
     public void Addresses_keep_the_district_only() => Assert.Equal("北京市朝阳区****", PiiMasker.Address("北京市朝阳区建国路88号3单元"));
+
+    [Fact]
+    public void Audit_changes_are_masked_value_by_value()
+    {
+        var changes = JsonNode.Parse("""{"subject":["订单","回电 13812345678"],"address":[null,"北京市朝阳区建国路88号"],"tags":[["a"],["zhangsan@example.com"]],"priority":["low","high"]}""");
+        Assert.Equal("""{"subject":["订单","回电 138****5678"],"address":[null,"北京市朝阳区****"],"tags":[["a"],["zh***@example.com"]],"priority":["low","high"]}""",
+            PiiMasker.Json(changes)!.ToJsonString(new System.Text.Json.JsonSerializerOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }));
+    }
 }

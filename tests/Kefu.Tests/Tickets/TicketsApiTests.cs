@@ -612,9 +612,17 @@ public abstract class TicketsApiTests(KefuApp app)
         Assert.DoesNotContain(email, customer);
         Assert.DoesNotContain(phone, customer);
 
+        // The ticket's history too: a subject changed to hold the phone number shows masked on both sides of the change.
+        var before = await app.Admin.GetAsync(url);
+        Assert.Equal(HttpStatusCode.OK, (await Patch(app.Admin, url, new { subject = $"回电 {phone}" }, before.Headers.ETag!.ToString())).StatusCode);
+        var history = await app.Outsourced.Http.GetStringAsync($"{url}/audit");
+        Assert.DoesNotContain(phone, history);
+        Assert.Contains(phone[..3] + "****" + phone[^4..], history);
+
         // The in-house agent of the same team sees everything.
         var full = await KefuApp.Json(await app.AgentA.Http.GetAsync(url), true);
         Assert.Equal(email, full["customer"]!["email"]!.GetValue<string>());
+        Assert.Contains(phone, await app.AgentA.Http.GetStringAsync($"{url}/audit"));
 
         Assert.Equal(HttpStatusCode.Forbidden, (await app.Outsourced.Http.GetAsync("/api/v1/tickets/export")).StatusCode);
     }

@@ -1,3 +1,4 @@
+using Kefu.Platform.Text;
 using Kefu.Platform.Auth;
 using Kefu.Platform.Database;
 using Microsoft.EntityFrameworkCore;
@@ -79,6 +80,14 @@ public sealed class ChangeSet
 public sealed record AuditDto(long Id, DateTime At, Guid? ActorId, string? ActorName, string Via, string? RemoteAddress,
     string EntityType, string EntityId, string Action, JsonNode? Changes)
 {
-    public static AuditDto From(AuditEntry a) => new(a.Id, a.At, a.ActorId, a.ActorName, a.Via, a.RemoteAddress, a.EntityType,
-        a.EntityId, a.Action, a.Changes is null ? null : JsonNode.Parse(a.Changes));
+    /// <summary>With <paramref name="maskPii"/> (an outsourced reader) the values in the changes are masked as in every
+    /// other response: a subject or note may hold a phone number, an identity change holds the address itself.</summary>
+    public static AuditDto From(AuditEntry a, bool maskPii) => new(a.Id, a.At, a.ActorId, a.ActorName, a.Via, a.RemoteAddress, a.EntityType,
+        a.EntityId, a.Action, ChangesOf(a, maskPii));
+
+    public static JsonNode? ChangesOf(AuditEntry a, bool maskPii)
+    {
+        var node = a.Changes is null ? null : JsonNode.Parse(a.Changes);
+        return maskPii ? PiiMasker.Json(node) : node;
+    }
 }

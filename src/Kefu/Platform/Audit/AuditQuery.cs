@@ -11,7 +11,7 @@ public sealed record AuditFilter(string? EntityType = null, string? EntityId = n
 /// <summary>Reads the audit trail newest first, a keyset page at a time (the cursor is the last id seen).</summary>
 public static class AuditQuery
 {
-    public static async Task<Page<AuditDto>> PageAsync(KefuDb db, AuditFilter f, string? cursor, int limit, CancellationToken ct)
+    public static async Task<Page<AuditDto>> PageAsync(KefuDb db, AuditFilter f, string? cursor, int limit, bool maskPii, CancellationToken ct)
     {
         var q = db.Audit.AsNoTracking();
         if (f.EntityType is { Length: > 0 } type) q = q.Where(a => a.EntityType == type);
@@ -24,7 +24,7 @@ public static class AuditQuery
         var rows = await q.OrderByDescending(a => a.Id).Take(limit + 1).ToListAsync(ct);
         string? next = null;
         if (rows.Count > limit) { rows.RemoveAt(limit); next = Cursor.Encode(0, rows[^1].Id); }
-        return new Page<AuditDto>([.. rows.Select(AuditDto.From)], next);
+        return new Page<AuditDto>([.. rows.Select(a => AuditDto.From(a, maskPii))], next);
     }
 
     /// <summary>The entity types that occur in the trail, for the filter list.</summary>

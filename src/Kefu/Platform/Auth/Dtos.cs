@@ -10,15 +10,18 @@ public sealed record MeDto(Guid Id, string UserName, string DisplayName, string?
 public sealed record UserDto(Guid Id, string UserName, string DisplayName, string? Email, string[] Roles, int[] TeamIds,
     bool IsOutsourced, bool IsActive, string Language, string TimeZone, DateTime CreatedAt);
 
+/// <summary>A new staff account: with <see cref="Password"/>, or with <see cref="Invite"/> (and no password) a mail to
+/// <see cref="Email"/> with a link to choose one (valid 7 days).</summary>
 public sealed record CreateUserRequest(
     [property: Required, MaxLength(64), RegularExpression(@"^[A-Za-z0-9._@-]+$")] string UserName,
     [property: Required, MaxLength(100)] string DisplayName,
     [property: EmailAddress, MaxLength(256)] string? Email,
-    [property: Required, MinLength(8), MaxLength(128)] string Password,
+    [property: MinLength(8), MaxLength(128)] string? Password,
     [property: Required] string[] Roles,
     int[]? TeamIds,
     bool IsOutsourced,
-    [property: MaxLength(10)] string? Language);
+    [property: MaxLength(10)] string? Language,
+    bool Invite = false);
 
 public sealed record UpdateUserRequest(
     [property: MaxLength(100)] string? DisplayName,

@@ -1,5 +1,7 @@
 using Kefu.Platform.Audit;
 using Kefu.Platform.Database;
+using Kefu.Platform.Events;
+using Kefu.Platform.Mail;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 
@@ -7,7 +9,7 @@ namespace Kefu.Platform.Auth;
 
 /// <summary>Staff accounts and teams. Runs inside the caller's unit of work.</summary>
 public sealed class StaffService(KefuDb db, UserManager<StaffUser> users, RoleManager<StaffRole> roles, AuditLog audit,
-    StaffDirectory directory, TimeProvider time)
+    StaffDirectory directory, ISystemMail mail, TimeProvider time)
 {
     public async Task EnsureRolesAsync()
     {
@@ -19,6 +21,14 @@ public sealed class StaffService(KefuDb db, UserManager<StaffUser> users, RoleMa
     {
         ValidateRoles(r.Roles);
         await ValidateTeamsAsync(r.TeamIds, ct);
+        if (r.Invite)
+        {
+            if (r.Email is null) throw DomainException.Validation("email", "An invitation is sent by email: give the address.");
+            if (r.Password is not null) throw DomainException.Validation("password", "Leave the password out when inviting: the new colleague chooses it.");
+            if (!await mail.IsAvailableAsync(ct))
+                throw DomainException.Validation("invite", "No active mailbox can send the invitation: set one up under Admin › Mailboxes, or give a password.");
+        }
+        else if (r.Password is null) throw DomainException.Validation("password", "A password is required (or invite the user by email).");
         if (await users.FindByNameAsync(r.UserName) is not null)
             throw new DomainException(409, "Conflict", $"User name '{r.UserName}' is taken.",
                 new Dictionary<string, string[]> { ["userName"] = ["Already taken."] });
@@ -27,11 +37,12 @@ public sealed class StaffService(KefuDb db, UserManager<StaffUser> users, RoleMa
             UserName = r.UserName, DisplayName = r.DisplayName.Trim(), Email = r.Email, IsOutsourced = r.IsOutsourced,
             Language = r.Language ?? "zh-CN", CreatedAt = time.UtcNow(), EmailConfirmed = r.Email is not null, LockoutEnabled = true,
         };
-        Check(await users.CreateAsync(user, r.Password), "password");
+        Check(r.Password is null ? await users.CreateAsync(user) : await users.CreateAsync(user, r.Password), "password");
         Check(await users.AddToRolesAsync(user, r.Roles.Distinct()), "roles");
         foreach (var teamId in (r.TeamIds ?? []).Distinct()) db.TeamMembers.Add(new TeamMember { TeamId = teamId, UserId = user.Id });
         await audit.RecordAsync("user", user.Id, "created",
-            new { user.UserName, user.DisplayName, roles = r.Roles, teams = r.TeamIds, user.IsOutsourced }, ct);
+            new { user.UserName, user.DisplayName, roles = r.Roles, teams = r.TeamIds, user.IsOutsourced, invited = r.Invite }, ct);
+        if (r.Invite) db.Publish(new StaffInvited(user.Id), time);
         return user;
     }
 

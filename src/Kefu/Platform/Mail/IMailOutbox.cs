@@ -6,8 +6,9 @@ namespace Kefu.Platform.Mail;
 public sealed record OutgoingMail(
     string DedupeKey, long TicketId, int? TeamId, string To, string? ToName, string Subject, string BodyText, string? BodyHtml);
 
-/// <summary>NoRecipient: no address to send to (the customer has none).</summary>
-public enum MailQueued { Queued, AlreadyQueued, NoMailbox, NoRecipient }
+/// <summary>NoRecipient: no address to send to (the customer has none). NotApplicable: nothing to mail (the message is
+/// not a public reply on that ticket, or the ticket is not one this call mails).</summary>
+public enum MailQueued { Queued, AlreadyQueued, NoMailbox, NoRecipient, NotApplicable }
 
 /// <summary>An agent's public reply on a ticket of another channel, to be sent as an email reply (a chat left as a
 /// message continues by email): same threading headers, ticket number and quote as a reply on an email ticket.</summary>

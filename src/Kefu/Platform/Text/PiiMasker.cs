@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 
 namespace Kefu.Platform.Text;
@@ -49,6 +50,31 @@ public static partial class PiiMasker
         text = EmailRegex().Replace(text, m => Email(m.Value));
         text = PhoneRegex().Replace(text, m => Phone(m.Value));
         return text;
+    }
+
+    /// <summary>Masks every string inside an audit entry's changes (old and new values): an address under its own key,
+    /// else as free text. The node is changed in place and returned.</summary>
+    public static JsonNode? Json(JsonNode? node, string? key = null)
+    {
+        switch (node)
+        {
+            case JsonObject o:
+                foreach (var (k, v) in o.ToList())
+                    if (v is JsonValue value && value.TryGetValue<string>(out var s)) o[k] = Masked(s, k);
+                    else Json(v, k);
+                break;
+            case JsonArray a:
+                for (var i = 0; i < a.Count; i++)
+                    if (a[i] is JsonValue value && value.TryGetValue<string>(out var s)) a[i] = Masked(s, key);
+                    else Json(a[i], key);
+                break;
+            case JsonValue v when v.TryGetValue<string>(out var s):
+                return Masked(s, key);
+        }
+        return node;
+
+        static JsonValue Masked(string s, string? key) =>
+            JsonValue.Create(string.Equals(key, "address", StringComparison.OrdinalIgnoreCase) ? Address(s) : Text(s));
     }
 
     private static string Stars(string s) => new('*', Math.Max(3, Math.Min(s.Length, 6)));

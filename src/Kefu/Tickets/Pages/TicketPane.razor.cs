@@ -87,7 +87,7 @@ public partial class TicketPane
             var audit = await db.Audit.AsNoTracking().Where(a => a.EntityType == "ticket" && a.EntityId == key && a.Action == "updated")
                 .OrderBy(a => a.Id).ToListAsync(ct);
             var timeline = messages.Select(m => new TimelineItem(m.CreatedAt, m.Id, m, null))
-                .Concat(audit.Select(a => new TimelineItem(a.At, a.Id, null, Describe(a))))
+                .Concat(audit.Select(a => new TimelineItem(a.At, a.Id, null, Describe(a, staff.MasksPii))))
                 .OrderBy(i => i.At).ToList();
             var customer = await db.Set<Customer>().AsNoTracking().Include(c => c.Identities).FirstAsync(c => c.Id == customerId, ct);
             return (timeline, TicketQueries.ToDto(customer, staff) with { Tags = await sp.GetRequiredService<CustomerTags>().GetAsync(customerId, ct) });
@@ -97,9 +97,9 @@ public partial class TicketPane
         StateHasChanged();
     }
 
-    private string Describe(AuditEntry a)
+    private string Describe(AuditEntry a, bool maskPii)
     {
-        var changes = a.Changes is null ? null : JsonNode.Parse(a.Changes)?.AsObject();
+        var changes = AuditDto.ChangesOf(a, maskPii)?.AsObject();
         var parts = changes?.Select(kv => $"{L[$"Change.{kv.Key}"]}: {Show(kv.Key, kv.Value?[0])} → {Show(kv.Key, kv.Value?[1])}") ?? [];
         return $"{a.ActorName ?? L["Common.System"]} · {string.Join("; ", parts)} · {Local(a.At)}";
     }

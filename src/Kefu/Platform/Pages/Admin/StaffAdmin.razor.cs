@@ -31,6 +31,7 @@ public partial class StaffAdmin
         public string DisplayName { get; set; } = "";
         public string Email { get; set; } = "";
         public string Password { get; set; } = "";
+        public bool Invite { get; set; }
         public string Language { get; set; } = "zh-CN";
         public HashSet<string> Roles { get; init; } = [];
         public HashSet<int> TeamIds { get; init; } = [];
@@ -46,7 +47,7 @@ public partial class StaffAdmin
     private Editor? _editor;
     private string _resetPassword = "";
     private bool _confirmDeactivate, _busy;
-    private readonly FormErrors _errors = new("userName", "displayName", "email", "password", "roles", "teamIds", "isOutsourced", "isActive");
+    private readonly FormErrors _errors = new("userName", "displayName", "email", "password", "invite", "roles", "teamIds", "isOutsourced", "isActive");
     private readonly FormErrors _resetErrors = new("password");
     private readonly FormErrors _statusErrors = new("isActive");
 
@@ -131,7 +132,11 @@ public partial class StaffAdmin
             if (string.IsNullOrWhiteSpace(e.UserName)) _errors.Add("userName", L["Validation.Required"]);
             else if (e.UserName.Length > 64) _errors.Add("userName", L["Validation.TooLong", 64]);
             else if (!UserNamePattern.IsMatch(e.UserName)) _errors.Add("userName", L["Validation.UserNameFormat"]);
-            if (PasswordRules.Check(e.Password, Identity.Value.Password, L) is { } pw) _errors.Add("password", pw);
+            if (e.Invite)
+            {
+                if (e.Email.Trim().Length == 0) _errors.Add("email", L["Staff.InviteNeedsEmail"]);
+            }
+            else if (PasswordRules.Check(e.Password, Identity.Value.Password, L) is { } pw) _errors.Add("password", pw);
         }
         if (string.IsNullOrWhiteSpace(e.DisplayName)) _errors.Add("displayName", L["Validation.Required"]);
         else if (e.DisplayName.Trim().Length > 100) _errors.Add("displayName", L["Validation.TooLong", 100]);
@@ -158,7 +163,7 @@ public partial class StaffAdmin
                 if (e.IsNew)
                 {
                     var created = await uow.RunAsync(c => service.CreateAsync(new CreateUserRequest(e.UserName.Trim(), e.DisplayName.Trim(), email,
-                        e.Password, roles, teams, e.IsOutsourced, e.Language), c), ct);
+                        e.Invite ? null : e.Password, roles, teams, e.IsOutsourced, e.Language, e.Invite), c), ct);
                     savedId = created.Id;
                 }
                 else
@@ -174,7 +179,8 @@ public partial class StaffAdmin
                 }
             }), L);
             if (!ok) return;
-            Snackbar.Add(e.IsNew ? L["Staff.Created", e.DisplayName.Trim()] : L["Common.Saved"], Severity.Success);
+            Snackbar.Add(!e.IsNew ? L["Common.Saved"] : e.Invite ? L["Staff.Invited", e.DisplayName.Trim(), e.Email.Trim()] : L["Staff.Created", e.DisplayName.Trim()],
+                Severity.Success);
             await LoadAsync();
             if (_rows.FirstOrDefault(r => r.Id == savedId) is { } row) Edit(row); else Close();
         }
