@@ -121,6 +121,29 @@ public abstract class RowInserterTests(KefuApp app)
         Assert.Equal(3, await app.DbAsync(d => d.Audit.CountAsync(a => a.EntityId == committed)));
         Assert.Equal(0, await app.DbAsync(d => d.Audit.CountAsync(a => a.EntityId == failed)));
     }
+
+    [Fact]
+    public async Task More_rows_than_one_statement_takes_are_all_stored_in_order()
+    {
+        // 250 rows: several statements on either provider (SQLite: at most 100 parameters each, PostgreSQL: 200 rows).
+        var entityId = $"probe-{Guid.NewGuid():N}";
+        await using (var scope = app.Factory.Services.CreateAsyncScope())
+        {
+            var uow = scope.ServiceProvider.GetRequiredService<UnitOfWork>();
+            await uow.RunAsync(async ct =>
+            {
+                for (var i = 0; i < 250; i++)
+                {
+                    var entry = Entry(entityId);
+                    entry.Action = $"a{i:000}";
+                    uow.Db.AddAudit(entry);
+                }
+                await uow.Db.SaveChangesAsync(ct);
+            }, CancellationToken.None);
+        }
+        var actions = await app.DbAsync(d => d.Audit.Where(a => a.EntityId == entityId).OrderBy(a => a.Id).Select(a => a.Action).ToListAsync());
+        Assert.Equal(Enumerable.Range(0, 250).Select(i => $"a{i:000}"), actions);
+    }
 }
 
 [Collection(SqliteCollection.Name)]

@@ -17,8 +17,15 @@ namespace Kefu.Platform.Database;
 /// </summary>
 internal static class RowInserter
 {
-    /// <summary>At most this many rows per statement (PostgreSQL allows 65,535 parameters, SQLite 32,766).</summary>
+    /// <summary>At most this many rows per statement on PostgreSQL (it allows 65,535 parameters).</summary>
     private const int MaxRowsPerStatement = 200;
+
+    /// <summary>At most this many parameters per statement on SQLite. SQLite finds a named parameter by a linear scan
+    /// of the statement's names, once per name when it parses the statement and once per parameter when
+    /// Microsoft.Data.Sqlite binds it by name, so a statement's cost grows with the square of its parameter count (a
+    /// 200-row outbox INSERT has 1,400): those scans were 2.5 % of the email ingestion's CPU samples, 0.4 % with at most
+    /// a hundred, for a few more statements (session 10 in docs/benchmarks.md).</summary>
+    private const int MaxSqliteParametersPerStatement = 100;
 
     private sealed record Shape(string Insert, IProperty[] Properties, RelationalTypeMapping[] Maps);
     private static readonly ConcurrentDictionary<IEntityType, Shape> Shapes = new();
@@ -30,9 +37,10 @@ internal static class RowInserter
         var shape = Shapes.GetOrAdd(db.Model.FindEntityType(rows[0].GetType())!, static (e, db) => Build(db, e), db);
         var tx = db.Database.CurrentTransaction?.GetDbTransaction()
             ?? throw new InvalidOperationException("Rows are inserted inside the unit of work's transaction.");
-        for (var start = 0; start < rows.Count; start += MaxRowsPerStatement)
+        var perStatement = db.IsSqlite ? Math.Max(1, MaxSqliteParametersPerStatement / shape.Properties.Length) : MaxRowsPerStatement;
+        for (var start = 0; start < rows.Count; start += perStatement)
         {
-            var count = Math.Min(MaxRowsPerStatement, rows.Count - start);
+            var count = Math.Min(perStatement, rows.Count - start);
             await using var cmd = tx.Connection!.CreateCommand();
             cmd.Transaction = tx;
             var sql = new StringBuilder(shape.Insert, shape.Insert.Length + count * shape.Properties.Length * 8);
