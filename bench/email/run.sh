@@ -43,7 +43,8 @@ SECTION="$(mktemp)"
   echo "Run $(date -u '+%Y-%m-%d %H:%M') UTC, source \`$(git -C "$ROOT" rev-parse --short HEAD)\`; $(nproc) cores, .NET $(dotnet --version)."
   echo
   echo '```'
-  cat "$OUT"
+  # Not Kefu's start-up banner (the in-process host prints where it runs and a one-time admin password).
+  grep -v -e '^Kefu is running at' -e "^Sign in as 'admin'" -e '^Demo API token' -e '^Press Ctrl+C' "$OUT" | cat -s | sed '/./,$!d'
   echo '```'
   echo "<!-- bench/email:end -->"
 } > "$SECTION"
