@@ -12,3 +12,9 @@ bench_replace_section() {
   fi
   mv "$doc.tmp" "$doc"
 }
+
+# bench_output FILE: the bench's captured output for the docs, without the start-up banner of a Kefu hosted in-process
+# (where it runs, and a one-time admin password that has no place in a document).
+bench_output() {
+  grep -v -e '^Kefu is running at' -e "^Sign in as 'admin'" -e '^Demo API token' -e '^Press Ctrl+C' "$1" | cat -s
+}

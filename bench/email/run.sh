@@ -24,6 +24,7 @@ timeout --signal=TERM --kill-after=30 20m \
   dotnet "$ART/bin/Kefu.Bench.Email/release/Kefu.Bench.Email.dll" "${ARGS[@]}" | tee "$OUT"
 
 [ -n "$DOCS" ] || exit 0
+. "$ROOT/bench/lib.sh"
 SECTION="$(mktemp)"
 {
   echo "<!-- bench/email:begin (written by bench/email/run.sh; edits inside are overwritten) -->"
@@ -43,11 +44,9 @@ SECTION="$(mktemp)"
   echo "Run $(date -u '+%Y-%m-%d %H:%M') UTC, source \`$(git -C "$ROOT" rev-parse --short HEAD)\`; $(nproc) cores, .NET $(dotnet --version)."
   echo
   echo '```'
-  # Not Kefu's start-up banner (the in-process host prints where it runs and a one-time admin password).
-  grep -v -e '^Kefu is running at' -e "^Sign in as 'admin'" -e '^Demo API token' -e '^Press Ctrl+C' "$OUT" | cat -s | sed '/./,$!d'
+  bench_output "$OUT"
   echo '```'
   echo "<!-- bench/email:end -->"
 } > "$SECTION"
-. "$ROOT/bench/lib.sh"
 bench_replace_section email "$SECTION"
 rm -f "$SECTION"

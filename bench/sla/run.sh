@@ -31,6 +31,7 @@ LOAD="$(cut -d' ' -f1-3 /proc/loadavg)"
 (cd "$ROOT" && timeout --signal=TERM --kill-after=30 30m dotnet "$ART/bin/Kefu.Bench.Sla/release/Kefu.Bench.Sla.dll" "${ARGS[@]}") | tee "$OUT"
 [ "$DOCS" = 1 ] || { rm -f "$OUT"; exit 0; }
 
+. "$ROOT/bench/lib.sh"
 SECTION="$(mktemp)"
 {
   echo "<!-- bench/$NAME:begin (written by bench/sla/run.sh; edits inside are overwritten) -->"
@@ -49,10 +50,9 @@ SECTION="$(mktemp)"
   echo "Run $(date -u '+%Y-%m-%d %H:%M') UTC, source \`$COMMIT\`; $(nproc) cores, load average at start $LOAD, .NET $(dotnet --version)."
   echo
   echo '```'
-  cat "$OUT"
+  bench_output "$OUT"
   echo '```'
   echo "<!-- bench/$NAME:end -->"
 } > "$SECTION"
-. "$ROOT/bench/lib.sh"
 bench_replace_section "$NAME" "$SECTION"
 rm -f "$OUT" "$SECTION"
