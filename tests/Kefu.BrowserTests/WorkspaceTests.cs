@@ -345,6 +345,27 @@ public sealed class WorkspaceTests(BrowserApp app) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Ticket_rows_are_reached_with_tab_and_opened_with_enter()
+    {
+        var id = (await app.CreateTicket("键盘打开 " + Guid.NewGuid().ToString("N")[..6]))["id"]!.GetValue<long>();
+        var page = await Open("agent.a");
+        await page.ClickAsync("#view-unassigned");
+        await page.WaitForSelectorAsync($"#row-{id}");
+        await page.FocusAsync("#search");
+
+        // Tab alone goes from the search box to the first row of the list.
+        string? focused = null;
+        for (var i = 0; i < 60 && focused is null; i++)
+        {
+            await page.Keyboard.PressAsync("Tab");
+            focused = await page.EvaluateAsync<string?>("() => document.activeElement?.classList.contains('kefu-row') ? document.activeElement.dataset.ticketId : null");
+        }
+        Assert.NotNull(focused);
+        await page.Keyboard.PressAsync("Enter");
+        await page.WaitForSelectorAsync($"#ticket-pane[data-ticket-id='{focused}']");
+    }
+
+    [Fact]
     public async Task Keyboard_shortcuts_move_reply_and_show_help()
     {
         var a = (await app.CreateTicket("快捷键一 " + Guid.NewGuid().ToString("N")[..6]))["id"]!.GetValue<long>();

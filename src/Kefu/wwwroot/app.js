@@ -6,6 +6,9 @@ window.kefu = (function () {
 
   document.addEventListener('keydown', e => {
     if (!workspace || e.ctrlKey || e.metaKey || e.altKey) return;
+    // A list row reached with Tab opens with Enter or Space, as a click would.
+    const row = document.activeElement;
+    if ((e.key === 'Enter' || e.key === ' ') && row && row.classList.contains('kefu-row')) { e.preventDefault(); row.click(); return; }
     if (e.key === 'Escape') { workspace.invokeMethodAsync('OnShortcut', 'Escape'); if (editable(document.activeElement)) document.activeElement.blur(); return; }
     if (editable(document.activeElement) || !keys.has(e.key)) return;
     e.preventDefault();
