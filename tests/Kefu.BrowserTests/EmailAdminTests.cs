@@ -33,21 +33,7 @@ public sealed partial class EmailAdminTests(BrowserApp app) : IAsyncLifetime
 
         var imapUser = Unique("ui");
         var address = $"{imapUser}@support.test";
-        await page.FillAsync("#mb-name", "售后邮箱 " + imapUser);
-        await page.FillAsync("#mb-address", address);
-        await page.FillAsync("#mb-sender", "售后客服");
-        await page.SelectOptionAsync("#mb-team", app.TeamA.ToString());
-        await page.FillAsync("#mb-imap-host", "127.0.0.1");
-        await page.FillAsync("#mb-imap-port", Env("KEFU_TEST_IMAP_PORT"));
-        await page.SelectOptionAsync("#mb-imap-sec", "None");
-        await page.FillAsync("#mb-imap-user", imapUser);
-        await page.FillAsync("#mb-imap-pass", "secret");
-        await page.FillAsync("#mb-smtp-host", "127.0.0.1");
-        await page.FillAsync("#mb-smtp-port", Env("KEFU_TEST_SMTP_PORT"));
-        await page.SelectOptionAsync("#mb-smtp-sec", "None");
-        await page.FillAsync("#mb-smtp-user", "kefu");
-        await page.FillAsync("#mb-smtp-pass", "secret");
-        await page.ClickAsync("#mailbox-create");
+        await FillMailboxFormAsync(page, "售后邮箱 " + imapUser, address, imapUser, sender: "售后客服");
 
         var row = page.Locator("#mailbox-table tr[data-mailbox-id]", new() { HasText = address });
         await Expect(row).ToHaveCountAsync(1);
@@ -92,20 +78,7 @@ public sealed partial class EmailAdminTests(BrowserApp app) : IAsyncLifetime
         await page.WaitForSelectorAsync("#mailbox-form");
         var imapUser = Unique("nu");
         var address = $"{imapUser}@support.test";
-        await page.FillAsync("#mb-name", "客服邮箱 " + imapUser);
-        await page.FillAsync("#mb-address", address);
-        await page.SelectOptionAsync("#mb-team", app.TeamA.ToString());
-        await page.FillAsync("#mb-imap-host", "127.0.0.1");
-        await page.FillAsync("#mb-imap-port", Env("KEFU_TEST_IMAP_PORT"));
-        await page.SelectOptionAsync("#mb-imap-sec", "None");
-        await page.FillAsync("#mb-imap-user", imapUser);
-        await page.FillAsync("#mb-imap-pass", "secret");
-        await page.FillAsync("#mb-smtp-host", "127.0.0.1");
-        await page.FillAsync("#mb-smtp-port", Env("KEFU_TEST_SMTP_PORT"));
-        await page.SelectOptionAsync("#mb-smtp-sec", "None");
-        await page.FillAsync("#mb-smtp-user", "kefu");
-        await page.FillAsync("#mb-smtp-pass", "secret");
-        await page.ClickAsync("#mailbox-create");
+        await FillMailboxFormAsync(page, "客服邮箱 " + imapUser, address, imapUser, sender: null);
         await Expect(page.Locator("#mailbox-table tr[data-mailbox-id]", new() { HasText = address })).ToHaveCountAsync(1);
 
         // The customer writes: Chinese subject (RFC 2047) and a PDF with a Chinese file name (RFC 2231).
@@ -151,13 +124,7 @@ public sealed partial class EmailAdminTests(BrowserApp app) : IAsyncLifetime
         var email = $"{userName}@staff.test";
         await app.CreateStaff(userName, "忘记密码的人", ["agent"], [app.TeamA]);
         var imapUser = Unique("sys");
-        await app.Post("/api/v1/mailboxes", new
-        {
-            name = "系统邮件 " + imapUser, address = $"{imapUser}@support.test",
-            imapHost = "127.0.0.1", imapPort = int.Parse(Env("KEFU_TEST_IMAP_PORT")), imapSecurity = "none", imapUser, imapPassword = "secret",
-            smtpHost = "127.0.0.1", smtpPort = int.Parse(Env("KEFU_TEST_SMTP_PORT")), smtpSecurity = "none", smtpUser = "kefu", smtpPassword = "secret",
-            isActive = true, sendsSystemMail = true,
-        });
+        await CreateSystemMailboxAsync(imapUser);
 
         var context = await app.Browser.NewContextAsync(new BrowserNewContextOptions { Locale = "zh-CN" });
         context.SetDefaultTimeout(15_000);
@@ -209,13 +176,7 @@ public sealed partial class EmailAdminTests(BrowserApp app) : IAsyncLifetime
     public async Task Admin_invites_a_colleague_by_email_who_chooses_a_password_and_signs_in()
     {
         var imapUser = Unique("inv");
-        await app.Post("/api/v1/mailboxes", new
-        {
-            name = "系统邮件 " + imapUser, address = $"{imapUser}@support.test",
-            imapHost = "127.0.0.1", imapPort = int.Parse(Env("KEFU_TEST_IMAP_PORT")), imapSecurity = "none", imapUser, imapPassword = "secret",
-            smtpHost = "127.0.0.1", smtpPort = int.Parse(Env("KEFU_TEST_SMTP_PORT")), smtpSecurity = "none", smtpUser = "kefu", smtpPassword = "secret",
-            isActive = true, sendsSystemMail = true,
-        });
+        await CreateSystemMailboxAsync(imapUser);
         var page = await app.SignIn("boss");
         _pages.Add((page, nameof(Admin_invites_a_colleague_by_email_who_chooses_a_password_and_signs_in)));
         await page.GotoAsync(app.BaseUrl + "/admin/staff");
@@ -245,6 +206,35 @@ public sealed partial class EmailAdminTests(BrowserApp app) : IAsyncLifetime
         await invited.ClickAsync("#sign-in");
         await invited.WaitForSelectorAsync(BrowserApp.Interactive);
     }
+
+    /// <summary>Fills the mailbox form of /admin/mailboxes for the test servers (Team A, plain IMAP and SMTP) and saves it.</summary>
+    private async Task FillMailboxFormAsync(IPage page, string name, string address, string imapUser, string? sender)
+    {
+        await page.FillAsync("#mb-name", name);
+        await page.FillAsync("#mb-address", address);
+        if (sender is not null) await page.FillAsync("#mb-sender", sender);
+        await page.SelectOptionAsync("#mb-team", app.TeamA.ToString());
+        await page.FillAsync("#mb-imap-host", "127.0.0.1");
+        await page.FillAsync("#mb-imap-port", Env("KEFU_TEST_IMAP_PORT"));
+        await page.SelectOptionAsync("#mb-imap-sec", "None");
+        await page.FillAsync("#mb-imap-user", imapUser);
+        await page.FillAsync("#mb-imap-pass", "secret");
+        await page.FillAsync("#mb-smtp-host", "127.0.0.1");
+        await page.FillAsync("#mb-smtp-port", Env("KEFU_TEST_SMTP_PORT"));
+        await page.SelectOptionAsync("#mb-smtp-sec", "None");
+        await page.FillAsync("#mb-smtp-user", "kefu");
+        await page.FillAsync("#mb-smtp-pass", "secret");
+        await page.ClickAsync("#mailbox-create");
+    }
+
+    /// <summary>An active mailbox on the test servers chosen for system mail (reset links, invitations), through the API.</summary>
+    private Task CreateSystemMailboxAsync(string imapUser) => app.Post("/api/v1/mailboxes", new
+    {
+        name = "系统邮件 " + imapUser, address = $"{imapUser}@support.test",
+        imapHost = "127.0.0.1", imapPort = int.Parse(Env("KEFU_TEST_IMAP_PORT")), imapSecurity = "none", imapUser, imapPassword = "secret",
+        smtpHost = "127.0.0.1", smtpPort = int.Parse(Env("KEFU_TEST_SMTP_PORT")), smtpSecurity = "none", smtpUser = "kefu", smtpPassword = "secret",
+        isActive = true, sendsSystemMail = true,
+    });
 
     /// <summary>Waits for the SMTP sink to hold the reset mail for the address (the dispatcher sends in the background).</summary>
     private static async Task<string> ResetLinkSentToAsync(string address) =>
