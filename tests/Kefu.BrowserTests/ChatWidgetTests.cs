@@ -52,7 +52,9 @@ public sealed class ChatWidgetTests(BrowserApp app)
         // The conversation survives a reload: same visitor, whole history, in order.
         await customer.ReloadAsync();
         await customer.ClickAsync("button.launcher");
-        await Assertions.Expect(customer.Locator("#kefu-log .msg")).ToHaveCountAsync(4); // greeting + 3 messages
+        // The widget shows nothing until its hub's Start answers; a first connection attempt that fails on a loaded
+        // CI machine is retried after 0.5, 1, 2, 4, 8 s, beyond the 15 s default (seen once: no .msg after 15 s).
+        await Assertions.Expect(customer.Locator("#kefu-log .msg")).ToHaveCountAsync(4, new() { Timeout = 60_000 }); // greeting + 3 messages
         await Assertions.Expect(customer.Locator("#kefu-log .msg.visitor").Last).ToContainTextAsync("SF1234567");
 
         await agent.ClickAsync("#chat-end");
