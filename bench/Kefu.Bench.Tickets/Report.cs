@@ -60,6 +60,19 @@ public sealed class Report(BenchOptions o)
         if (RawGroupCommit is { } g)
             rows.Add(new Row($"(reference) raw, {g.Concurrency} writers, group commit ≤ 64 tickets/transaction: tickets/s", "",
                 $"{F(g.PerSecond, "#,0")} (p50 {F(g.P50)} ms)", "", "", null));
+        if (RawGroupCommit is { } gc && HttpFloor is { } floor && ApiCreates.Count > 0)
+        {
+            // What the machine could do with no application work at all: each ticket costs only the raw rows written
+            // with group commit plus one bare HTTP request (server and the floor's client). Whatever the application
+            // adds per create (JSON, validation, classification, audit, reactions) must fit in the rest of the budget.
+            var cores = Environment.ProcessorCount;
+            var floorMs = gc.OwnCpuMsPerOp + floor.ServerCpuMsPerOp + floor.OwnCpuMsPerOp;
+            var budgetMs = cores * 1000.0 / CreateTarget;
+            rows.Add(new Row($"(reference) ceiling on {cores} cores with no application work (raw group-commit rows + bare HTTP request, CPU {F(floorMs, "0.000")} ms): tickets/s",
+                F(cores * 1000.0 / floorMs, "#,0"), "", "", "", null));
+            rows.Add(new Row($"(reference) CPU left per create for the application at {CreateTarget:#,0}/s on {cores} cores: ms",
+                $"{F(budgetMs - floorMs, "0.000")} of {F(budgetMs, "0.000")}", "", "", "", null));
+        }
         if (HttpFloor is { } h)
         {
             rows.Add(new Row($"HTTP floor: GET /health/live, {h.Concurrency} clients: req/s", F(h.PerSecond, "#,0"), "", "", "", null));
@@ -136,7 +149,9 @@ public sealed class Report(BenchOptions o)
             + "in-process lock as the app's `WriteGate` does. The server's outbox dispatcher runs as usual during the API phases "
             + "(the backlog is drained between phases). The *(reference) group commit* row writes the same rows with one writer that "
             + "drains the queue of waiting tickets into one transaction (≤ 64 tickets) — not what the app does; it shows what batching "
-            + "writers would allow on this machine.");
+            + "writers would allow on this machine. The *(reference) ceiling* rows add to that group-commit CPU per ticket the HTTP "
+            + "floor's CPU per request (server and client): the creates/s the machine's cores could serve if the application did "
+            + "nothing but write the rows and answer, and how much CPU per create is left for the application at the target rate.");
         sb.AppendLine("- **list**: `GET /api/v1/tickets?teamId=<t>&status=open&limit=50` (rotating over 4 teams, one client) on a database "
             + "seeded through SQL with " + (Seed is null ? "1,000,000 tickets" : $"{Seed.Tickets:N0} tickets, {Seed.Customers:N0} customers") + " over a year "
             + "(4 teams, 6 statuses, ~20 % tagged, ~50 % assigned; no messages — the list does not read them). Raw baseline: the statements the "
