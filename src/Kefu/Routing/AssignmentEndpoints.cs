@@ -26,19 +26,21 @@ public static class AssignmentEndpoints
         }).RequireAuthorization(Permissions.TicketsWrite)
             .WithSummary("Sets my status for every channel; going online hands me waiting tickets of my teams on automatic assignment.");
 
-        g.MapGet("/agents", async (int? teamId, AssignmentService routing, CancellationToken ct) => TypedResults.Ok(await routing.ProfilesAsync(teamId, ct)))
-            .RequireAuthorization(Permissions.RoutingManage).WithSummary("Active staff with status, capacity per channel, skills and current load.");
-        g.MapGet("/agents/{userId:guid}", async (Guid userId, AssignmentService routing, CancellationToken ct) =>
-            TypedResults.Ok(await routing.ProfileAsync(userId, ct))).RequireAuthorization(Permissions.RoutingManage);
-        g.MapPut("/agents/{userId:guid}", async (Guid userId, SaveAgentProfileRequest r, AssignmentService routing, CancellationToken ct) =>
-            TypedResults.Ok(await routing.SaveProfileAsync(userId, r, ct))).RequireAuthorization(Permissions.RoutingManage)
-            .WithSummary("Changes an agent's capacity (chats, other tickets), skills (languages, product lines, VIP) or status; absent fields stay.");
+        g.MapGet("/agents", async (int? teamId, CurrentUser user, AssignmentService routing, CancellationToken ct) =>
+            TypedResults.Ok(await routing.ProfilesAsync(teamId, await user.GetAsync(ct), ct)))
+            .RequireAuthorization(Permissions.RoutingManage)
+            .WithSummary("Active staff with status, capacity per channel, skills and current load (a team lead: members of their teams).");
+        g.MapGet("/agents/{userId:guid}", async (Guid userId, CurrentUser user, AssignmentService routing, CancellationToken ct) =>
+            TypedResults.Ok(await routing.ProfileAsync(userId, await user.GetAsync(ct), ct))).RequireAuthorization(Permissions.RoutingManage);
+        g.MapPut("/agents/{userId:guid}", async (Guid userId, SaveAgentProfileRequest r, CurrentUser user, AssignmentService routing, CancellationToken ct) =>
+            TypedResults.Ok(await routing.SaveProfileAsync(userId, r, await user.GetAsync(ct), ct))).RequireAuthorization(Permissions.RoutingManage)
+            .WithSummary("Changes an agent's capacity (chats, other tickets), skills (languages, product lines, VIP) or status; absent fields stay. Audited.");
 
         g.MapGet("/teams", async (AssignmentService routing, CancellationToken ct) => TypedResults.Ok(await routing.PoliciesAsync(ct)))
             .RequireAuthorization(Permissions.TeamsRead).WithSummary("Each team's assignment policy, agents online and tickets waiting.");
-        g.MapPut("/teams/{teamId:int}", async (int teamId, SaveTeamPolicyRequest r, AssignmentService routing, CancellationToken ct) =>
-            TypedResults.Ok(await routing.SavePolicyAsync(teamId, r, ct))).RequireAuthorization(Permissions.RoutingManage)
-            .WithSummary("Sets a team's assignment: manual, round_robin or least_load. Switching to automatic hands out the waiting tickets.");
+        g.MapPut("/teams/{teamId:int}", async (int teamId, SaveTeamPolicyRequest r, CurrentUser user, AssignmentService routing, CancellationToken ct) =>
+            TypedResults.Ok(await routing.SavePolicyAsync(teamId, r, await user.GetAsync(ct), ct))).RequireAuthorization(Permissions.RoutingManage)
+            .WithSummary("Sets a team's assignment: manual, round_robin or least_load. Switching to automatic hands out the waiting tickets. Audited; a team lead only for their own teams.");
 
         g.MapGet("/teams/{teamId:int}/queue", async (int teamId, int? limit, CurrentUser user, AssignmentService routing, CancellationToken ct) =>
         {

@@ -32,6 +32,23 @@ public sealed class UiTextTests(SqliteApp app)
     }
 
     [Fact]
+    public void A_service_rejection_shown_in_a_page_is_in_the_users_language()
+    {
+        // A reply to a ticket merged meanwhile: the message with its numbers, translated.
+        var merged = DomainException.Conflict("Ticket #100007 was merged into #100009; write there.");
+        Assert.Equal("工单 #100007 已合并到 #100009，请在该工单中回复。", In("zh-CN", () => ErrorText.Of(merged, L)));
+        Assert.Equal("Ticket #100007 was merged into #100009; write your reply there.", In("en", () => ErrorText.Of(merged, L)));
+        // A field error: the field's message; an unknown one is kept rather than hidden.
+        Assert.Equal("标签最多 50 个字符。", In("zh-CN", () => ErrorText.Of(DomainException.Validation("tags", "A tag is at most 50 characters."), L)));
+        Assert.Equal("Something new.", In("zh-CN", () => ErrorText.Of(DomainException.Validation("x", "Something new."), L)));
+        // No field, no known text: one sentence per status, never the English detail.
+        var forbidden = DomainException.Forbidden("You can only manage the routing of your own teams.");
+        Assert.Equal(In("zh-CN", () => L["Error.Forbidden"].Value), In("zh-CN", () => ErrorText.Of(forbidden, L)));
+        Assert.DoesNotContain("routing", In("zh-CN", () => ErrorText.Of(forbidden, L)));
+        Assert.Equal(In("zh-CN", () => L["Error.NotFound"].Value), In("zh-CN", () => ErrorText.Of(DomainException.NotFound("Team"), L)));
+    }
+
+    [Fact]
     public void Errors_land_on_their_field_or_in_the_summary()
     {
         var errors = new FormErrors("userName", "password");

@@ -176,6 +176,49 @@ public abstract class AssignmentApiTests(KefuApp app)
     }
 
     [Fact]
+    public async Task Routing_changes_are_audited_and_a_team_lead_manages_only_his_own_teams()
+    {
+        var mine = await TeamAsync("manual");
+        var other = await TeamAsync("manual");
+        var lead = await app.CreateStaff(Unique("rl"), Unique("Lead"), ["team_lead"], [mine]);
+        var member = await AgentAsync(mine);
+        var stranger = await AgentAsync(other);
+
+        async Task<JsonArray> AuditOf(string type, object id) =>
+            (await KefuApp.Json(await app.Admin.GetAsync($"/api/v1/audit?entityType={type}&entityId={id}"), true))["items"]!.AsArray();
+
+        // The lead changes his own team's mode and his member's profile: both audited with old and new values.
+        await KefuApp.Json(await lead.Http.PutAsJsonAsync($"/api/v1/routing/teams/{mine}", new { mode = "least_load" }), true);
+        var policy = Assert.Single(await AuditOf("team", mine), e => e!["action"]!.GetValue<string>() == "routing_changed")!;
+        Assert.Equal(lead.Id, policy["actorId"]!.GetValue<Guid>());
+        Assert.Equal("least_load", policy["changes"]!["mode"]![1]!.GetValue<string>());
+        await KefuApp.Json(await lead.Http.PutAsJsonAsync($"/api/v1/routing/agents/{member.Id}", new { ticketCapacity = 7, vip = true }), true);
+        var profile = Assert.Single(await AuditOf("routing_agent", member.Id))!;
+        Assert.Equal("updated", profile["action"]!.GetValue<string>());
+        Assert.Equal(7, profile["changes"]!["ticketCapacity"]![1]!.GetValue<int>());
+        Assert.True(profile["changes"]!["vip"]![1]!.GetValue<bool>());
+        // Saving the same values again changes nothing and writes nothing.
+        await KefuApp.Json(await lead.Http.PutAsJsonAsync($"/api/v1/routing/agents/{member.Id}", new { ticketCapacity = 7 }), true);
+        Assert.Single(await AuditOf("routing_agent", member.Id));
+
+        // Another team and its members are not his: refused, nothing changed, nothing audited.
+        Assert.Equal(HttpStatusCode.Forbidden, (await lead.Http.PutAsJsonAsync($"/api/v1/routing/teams/{other}", new { mode = "round_robin" })).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await lead.Http.PutAsJsonAsync($"/api/v1/routing/agents/{stranger.Id}", new { ticketCapacity = 1 })).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await lead.Http.GetAsync($"/api/v1/routing/agents/{stranger.Id}")).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await lead.Http.GetAsync($"/api/v1/routing/agents?teamId={other}")).StatusCode);
+        Assert.Empty(await AuditOf("team", other));
+        Assert.Empty(await AuditOf("routing_agent", stranger.Id));
+        var policies = await KefuApp.Json(await app.Admin.GetAsync("/api/v1/routing/teams"), true);
+        Assert.Equal("manual", policies.AsArray().Single(p => p!["teamId"]!.GetValue<int>() == other)!["mode"]!.GetValue<string>());
+        // His list of agents holds his teams' members only; an admin's holds everyone.
+        var listed = (await KefuApp.Json(await lead.Http.GetAsync("/api/v1/routing/agents"), true)).AsArray().Select(a => a!["userId"]!.GetValue<Guid>()).ToList();
+        Assert.Contains(member.Id, listed);
+        Assert.DoesNotContain(stranger.Id, listed);
+        var all = (await KefuApp.Json(await app.Admin.GetAsync("/api/v1/routing/agents"), true)).AsArray().Select(a => a!["userId"]!.GetValue<Guid>()).ToList();
+        Assert.Contains(stranger.Id, all);
+    }
+
+    [Fact]
     public async Task A_chat_asking_for_a_person_goes_to_an_online_agent_or_is_told_the_wait()
     {
         var team = await TeamAsync("round_robin");

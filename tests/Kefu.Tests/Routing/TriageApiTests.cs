@@ -246,6 +246,9 @@ public abstract class TriageApiTests(KefuApp app)
         // (Unless the first finished in between: then the second is a new job, learns nothing new and fails.)
         var again = await KefuApp.Json(await app.Admin.PostAsJsonAsync("/api/v1/triage/models/retrain", new { }));
         var againId = again["id"]!.GetValue<int>();
+        // Each queued job is audited once (the second request added a row only if it queued a job of its own).
+        var audited = (await KefuApp.Json(await app.Admin.GetAsync($"/api/v1/audit?entityType=triage_model&entityId={jobId}"), true))["items"]!.AsArray();
+        Assert.Equal("retrain_requested", Assert.Single(audited)!["action"]!.GetValue<string>());
         var finished = await app.Service<TriageTrainingService>().WhenRetrainDoneAsync(jobId).WaitAsync(TimeSpan.FromMinutes(10));
         if (againId != jobId)
         {

@@ -15,14 +15,16 @@ public static class ErrorText
     /// <summary>For UI checks that reject an account which no longer exists or was deactivated meanwhile.</summary>
     public const string AccountGone = "The account does not exist or is deactivated.";
 
-    /// <summary>Identity's templated messages, matched with the number in them captured.</summary>
-    private static readonly (Regex Pattern, Func<IStringLocalizer, string, string> Text)[] Templates =
+    /// <summary>Templated messages, matched with the values in them captured.</summary>
+    private static readonly (Regex Pattern, Func<IStringLocalizer, GroupCollection, string> Text)[] Templates =
     [
-        (Template(n => Identity.PasswordTooShort(n).Description), (l, n) => l["Validation.PasswordTooShort", n]),
-        (Template(n => Identity.PasswordRequiresUniqueChars(n).Description), (l, n) => l["Validation.PasswordUniqueChars", n]),
+        (Template(n => Identity.PasswordTooShort(n).Description), (l, g) => l["Validation.PasswordTooShort", g[1].Value]),
+        (Template(n => Identity.PasswordRequiresUniqueChars(n).Description), (l, g) => l["Validation.PasswordUniqueChars", g[1].Value]),
+        // TicketService: a reply or note to a ticket merged meanwhile.
+        (new(@"^Ticket #(\d+) was merged into #(\d+); write there\.$", RegexOptions.CultureInvariant), (l, g) => l["Error.TicketMerged", g[1].Value, g[2].Value]),
     ];
 
-    private static readonly Dictionary<string, Func<IStringLocalizer, string>> Known = new()
+    private static readonly Dictionary<string, Func<IStringLocalizer, string>> KnownMessages = new()
     {
         [Identity.PasswordRequiresDigit().Description] = l => l["Validation.PasswordDigit"],
         [Identity.PasswordRequiresLower().Description] = l => l["Validation.PasswordLower"],
@@ -40,18 +42,34 @@ public static class ErrorText
         ["name must be non-empty and contain no '/'."] = l => l["Validation.CategoryName"],
         ["The taxonomy has three levels; a level-3 category cannot have children."] = l => l["Validation.TooDeep"],
         ["expiresAt must be in the future."] = l => l["Validation.ExpiryInPast"],
+        ["A tag is at most 50 characters."] = l => l["Validation.TagTooLong"],
         [AccountGone] = l => l["Validation.AccountGone"],
     };
 
     public static string Translate(string message, int status, string field, IStringLocalizer l)
     {
-        if (Known.TryGetValue(message, out var text)) return text(l);
-        foreach (var (pattern, template) in Templates)
-            if (pattern.Match(message) is { Success: true } m) return template(l, m.Groups[1].Value);
+        if (Known(message, l) is { } known) return known;
         if (message.StartsWith("Unknown time zone", StringComparison.Ordinal)) return l["Validation.TimeZone"];
         if (message.StartsWith("Unknown language", StringComparison.Ordinal)) return l["Validation.Language"];
         if (status == 409) return l["Validation.NameTaken"];
         return message;
+    }
+
+    /// <summary>The message of a service's rejection for the UI, in the user's language: a known message translated,
+    /// else the first field error (<see cref="Translate"/>), else one sentence per status (<see cref="ForStatus"/>).</summary>
+    public static string Of(DomainException e, IStringLocalizer l)
+    {
+        if (Known(e.Message, l) is { } known) return known;
+        if (e.Errors?.FirstOrDefault(kv => kv.Value.Length > 0) is { Key: { } field, Value: [var first, ..] }) return Translate(first, e.Status, field, l);
+        return ForStatus(e, l);
+    }
+
+    private static string? Known(string message, IStringLocalizer l)
+    {
+        if (KnownMessages.TryGetValue(message, out var text)) return text(l);
+        foreach (var (pattern, template) in Templates)
+            if (pattern.Match(message) is { Success: true } m) return template(l, m.Groups);
+        return null;
     }
 
     /// <summary>A message for a rejection that names no field.</summary>

@@ -1,6 +1,7 @@
 using System.Collections.Frozen;
 using System.Text.Json.Nodes;
 using Kefu.Platform;
+using Kefu.Platform.Audit;
 using Kefu.Platform.Auth;
 using Kefu.Platform.Database;
 using Kefu.Platform.Presence;
@@ -17,7 +18,7 @@ namespace Kefu.Routing.Assignment;
 /// </summary>
 public sealed class AssignmentService(
     UnitOfWork uow, TicketService tickets, TaxonomyCache taxonomy, IEnumerable<ITicketDueTimes> dueTimes, IEnumerable<ILiveChats> liveChats,
-    TimeProvider time, ILogger<AssignmentService> log) : IAgentPresence, IAgentPicker
+    AuditLog audit, TimeProvider time, ILogger<AssignmentService> log) : IAgentPresence, IAgentPicker
 {
     /// <summary>The actor automatic assignment works as (the audit trail records "system").</summary>
     public static readonly StaffContext System = new(Guid.Empty, "Routing", FrozenSet<string>.Empty,
@@ -74,10 +75,35 @@ public sealed class AssignmentService(
 
     // ---------------------------------------------------------------- profiles and policies
 
-    public async Task<List<AgentProfileDto>> ProfilesAsync(int? teamId, CancellationToken ct)
+    /// <summary>Routing is managed per team: who does not see every team's tickets (a team lead) sees and changes only
+    /// the policies of their own teams and the profiles of their members.</summary>
+    private static void DemandTeam(StaffContext staff, int teamId)
+    {
+        if (!staff.SeesAllTickets && !staff.TeamIds.Contains(teamId))
+            throw DomainException.Forbidden("You can only manage the routing of your own teams.");
+    }
+
+    private async Task DemandMemberAsync(StaffContext staff, Guid userId, CancellationToken ct)
+    {
+        if (staff.SeesAllTickets) return;
+        var teams = staff.TeamIds.ToList();
+        if (!await Db.TeamMembers.AnyAsync(m => m.UserId == userId && teams.Contains(m.TeamId), ct))
+            throw DomainException.Forbidden("You can only manage the routing of your own teams' members.");
+    }
+
+    public async Task<List<AgentProfileDto>> ProfilesAsync(int? teamId, StaffContext staff, CancellationToken ct)
     {
         var users = Db.Users.AsNoTracking().Where(u => u.IsActive);
-        if (teamId is { } t) users = users.Where(u => Db.TeamMembers.Any(m => m.UserId == u.Id && m.TeamId == t));
+        if (teamId is { } t)
+        {
+            DemandTeam(staff, t);
+            users = users.Where(u => Db.TeamMembers.Any(m => m.UserId == u.Id && m.TeamId == t));
+        }
+        else if (!staff.SeesAllTickets)
+        {
+            var mine = staff.TeamIds.ToList();
+            users = users.Where(u => Db.TeamMembers.Any(m => m.UserId == u.Id && mine.Contains(m.TeamId)));
+        }
         var rows = await users.OrderBy(u => u.DisplayName).Take(1000)
             .Select(u => new { u.Id, u.DisplayName, Agent = Db.Set<RoutingAgent>().FirstOrDefault(a => a.UserId == u.Id) }).ToListAsync(ct);
         var ids = rows.Select(r => r.Id).ToList();
@@ -87,7 +113,13 @@ public sealed class AssignmentService(
         return [.. rows.Select(r => ToDto(r.Id, r.DisplayName, r.Agent, [.. teams[r.Id]], loads))];
     }
 
-    public async Task<AgentProfileDto> ProfileAsync(Guid userId, CancellationToken ct)
+    public async Task<AgentProfileDto> ProfileAsync(Guid userId, StaffContext staff, CancellationToken ct)
+    {
+        await DemandMemberAsync(staff, userId, ct);
+        return await ProfileAsync(userId, ct);
+    }
+
+    private async Task<AgentProfileDto> ProfileAsync(Guid userId, CancellationToken ct)
     {
         var user = await Db.Users.AsNoTracking().Where(u => u.Id == userId).Select(u => new { u.Id, u.DisplayName }).FirstOrDefaultAsync(ct)
             ?? throw DomainException.NotFound("Staff member");
@@ -96,7 +128,8 @@ public sealed class AssignmentService(
         return ToDto(user.Id, user.DisplayName, agent, teams, await LoadsAsync([userId], ct));
     }
 
-    public async Task<AgentProfileDto> SaveProfileAsync(Guid userId, SaveAgentProfileRequest r, CancellationToken ct)
+    /// <summary>Changes an agent's routing profile (audited as <c>routing_agent</c> / <c>updated</c>).</summary>
+    public async Task<AgentProfileDto> SaveProfileAsync(Guid userId, SaveAgentProfileRequest r, StaffContext staff, CancellationToken ct)
     {
         var errors = new Dictionary<string, string[]>();
         if (r.ChatCapacity is < 0 or > 20) errors["chatCapacity"] = ["Concurrent chats are 0 to 20."];
@@ -107,21 +140,24 @@ public sealed class AssignmentService(
         if (languages.Length > 200) errors["languages"] = ["Too many languages."];
         if (products.Length > 1000) errors["productLines"] = ["Too many product lines."];
         if (errors.Count > 0) throw new DomainException(400, "Validation failed", errors.First().Value[0], errors);
+        await DemandMemberAsync(staff, userId, ct);
         await uow.RunAsync(async c =>
         {
             var row = await RowAsync(userId, c);
-            if (r.ChatCapacity is { } chat) row.ChatCapacity = chat;
-            if (r.TicketCapacity is { } tickets) row.TicketCapacity = tickets;
-            if (r.Languages is not null) row.Languages = languages;
-            if (r.ProductLines is not null) row.ProductLines = products;
-            if (r.Vip is { } vip) row.Vip = vip;
-            if (r.Status is { } status && status != row.Status)
+            var changes = new ChangeSet();
+            if (r.ChatCapacity is { } chat && changes.Set("chatCapacity", row.ChatCapacity, chat)) row.ChatCapacity = chat;
+            if (r.TicketCapacity is { } tickets && changes.Set("ticketCapacity", row.TicketCapacity, tickets)) row.TicketCapacity = tickets;
+            if (r.Languages is not null && changes.Set("languages", row.Languages, languages)) row.Languages = languages;
+            if (r.ProductLines is not null && changes.Set("productLines", row.ProductLines, products)) row.ProductLines = products;
+            if (r.Vip is { } vip && changes.Set("vip", row.Vip, vip)) row.Vip = vip;
+            if (r.Status is { } status && changes.Set("status", row.Status, status))
             {
                 Db.Publish(new AgentStatusChanged(userId, row.Status, status), time);
                 row.Status = status;
                 row.StatusSince = time.UtcNow();
             }
             row.UpdatedAt = time.UtcNow();
+            if (changes.Any) await audit.RecordAsync("routing_agent", userId, "updated", changes.Fields, c);
         }, ct);
         return await ProfileAsync(userId, ct);
     }
@@ -137,9 +173,11 @@ public sealed class AssignmentService(
         return result;
     }
 
-    public async Task<TeamPolicyDto> SavePolicyAsync(int teamId, SaveTeamPolicyRequest r, CancellationToken ct)
+    /// <summary>Sets a team's assignment mode (audited as <c>team</c> / <c>routing_changed</c>).</summary>
+    public async Task<TeamPolicyDto> SavePolicyAsync(int teamId, SaveTeamPolicyRequest r, StaffContext staff, CancellationToken ct)
     {
         if (!Enum.IsDefined(r.Mode)) throw DomainException.Validation("mode", "Mode is manual, round_robin or least_load.");
+        DemandTeam(staff, teamId);
         var team = await Db.Teams.AsNoTracking().FirstOrDefaultAsync(t => t.Id == teamId, ct) ?? throw DomainException.NotFound("Team");
         var turnedOn = await uow.RunAsync(async c =>
         {
@@ -148,6 +186,7 @@ public sealed class AssignmentService(
             var was = row.Mode;
             row.Mode = r.Mode;
             row.UpdatedAt = time.UtcNow();
+            if (was != r.Mode) await audit.RecordAsync("team", teamId, "routing_changed", new { mode = new[] { was, r.Mode } }, c);
             return was == AssignmentMode.Manual && r.Mode != AssignmentMode.Manual;
         }, ct);
         // Switching a team to automatic assignment hands out what is already waiting.

@@ -103,11 +103,11 @@ public sealed class TriageService(
             v.TrainMillis, v.Version == current))], await TriageTrainingService.LatestRetrainAsync(uow.Db, ct));
     }
 
-    /// <summary>Queues a retrain (it runs in the background, see <see cref="TriageTrainingService.RequestRetrainAsync"/>).</summary>
+    /// <summary>Queues a retrain (it runs in the background, see <see cref="TriageTrainingService.RequestRetrainAsync"/>); audited.</summary>
     public Task<TriageRetrainJob> RetrainAsync(CancellationToken ct)
     {
         if (!options.Value.Enabled) throw DomainException.Conflict("Triage is disabled (Kefu:Triage:Enabled=false).");
-        return trainer.RequestRetrainAsync(ct);
+        return trainer.RequestRetrainAsync(uow, (job, c) => audit.RecordAsync("triage_model", job.Id, "retrain_requested", null, c), ct);
     }
 
     /// <summary>From the database: any node answers, and a restart still shows the job.</summary>

@@ -59,12 +59,12 @@ public sealed class TriageTrainingService(
         (await db.Set<TriageRetrainRecord>().AsNoTracking().FirstOrDefaultAsync(j => j.Id == id, ct))?.ToJob();
 
     /// <summary>Queues a retrain from every correction so far (admin "retrain now") and returns at once; a training loop
-    /// trains off the request and swaps the model in on success. A request while one is queued or training returns that one.</summary>
-    public async Task<TriageRetrainJob> RequestRetrainAsync(CancellationToken ct)
+    /// trains off the request and swaps the model in on success. A request while one is queued or training returns that one.
+    /// <paramref name="uow"/> is the caller's (its audit rows commit with the job: <paramref name="onCreated"/> runs inside
+    /// the job's transaction when a new job is queued).</summary>
+    public async Task<TriageRetrainJob> RequestRetrainAsync(UnitOfWork uow, Func<TriageRetrainJob, CancellationToken, Task> onCreated, CancellationToken ct)
     {
         classifier.Demand();
-        await using var scope = scopes.CreateAsyncScope();
-        var uow = scope.ServiceProvider.GetRequiredService<UnitOfWork>();
         var (job, created) = await uow.RunAsync(async c =>
         {
             await uow.Db.SerializeAsync(RetrainLockKey, c); // one request at a time from the check to the insert, on every node
@@ -76,6 +76,7 @@ public sealed class TriageTrainingService(
             uow.Db.Add(row);
             await uow.Db.SaveChangesAsync(c);
             uow.Db.Publish(new TriageRetrainJobChanged(row.Id), time);
+            await onCreated(row.ToJob(), c);
             return (row.ToJob(), true);
         }, ct);
         if (created) _signal.Release();

@@ -102,7 +102,7 @@ public partial class SlaPanel
             await Ui.RunAsync(work);
             await LoadAsync();
         }
-        catch (DomainException e) { _error = e.Errors?.Values.FirstOrDefault()?.FirstOrDefault() ?? e.Message; }
+        catch (DomainException e) { _error = Kefu.Platform.Web.ErrorText.Of(e, L); }
         finally { _busy = false; }
     }
 

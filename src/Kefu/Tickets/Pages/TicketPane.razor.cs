@@ -176,7 +176,7 @@ public partial class TicketPane
                 if (dto is null) _editorError = L["Editor.AttachmentTooLarge", file.Name, maxBytes / 1024 / 1024];
                 else _attachments.Add(dto);
             }
-            catch (DomainException ex) { _editorError = ex.Message; }
+            catch (DomainException ex) { _editorError = Kefu.Platform.Web.ErrorText.Of(ex, L); }
             catch (IOException) { _editorError = L["Editor.AttachmentFailed", file.Name]; }
         }
     }
@@ -213,7 +213,7 @@ public partial class TicketPane
             await OnChanged.InvokeAsync();
             await RefreshAsync();
         }
-        catch (DomainException ex) { _editorError = ex.Message; }
+        catch (DomainException ex) { _editorError = Kefu.Platform.Web.ErrorText.Of(ex, L); }
         finally { _sending = false; }
     }
 
@@ -236,7 +236,7 @@ public partial class TicketPane
                 sp.GetRequiredService<CustomerService>().UpdateAsync(customer, new UpdateCustomerRequest(null, null, note, null), c));
             await RefreshAsync();
         }
-        catch (DomainException ex) { _propError = ex.Message; }
+        catch (DomainException ex) { _propError = Kefu.Platform.Web.ErrorText.Of(ex, L); }
     }
 
     private async Task CustomerTagKeyDown(KeyboardEventArgs e)
@@ -257,7 +257,7 @@ public partial class TicketPane
             await ChangeCustomerAsync(customerId, (sp, customer, c) => sp.GetRequiredService<CustomerTags>().SetAsync(customer, list, c));
             await RefreshAsync();
         }
-        catch (DomainException ex) { _customerError = ex.Message; }
+        catch (DomainException ex) { _customerError = Kefu.Platform.Web.ErrorText.Of(ex, L); }
     }
 
     public Task AssignToMeAsync() => PatchAsync("assigneeId", Me.UserId.ToString());
