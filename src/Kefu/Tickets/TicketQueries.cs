@@ -149,13 +149,19 @@ public sealed class TicketQueries(KefuDb db, TaxonomyCache taxonomy, StaffDirect
             return q.Where(t => t.Id == id
                 || identities.Any(i => i.CustomerId == t.CustomerId && i.Kind == IdentityKind.Phone && i.Value == phone));
         }
+        // Case-insensitive ("refund" finds "Refund"): lower() on both sides, the query text folded as the database folds
+        // the column (SQLite's lower() only ASCII, PostgreSQL's all of Unicode; Chinese has no case either way).
+        var lower = db.Database.IsSqlite() ? AsciiLower(text) : text.ToLowerInvariant();
         var identity = text.ToLowerInvariant();
         var messages = db.Set<Message>();
-        return q.Where(t => t.Subject.Contains(text)
-            || messages.Any(m => m.TicketId == t.Id && m.Body.Contains(text))
+        return q.Where(t => t.Subject.ToLower().Contains(lower)
+            || messages.Any(m => m.TicketId == t.Id && m.Body.ToLower().Contains(lower))
             || identities.Any(i => i.CustomerId == t.CustomerId
                 && (i.Value == identity || (phone != null && i.Kind == IdentityKind.Phone && i.Value == phone))));
     }
+
+    private static string AsciiLower(string s) =>
+        string.Create(s.Length, s, (span, t) => { for (var k = 0; k < t.Length; k++) span[k] = char.IsAsciiLetterUpper(t[k]) ? (char)(t[k] | 0x20) : t[k]; });
 
     /// <summary>At least seven digits and nothing but digits and the separators people write phone numbers with.</summary>
     private static bool LooksLikePhone(string text) =>

@@ -249,6 +249,14 @@ public abstract class TicketsApiTests(KefuApp app)
         Assert.False(string.IsNullOrEmpty(problem["title"]?.GetValue<string>()));
         if (field is not null) Assert.True(problem["errors"]?[field] is not null, $"errors should name '{field}': {problem.ToJsonString()}");
         Assert.Equal(before, await CountTickets());
+        // Nor a customer, identity, event or audit row of the contact it named (each case names its own address).
+        if (System.Text.RegularExpressions.Regex.Match(json, "\"email\":\"([^\"]+@example\\.com)\"") is { Success: true } m)
+        {
+            var email = m.Groups[1].Value;
+            Assert.Equal(0, await app.DbAsync(db => db.Set<CustomerIdentity>().CountAsync(i => i.Value == email)));
+            Assert.Equal(0, await app.DbAsync(db => db.Audit.CountAsync(a => a.Changes != null && a.Changes.Contains(email))));
+            Assert.Equal(0, await app.DbAsync(db => db.Set<Kefu.Platform.Events.OutboxMessage>().CountAsync(o => o.Payload.Contains(email))));
+        }
     }
 
     [Fact]
@@ -413,6 +421,16 @@ public abstract class TicketsApiTests(KefuApp app)
         {
             var page = await KefuApp.Json(await app.Admin.GetAsync($"/api/v1/tickets?q={Uri.EscapeDataString(q)}&limit=200"), true);
             Assert.True(page["items"]!.AsArray().Any(x => x!["id"]!.GetValue<long>() == id), $"search for '{q}' finds the ticket");
+        }
+
+        // Latin text in any case: "refund" finds "Refund", in the subject and in the messages.
+        var tag = Guid.NewGuid().ToString("N")[..8];
+        var en = await CreateTicket(app.Admin, subject: $"Refund Request {tag}", extra: new { message = new { body = $"Where is my Invoice-{tag}? Order KX{tag}." } });
+        var enId = en["id"]!.GetValue<long>();
+        foreach (var q in new[] { $"refund request {tag}", $"REFUND REQUEST {tag.ToUpperInvariant()}", $"invoice-{tag}", $"kx{tag.ToUpperInvariant()}" })
+        {
+            var page = await KefuApp.Json(await app.Admin.GetAsync($"/api/v1/tickets?q={Uri.EscapeDataString(q)}&limit=200"), true);
+            Assert.True(page["items"]!.AsArray().Any(x => x!["id"]!.GetValue<long>() == enId), $"search for '{q}' finds the ticket");
         }
     }
 
