@@ -7,7 +7,8 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Kefu.Tests.Sla;
 
-/// <summary>One server started with the demo data on (KEFU_DEMO's default), shared by the tests below.</summary>
+/// <summary>One server started with the demo data on, shared by the tests below. Kefu:Demo is left unset: the demo data
+/// is what Kefu does by default (KEFU_DEMO=false turns it off, see DemoSwitchTests).</summary>
 public sealed class DemoApp : IAsyncLifetime
 {
     private readonly string _dataDir = Path.Combine(Path.GetTempPath(), "kefu-sla-demo-" + Guid.NewGuid().ToString("N"));
@@ -19,7 +20,6 @@ public sealed class DemoApp : IAsyncLifetime
         {
             b.UseEnvironment("Testing");
             b.UseSetting("Kefu:DataDir", _dataDir);
-            b.UseSetting("Kefu:Demo", "true");
             b.UseSetting("Kefu:Database:Provider", "Sqlite");
             b.UseSetting("Kefu:Triage:Enabled", "false");
             b.UseSetting("Kefu:Sla:SweeperEnabled", "false");

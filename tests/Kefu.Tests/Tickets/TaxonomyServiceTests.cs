@@ -5,9 +5,9 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Kefu.Tests.Tickets;
 
-/// <summary>The taxonomy editor's rules (shared by the admin console and the API): reorder, defaults, renames.</summary>
-[Collection(SqliteCollection.Name)]
-public sealed class TaxonomyServiceTests(SqliteApp app)
+/// <summary>The taxonomy editor's rules (shared by the admin console and the API): three levels, reorder, defaults
+/// per leaf, renames, deletes; run once per provider (subclasses below).</summary>
+public abstract class TaxonomyServiceTests(KefuApp app)
 {
     private static string Unique(string prefix) => prefix + Guid.NewGuid().ToString("N")[..6];
 
@@ -88,4 +88,101 @@ public sealed class TaxonomyServiceTests(SqliteApp app)
             In((s, _) => s.UpdateAsync(b.Id, new CategoryPatch(Name: "a/b"), null, CancellationToken.None)));
         Assert.True(bad.Errors!.ContainsKey("name"));
     }
+
+    [Fact]
+    public async Task The_tree_has_three_levels_and_a_new_category_goes_last_among_its_siblings()
+    {
+        var root = await Create(null, Unique("三级"));
+        var first = await Create(root.Id, "甲");
+        var mid = await Create(root.Id, "乙");
+        var leaf = await Create(mid.Id, "叶");
+        Assert.Equal((1, 2, 2, 3), (root.Level, first.Level, mid.Level, leaf.Level));
+        Assert.True(mid.SortOrder > first.SortOrder);
+
+        var fourth = await Assert.ThrowsAsync<DomainException>(() => Create(leaf.Id, "第四级"));
+        Assert.Equal(400, fourth.Status);
+        Assert.True(fourth.Errors!.ContainsKey("parentId"));
+        var orphan = await Assert.ThrowsAsync<DomainException>(() => Create(int.MaxValue, "孤儿"));
+        Assert.True(orphan.Errors!.ContainsKey("parentId"));
+        var twin = await Assert.ThrowsAsync<DomainException>(() => Create(root.Id, " 甲 "));
+        Assert.Equal(409, twin.Status);
+        var noTeam = await Assert.ThrowsAsync<DomainException>(() =>
+            In((s, _) => s.CreateAsync(new CreateCategoryRequest(mid.Id, "无组", null, null, int.MaxValue), CancellationToken.None)));
+        Assert.True(noTeam.Errors!.ContainsKey("defaultTeamId"));
+
+        // Nothing refused was written.
+        var children = await In((_, db) => db.Set<Category>().Where(c => c.ParentId == root.Id || c.ParentId == mid.Id || c.ParentId == leaf.Id)
+            .Select(c => c.Name).ToListAsync());
+        Assert.Equal(new[] { "甲", "乙", "叶" }.Order(StringComparer.Ordinal), children.Order(StringComparer.Ordinal));
+
+        var tree = (await KefuApp.Json(await app.Admin.GetAsync("/api/v1/taxonomy"), true)).AsArray();
+        var node = tree.First(n => n!["id"]!.GetValue<int>() == root.Id)!;
+        Assert.Equal([first.Id, mid.Id], node["children"]!.AsArray().Select(n => n!["id"]!.GetValue<int>()));
+        Assert.Equal($"{root.Name}/乙/叶", node["children"]![1]!["children"]![0]!["path"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task A_leafs_default_team_and_priority_apply_to_new_tickets_unless_the_ticket_says_otherwise()
+    {
+        var root = await Create(null, Unique("路由"));
+        var mid = await Create(root.Id, "中");
+        var leaf = await Create(mid.Id, "叶");
+        await In((s, _) => s.UpdateAsync(leaf.Id, new CategoryPatch(SetDefaultTeam: true, DefaultTeamId: app.TeamB,
+            SetDefaultPriority: true, DefaultPriority: TicketPriority.High), null, CancellationToken.None));
+
+        async Task<JsonNode> Ticket(object extra)
+        {
+            var body = JsonSerializer.SerializeToNode(new
+            {
+                subject = Unique("分类默认"), customer = new { email = $"{Guid.NewGuid():N}@example.com" }, message = new { body = "x" },
+            })!.AsObject();
+            foreach (var (k, v) in JsonSerializer.SerializeToNode(extra)!.AsObject()) body[k] = v?.DeepClone();
+            return await KefuApp.PostOk(app.Admin, "/api/v1/tickets", body);
+        }
+        var byDefault = await Ticket(new { categoryId = leaf.Id });
+        Assert.Equal(app.TeamB, byDefault["team"]!["id"]!.GetValue<int>());
+        Assert.Equal("high", byDefault["priority"]!.GetValue<string>());
+        Assert.Equal($"{root.Name}/中/叶", byDefault["category"]!["path"]!.GetValue<string>());
+
+        var chosen = await Ticket(new { category = $"{root.Name}/中/叶", teamId = app.TeamA, priority = "low" });
+        Assert.Equal(app.TeamA, chosen["team"]!["id"]!.GetValue<int>());
+        Assert.Equal("low", chosen["priority"]!.GetValue<string>());
+
+        // A category without defaults leaves the ticket to the usual ones: no team, normal priority.
+        var plain = await Ticket(new { categoryId = mid.Id });
+        Assert.Null(plain["team"]);
+        Assert.Equal("normal", plain["priority"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task Only_an_unused_category_without_children_is_deleted()
+    {
+        var root = await Create(null, Unique("删除"));
+        var mid = await Create(root.Id, "中");
+        var used = await Create(mid.Id, "用过");
+        var unused = await Create(mid.Id, "没用过");
+        await KefuApp.PostOk(app.Admin, "/api/v1/tickets", new
+        {
+            subject = Unique("删除"), categoryId = used.Id, customer = new { email = $"{Guid.NewGuid():N}@example.com" }, message = new { body = "x" },
+        });
+
+        var parent = await Assert.ThrowsAsync<DomainException>(() => In(async (s, _) => { await s.DeleteAsync(mid.Id, CancellationToken.None); return true; }));
+        Assert.Equal(409, parent.Status);
+        var inUse = await Assert.ThrowsAsync<DomainException>(() => In(async (s, _) => { await s.DeleteAsync(used.Id, CancellationToken.None); return true; }));
+        Assert.Equal(409, inUse.Status);
+        await In(async (s, _) => { await s.DeleteAsync(unused.Id, CancellationToken.None); return true; });
+
+        var left = await In((_, db) => db.Set<Category>().Where(c => c.ParentId == mid.Id).Select(c => c.Id).ToListAsync());
+        Assert.Equal([used.Id], left);
+        Assert.True(await In((_, db) => db.Audit.AnyAsync(x => x.EntityType == "category" && x.EntityId == unused.Id.ToString() && x.Action == "deleted")));
+        var tree = (await KefuApp.Json(await app.Admin.GetAsync("/api/v1/taxonomy"), true)).AsArray();
+        var node = tree.First(n => n!["id"]!.GetValue<int>() == root.Id)!["children"]![0]!;
+        Assert.Equal([used.Id], node["children"]!.AsArray().Select(n => n!["id"]!.GetValue<int>()));
+    }
 }
+
+[Collection(SqliteCollection.Name)]
+public sealed class SqliteTaxonomyServiceTests(SqliteApp app) : TaxonomyServiceTests(app);
+
+[Collection(PostgresCollection.Name)]
+public sealed class PostgresTaxonomyServiceTests(PostgresApp app) : TaxonomyServiceTests(app);

@@ -117,11 +117,7 @@ public partial class TaxonomyAdmin : IAsyncDisposable
         if (Selected is not { } n || _busy) return;
         _editErrors.Clear();
         if (CheckName(_name) is { } problem) { _editErrors.Add("name", problem); return; }
-        var leaf = n.Level == TaxonomyService.MaxLevel;
-        var patch = new CategoryPatch(Name: _name.Trim(),
-            SetDefaultPriority: leaf, DefaultPriority: Enum.TryParse<TicketPriority>(_priority, out var p) ? p : null,
-            SetDefaultTeam: leaf, DefaultTeamId: int.TryParse(_team, out var t) ? t : null);
-        if (await UpdateAsync(n, patch)) Snackbar.Add(L["Common.Saved"], Severity.Success);
+        if (await UpdateAsync(n, EditorPatch(n.Level, _name, _team, _priority))) Snackbar.Add(L["Common.Saved"], Severity.Success);
     }
 
     private async Task SetActiveAsync(bool active)
@@ -192,10 +188,7 @@ public partial class TaxonomyAdmin : IAsyncDisposable
     {
         var siblings = SiblingsOf(n);
         if (_busy || n.Id == target.Id || !siblings.Contains(target)) return;
-        var order = siblings.Select(x => x.Id).ToList();
-        var to = order.IndexOf(target.Id);
-        order.Remove(n.Id);
-        order.Insert(to, n.Id);
+        var order = MovedOrder([.. siblings.Select(x => x.Id)], n.Id, target.Id);
         _busy = true;
         try
         {
@@ -208,6 +201,26 @@ public partial class TaxonomyAdmin : IAsyncDisposable
             await LoadAsync();
         }
         finally { _busy = false; }
+    }
+
+    /// <summary>The editor's save: the name, and on a leaf (only there are defaults offered) the default team and
+    /// priority as chosen, an empty choice clearing them. Above the leaves the defaults are left as they are.</summary>
+    internal static CategoryPatch EditorPatch(int level, string name, string team, string priority)
+    {
+        var leaf = level == TaxonomyService.MaxLevel;
+        return new CategoryPatch(Name: name.Trim(),
+            SetDefaultPriority: leaf, DefaultPriority: leaf && Enum.TryParse<TicketPriority>(priority, out var p) ? p : null,
+            SetDefaultTeam: leaf, DefaultTeamId: leaf && int.TryParse(team, out var t) ? t : null);
+    }
+
+    /// <summary>The sibling order after moving <paramref name="id"/> to the place of <paramref name="targetId"/>:
+    /// before it when moving up, after it when moving down (every other sibling keeps its relative order).</summary>
+    internal static List<int> MovedOrder(List<int> order, int id, int targetId)
+    {
+        var to = order.IndexOf(targetId);
+        order.Remove(id);
+        order.Insert(to, id);
+        return order;
     }
 
     private void DragStart(CategoryNode n)
