@@ -72,6 +72,10 @@ public static class CustomersEndpoints
             var staff = await user.RequireAsync(Permissions.CustomersWrite, ct);
             if (staff.IsOutsourced && request.Address is not null)
                 throw DomainException.Forbidden("Outsourced accounts cannot change personal data they cannot see.");
+            // They read the note masked: saving what they see would write the masked text over it for everyone.
+            if (staff.MasksPii && request.Note is not null)
+                throw new DomainException(403, "Forbidden", "Outsourced accounts see the customer note masked and cannot change it.",
+                    new Dictionary<string, string[]> { ["note"] = ["The note is read-only for outsourced accounts."] });
             var c = await uow.RunAsync(async x =>
             {
                 var customer = await Load(uow.Db, id, x, track: true);
