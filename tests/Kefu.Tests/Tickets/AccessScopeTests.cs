@@ -45,6 +45,29 @@ public abstract class AccessScopeTests(KefuApp app)
         Assert.Equal(HttpStatusCode.OK, (await Patch(app.Outsourced.Http, customerUrl, new { tags = new[] { "回访" } })).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await Patch(app.AgentA.Http, customerUrl, new { note = note + "（晚上打）" })).StatusCode);
     }
+
+    [Fact]
+    public async Task An_outsourced_agent_finds_customers_only_by_a_full_phone_number_or_email()
+    {
+        var phone = "1391" + Random.Shared.Next(1000000, 9999999);
+        var email = $"{Unique("wang.")}@example.com";
+        var t = await CreateTicket(app.TeamA, email: email, phone: phone);
+        var customerId = t["customer"]!["id"]!.GetValue<long>();
+        async Task<bool> Finds(HttpClient client, string q) =>
+            Ids(await KefuApp.Json(await client.GetAsync($"/api/v1/customers?q={Uri.EscapeDataString(q)}&limit=200"), true)).Contains(customerId);
+
+        // Probing with parts of the number or address would rebuild what the mask hides.
+        foreach (var part in new[] { phone[3..8], phone[2..9], phone[..7], email[..8], email.Split('@')[0] })
+        {
+            Assert.True(await Finds(app.AgentA.Http, part), $"an in-house agent finds the customer by '{part}'");
+            Assert.False(await Finds(app.Outsourced.Http, part), $"an outsourced agent must not find the customer by '{part}'");
+        }
+        // A number or address he already knows in full still finds the customer, however it is written.
+        Assert.True(await Finds(app.Outsourced.Http, phone));
+        Assert.True(await Finds(app.Outsourced.Http, $"+86 {phone[..3]} {phone[3..7]} {phone[7..]}"));
+        Assert.True(await Finds(app.Outsourced.Http, email.ToUpperInvariant()));
+        Assert.True(await Finds(app.Outsourced.Http, "张三"));
+    }
 }
 
 [Collection(SqliteCollection.Name)]
