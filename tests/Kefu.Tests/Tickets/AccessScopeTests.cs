@@ -68,6 +68,27 @@ public abstract class AccessScopeTests(KefuApp app)
         Assert.True(await Finds(app.Outsourced.Http, email.ToUpperInvariant()));
         Assert.True(await Finds(app.Outsourced.Http, "张三"));
     }
+
+    [Fact]
+    public async Task A_team_lead_reads_the_audit_rows_of_his_teams_tickets_only()
+    {
+        var mine = (await CreateTicket(app.TeamA))["id"]!.GetValue<long>();
+        var other = (await CreateTicket(app.TeamB, subject: Unique("B组机密 ")))["id"]!.GetValue<long>();
+        async Task<JsonArray> Rows(HttpClient client, string query) =>
+            (await KefuApp.Json(await client.GetAsync($"/api/v1/audit?{query}"), true))["items"]!.AsArray();
+
+        Assert.NotEmpty(await Rows(app.Lead.Http, $"entityType=ticket&entityId={mine}"));
+        Assert.Empty(await Rows(app.Lead.Http, $"entityType=ticket&entityId={other}"));
+        var latest = await Rows(app.Lead.Http, "limit=200");
+        Assert.DoesNotContain(latest, r => r!["entityType"]!.GetValue<string>() == "ticket" && r["entityId"]!.GetValue<string>() == other.ToString());
+        Assert.Contains(latest, r => r!["entityType"]!.GetValue<string>() == "ticket" && r["entityId"]!.GetValue<string>() == mine.ToString());
+        // Rows of other kinds (the staff accounts the fixture created) are not a ticket's and stay visible.
+        Assert.NotEmpty(await Rows(app.Lead.Http, "entityType=user"));
+
+        // A supervisor (every ticket) and the admin see both.
+        Assert.NotEmpty(await Rows(app.Supervisor.Http, $"entityType=ticket&entityId={other}"));
+        Assert.NotEmpty(await Rows(app.Admin, $"entityType=ticket&entityId={other}"));
+    }
 }
 
 [Collection(SqliteCollection.Name)]
