@@ -89,6 +89,49 @@ public abstract class AccessScopeTests(KefuApp app)
         Assert.NotEmpty(await Rows(app.Supervisor.Http, $"entityType=ticket&entityId={other}"));
         Assert.NotEmpty(await Rows(app.Admin, $"entityType=ticket&entityId={other}"));
     }
+
+    [Fact]
+    public async Task The_export_neutralises_formulas_and_is_audited()
+    {
+        var marker = Unique("exp");
+        await CreateTicket(app.TeamA, subject: $"=1+1 {marker}", name: "@SUM(A1)");
+        await CreateTicket(app.TeamA, subject: $"-2+3,{marker}", name: "+cmd");
+        await CreateTicket(app.TeamA, subject: $"{marker} 普通", name: "普通客户");
+
+        var csv = await app.Supervisor.Http.GetStringAsync($"/api/v1/tickets/export?q={marker}");
+        var lines = csv.Split('\n').Where(l => l.Contains(marker)).ToList();
+        Assert.Equal(3, lines.Count);
+        Assert.Contains(lines, l => l.Contains($",'=1+1 {marker},") && l.Contains(",'@SUM(A1),"));
+        Assert.Contains(lines, l => l.Contains($",\"'-2+3,{marker}\",") && l.Contains(",'+cmd,"));
+        Assert.Contains(lines, l => l.Contains($",{marker} 普通,") && l.Contains(",普通客户,"));
+        Assert.DoesNotContain(lines, l => l.Split(',').Any(cell => cell.Length > 0 && cell[0] is '=' or '+' or '@' or '\t'));
+
+        // Who took which data out: an audit row with the filter.
+        var rows = (await KefuApp.Json(await app.Admin.GetAsync("/api/v1/audit?entityType=export&limit=50"), true))["items"]!.AsArray();
+        var row = rows.FirstOrDefault(r => r!["changes"]?.ToJsonString().Contains(marker) == true);
+        Assert.NotNull(row);
+        Assert.Equal("exported", row!["action"]!.GetValue<string>());
+        Assert.Equal(app.Supervisor.Id, row["actorId"]!.GetValue<Guid>());
+        Assert.Equal(marker, row["changes"]!["filter"]!["q"]!.GetValue<string>());
+    }
+}
+
+/// <summary>The export's cell rule on its own: a spreadsheet runs a cell starting with = + - @ tab or CR as a formula.</summary>
+public sealed class CsvCellTests
+{
+    [Theory]
+    [InlineData("=HYPERLINK(\"http://x\",\"y\")", "\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\"")]
+    [InlineData("+1", "'+1")]
+    [InlineData("-1", "'-1")]
+    [InlineData("@SUM(A1)", "'@SUM(A1)")]
+    [InlineData("\tx", "'\tx")]
+    [InlineData("\rx", "\"'\rx\"")]
+    [InlineData("a,b", "\"a,b\"")]
+    [InlineData("1+1=2", "1+1=2")]
+    [InlineData("张三", "张三")]
+    [InlineData(null, "")]
+    public void A_cell_that_a_spreadsheet_would_run_is_prefixed(string? value, string expected) =>
+        Assert.Equal(expected, Kefu.Tickets.TicketsEndpoints.Csv(value));
 }
 
 [Collection(SqliteCollection.Name)]
