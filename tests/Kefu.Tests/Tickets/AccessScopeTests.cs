@@ -91,6 +91,22 @@ public abstract class AccessScopeTests(KefuApp app)
     }
 
     [Fact]
+    public async Task An_agent_without_assign_any_cannot_clear_a_tickets_team()
+    {
+        var id = (await CreateTicket(app.TeamA))["id"]!.GetValue<long>();
+        var url = $"/api/v1/tickets/{id}";
+        var refused = await Patch(app.AgentA.Http, url, new { teamId = (int?)null });
+        Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+        var t = await KefuApp.Json(await app.Admin.GetAsync(url), true);
+        Assert.Equal(app.TeamA, t["team"]!["id"]!.GetValue<int>());
+        Assert.Equal(1, t["version"]!.GetValue<int>());
+        // Moving it within his own team is still his to do, and a lead (assign_any) may clear it.
+        Assert.Equal(HttpStatusCode.OK, (await Patch(app.AgentA.Http, url, new { teamId = app.TeamA, priority = "high" })).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await Patch(app.Lead.Http, url, new { teamId = (int?)null })).StatusCode);
+        Assert.Null((await KefuApp.Json(await app.Admin.GetAsync(url), true))["team"]);
+    }
+
+    [Fact]
     public async Task The_export_neutralises_formulas_and_is_audited()
     {
         var marker = Unique("exp");
