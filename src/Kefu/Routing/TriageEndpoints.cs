@@ -1,11 +1,13 @@
 using Kefu.Platform.Auth;
 using Kefu.Platform.Http;
 using Kefu.Routing.Triage;
+using Kefu.Tickets;
 
 namespace Kefu.Routing;
 
 /// <summary>/api/v1/triage: admin rules (read by anyone who reads the taxonomy, changed by taxonomy managers),
-/// model versions and retraining, agent corrections, and a "classify this text" preview.</summary>
+/// model versions and retraining, agent corrections (taxonomy managers only), a ticket's decision (as visible as the ticket),
+/// and a "classify this text" preview.</summary>
 public static class TriageEndpoints
 {
     public static void MapTriageEndpoints(this IEndpointRouteBuilder app)
@@ -44,12 +46,19 @@ public static class TriageEndpoints
             .RequireAuthorization(Permissions.TaxonomyManage)
             .WithSummary("State of a retrain job (stored, so any node answers): queued, training, succeeded (with the version) or failed (with the reason).");
 
-        g.MapGet("/decisions/{ticketId:long}", async (long ticketId, TriageService triage, CancellationToken ct) =>
-            TypedResults.Ok(await triage.DecisionAsync(ticketId, ct)))
-            .WithSummary("What triage decided for a ticket and why (rule, model version, confidence).");
+        g.MapGet("/decisions/{ticketId:long}", async (long ticketId, CurrentUser user, TicketQueries tickets, TriageService triage, CancellationToken ct) =>
+        {
+            // Answers as the ticket does (GET /tickets/{id}): 404 for no such ticket, 403 for one outside the caller's teams.
+            await tickets.LoadAsync(ticketId, await user.GetAsync(ct), track: false, ct);
+            return TypedResults.Ok(await triage.DecisionAsync(ticketId, ct));
+        }).WithSummary("What triage decided for a ticket and why (rule, model version, confidence); for staff who may see the ticket.");
 
-        g.MapGet("/corrections", async (TriageService triage, int? limit, CancellationToken ct) =>
-            TypedResults.Ok(await triage.CorrectionsAsync(limit ?? 50, ct)))
-            .WithSummary("Labelled examples recorded from agents' category changes, newest first.");
+        // The corrections hold the subject and opening message of any team's tickets: they are the training data of
+        // whoever retrains the model (taxonomy.manage, as the triage admin page), not for everyone who reads the tree.
+        g.MapGet("/corrections", async (TriageService triage, CurrentUser user, int? limit, CancellationToken ct) =>
+            TypedResults.Ok(await triage.CorrectionsAsync(limit ?? 50, (await user.GetAsync(ct)).MasksPii, ct)))
+            .RequireAuthorization(Permissions.TaxonomyManage)
+            .WithSummary("Labelled examples recorded from agents' category changes, newest first (taxonomy managers only; the text of "
+                + "any team's tickets).");
     }
 }

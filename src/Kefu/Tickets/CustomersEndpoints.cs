@@ -18,20 +18,15 @@ public static class CustomersEndpoints
             var staff = await user.GetAsync(ct);
             var take = Cursor.Limit(limit);
             var query = db.Set<Customer>().AsNoTracking().Include(c => c.Identities).Where(c => c.MergedIntoId == null);
-            if (!string.IsNullOrWhiteSpace(q))
-            {
-                var text = q.Trim();
-                var lower = text.ToLowerInvariant();
-                var digits = new string(text.Where(char.IsDigit).ToArray());
-                query = query.Where(c => c.Name.Contains(text) || c.Identities.Any(i => i.Value.Contains(lower) || (digits.Length >= 4 && i.Value.Contains(digits))));
-            }
+            if (!string.IsNullOrWhiteSpace(q)) query = Search(query, q.Trim(), staff.MasksPii);
             if (cursor is not null) { var (_, lastId) = Cursor.Decode(cursor); query = query.Where(c => c.Id < lastId); }
             var rows = await query.OrderByDescending(c => c.Id).Take(take + 1).ToListAsync(ct);
             string? next = null;
             if (rows.Count > take) { rows.RemoveAt(take); next = Cursor.Encode(0, rows[^1].Id); }
             var tagsOf = await tags.GetManyAsync([.. rows.Select(c => c.Id)], ct);
             return TypedResults.Ok(new Page<CustomerDto>([.. rows.Select(c => TicketQueries.ToDto(c, staff) with { Tags = tagsOf.GetValueOrDefault(c.Id, []) })], next));
-        }).WithSummary("Search customers by name, e-mail, phone or other identity.");
+        }).WithSummary("Search customers by name, e-mail, phone or other identity (any part of it; for outsourced staff, who see "
+            + "identities masked, only the whole normalised value).");
 
         g.MapGet("/{id:long}", async (long id, CurrentUser user, KefuDb db, CustomerTags tags, HttpContext http, CancellationToken ct) =>
         {
@@ -72,6 +67,10 @@ public static class CustomersEndpoints
             var staff = await user.RequireAsync(Permissions.CustomersWrite, ct);
             if (staff.IsOutsourced && request.Address is not null)
                 throw DomainException.Forbidden("Outsourced accounts cannot change personal data they cannot see.");
+            // They read the note masked: saving what they see would write the masked text over it for everyone.
+            if (staff.MasksPii && request.Note is not null)
+                throw new DomainException(403, "Forbidden", "Outsourced accounts see the customer note masked and cannot change it.",
+                    new Dictionary<string, string[]> { ["note"] = ["The note is read-only for outsourced accounts."] });
             var c = await uow.RunAsync(async x =>
             {
                 var customer = await Load(uow.Db, id, x, track: true);
@@ -111,6 +110,27 @@ public static class CustomersEndpoints
         }).AddEndpointFilter<IdempotencyFilter>() // a retried merge (lost response) answers as the first did, not 409
           .RequireAuthorization(Permissions.CustomersMerge)
           .WithSummary("Merge another customer into this one: identities and tickets move, the audit trail keeps both. Idempotency-Key honoured.");
+    }
+
+    /// <summary>Customers whose name holds the text, or with an identity matching it: any part of an identity for staff
+    /// who see identities in full; for staff who see them masked only the whole value, normalised as identities are stored
+    /// (any way a phone number is written, e-mail in any case). Parts would let them rebuild what the mask hides, digit
+    /// by digit ("1380", "13800", …), while a number they already know in full still finds its customer.</summary>
+    public static IQueryable<Customer> Search(IQueryable<Customer> query, string text, bool masked)
+    {
+        if (!masked)
+        {
+            var lower = text.ToLowerInvariant();
+            var digits = new string(text.Where(char.IsDigit).ToArray());
+            return query.Where(c => c.Name.Contains(text) || c.Identities.Any(i => i.Value.Contains(lower) || (digits.Length >= 4 && i.Value.Contains(digits))));
+        }
+        var email = CustomerIdentity.Normalize(IdentityKind.Email, text);
+        var phone = CustomerIdentity.Normalize(IdentityKind.Phone, text);
+        var isPhone = text.Count(char.IsAsciiDigit) >= 7 && text.All(c => char.IsAsciiDigit(c) || c is ' ' or '+' or '-' or '(' or ')' or '.');
+        return query.Where(c => c.Name.Contains(text) || c.Identities.Any(i =>
+            (i.Kind == IdentityKind.Email && i.Value == email)
+            || (isPhone && i.Kind == IdentityKind.Phone && i.Value == phone)
+            || (i.Kind != IdentityKind.Email && i.Kind != IdentityKind.Phone && i.Value == text)));
     }
 
     private static async Task<Customer> Load(KefuDb db, long id, CancellationToken ct, bool track = false)

@@ -201,8 +201,11 @@ public sealed class TicketService(
         var oldAssignee = ticket.AssigneeId;
         if (teamId.Present && teamId.Value != ticket.TeamId)
         {
-            if (!staff.Can(Permissions.TicketsAssignAny) && teamId.Value is { } t0 && !staff.TeamIds.Contains(t0))
-                throw DomainException.Forbidden("Moving a ticket to another team needs the permission 'tickets.assign_any'.");
+            // No team is "another team" too: the ticket would leave its team's queue (and the agent's own sight).
+            if (!staff.Can(Permissions.TicketsAssignAny) && (teamId.Value is not { } t0 || !staff.TeamIds.Contains(t0)))
+                throw DomainException.Forbidden(teamId.Value is null
+                    ? "Taking a ticket out of its team needs the permission 'tickets.assign_any'."
+                    : "Moving a ticket to another team needs the permission 'tickets.assign_any'.");
             if (teamId.Value is { } t && !await db.Teams.AnyAsync(x => x.Id == t, ct))
                 throw DomainException.Validation("teamId", $"Team {t} does not exist.");
             changes.Set("teamId", ticket.TeamId, teamId.Value);

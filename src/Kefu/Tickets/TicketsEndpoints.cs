@@ -119,10 +119,19 @@ public static class TicketsEndpoints
                 .OrderBy(a => a.Id).ToListAsync(ct)).Select(a => AuditDto.From(a, staff.MasksPii)).ToList());
         }).WithSummary("The ticket's full history: who changed what, when, from where.");
 
-        g.MapGet("/export", async ([AsParameters] TicketFilter filter, CurrentUser user, TicketQueries queries, HttpContext http, CancellationToken ct) =>
+        g.MapGet("/export", async ([AsParameters] TicketFilter filter, CurrentUser user, TicketQueries queries, UnitOfWork uow, AuditLog audit,
+            HttpContext http, CancellationToken ct) =>
         {
             var staff = await user.RequireAsync(Permissions.TicketsExport, ct);
             if (staff.IsOutsourced) throw DomainException.Forbidden("Outsourced accounts may not export data.");
+            // A bad filter is a 400 before anything is written or recorded.
+            await queries.ValidateAsync(filter, staff, ct);
+            // Who took which data out, recorded before the data leaves (a cut-off download has still left in part).
+            await uow.RunAsync(async c =>
+            {
+                await audit.RecordAsync("export", "tickets", "exported", new { filter = filter with { Cursor = null, Limit = null } }, c);
+                return 0;
+            }, ct);
             http.Response.ContentType = "text/csv; charset=utf-8";
             http.Response.Headers.ContentDisposition = "attachment; filename=tickets.csv";
             await http.Response.WriteAsync("\uFEFFnumber,subject,status,priority,category,team,assignee,customer,created_at\n", ct);
@@ -138,9 +147,16 @@ public static class TicketsEndpoints
                 exportFilter = exportFilter with { Cursor = page.NextCursor };
             } while (exportFilter.Cursor is not null);
             return Results.Empty;
-        }).RequireAuthorization(Permissions.TicketsExport).WithSummary("CSV export of the filtered list (not for outsourced staff).");
+        }).RequireAuthorization(Permissions.TicketsExport).WithSummary("CSV export of the filtered list (not for outsourced staff); audited with its filter. Cells a spreadsheet would run "
+            + "as a formula (starting with = + - @ tab or CR) are prefixed with '.");
     }
 
-    private static string Csv(string? s) =>
-        s is null ? "" : s.AsSpan().IndexOfAny(",\"\n\r") >= 0 ? "\"" + s.Replace("\"", "\"\"") + "\"" : s;
+    /// <summary>One CSV cell: quoted when it holds a comma, quote or line break; and prefixed with ' when it starts with
+    /// = + - @ tab or CR, which a spreadsheet would run as a formula (a customer chooses the subject and his name).</summary>
+    internal static string Csv(string? s)
+    {
+        if (string.IsNullOrEmpty(s)) return "";
+        if (s[0] is '=' or '+' or '-' or '@' or '\t' or '\r') s = "'" + s;
+        return s.AsSpan().IndexOfAny(",\"\n\r") >= 0 ? "\"" + s.Replace("\"", "\"\"") + "\"" : s;
+    }
 }

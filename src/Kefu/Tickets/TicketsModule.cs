@@ -12,6 +12,7 @@ public static class TicketsModule
         builder.Services.AddScoped<TicketQueries>();
         builder.Services.AddScoped<TicketBulk>();
         builder.Services.AddSingleton<Kefu.Platform.Audit.IAuditEntityDisplay, TicketAuditDisplay>();
+        builder.Services.AddScoped<Kefu.Platform.Audit.IAuditEntityScope, TicketAuditScope>();
         builder.Services.AddScoped<AttachmentStore>();
         builder.Services.AddScoped<TagService>();
         builder.Services.AddScoped<TaxonomyService>();

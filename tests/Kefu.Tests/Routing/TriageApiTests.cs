@@ -142,6 +142,30 @@ public abstract class TriageApiTests(KefuApp app)
     }
 
     [Fact]
+    public async Task Decisions_follow_the_tickets_visibility_and_corrections_are_for_taxonomy_managers_only()
+    {
+        var t = await Create("物流", "快递一直没发货，等了五天了，电话 13812345678", new { teamId = app.TeamB });
+        var id = t["id"]!.GetValue<long>();
+        await Decision(id);
+        // The decision of a ticket answers as the ticket does: its team sees it; another team's agent gets 403 (as for
+        // GET /tickets/{id}); an unknown ticket is 404 for everyone.
+        Assert.Equal(HttpStatusCode.OK, (await app.AgentB.Http.GetAsync($"/api/v1/triage/decisions/{id}")).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await app.AgentA.Http.GetAsync($"/api/v1/tickets/{id}")).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await app.AgentA.Http.GetAsync($"/api/v1/triage/decisions/{id}")).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await app.Outsourced.Http.GetAsync($"/api/v1/triage/decisions/{id}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await app.AgentA.Http.GetAsync($"/api/v1/triage/decisions/{id + 100000}")).StatusCode);
+
+        // The corrections hold the opening text of any team's tickets: training data for whoever retrains the model
+        // (taxonomy.manage), not for everyone who reads the category tree.
+        var editor = await app.CreateStaff("editor.k", "Knowledge Editor", ["knowledge_editor"], []);
+        foreach (var staff in new[] { app.AgentA, app.AgentB, app.Outsourced, app.Inspector, app.Lead, app.Supervisor, editor })
+            Assert.Equal(HttpStatusCode.Forbidden, (await staff.Http.GetAsync("/api/v1/triage/corrections")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await app.Admin.GetAsync("/api/v1/triage/corrections")).StatusCode);
+        // Reading the rules and the category tree stays open to them.
+        Assert.Equal(HttpStatusCode.OK, (await editor.Http.GetAsync("/api/v1/triage/rules")).StatusCode);
+    }
+
+    [Fact]
     public async Task A_vague_ticket_goes_to_the_manual_triage_queue()
     {
         var t = await Create("hello", "hello");

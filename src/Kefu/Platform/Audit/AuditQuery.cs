@@ -1,3 +1,4 @@
+using Kefu.Platform.Auth;
 using Kefu.Platform.Database;
 using Kefu.Platform.Http;
 using Microsoft.EntityFrameworkCore;
@@ -11,9 +12,19 @@ public sealed record AuditFilter(string? EntityType = null, string? EntityId = n
 /// <summary>Reads the audit trail newest first, a keyset page at a time (the cursor is the last id seen).</summary>
 public static class AuditQuery
 {
-    public static async Task<Page<AuditDto>> PageAsync(KefuDb db, AuditFilter f, string? cursor, int limit, bool maskPii, CancellationToken ct)
+    /// <summary>A page of the rows the staff member may read: rows of an entity type a module scopes
+    /// (<see cref="IAuditEntityScope"/>) only for the entities he may see; personal data masked if he sees it masked.
+    /// The services are the request's or circuit's scope (its database context runs the query).</summary>
+    public static async Task<Page<AuditDto>> PageAsync(IServiceProvider services, StaffContext staff, AuditFilter f, string? cursor, int limit,
+        CancellationToken ct)
     {
-        var q = db.Audit.AsNoTracking();
+        var q = services.GetRequiredService<KefuDb>().Audit.AsNoTracking();
+        foreach (var scope in services.GetServices<IAuditEntityScope>())
+        {
+            if (scope.VisibleIds(staff) is not { } ids) continue;
+            var scoped = scope.EntityType;
+            q = q.Where(a => a.EntityType != scoped || ids.Contains(a.EntityId));
+        }
         if (f.EntityType is { Length: > 0 } type) q = q.Where(a => a.EntityType == type);
         if (f.EntityId is { Length: > 0 } id) q = q.Where(a => a.EntityId == id);
         if (f.ActorId is { } actor) q = q.Where(a => a.ActorId == actor);
@@ -24,7 +35,7 @@ public static class AuditQuery
         var rows = await q.OrderByDescending(a => a.Id).Take(limit + 1).ToListAsync(ct);
         string? next = null;
         if (rows.Count > limit) { rows.RemoveAt(limit); next = Cursor.Encode(0, rows[^1].Id); }
-        return new Page<AuditDto>([.. rows.Select(a => AuditDto.From(a, maskPii))], next);
+        return new Page<AuditDto>([.. rows.Select(a => AuditDto.From(a, staff.MasksPii))], next);
     }
 
     /// <summary>The entity types that occur in the trail, for the filter list.</summary>

@@ -68,11 +68,11 @@ public static class StaffEndpoints
         }).RequireAuthorization(Permissions.TeamsManage);
 
         app.MapGet("/api/v1/audit", async (string? entityType, string? entityId, Guid? actorId, DateTime? from, DateTime? to,
-            string? cursor, int? limit, KefuDb db, CurrentUser user, CancellationToken ct) =>
+            string? cursor, int? limit, HttpContext http, CurrentUser user, CancellationToken ct) =>
         {
             var filter = new AuditFilter(entityType, entityId, actorId, FromUtc: from?.ToUniversalTime(), ToUtc: to?.ToUniversalTime());
             var staff = await user.GetAsync(ct);
-            return TypedResults.Ok(await AuditQuery.PageAsync(db, filter, cursor, Cursor.Limit(limit), staff.MasksPii, ct));
+            return TypedResults.Ok(await AuditQuery.PageAsync(http.RequestServices, staff, filter, cursor, Cursor.Limit(limit), ct));
         }).WithTags("Audit").RequireAuthorization(Permissions.AuditRead);
     }
 }

@@ -3,6 +3,7 @@ using System.Text.RegularExpressions;
 using Kefu.Platform;
 using Kefu.Platform.Audit;
 using Kefu.Platform.Database;
+using Kefu.Platform.Text;
 using Kefu.Tickets;
 using Microsoft.EntityFrameworkCore;
 
@@ -121,9 +122,13 @@ public sealed class TriageService(
         return new DecisionDto(d.TicketId, d.Leaf, d.PredictedLeaf, d.Confidence, d.ModelVersion, d.RuleId, d.Priority, d.Manual, d.DecidedAt);
     }
 
-    public Task<List<CorrectionDto>> CorrectionsAsync(int limit, CancellationToken ct) =>
-        uow.Db.Set<TriageCorrection>().AsNoTracking().OrderByDescending(c => c.UpdatedAt).Take(Math.Clamp(limit, 1, 200))
+    /// <summary>The newest corrections; their text (subject and opening message) masked for staff who see PII masked.</summary>
+    public async Task<List<CorrectionDto>> CorrectionsAsync(int limit, bool maskPii, CancellationToken ct)
+    {
+        var rows = await uow.Db.Set<TriageCorrection>().AsNoTracking().OrderByDescending(c => c.UpdatedAt).Take(Math.Clamp(limit, 1, 200))
             .Select(c => new CorrectionDto(c.TicketId, c.Leaf, c.PredictedLeaf, c.Text, c.UpdatedAt)).ToListAsync(ct);
+        return maskPii ? [.. rows.Select(c => c with { Text = PiiMasker.Text(c.Text) })] : rows;
+    }
 
     private static void Apply(TriageRule rule, TriageRuleRequest r, TaxonomySnapshot tax)
     {

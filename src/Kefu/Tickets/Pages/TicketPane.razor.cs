@@ -232,6 +232,8 @@ public partial class TicketPane
         var note = _customerNote;
         try
         {
+            // The editor is not shown to staff who read the note masked; refused here too, as the API refuses it.
+            if (Me.MasksPii) throw DomainException.Forbidden("Outsourced accounts see the customer note masked and cannot change it.");
             await ChangeCustomerAsync(customerId, (sp, customer, c) =>
                 sp.GetRequiredService<CustomerService>().UpdateAsync(customer, new UpdateCustomerRequest(null, null, note, null), c));
             await RefreshAsync();
