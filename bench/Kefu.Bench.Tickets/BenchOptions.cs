@@ -6,6 +6,12 @@ namespace Kefu.Bench.Tickets;
 public sealed class BenchOptions
 {
     public required string KefuDll { get; init; }
+    /// <summary>The framework baseline of the idle-memory figure (bench/Kefu.Bench.MemBaseline), started like Kefu.</summary>
+    public string? BaselineDll { get; init; }
+    /// <summary>Only the idle-memory phase (baseline and Kefu, <see cref="MemorySamples"/> pairs); no docs are written.</summary>
+    public bool OnlyMemory { get; init; }
+    /// <summary>Baseline/Kefu start pairs in the idle-memory phase; medians are reported.</summary>
+    public int MemorySamples { get; init; } = 1;
     public string? DocsPath { get; init; }
     public string Command { get; init; } = "bench/tickets/run.sh";
     public string? Commit { get; init; }
@@ -33,11 +39,11 @@ public sealed class BenchOptions
 
     public static BenchOptions Parse(string[] args)
     {
-        string? dll = null, docs = null, command = null, commit = null;
+        string? dll = null, baseline = null, docs = null, command = null, commit = null;
         int[]? conc = null;
         double? duration = null, warmup = null, idle = null, maxRun = null, ready = null;
-        int? listTickets = null, listCustomers = null, listRequests = null;
-        bool keep = false, skipCreate = false, skipList = false, skipRaw = false;
+        int? listTickets = null, listCustomers = null, listRequests = null, memorySamples = null;
+        bool onlyMemory = false, keep = false, skipCreate = false, skipList = false, skipRaw = false;
         string? rawPragmas = null;
         var env = new List<(string, string)>();
         for (var i = 0; i < args.Length; i++)
@@ -46,6 +52,9 @@ public sealed class BenchOptions
             switch (args[i])
             {
                 case "--kefu": dll = Next(); break;
+                case "--baseline": baseline = Next(); break;
+                case "--only-memory": onlyMemory = true; break;
+                case "--memory-samples": memorySamples = int.Parse(Next()); break;
                 case "--docs": docs = Next(); break;
                 case "--no-docs": docs = ""; break;
                 case "--command": command = Next(); break;
@@ -76,7 +85,11 @@ public sealed class BenchOptions
         var o = new BenchOptions
         {
             KefuDll = Path.GetFullPath(dll ?? throw new ArgumentException("--kefu <path to Kefu.dll> is required")),
-            DocsPath = docs is { Length: > 0 } ? Path.GetFullPath(docs) : null,
+            BaselineDll = baseline is null ? null : Path.GetFullPath(baseline),
+            OnlyMemory = onlyMemory,
+            MemorySamples = Math.Max(1, memorySamples ?? 1),
+            // A memory-only run has no create or list figures to put into the section: it only prints.
+            DocsPath = docs is { Length: > 0 } && !onlyMemory ? Path.GetFullPath(docs) : null,
             Command = command ?? "bench/tickets/run.sh",
             Commit = commit,
             Concurrency = conc ?? [1, 8],
@@ -96,6 +109,9 @@ public sealed class BenchOptions
         };
         o.ServerEnv.AddRange(env);
         if (!File.Exists(o.KefuDll)) throw new ArgumentException($"{o.KefuDll} does not exist; build Kefu first (run.sh does).");
+        if (o.BaselineDll is not null && !File.Exists(o.BaselineDll))
+            throw new ArgumentException($"{o.BaselineDll} does not exist; build bench/Kefu.Bench.MemBaseline first (run.sh does).");
+        if (o.OnlyMemory && o.SkipCreate) throw new ArgumentException("--only-memory and --skip-create exclude each other.");
         return o;
     }
 
@@ -104,6 +120,7 @@ public sealed class BenchOptions
         $"duration {Duration.TotalSeconds:0} s per create phase after a {Warmup.TotalSeconds:0} s warm-up; " +
         $"concurrency {string.Join(" and ", Concurrency)}; list: {ListTickets:N0} tickets, {ListCustomers:N0} customers, " +
         $"{ListRequests} requests after {ListWarmup} cold and {Warmup.TotalSeconds:0} s warm-up requests; idle {Idle.TotalSeconds:0} s" +
+        (MemorySamples > 1 ? $", {MemorySamples} baseline/Kefu start pairs" : "") +
         (ServerEnv.Count == 0 ? "" : "; server env " + string.Join(' ', ServerEnv.Select(e => $"{e.Key}={e.Value}"))) +
         (RawPragmas is null ? "" : "; raw pragmas " + RawPragmas);
 }

@@ -28,8 +28,10 @@ public sealed partial class KefuServer : IAsyncDisposable
         DataDir = dataDir;
     }
 
-    public static async Task<KefuServer> StartAsync(BenchOptions o, string dataDir, string logFile, CancellationToken ct)
+    /// <summary>Starts Kefu, or <paramref name="dll"/> (the framework baseline) with the same environment and arguments.</summary>
+    public static async Task<KefuServer> StartAsync(BenchOptions o, string dataDir, string logFile, CancellationToken ct, string? dll = null)
     {
+        dll ??= o.KefuDll;
         Directory.CreateDirectory(dataDir);
         var port = FreePort();
         var url = $"http://127.0.0.1:{port}";
@@ -38,9 +40,9 @@ public sealed partial class KefuServer : IAsyncDisposable
             UseShellExecute = false,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
-            WorkingDirectory = Path.GetDirectoryName(o.KefuDll)!,
+            WorkingDirectory = Path.GetDirectoryName(dll)!,
         };
-        psi.ArgumentList.Add(o.KefuDll);
+        psi.ArgumentList.Add(dll);
         psi.ArgumentList.Add("--urls");
         psi.ArgumentList.Add(url);
         psi.Environment["KEFU_DATA_DIR"] = dataDir;
@@ -83,7 +85,7 @@ public sealed partial class KefuServer : IAsyncDisposable
         {
             ct.ThrowIfCancellationRequested();
             if (_process.HasExited)
-                throw new InvalidOperationException($"Kefu exited with code {_process.ExitCode} before it was ready; see {logFile}.");
+                throw new InvalidOperationException($"{Path.GetFileNameWithoutExtension(_process.StartInfo.ArgumentList[0])} exited with code {_process.ExitCode} before it was ready; see {logFile}.");
             try
             {
                 using var r = await http.GetAsync(Url + "/health/ready", ct);
@@ -97,7 +99,7 @@ public sealed partial class KefuServer : IAsyncDisposable
             catch (TaskCanceledException) when (!ct.IsCancellationRequested) { }
             await Task.Delay(100, ct);
         }
-        throw new TimeoutException($"Kefu was not ready within {timeout.TotalSeconds:0} s; see {logFile}.");
+        throw new TimeoutException($"{Path.GetFileNameWithoutExtension(_process.StartInfo.ArgumentList[0])} was not ready within {timeout.TotalSeconds:0} s; see {logFile}.");
     }
 
     /// <summary>Resident set size of the server process in MiB (VmRSS of /proc/pid/status).</summary>
@@ -110,6 +112,21 @@ public sealed partial class KefuServer : IAsyncDisposable
             return kb / 1024.0;
         }
         throw new InvalidOperationException("VmRSS not found.");
+    }
+
+    /// <summary>The resident set split as /proc/pid/status gives it (MiB): anonymous (GC heap, native heaps), file pages
+    /// (assemblies, native libraries, ICU), shared memory (the runtime's double-mapped JIT code and loader heaps).</summary>
+    public (double Anon, double File, double Shmem) RssSplitMiB()
+    {
+        double anon = 0, file = 0, shmem = 0;
+        foreach (var line in File.ReadLines($"/proc/{_process.Id}/status"))
+        {
+            static double Kb(string l) => long.Parse(l[(l.IndexOf(':') + 1)..].Trim().Split(' ')[0]) / 1024.0;
+            if (line.StartsWith("RssAnon:", StringComparison.Ordinal)) anon = Kb(line);
+            else if (line.StartsWith("RssFile:", StringComparison.Ordinal)) file = Kb(line);
+            else if (line.StartsWith("RssShmem:", StringComparison.Ordinal)) shmem = Kb(line);
+        }
+        return (anon, file, shmem);
     }
 
     /// <summary>CPU time (user + system) the server process has used so far, from /proc/pid/stat (100 ticks/s).</summary>

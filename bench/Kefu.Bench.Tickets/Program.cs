@@ -29,9 +29,9 @@ var exitCode = 0;
 Log($"Kefu tickets benchmark; temp {temp}; {o.Describe()}");
 Log("machine: " + Report.Machine());
 
-async Task<KefuServer> StartServer(string name)
+async Task<KefuServer> StartServer(string name, string? dll = null)
 {
-    var s = await KefuServer.StartAsync(o, Path.Combine(temp, name), Path.Combine(temp, name + ".log"), ct);
+    var s = await KefuServer.StartAsync(o, Path.Combine(temp, name), Path.Combine(temp, name + ".log"), ct, dll);
     servers.Add(s);
     Log($"server '{name}' pid {s.Pid} ready at {s.Url} after {s.TimeToReady.TotalSeconds:0.0} s");
     return s;
@@ -42,6 +42,18 @@ async Task StopServer(KefuServer s)
     await s.StopAsync(TimeSpan.FromSeconds(45));
     servers.Remove(s);
     await s.DisposeAsync();
+}
+
+// VmRSS when /health/ready first answered 200 and after the idle period without requests, with the split at the end.
+async Task<IdleRss> IdleMemory(KefuServer s)
+{
+    var ready = s.RssMiB();
+    Log($"RSS at ready {ready:0.0} MiB; idle for {o.Idle.TotalSeconds:0} s");
+    await Task.Delay(o.Idle, ct);
+    var idle = s.RssMiB();
+    var split = s.RssSplitMiB();
+    Log($"RSS after idle {idle:0.0} MiB (anonymous {split.Anon:0.0}, files {split.File:0.0}, shared memory {split.Shmem:0.0})");
+    return new IdleRss(s.TimeToReady, ready, idle, split.Anon, split.File, split.Shmem);
 }
 
 // Waits (bounded) until the server's outbox dispatcher has caught up, so one phase's backlog does not load the next.
@@ -63,15 +75,28 @@ try
 {
     if (!o.SkipCreate)
     {
-        // 1. Idle memory, then API creates, on a fresh empty database.
-        Log("== server A: idle memory, then POST /api/v1/tickets");
-        var a = await StartServer("api");
-        report.TimeToReady = a.TimeToReady;
-        report.RssReady = a.RssMiB();
-        Log($"RSS at ready {report.RssReady:0.0} MiB; idle for {o.Idle.TotalSeconds:0} s");
-        await Task.Delay(o.Idle, ct);
-        report.RssIdle = a.RssMiB();
-        Log($"RSS after idle {report.RssIdle:0.0} MiB");
+        // 1. Idle memory of the framework baseline and of Kefu, each started the same way on a fresh empty database;
+        //    then API creates on the (last) Kefu server.
+        KefuServer? a = null;
+        for (var i = 1; i <= o.MemorySamples; i++)
+        {
+            var sample = o.MemorySamples > 1 ? $" (sample {i} of {o.MemorySamples})" : "";
+            if (o.BaselineDll is not null)
+            {
+                Log($"== framework baseline{sample}: idle memory");
+                var bl = await StartServer("baseline" + i, o.BaselineDll);
+                report.BaselineMemory.Add(await IdleMemory(bl));
+                await StopServer(bl);
+            }
+            var serverA = i == o.MemorySamples && !o.OnlyMemory;
+            Log(serverA ? "== server A: idle memory, then POST /api/v1/tickets" : $"== Kefu{sample}: idle memory");
+            var k = await StartServer(serverA ? "api" : "api" + i);
+            report.KefuMemory.Add(await IdleMemory(k));
+            report.TimeToReady = k.TimeToReady;
+            if (serverA) a = k;
+            else await StopServer(k);
+        }
+        if (a is null) goto done;
 
         using (var api = new ApiLoad(a.Url, o.Token))
         {

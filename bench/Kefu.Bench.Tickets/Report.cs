@@ -4,6 +4,9 @@ using System.Text;
 
 namespace Kefu.Bench.Tickets;
 
+/// <summary>One server's idle memory (MiB): VmRSS at ready and after the idle period, and the split after it.</summary>
+public sealed record IdleRss(TimeSpan TimeToReady, double Ready, double Idle, double Anon, double File, double Shmem);
+
 /// <summary>Collects the figures, prints the results table and writes the tickets section of docs/benchmarks.md.</summary>
 public sealed class Report(BenchOptions o)
 {
@@ -25,8 +28,10 @@ public sealed class Report(BenchOptions o)
     public PhaseResult? RawGroupCommit { get; set; }
     public PhaseResult? RawList { get; set; }
     public Seeder.Result? Seed { get; set; }
-    public double? RssReady { get; set; }
-    public double? RssIdle { get; set; }
+    /// <summary>Kefu's idle memory per start (the last one is server A, which then takes the create load).</summary>
+    public List<IdleRss> KefuMemory { get; } = [];
+    /// <summary>The framework baseline's idle memory per start (bench/Kefu.Bench.MemBaseline).</summary>
+    public List<IdleRss> BaselineMemory { get; } = [];
     public double? RssAfterLoad { get; set; }
     public double? RssSeededReady { get; set; }
     public double? RssAfterList { get; set; }
@@ -36,6 +41,20 @@ public sealed class Report(BenchOptions o)
 
     private static string F(double v, string fmt = "0.00") => double.IsNaN(v) ? "–" : v.ToString(fmt, CultureInfo.InvariantCulture);
     private static string Met(bool? ok) => ok is null ? "–" : ok.Value ? "met" : "**missed**";
+
+    private static double Median(List<IdleRss> l, Func<IdleRss, double> f)
+    {
+        var v = l.Select(f).Order().ToArray();
+        return v.Length == 0 ? double.NaN : v.Length % 2 == 1 ? v[v.Length / 2] : (v[v.Length / 2 - 1] + v[v.Length / 2]) / 2;
+    }
+
+    /// <summary>One value, or the median (min–max) of several starts.</summary>
+    private static string Mem(List<IdleRss> l, Func<IdleRss, double> f) => l.Count switch
+    {
+        0 => "–",
+        1 => F(f(l[0]), "0.0"),
+        _ => $"{F(Median(l, f), "0.0")} ({F(l.Min(f), "0.0")}–{F(l.Max(f), "0.0")})",
+    };
 
     private sealed record Row(string Measure, string Api, string Raw, string Ratio, string Target, bool? Ok);
 
@@ -88,10 +107,20 @@ public sealed class Report(BenchOptions o)
             rows.Add(new Row("list: CPU ms per request (server / raw process)", F(ApiList.ServerCpuMsPerOp),
                 RawList is null ? "–" : F(RawList.OwnCpuMsPerOp, "0.000"), "", "", null));
         }
-        if (RssReady is not null) rows.Add(new Row("server RSS at ready, empty DB (MiB)", F(RssReady.Value, "0.0"), "", "", "", null));
-        if (RssIdle is not null)
-            rows.Add(new Row($"server RSS after {o.Idle.TotalSeconds:0} s idle, empty DB (MiB)", F(RssIdle.Value, "0.0"), "", "",
-                $"≤ {IdleRssTarget:0} MiB", RssIdle <= IdleRssTarget));
+        if (KefuMemory.Count > 0)
+        {
+            // API column: Kefu; baseline column: the framework baseline (the stack alone), started the same way.
+            string Ratio(Func<IdleRss, double> f) => BaselineMemory.Count == 0 ? "–" : $"{Median(KefuMemory, f) / Median(BaselineMemory, f):0.00}× baseline";
+            rows.Add(new Row("server RSS at ready, empty DB (MiB)", Mem(KefuMemory, m => m.Ready), Mem(BaselineMemory, m => m.Ready),
+                Ratio(m => m.Ready), "", null));
+            var idle = Median(KefuMemory, m => m.Idle);
+            rows.Add(new Row($"server RSS after {o.Idle.TotalSeconds:0} s idle, empty DB (MiB)", Mem(KefuMemory, m => m.Idle),
+                Mem(BaselineMemory, m => m.Idle), Ratio(m => m.Idle), $"≤ {IdleRssTarget:0} MiB", idle <= IdleRssTarget));
+            static string Split(List<IdleRss> l) => l.Count == 0 ? "–"
+                : $"{F(Median(l, m => m.Anon), "0")} / {F(Median(l, m => m.File), "0")} / {F(Median(l, m => m.Shmem), "0")}";
+            rows.Add(new Row("… of which anonymous / files / shared memory (JIT code, loader heaps) (MiB)", Split(KefuMemory), Split(BaselineMemory),
+                "", "", null));
+        }
         if (RssAfterLoad is not null) rows.Add(new Row("server RSS after the create load (MiB)", F(RssAfterLoad.Value, "0.0"), "", "", "", null));
         if (RssAfterList is not null) rows.Add(new Row("server RSS after the list run, 1M DB (MiB)", F(RssAfterList.Value, "0.0"), "", "", "", null));
         return rows;
@@ -161,9 +190,14 @@ public sealed class Report(BenchOptions o)
             + "itself on this machine. CPU per operation is the server's utime+stime from `/proc/<pid>/stat` (and the load "
             + "generator's own CPU) over the phase, divided by the completed operations.");
         sb.AppendLine("- **idle memory**: VmRSS of the server process right after `/health/ready` answers 200 and after an idle period "
-            + "without requests, empty database (`KEFU_DEMO=false`).");
+            + "without requests, empty database (`KEFU_DEMO=false`), and the split of the latter (`RssAnon`/`RssFile`/`RssShmem`). "
+            + "Baseline: the framework alone (`bench/Kefu.Bench.MemBaseline`, no Kefu code) — Kestrel and a minimal API, Blazor "
+            + "interactive server with one MudBlazor page, ASP.NET Core Identity on EF Core SQLite (one migration applied at start, "
+            + "WAL, a first user created), a SignalR hub (JSON + MessagePack), OpenTelemetry metrics with the Prometheus endpoint "
+            + "(Kefu's cardinality limits), health checks, OpenAPI and Scalar; same runtime settings (workstation non-concurrent GC), "
+            + "started the same way just before Kefu on its own fresh data directory.");
         sb.AppendLine();
-        sb.AppendLine("Command (from the repository root; builds Kefu and the load generator in Release into `/tmp/kefu-bench-artifacts`; "
+        sb.AppendLine("Command (from the repository root; builds Kefu, the framework baseline and the load generator in Release into `/tmp/kefu-bench-artifacts`; "
             + "`KEFU_BENCH_SOURCE=head` benchmarks the last commit, without it the working tree; about 4 minutes):");
         sb.AppendLine();
         sb.AppendLine("```sh");
@@ -184,7 +218,8 @@ public sealed class Report(BenchOptions o)
             sb.AppendLine($"- Seeding {Seed.Tickets:N0} tickets took {Seed.Elapsed.TotalSeconds:0} s; database file {Seed.FileBytes / 1048576.0:0} MiB; "
                 + $"{Seed.OpenInFirstTeam:N0} open tickets in the first team.");
         if (RssSeededReady is not null) sb.AppendLine($"- Server RSS at ready on the seeded database: {RssSeededReady:0.0} MiB.");
-        if (TimeToReady is not null) sb.AppendLine($"- Server start to ready (empty database, migrations applied on first start): {TimeToReady.Value.TotalSeconds:0.0} s.");
+        if (TimeToReady is not null) sb.AppendLine($"- Server start to ready (empty database, migrations applied on first start): {TimeToReady.Value.TotalSeconds:0.0} s"
+            + (BaselineMemory.Count == 0 ? "." : $"; framework baseline: {BaselineMemory[^1].TimeToReady.TotalSeconds:0.0} s."));
         if (Interference() is { } i) sb.AppendLine("- " + i);
         foreach (var n in Notes) sb.AppendLine("- " + n);
         if (Failure is not null) sb.AppendLine($"- **The run failed:** {Failure}");

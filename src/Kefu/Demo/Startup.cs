@@ -90,6 +90,7 @@ public static class Startup
             ? $"Sign in as 'admin' with password '{DemoPassword}'; demo staff (supervisor, lead1, agent1, outsourced1, qa, …) use the same password."
             : adminPassword is not null ? $"Sign in as 'admin' with password '{adminPassword}' (shown only now: change it)." : null;
         app.Lifetime.ApplicationStarted.Register(() => Console.Out.Write(Banner(app.Urls, login, demoToken)));
+        NativeHeap.TrimWhenStarted(app.Lifetime);
     }
 
     /// <summary>What a person at the console needs: where Kefu runs and how to sign in. Written with one call so log
