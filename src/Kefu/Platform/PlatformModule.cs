@@ -216,6 +216,7 @@ public static class PlatformModule
 
     public static void MapPlatform(this WebApplication app)
     {
+        app.UseSecurityHeaders();
         app.UseExceptionHandler();
         app.UseStatusCodePages(async c =>
         {
