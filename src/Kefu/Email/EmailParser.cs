@@ -152,6 +152,8 @@ public static partial class EmailParser
             {
                 FoldHtmlQuote(doc);
                 html = Cleaner.SanitizeBody(doc);
+                // Sanitising can lengthen it (every link gains target and rel): past the stored limit, the text version.
+                if (html.Length > HtmlMax) html = null;
             }
         }
         else text = Clean(textBody ?? "");

@@ -13,6 +13,14 @@ public sealed class KefuOptions
     public string? PublicUrl { get; set; }
     public DatabaseOptions Database { get; set; } = new();
     public AttachmentOptions Attachments { get; set; } = new();
+    public HttpOptions Http { get; set; } = new();
+}
+
+public sealed class HttpOptions
+{
+    /// <summary>Reverse proxies whose X-Forwarded-For/-Proto are believed: addresses or CIDR networks, comma-separated
+    /// (e.g. "10.0.0.5,172.16.0.0/12"). Unset: loopback only.</summary>
+    public string? TrustedProxies { get; set; }
 }
 
 public sealed class DatabaseOptions

@@ -9,6 +9,7 @@ using Kefu.Platform.Text;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using OpenTelemetry.Metrics;
@@ -133,6 +134,8 @@ public static class PlatformModule
         services.AddSingleton<PasswordResetLimiter>();
         services.AddScoped<AuditLog>();
         services.AddSingleton<HtmlCleaner>();
+        ForwardedHeadersSetup.Configure(new ForwardedHeadersOptions(), options.Http.TrustedProxies); // a bad entry stops the start
+        services.Configure<ForwardedHeadersOptions>(o => ForwardedHeadersSetup.Configure(o, options.Http.TrustedProxies));
         services.AddRateLimiter(o =>
         {
             o.RejectionStatusCode = 429;
@@ -216,6 +219,8 @@ public static class PlatformModule
 
     public static void MapPlatform(this WebApplication app)
     {
+        app.UseForwardedHeaders(); // first: everything after sees the client's address (Kefu:Http:TrustedProxies)
+        app.UseSecurityHeaders();
         app.UseExceptionHandler();
         app.UseStatusCodePages(async c =>
         {

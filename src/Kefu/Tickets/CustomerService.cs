@@ -158,8 +158,22 @@ public sealed class CustomerService(KefuDb db, AuditLog audit, TimeProvider time
         return customer;
     }
 
+    public const int NameMax = 200, AddressMax = 500, NoteMax = 4000, LanguageMax = 10;
+
+    private static void CheckLength(string field, string? value, int max)
+    {
+        if (value is { Length: var n } && n > max)
+            throw DomainException.Validation(field, $"{field} is at most {max} characters.");
+    }
+
     public async Task<Customer> UpdateAsync(Customer customer, UpdateCustomerRequest r, CancellationToken ct)
     {
+        // The API validates these lengths too; the workspace calls the service directly, and an over-long value would
+        // otherwise reach the database (PostgreSQL refuses it with an error that ends the circuit).
+        CheckLength("name", r.Name, NameMax);
+        CheckLength("address", r.Address, AddressMax);
+        CheckLength("note", r.Note, NoteMax);
+        CheckLength("language", r.Language, LanguageMax);
         var changes = new ChangeSet();
         if (r.Name is { } name)
         {

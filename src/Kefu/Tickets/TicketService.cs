@@ -417,6 +417,11 @@ public sealed class TicketService(
         var prefix = fieldPrefix.Length == 0 ? "" : fieldPrefix + ".";
         if (text.Length == 0 && ids.Length == 0)
             throw DomainException.Validation(prefix + "body", "A message needs a body, html or at least one attachment.");
+        // Checked here, not only by the API's request validation: the workspace and other callers come straight here.
+        if (text.Length > TicketsConfiguration.BodyMax)
+            throw DomainException.Validation(prefix + "body", $"A message is at most {TicketsConfiguration.BodyMax} characters.");
+        if (cleanHtml is { Length: > TicketsConfiguration.BodyMax * 2 })
+            throw DomainException.Validation(prefix + "html", $"A message's HTML is at most {TicketsConfiguration.BodyMax * 2} characters.");
 
         var attachments = ids.Length == 0 ? [] : await db.Set<Attachment>().Where(a => ids.Contains(a.Id)).ToListAsync(ct);
         foreach (var id in ids)

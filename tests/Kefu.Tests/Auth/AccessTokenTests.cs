@@ -33,6 +33,20 @@ public abstract class AccessTokenTests(KefuApp app)
     }
 
     [Fact]
+    public async Task A_call_with_a_token_records_when_it_was_last_used()
+    {
+        var created = await KefuApp.PostOk(app.AgentA.Http, "/api/v1/me/tokens", new { name = "last-used" });
+        var id = created["token"]!["id"]!.GetValue<long>();
+        Assert.Null(created["token"]!["lastUsedAt"]?.GetValue<DateTime?>());
+
+        Assert.Equal(HttpStatusCode.OK, (await app.Client(created["value"]!.GetValue<string>()).GetAsync("/api/v1/me")).StatusCode);
+
+        var listed = (await KefuApp.Json(await app.AgentA.Http.GetAsync("/api/v1/me/tokens"), true)).AsArray()
+            .Single(t => t!["id"]!.GetValue<long>() == id)!;
+        Assert.NotNull(listed["lastUsedAt"]?.GetValue<DateTime>());
+    }
+
+    [Fact]
     public async Task The_bootstrap_token_is_an_admin_token_on_a_fresh_instance()
     {
         var me = await KefuApp.Json(await app.Client(KefuApp.BootstrapToken).GetAsync("/api/v1/me"), true);

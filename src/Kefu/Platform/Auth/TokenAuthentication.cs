@@ -19,6 +19,7 @@ public sealed class TokenAuthentication(
     public const string SchemeName = "Token";
     public const string TokenPrefix = "kfp_";
     private static readonly TimeSpan CacheLifetime = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan UseRecordInterval = TimeSpan.FromMinutes(1);
 
     public static string NewToken() => TokenPrefix + Base64Url(RandomNumberGenerator.GetBytes(32));
 
@@ -34,7 +35,7 @@ public sealed class TokenAuthentication(
         if (token.Length is < 32 or > 200) return AuthenticateResult.Fail("Malformed token.");
 
         var hash = Hash(token);
-        if (!cache.TryGetValue("pat:" + hash, out Guid userId))
+        if (!cache.TryGetValue("pat:" + hash, out CachedToken? entry) || entry is null)
         {
             await using var scope = scopes.CreateAsyncScope();
             var db = scope.ServiceProvider.GetRequiredService<KefuDb>();
@@ -44,11 +45,40 @@ public sealed class TokenAuthentication(
                 .Select(t => new { t.UserId, t.Id })
                 .FirstOrDefaultAsync(Context.RequestAborted);
             if (row is null) return AuthenticateResult.Fail("Unknown, expired or revoked token.");
-            userId = row.UserId;
-            cache.Set("pat:" + hash, userId, CacheLifetime);
+            entry = new CachedToken(row.UserId, row.Id);
+            cache.Set("pat:" + hash, entry, CacheLifetime);
         }
+        await MarkUsedAsync(entry.TokenId);
+        var userId = entry.UserId;
         var identity = new ClaimsIdentity([new Claim(ClaimTypes.NameIdentifier, userId.ToString())], SchemeName);
         return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));
+    }
+
+    private sealed record CachedToken(Guid UserId, long TokenId);
+
+    /// <summary>Records when a token was last used (the Tokens page shows it), at most once a minute per token and per
+    /// node: one small update of its own, outside the request's unit of work, so a failed request still counts as a
+    /// use and the request's transaction is not widened. A failure to record is logged, never fails the request.</summary>
+    private async Task MarkUsedAsync(long tokenId)
+    {
+        var key = "pat-used:" + tokenId;
+        if (cache.TryGetValue(key, out _)) return;
+        cache.Set(key, true, UseRecordInterval);
+        try
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<KefuDb>();
+            var gate = scope.ServiceProvider.GetRequiredService<WriteGate>();
+            var now = time.UtcNow();
+            using (await gate.EnterAsync(Context.RequestAborted))
+                await db.AccessTokens.Where(t => t.Id == tokenId)
+                    .ExecuteUpdateAsync(s => s.SetProperty(t => t.LastUsedAt, now), Context.RequestAborted);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            cache.Remove(key);
+            Logger.LogWarning(ex, "Could not record the use of access token {TokenId}.", tokenId);
+        }
     }
 
     protected override Task HandleChallengeAsync(AuthenticationProperties properties)
