@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Headers;
+using System.Net.Http.Json;
 using System.Runtime.CompilerServices;
 using System.Text.Json.Nodes;
 using Microsoft.Playwright;
@@ -270,6 +271,76 @@ public sealed class AdminTests(BrowserApp app) : IAsyncLifetime
         var via = page.Locator("#audit-table tbody tr").First.Locator("td").Nth(2);
         await Expect(via).Not.ToBeEmptyAsync();
         Assert.Equal("nowrap", await via.EvaluateAsync<string>("e => getComputedStyle(e).whiteSpace"));
+    }
+
+    [Fact]
+    public async Task The_audit_log_narrows_to_one_actor_and_to_one_action()
+    {
+        // An actor of her own, so her rows are exactly what this test had her do: create a ticket and change it.
+        var name = Unique("审计人");
+        var client = await app.StaffClient(Unique("auditor."), name, ["agent"], [app.TeamA]);
+        var me = JsonNode.Parse(await client.GetStringAsync("/api/v1/me"))!;
+        var actorId = me["id"]!.GetValue<string>();
+        var created = await client.PostAsJsonAsync("/api/v1/tickets", new
+        {
+            subject = "审计筛选 " + Unique("t"), channel = "web_form", teamId = app.TeamA,
+            customer = new { email = Unique("audit") + "@example.com", name = "陈静" }, message = new { body = "请核对" },
+        });
+        Assert.True(created.IsSuccessStatusCode, await created.Content.ReadAsStringAsync());
+        var ticketId = JsonNode.Parse(await created.Content.ReadAsStringAsync())!["id"]!.GetValue<long>();
+        (await client.PatchAsJsonAsync($"/api/v1/tickets/{ticketId}", new { priority = "high" })).EnsureSuccessStatusCode();
+        // Someone else changes the same ticket: the same action by another actor.
+        (await app.Api.PatchAsJsonAsync($"/api/v1/tickets/{ticketId}", new { priority = "urgent" })).EnsureSuccessStatusCode();
+
+        var trail = (await app.WaitForApi($"/api/v1/audit?entityType=ticket&entityId={ticketId}",
+            a => a["items"]!.AsArray().Count(e => e!["action"]!.GetValue<string>() == "updated") == 2, "both updates audited"))["items"]!.AsArray();
+        long Row(string action, bool hers) => trail.First(e => e!["action"]!.GetValue<string>() == action
+            && (e["actorId"]?.GetValue<string>() == actorId) == hers)!["id"]!.GetValue<long>();
+        var (herCreate, herUpdate, otherUpdate) = (Row("created", true), Row("updated", true), Row("updated", false));
+        var hers = JsonNode.Parse(await app.Api.GetStringAsync($"/api/v1/audit?actorId={actorId}&limit=200"))!["items"]!.AsArray()
+            .Select(e => e!["id"]!.GetValue<long>().ToString()).Order().ToArray();
+        Assert.Contains(herCreate.ToString(), hers);
+        Assert.Contains(herUpdate.ToString(), hers);
+        // The API takes the same filters.
+        var herChanges = JsonNode.Parse(await app.Api.GetStringAsync($"/api/v1/audit?actorId={actorId}&action=updated"))!["items"]!.AsArray();
+        Assert.Equal(herUpdate, Assert.Single(herChanges)!["id"]!.GetValue<long>());
+
+        var page = await Open("boss");
+        await page.GotoAsync($"{app.BaseUrl}/admin/audit");
+        var rows = page.Locator("#audit-table tbody tr");
+        await Expect(page.Locator($"#audit-table tr[data-audit-id='{otherUpdate}']")).ToHaveCountAsync(1);
+        // The actions are offered by their labels, as the rows show them.
+        await Expect(page.Locator("#audit-action option[value='updated']")).ToHaveTextAsync("修改");
+        await Expect(page.Locator("#audit-action option[value='created']")).ToHaveTextAsync("创建");
+
+        // The actor filter: her rows, all of them, and no one else's.
+        await page.SelectOptionAsync("#audit-actor", actorId);
+        await page.ClickAsync("#audit-apply");
+        await Expect(page.Locator($"#audit-table tr[data-audit-id='{otherUpdate}']")).ToHaveCountAsync(0);
+        await Expect(rows).ToHaveCountAsync(hers.Length);
+        Assert.Equal(hers, (await rows.EvaluateAllAsync<string[]>("rs => rs.map(r => r.dataset.auditId)")).Order().ToArray());
+        foreach (var cell in await rows.Locator("td:nth-child(2)").AllAsync()) await Expect(cell).ToContainTextAsync(name);
+
+        // The action filter alone: changes by anyone (hers and the other one), nothing else.
+        await page.SelectOptionAsync("#audit-actor", "");
+        await page.SelectOptionAsync("#audit-action", "updated");
+        await page.ClickAsync("#audit-apply");
+        await Expect(page.Locator($"#audit-table tr[data-audit-id='{otherUpdate}']")).ToHaveCountAsync(1);
+        await Expect(page.Locator($"#audit-table tr[data-audit-id='{herUpdate}']")).ToHaveCountAsync(1);
+        await Expect(page.Locator($"#audit-table tr[data-audit-id='{herCreate}']")).ToHaveCountAsync(0);
+        await Expect(page.Locator("#audit-table tbody tr:not([data-action='updated'])")).ToHaveCountAsync(0);
+        foreach (var badge in await rows.Locator("td:nth-child(5)").AllAsync()) await Expect(badge).ToHaveTextAsync("修改");
+
+        // Both together: her one change.
+        await page.SelectOptionAsync("#audit-actor", actorId);
+        await page.ClickAsync("#audit-apply");
+        await Expect(rows).ToHaveCountAsync(1);
+        await Expect(page.Locator($"#audit-table tr[data-audit-id='{herUpdate}']")).ToHaveCountAsync(1);
+
+        // Reset shows everything again.
+        await page.ClickAsync("#audit-reset");
+        await Expect(page.Locator($"#audit-table tr[data-audit-id='{herCreate}']")).ToHaveCountAsync(1);
+        await Expect(page.Locator("#audit-action")).ToHaveValueAsync("");
     }
 
     [Fact]

@@ -129,8 +129,9 @@ public sealed class BrowserApp : IAsyncLifetime
             message = new { body = $"{subject}，麻烦尽快处理。" },
         });
 
-    /// <summary>A signed-in page in its own browser context (own cookies), as a person would have.</summary>
-    public async Task<IPage> SignIn(string userName, string? culture = null)
+    /// <summary>A signed-in page in its own browser context (own cookies), as a person would have. <paramref name="initScript"/>
+    /// runs in every page of the context before the page's own scripts (a test's stand-ins for browser APIs).</summary>
+    public async Task<IPage> SignIn(string userName, string? culture = null, string? initScript = null)
     {
         var context = await Browser.NewContextAsync(new BrowserNewContextOptions
         {
@@ -138,6 +139,7 @@ public sealed class BrowserApp : IAsyncLifetime
             Locale = culture ?? "zh-CN",
         });
         context.SetDefaultTimeout(15_000);
+        if (initScript is not null) await context.AddInitScriptAsync(initScript);
         var page = await context.NewPageAsync();
         // The sign-in page's load event waits for MudBlazor's stylesheet and four scripts; at load 70–87 on 2 cores it
         // once took over 15 s (session 7), so the navigation gets the sign-in's own 60 s.

@@ -6,6 +6,10 @@ public sealed record StaffRef(Guid Id, string Name);
 public sealed record TeamRef(int Id, string Name);
 public sealed record CategoryRef(int Id, string Path, string[] Names);
 public sealed record CustomerSummary(long Id, string Name, string? Email, string? Phone);
+
+/// <summary>A customer found by the workspace search: identities masked as the viewer must see them; Tickets counts those
+/// of the customer's tickets the viewer may see.</summary>
+public sealed record CustomerHit(long Id, string Name, string? Email, string? Phone, int Tickets);
 public sealed record IdentityDto(long Id, IdentityKind Kind, string Value);
 public sealed record AttachmentDto(long Id, string FileName, string ContentType, long Size, string Url);
 public sealed record AuthorDto(string Type, string? Id, string Name);

@@ -7,7 +7,7 @@ namespace Kefu.Platform.Audit;
 
 /// <summary>Which audit rows to show. <see cref="SystemOnly"/> selects rows with no actor (start-up, jobs).</summary>
 public sealed record AuditFilter(string? EntityType = null, string? EntityId = null, Guid? ActorId = null, bool SystemOnly = false,
-    DateTime? FromUtc = null, DateTime? ToUtc = null);
+    DateTime? FromUtc = null, DateTime? ToUtc = null, string? Action = null);
 
 /// <summary>Reads the audit trail newest first, a keyset page at a time (the cursor is the last id seen).</summary>
 public static class AuditQuery
@@ -27,6 +27,7 @@ public static class AuditQuery
         }
         if (f.EntityType is { Length: > 0 } type) q = q.Where(a => a.EntityType == type);
         if (f.EntityId is { Length: > 0 } id) q = q.Where(a => a.EntityId == id);
+        if (f.Action is { Length: > 0 } action) q = q.Where(a => a.Action == action);
         if (f.ActorId is { } actor) q = q.Where(a => a.ActorId == actor);
         else if (f.SystemOnly) q = q.Where(a => a.ActorId == null);
         if (f.FromUtc is { } from) q = q.Where(a => a.At >= from);
@@ -41,4 +42,8 @@ public static class AuditQuery
     /// <summary>The entity types that occur in the trail, for the filter list.</summary>
     public static Task<List<string>> EntityTypesAsync(KefuDb db, CancellationToken ct) =>
         db.Audit.AsNoTracking().Select(a => a.EntityType).Distinct().OrderBy(t => t).ToListAsync(ct);
+
+    /// <summary>The actions that occur in the trail, for the filter list.</summary>
+    public static Task<List<string>> ActionsAsync(KefuDb db, CancellationToken ct) =>
+        db.Audit.AsNoTracking().Select(a => a.Action).Distinct().OrderBy(t => t).ToListAsync(ct);
 }

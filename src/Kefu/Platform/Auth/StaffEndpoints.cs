@@ -67,10 +67,10 @@ public static class StaffEndpoints
             return TypedResults.Ok(new TeamDto(team.Id, team.Name, team.Description, members, team.Version));
         }).RequireAuthorization(Permissions.TeamsManage);
 
-        app.MapGet("/api/v1/audit", async (string? entityType, string? entityId, Guid? actorId, DateTime? from, DateTime? to,
+        app.MapGet("/api/v1/audit", async (string? entityType, string? entityId, Guid? actorId, string? action, DateTime? from, DateTime? to,
             string? cursor, int? limit, HttpContext http, CurrentUser user, CancellationToken ct) =>
         {
-            var filter = new AuditFilter(entityType, entityId, actorId, FromUtc: from?.ToUniversalTime(), ToUtc: to?.ToUniversalTime());
+            var filter = new AuditFilter(entityType, entityId, actorId, FromUtc: from?.ToUniversalTime(), ToUtc: to?.ToUniversalTime(), Action: action);
             var staff = await user.GetAsync(ct);
             return TypedResults.Ok(await AuditQuery.PageAsync(http.RequestServices, staff, filter, cursor, Cursor.Limit(limit), ct));
         }).WithTags("Audit").RequireAuthorization(Permissions.AuditRead);

@@ -38,6 +38,10 @@ public partial class Workspace
     private bool _forbidden, _notFound, _showHelp;
     private string _search = "";
     private string? _searchActive;
+    // The search's customers (shown above its tickets), and the one picked: the list then shows that customer's tickets.
+    private List<CustomerHit> _customerHits = [];
+    private CustomerHit? _customer;
+    private int _searchVersion;
     private readonly HashSet<long> _selected = [];
     private TicketPane? _pane;
     private PaneOptions? _options;
@@ -175,7 +179,8 @@ public partial class Workspace
     /// <summary>The list's filter: the search when one is active, else the saved or built-in view; narrowed by the
     /// filter bar.</summary>
     private TicketFilter CurrentFilter() => Bar.Refine(
-        _searchActive is { } q ? TicketViews.Base(null) with { Q = q }
+        _customer is { } customer ? TicketViews.Base(null) with { CustomerId = customer.Id }
+        : _searchActive is { } q ? TicketViews.Base(null) with { Q = q }
         : ActiveSavedView is { } saved ? saved.Filters.ToTicketFilter()
         : TicketViews.Filter(_view)) with { Sort = Sort, Limit = 100 };
 
@@ -206,8 +211,7 @@ public partial class Workspace
     private async Task SelectSavedViewAsync(long id)
     {
         _savedViewId = id;
-        _searchActive = null;
-        _search = "";
+        ClearSearch();
         _renaming = _confirmDelete = false;
         _viewError = null;
         ClearBar();
@@ -317,8 +321,7 @@ public partial class Workspace
         _savedViewId = null;
         _renaming = _confirmDelete = false;
         ClearBar();
-        _searchActive = null;
-        _search = "";
+        ClearSearch();
         _selected.Clear();
         await ReloadListAsync();
     }
@@ -329,14 +332,47 @@ public partial class Workspace
         {
             _searchActive = string.IsNullOrWhiteSpace(_search) ? null : _search.Trim();
             if (_searchActive is not null) _savedViewId = null;
+            _customer = null;
+            var version = ++_searchVersion;
+            // Customers and tickets load side by side; a newer search (or leaving the search) drops these customers.
+            var hits = _searchActive is { } q
+                ? QueryAsync((sp, staff, ct) => sp.GetRequiredService<TicketQueries>().SearchCustomersAsync(q, staff, CustomerHits, ct))
+                : Task.FromResult<IReadOnlyList<CustomerHit>>([]);
             await ReloadListAsync();
+            var found = await hits;
+            if (version == _searchVersion) _customerHits = [.. found];
         }
         else if (e.Key == "Escape")
         {
-            _search = "";
-            _searchActive = null;
+            ClearSearch();
             await ReloadListAsync();
         }
+    }
+
+    private const int CustomerHits = 8;
+
+    private void ClearSearch()
+    {
+        _search = "";
+        _searchActive = null;
+        _customer = null;
+        _customerHits = [];
+        _searchVersion++;
+    }
+
+    /// <summary>A customer from the search: the list shows their tickets (a ticket opened from it shows the customer panel).</summary>
+    private async Task OpenCustomerAsync(CustomerHit customer)
+    {
+        _customer = customer;
+        _selected.Clear();
+        await ReloadListAsync();
+    }
+
+    private async Task BackToResultsAsync()
+    {
+        _customer = null;
+        _selected.Clear();
+        await ReloadListAsync();
     }
 
     private async Task OpenAsync(long id)
