@@ -1,4 +1,5 @@
 using System.ComponentModel;
+using Microsoft.AspNetCore.Mvc;
 using System.ComponentModel.DataAnnotations;
 using Kefu.Platform.Auth;
 using Kefu.Platform.Http;
@@ -7,10 +8,10 @@ namespace Kefu.Tickets;
 
 public sealed record TagDto(int Id, string Name, int Tickets);
 public sealed record TagFilter(
-    [property: Description("The start of the tag's name (case-insensitive).")] string? Q,
-    [property: Description("name (default) or createdAt; prefix '-' for descending.")] string? Sort,
-    [property: Description("nextCursor of the previous page.")] string? Cursor,
-    [property: Description("Rows per page, 1–200 (default 50).")] int? Limit);
+    [property: FromQuery(Name = "q"), Description("The start of the tag's name (case-insensitive).")] string? Q,
+    [property: FromQuery(Name = "sort"), Description("name (default) or createdAt; prefix '-' for descending.")] string? Sort,
+    [property: FromQuery(Name = "cursor"), Description("nextCursor of the previous page.")] string? Cursor,
+    [property: FromQuery(Name = "limit"), Description("Rows per page, 1–200 (default 50).")] int? Limit);
 public sealed record CreateTagRequest([property: Required, MaxLength(50)] string Name);
 
 public sealed record CategoryNode(int Id, string Name, string Path, int Level, int SortOrder, TicketPriority? DefaultPriority,

@@ -162,6 +162,26 @@ public abstract class ListsApiTests(KefuApp app)
         Assert.Equal(HttpStatusCode.Unauthorized, (await app.Client(null).GetAsync("/api/v1/tags")).StatusCode);
     }
 
+    [Fact]
+    public async Task OpenApi_names_the_list_parameters_as_the_docs_do()
+    {
+        var doc = await KefuApp.Json(await app.Client(null).GetAsync("/api/openapi/v1.json"), true);
+        JsonNode Get(string path) => doc["paths"]![path]!["get"]!;
+        string[] Names(string path) => [.. Get(path)["parameters"]!.AsArray().Select(x => x!["name"]!.GetValue<string>())];
+
+        Assert.Equal(["q", "teamId", "role", "active", "outsourced", "sort", "cursor", "limit"], Names("/api/v1/users"));
+        Assert.Equal(["q", "sort", "cursor", "limit"], Names("/api/v1/teams"));
+        Assert.Equal(["q", "sort", "cursor", "limit"], Names("/api/v1/tags"));
+        Assert.Subset(Names("/api/v1/tickets").ToHashSet(), new HashSet<string> { "status", "teamId", "assignee", "q", "sort", "cursor", "limit" });
+        Assert.Subset(Names("/api/v1/customers").ToHashSet(), new HashSet<string> { "q", "cursor", "limit" });
+        foreach (var path in new[] { "/api/v1/users", "/api/v1/teams", "/api/v1/tags" })
+        {
+            Assert.All(Get(path)["parameters"]!.AsArray(), x => Assert.False(string.IsNullOrEmpty(x!["description"]?.GetValue<string>())));
+            var schema = Get(path)["responses"]!["200"]!["content"]!["application/json"]!["schema"]!["$ref"]!.GetValue<string>();
+            Assert.StartsWith("#/components/schemas/PageOf", schema);
+        }
+    }
+
     /// <summary>The ids of every item of a list query, following the cursor two at a time; each page but the last is
     /// full and carries a cursor.</summary>
     private async Task<List<string>> AllIds(string path, string query, HttpClient? client = null)

@@ -1,4 +1,5 @@
 using System.ComponentModel;
+using Microsoft.AspNetCore.Mvc;
 using Kefu.Platform.Database;
 using Kefu.Platform.Http;
 using Microsoft.EntityFrameworkCore;
@@ -6,20 +7,20 @@ using Microsoft.EntityFrameworkCore;
 namespace Kefu.Platform.Auth;
 
 public sealed record UserFilter(
-    [property: Description("Text in the display name, user name or e-mail (case-insensitive).")] string? Q,
-    [property: Description("Only members of this team.")] int? TeamId,
-    [property: Description("Only holders of one of these roles, comma-separated (agent, senior_agent, team_lead, supervisor, quality_inspector, knowledge_editor, admin).")] string? Role,
-    [property: Description("true: only active accounts; false: only deactivated ones.")] bool? Active,
-    [property: Description("true: only outsourced accounts; false: only in-house ones.")] bool? Outsourced,
-    [property: Description("name (default), userName or createdAt; prefix '-' for descending.")] string? Sort,
-    [property: Description("nextCursor of the previous page.")] string? Cursor,
-    [property: Description("Rows per page, 1–200 (default 50).")] int? Limit);
+    [property: FromQuery(Name = "q"), Description("Text in the display name, user name or e-mail (case-insensitive).")] string? Q,
+    [property: FromQuery(Name = "teamId"), Description("Only members of this team.")] int? TeamId,
+    [property: FromQuery(Name = "role"), Description("Only holders of one of these roles, comma-separated (agent, senior_agent, team_lead, supervisor, quality_inspector, knowledge_editor, admin).")] string? Role,
+    [property: FromQuery(Name = "active"), Description("true: only active accounts; false: only deactivated ones.")] bool? Active,
+    [property: FromQuery(Name = "outsourced"), Description("true: only outsourced accounts; false: only in-house ones.")] bool? Outsourced,
+    [property: FromQuery(Name = "sort"), Description("name (default), userName or createdAt; prefix '-' for descending.")] string? Sort,
+    [property: FromQuery(Name = "cursor"), Description("nextCursor of the previous page.")] string? Cursor,
+    [property: FromQuery(Name = "limit"), Description("Rows per page, 1–200 (default 50).")] int? Limit);
 
 public sealed record TeamFilter(
-    [property: Description("Text in the team's name or description (case-insensitive).")] string? Q,
-    [property: Description("name (default) or createdAt; prefix '-' for descending.")] string? Sort,
-    [property: Description("nextCursor of the previous page.")] string? Cursor,
-    [property: Description("Rows per page, 1–200 (default 50).")] int? Limit);
+    [property: FromQuery(Name = "q"), Description("Text in the team's name or description (case-insensitive).")] string? Q,
+    [property: FromQuery(Name = "sort"), Description("name (default) or createdAt; prefix '-' for descending.")] string? Sort,
+    [property: FromQuery(Name = "cursor"), Description("nextCursor of the previous page.")] string? Cursor,
+    [property: FromQuery(Name = "limit"), Description("Rows per page, 1–200 (default 50).")] int? Limit);
 
 /// <summary>The staff and team lists of the API, keyset-paginated like the tickets list (decision 0052).</summary>
 public static class StaffLists
