@@ -445,7 +445,7 @@ public sealed class AdminTests(BrowserApp app) : IAsyncLifetime
     private async Task<JsonNode> Json(string url) => JsonNode.Parse(await app.Api.GetStringAsync(url))!;
 
     private async Task<string> UserId(string userName) =>
-        (await Json("/api/v1/users")).AsArray().First(u => u!["userName"]!.GetValue<string>() == userName)!["id"]!.GetValue<string>();
+        (await Json($"/api/v1/users?q={Uri.EscapeDataString(userName)}&limit=200"))["items"]!.AsArray().First(u => u!["userName"]!.GetValue<string>() == userName)!["id"]!.GetValue<string>();
 
     private static JsonNode? Find(JsonNode tree, int id)
     {

@@ -35,7 +35,7 @@ public sealed class WorkspaceBulkTests(BrowserApp app) : IAsyncLifetime
 
     private async Task<string> UserId(string userName)
     {
-        var users = JsonNode.Parse(await app.Api.GetStringAsync("/api/v1/users"))!.AsArray();
+        var users = JsonNode.Parse(await app.Api.GetStringAsync($"/api/v1/users?q={Uri.EscapeDataString(userName)}&limit=200"))!["items"]!.AsArray();
         return users.First(u => u!["userName"]!.GetValue<string>() == userName)!["id"]!.GetValue<string>();
     }
 

@@ -627,7 +627,7 @@ public sealed class WorkspaceTests(BrowserApp app) : IAsyncLifetime
 
     private async Task<string> UserId(string userName)
     {
-        var users = System.Text.Json.Nodes.JsonNode.Parse(await app.Api.GetStringAsync("/api/v1/users"))!.AsArray();
+        var users = System.Text.Json.Nodes.JsonNode.Parse(await app.Api.GetStringAsync($"/api/v1/users?q={Uri.EscapeDataString(userName)}&limit=200"))!["items"]!.AsArray();
         return users.First(u => u!["userName"]!.GetValue<string>() == userName)!["id"]!.GetValue<string>();
     }
 

@@ -1,3 +1,5 @@
+using System.ComponentModel;
+using Microsoft.AspNetCore.Mvc;
 using System.ComponentModel.DataAnnotations;
 using Kefu.Platform.Auth;
 using Kefu.Platform.Http;
@@ -5,6 +7,11 @@ using Kefu.Platform.Http;
 namespace Kefu.Tickets;
 
 public sealed record TagDto(int Id, string Name, int Tickets);
+public sealed record TagFilter(
+    [property: FromQuery(Name = "q"), Description("The start of the tag's name (case-insensitive).")] string? Q,
+    [property: FromQuery(Name = "sort"), Description("name (default) or createdAt; prefix '-' for descending.")] string? Sort,
+    [property: FromQuery(Name = "cursor"), Description("nextCursor of the previous page.")] string? Cursor,
+    [property: FromQuery(Name = "limit"), Description("Rows per page, 1–200 (default 50).")] int? Limit);
 public sealed record CreateTagRequest([property: Required, MaxLength(50)] string Name);
 
 public sealed record CategoryNode(int Id, string Name, string Path, int Level, int SortOrder, TicketPriority? DefaultPriority,
@@ -23,7 +30,9 @@ public static class CatalogEndpoints
     public static void MapCatalogEndpoints(this IEndpointRouteBuilder app)
     {
         var tags = app.MapGroup("/api/v1/tags").WithTags("Tags").RequireAuthorization(Permissions.TagsRead);
-        tags.MapGet("", async (TagService tagService, CancellationToken ct) => TypedResults.Ok(await tagService.ListAsync(ct)));
+        tags.MapGet("", async ([AsParameters] TagFilter filter, TagService tagService, CancellationToken ct) =>
+            TypedResults.Ok(await tagService.PageAsync(filter, ct)))
+            .WithSummary("List tags with their ticket counts, filtered by name prefix, sorted (default: by name), keyset-paginated.");
         tags.MapPost("", async (CreateTagRequest r, TagService tagService, CancellationToken ct) =>
         {
             var tag = await tagService.CreateAsync(r.Name, ct);

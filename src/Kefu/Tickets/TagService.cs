@@ -1,6 +1,7 @@
 using Kefu.Platform;
 using Kefu.Platform.Audit;
 using Kefu.Platform.Database;
+using Kefu.Platform.Http;
 using Microsoft.EntityFrameworkCore;
 
 namespace Kefu.Tickets;
@@ -15,6 +16,29 @@ public sealed class TagService(UnitOfWork uow, AuditLog audit, TimeProvider time
         var db = uow.Db;
         return db.Set<Tag>().AsNoTracking().OrderBy(t => t.Name)
             .Select(t => new TagDto(t.Id, t.Name, db.Set<TicketTag>().Count(x => x.TagId == t.Id))).ToListAsync(ct);
+    }
+
+    private static readonly ListSort<Tag>[] Sorts =
+    [
+        ListSort<Tag>.By("name", t => t.Name, t => t.Id),
+        ListSort<Tag>.By("createdAt", t => t.CreatedAt, t => t.Id),
+    ];
+
+    /// <summary>One page of the API's tag list (decision 0052); the admin console lists them all with <see cref="ListAsync"/>.</summary>
+    public async Task<Page<TagDto>> PageAsync(TagFilter f, CancellationToken ct)
+    {
+        var db = uow.Db;
+        var q = db.Set<Tag>().AsNoTracking();
+        if (!string.IsNullOrWhiteSpace(f.Q))
+        {
+            var prefix = f.Q.Trim().ToLowerInvariant();
+            q = q.Where(t => t.Name.ToLower().StartsWith(prefix));
+        }
+        var (rows, next) = await Keyset.PageAsync(q, Sorts, f.Sort, f.Cursor, f.Limit, ct);
+        var ids = rows.Select(t => t.Id).ToList();
+        var counts = await db.Set<TicketTag>().Where(x => ids.Contains(x.TagId)).GroupBy(x => x.TagId)
+            .Select(g => new { TagId = g.Key, Count = g.Count() }).ToDictionaryAsync(x => x.TagId, x => x.Count, ct);
+        return new Page<TagDto>([.. rows.Select(t => new TagDto(t.Id, t.Name, counts.GetValueOrDefault(t.Id)))], next);
     }
 
     public Task<Tag> CreateAsync(string rawName, CancellationToken ct) => uow.RunAsync(async c =>

@@ -1,16 +1,33 @@
+using System.ComponentModel;
 using Kefu.Platform;
 using Kefu.Platform.Auth;
 using Kefu.Platform.Database;
 using Kefu.Platform.Http;
 using Kefu.Platform.Text;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 
 namespace Kefu.Tickets;
 
+/// <summary>The tickets list's query; the names are the query parameters' (camelCase, as in docs/api.md and OpenAPI).</summary>
 public sealed record TicketFilter(
-    string? Status, int? TeamId, string? Assignee, string? Owner, string? Priority, int? CategoryId, string? Category,
-    string? Tag, string? Channel, long? CustomerId, DateTime? CreatedFrom, DateTime? CreatedTo, string? Q,
-    string? Sort, string? Cursor, int? Limit, bool? MyTeams = null)
+    [property: FromQuery(Name = "status"), Description("Statuses, comma-separated (new, open, pending_customer, on_hold, solved, closed); merged tickets only when given.")] string? Status,
+    [property: FromQuery(Name = "teamId")] int? TeamId,
+    [property: FromQuery(Name = "assignee"), Description("me, none or a user id.")] string? Assignee,
+    [property: FromQuery(Name = "owner"), Description("me or a user id.")] string? Owner,
+    [property: FromQuery(Name = "priority"), Description("Priorities, comma-separated (low, normal, high, urgent).")] string? Priority,
+    [property: FromQuery(Name = "categoryId"), Description("A category and everything under it.")] int? CategoryId,
+    [property: FromQuery(Name = "category"), Description("A category path (订单服务/下单问题) and everything under it.")] string? Category,
+    [property: FromQuery(Name = "tag")] string? Tag,
+    [property: FromQuery(Name = "channel"), Description("Channels, comma-separated.")] string? Channel,
+    [property: FromQuery(Name = "customerId")] long? CustomerId,
+    [property: FromQuery(Name = "createdFrom"), Description("Created at or after (inclusive).")] DateTime? CreatedFrom,
+    [property: FromQuery(Name = "createdTo"), Description("Created before (exclusive).")] DateTime? CreatedTo,
+    [property: FromQuery(Name = "q"), Description("Text in the subject or messages, a ticket number (#100234), or a customer's exact e-mail or phone.")] string? Q,
+    [property: FromQuery(Name = "sort"), Description("-createdAt (default), createdAt, updatedAt or priority; prefix '-' for descending.")] string? Sort,
+    [property: FromQuery(Name = "cursor"), Description("nextCursor of the previous page.")] string? Cursor,
+    [property: FromQuery(Name = "limit"), Description("Rows per page, 1–200 (default 50).")] int? Limit,
+    [property: FromQuery(Name = "myTeams"), Description("true: only tickets of the caller's teams.")] bool? MyTeams = null)
 {
     public const string OpenStatuses = "new,open,pending_customer,on_hold";
 }

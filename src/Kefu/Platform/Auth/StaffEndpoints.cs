@@ -11,20 +11,9 @@ public static class StaffEndpoints
     public static void MapStaffEndpoints(this IEndpointRouteBuilder app)
     {
         var users = app.MapGroup("/api/v1/users").WithTags("Users").RequireAuthorization(Permissions.UsersRead);
-        users.MapGet("", async (int? teamId, string? role, bool? active, KefuDb db, CancellationToken ct) =>
-        {
-            var q = db.Users.AsNoTracking();
-            if (teamId is { } t) q = q.Where(u => u.Teams.Any(m => m.TeamId == t));
-            if (role is { } r) q = q.Where(u => u.Roles.Any(x => x.Role.Name == r));
-            if (active is { } a) q = q.Where(u => u.IsActive == a);
-            var users = await q.OrderBy(u => u.DisplayName).Select(u => new
-            {
-                User = u,
-                Roles = u.Roles.Select(r => r.Role.Name!).ToArray(),
-                Teams = u.Teams.Select(m => m.TeamId).ToArray(),
-            }).ToListAsync(ct);
-            return TypedResults.Ok(users.Select(x => StaffService.ToDto(x.User, x.Roles, x.Teams)).ToList());
-        });
+        users.MapGet("", async ([AsParameters] UserFilter filter, KefuDb db, CancellationToken ct) =>
+            TypedResults.Ok(await StaffLists.UsersAsync(db, filter, ct)))
+            .WithSummary("List staff accounts, filtered, sorted (default: by name), keyset-paginated.");
         users.MapGet("/{id:guid}", async (Guid id, KefuDb db, StaffService staff, HttpContext http, CancellationToken ct) =>
         {
             var user = await db.Users.AsNoTracking().FirstOrDefaultAsync(u => u.Id == id, ct) ?? throw DomainException.NotFound($"User {id}");
@@ -52,8 +41,9 @@ public static class StaffEndpoints
           .WithSummary("Change roles, teams, outsourced flag, activation or password; send If-Match with the ETag you read.");
 
         var teams = app.MapGroup("/api/v1/teams").WithTags("Teams").RequireAuthorization(Permissions.TeamsRead);
-        teams.MapGet("", async (KefuDb db, CancellationToken ct) => TypedResults.Ok(await db.Teams.AsNoTracking().OrderBy(t => t.Name)
-            .Select(t => new TeamDto(t.Id, t.Name, t.Description, t.Members.Count, t.Version)).ToListAsync(ct)));
+        teams.MapGet("", async ([AsParameters] TeamFilter filter, KefuDb db, CancellationToken ct) =>
+            TypedResults.Ok(await StaffLists.TeamsAsync(db, filter, ct)))
+            .WithSummary("List teams, filtered by text, sorted (default: by name), keyset-paginated.");
         teams.MapPost("", async (CreateTeamRequest r, TeamService teamService, CancellationToken ct) =>
         {
             var team = await teamService.CreateAsync(r, ct);
