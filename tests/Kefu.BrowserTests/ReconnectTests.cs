@@ -11,14 +11,16 @@ public sealed class ReconnectTests(BrowserApp app) : IAsyncLifetime
     private readonly List<(IPage Page, string Name)> _pages = [];
 
     // Records the page's WebSockets (Blazor's circuit is one) and lets the test refuse new ones, so a disconnect
-    // and a failing reconnection can be made to happen exactly when the test wants.
+    // and a failing reconnection can be made to happen exactly when the test wants. A refused socket goes to a path
+    // of the same server that accepts none (404), not to another host: the staff pages' CSP (connect-src 'self')
+    // would block that in the browser itself, which a real lost connection never meets.
     private const string SocketControl = """
         (() => {
           const Native = window.WebSocket;
           window.__sockets = [];
           window.__refuseSockets = false;
           window.WebSocket = function (url, protocols) {
-            if (window.__refuseSockets) url = url.replace(/\/\/[^/]+/, '//127.0.0.1:9');
+            if (window.__refuseSockets) url = url.replace('/_blazor', '/_refused_blazor');
             const socket = new Native(url, protocols);
             window.__sockets.push(socket);
             return socket;

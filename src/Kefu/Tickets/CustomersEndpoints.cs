@@ -118,18 +118,19 @@ public static class CustomersEndpoints
     /// by digit ("1380", "13800", …), while a number they already know in full still finds its customer.</summary>
     public static IQueryable<Customer> Search(IQueryable<Customer> query, string text, bool masked)
     {
+        // A phone number however it is written ("+86 139-1234-5678"), normalised as phone identities are stored.
+        var phone = TicketQueries.LooksLikePhone(text) ? CustomerIdentity.Normalize(IdentityKind.Phone, text) : null;
         if (!masked)
         {
             var lower = text.ToLowerInvariant();
             var digits = new string(text.Where(char.IsDigit).ToArray());
-            return query.Where(c => c.Name.Contains(text) || c.Identities.Any(i => i.Value.Contains(lower) || (digits.Length >= 4 && i.Value.Contains(digits))));
+            return query.Where(c => c.Name.Contains(text) || c.Identities.Any(i => i.Value.Contains(lower)
+                || (digits.Length >= 4 && i.Value.Contains(digits)) || (phone != null && i.Kind == IdentityKind.Phone && i.Value.Contains(phone))));
         }
         var email = CustomerIdentity.Normalize(IdentityKind.Email, text);
-        var phone = CustomerIdentity.Normalize(IdentityKind.Phone, text);
-        var isPhone = text.Count(char.IsAsciiDigit) >= 7 && text.All(c => char.IsAsciiDigit(c) || c is ' ' or '+' or '-' or '(' or ')' or '.');
         return query.Where(c => c.Name.Contains(text) || c.Identities.Any(i =>
             (i.Kind == IdentityKind.Email && i.Value == email)
-            || (isPhone && i.Kind == IdentityKind.Phone && i.Value == phone)
+            || (phone != null && i.Kind == IdentityKind.Phone && i.Value == phone)
             || (i.Kind != IdentityKind.Email && i.Kind != IdentityKind.Phone && i.Value == text)));
     }
 

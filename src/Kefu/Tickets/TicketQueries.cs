@@ -194,13 +194,7 @@ public sealed class TicketQueries(KefuDb db, TaxonomyCache taxonomy, StaffDirect
         var visible = Visible(staff).Where(t => t.MergedIntoId == null);
         var customers = db.Set<Customer>().AsNoTracking().Where(c => c.MergedIntoId == null);
         if (!staff.SeesAllTickets) customers = customers.Where(c => visible.Any(t => t.CustomerId == c.Id));
-        var lower = text.ToLowerInvariant();
-        var phone = LooksLikePhone(text) ? CustomerIdentity.Normalize(IdentityKind.Phone, text) : null;
-        customers = staff.MasksPii
-            ? customers.Where(c => c.Name.Contains(text) || c.Identities.Any(i => i.Value == lower
-                || (phone != null && i.Kind == IdentityKind.Phone && i.Value == phone)))
-            : customers.Where(c => c.Name.Contains(text) || c.Identities.Any(i => i.Value.Contains(lower)
-                || (phone != null && i.Kind == IdentityKind.Phone && i.Value.Contains(phone))));
+        customers = CustomersEndpoints.Search(customers, text, staff.MasksPii);
         var rows = await customers.OrderByDescending(c => c.Id).Take(limit)
             .Select(c => new
             {
@@ -221,7 +215,7 @@ public sealed class TicketQueries(KefuDb db, TaxonomyCache taxonomy, StaffDirect
     }
 
     /// <summary>At least seven digits and nothing but digits and the separators people write phone numbers with.</summary>
-    private static bool LooksLikePhone(string text) =>
+    internal static bool LooksLikePhone(string text) =>
         text.Count(char.IsAsciiDigit) >= 7 && text.All(c => char.IsAsciiDigit(c) || c is ' ' or '+' or '-' or '(' or ')' or '.');
 
     public async Task<TicketDto> ToDtoAsync(Ticket ticket, StaffContext staff, CancellationToken ct) =>
