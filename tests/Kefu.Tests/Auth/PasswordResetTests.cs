@@ -11,23 +11,43 @@ using Microsoft.Extensions.Time.Testing;
 
 namespace Kefu.Tests.Auth;
 
-/// <summary>Kefu on SQLite with a fake clock and the email workers off: the test delivers events and sends mail itself.</summary>
-public sealed class PasswordResetApp : KefuApp
+/// <summary>Kefu with a fake clock and the email workers off: the test delivers events and sends mail itself.</summary>
+public interface IPasswordResetApp
 {
-    public FakeTimeProvider Time { get; } = new(new DateTimeOffset(2026, 3, 16, 1, 0, 0, TimeSpan.Zero));
-    public override string Provider => "Sqlite";
-    protected override Task<string?> CreateDatabaseAsync() => Task.FromResult<string?>(null);
-    protected override void Configure(IWebHostBuilder builder)
+    FakeTimeProvider Time { get; }
+}
+
+internal static class PasswordResetSettings
+{
+    public static FakeTimeProvider NewClock() => new(new DateTimeOffset(2026, 3, 16, 1, 0, 0, TimeSpan.Zero));
+
+    public static void Apply(IWebHostBuilder builder, FakeTimeProvider time)
     {
         EmailSettings.Apply(builder);
-        builder.ConfigureServices(s => s.AddSingleton<TimeProvider>(Time));
+        builder.ConfigureServices(s => s.AddSingleton<TimeProvider>(time));
     }
+}
+
+/// <summary>On SQLite.</summary>
+public sealed class PasswordResetApp : SqliteApp, IPasswordResetApp
+{
+    public FakeTimeProvider Time { get; } = PasswordResetSettings.NewClock();
+    protected override void Configure(IWebHostBuilder builder) => PasswordResetSettings.Apply(builder, Time);
+}
+
+/// <summary>On PostgreSQL.</summary>
+public sealed class PasswordResetPostgresApp : PostgresApp, IPasswordResetApp
+{
+    public FakeTimeProvider Time { get; } = PasswordResetSettings.NewClock();
+    protected override void Configure(IWebHostBuilder builder) => PasswordResetSettings.Apply(builder, Time);
 }
 
 /// <summary>"Forgot password" end to end: request → event → system mail through the outbox → the real SMTP sink →
 /// the link's token resets the password once, expires after an hour, and unknown addresses get the same answer.</summary>
-public sealed partial class PasswordResetTests(PasswordResetApp app) : IClassFixture<PasswordResetApp>
+public abstract partial class PasswordResetTests(KefuApp app)
 {
+    private FakeTimeProvider Time => ((IPasswordResetApp)app).Time;
+
     [Fact]
     public async Task A_reset_link_is_mailed_works_once_expires_after_an_hour_and_unknown_addresses_learn_nothing()
     {
@@ -96,7 +116,7 @@ public sealed partial class PasswordResetTests(PasswordResetApp app) : IClassFix
         var second = MailServers.SentTo(email);
         Assert.Equal(2, second.Count);
         var (_, lateToken, _) = Link(second[^1].TextBody!);
-        app.Time.Advance(TimeSpan.FromMinutes(61));
+        Time.Advance(TimeSpan.FromMinutes(61));
         var late = await anonymous.PostAsJsonAsync("/api/v1/auth/password/reset", new { userId, token = lateToken, password = "another2026x" });
         Assert.Equal(HttpStatusCode.BadRequest, late.StatusCode);
         Assert.NotNull((await KefuApp.Json(late))["errors"]!["token"]);
@@ -113,7 +133,7 @@ public sealed partial class PasswordResetTests(PasswordResetApp app) : IClassFix
         Assert.Equal((HttpStatusCode)429, (await anonymous.PostAsJsonAsync("/api/v1/auth/password/forgot", new { email })).StatusCode);
     }
 
-    internal static async Task<string> CreateMailboxAsync(PasswordResetApp app, bool system)
+    internal static async Task<string> CreateMailboxAsync(KefuApp app, bool system)
     {
         var imapUser = MailServers.NewUser();
         var address = $"{imapUser}@support.test";
@@ -128,7 +148,7 @@ public sealed partial class PasswordResetTests(PasswordResetApp app) : IClassFix
     }
 
     /// <summary>Runs the event handlers for what was committed, then sends the email outbox to the SMTP sink.</summary>
-    internal static async Task DeliverAsync(PasswordResetApp app)
+    internal static async Task DeliverAsync(KefuApp app)
     {
         var events = app.Service<OutboxDispatcher>();
         while (await events.DispatchBatchAsync(CancellationToken.None) > 0) { }
@@ -147,3 +167,7 @@ public sealed partial class PasswordResetTests(PasswordResetApp app) : IClassFix
     [GeneratedRegex(@"https?://[^/\s]+(?<path>/login/reset\?user=(?<user>[0-9a-f-]{36})&token=(?<token>[^\s]+))")]
     private static partial Regex LinkPattern();
 }
+
+public sealed class SqlitePasswordResetTests(PasswordResetApp app) : PasswordResetTests(app), IClassFixture<PasswordResetApp>;
+
+public sealed class PostgresPasswordResetTests(PasswordResetPostgresApp app) : PasswordResetTests(app), IClassFixture<PasswordResetPostgresApp>;

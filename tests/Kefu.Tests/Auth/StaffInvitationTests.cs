@@ -7,8 +7,10 @@ namespace Kefu.Tests.Auth;
 
 /// <summary>An administrator invites a colleague by email instead of typing a password for them: the invitation goes
 /// through the mail outbox to the real SMTP sink, its link sets the password once, and it lives seven days.</summary>
-public sealed class StaffInvitationTests(PasswordResetApp app) : IClassFixture<PasswordResetApp>
+public abstract class StaffInvitationTests(KefuApp app)
 {
+    private Microsoft.Extensions.Time.Testing.FakeTimeProvider Time => ((IPasswordResetApp)app).Time;
+
     private static object Invite(string userName, string? email, string? password = null) => new
     {
         userName, displayName = "邀请测试", email, password, roles = new[] { "agent" }, teamIds = Array.Empty<int>(), invite = true,
@@ -47,7 +49,7 @@ public sealed class StaffInvitationTests(PasswordResetApp app) : IClassFixture<P
         Assert.Contains("id=\"password-rules\"", await app.Client(null).GetStringAsync(path));
 
         // The link still works six days later (a reset link would have died after an hour), once.
-        app.Time.Advance(TimeSpan.FromDays(6));
+        Time.Advance(TimeSpan.FromDays(6));
         var anonymous = app.Client(null);
         Assert.Equal(HttpStatusCode.NoContent, (await anonymous.PostAsJsonAsync("/api/v1/auth/password/reset", new { userId, token, password = "welcome2026" })).StatusCode);
         Assert.Equal(HttpStatusCode.NoContent, (await app.Client(null).PostAsJsonAsync("/api/v1/auth/login", new { userName, password = "welcome2026" })).StatusCode);
@@ -59,9 +61,13 @@ public sealed class StaffInvitationTests(PasswordResetApp app) : IClassFixture<P
         var lateUser = await KefuApp.PostOk(app.Admin, "/api/v1/users", Invite(lateName, lateEmail));
         await PasswordResetTests.DeliverAsync(app);
         var (_, lateToken, _) = PasswordResetTests.Link(Assert.Single(MailServers.SentTo(lateEmail)).TextBody!);
-        app.Time.Advance(TimeSpan.FromDays(7) + TimeSpan.FromMinutes(1));
+        Time.Advance(TimeSpan.FromDays(7) + TimeSpan.FromMinutes(1));
         var late = await anonymous.PostAsJsonAsync("/api/v1/auth/password/reset", new { userId = lateUser["id"]!.GetValue<Guid>(), token = lateToken, password = "welcome2026" });
         Assert.Equal(HttpStatusCode.BadRequest, late.StatusCode);
         Assert.NotNull((await KefuApp.Json(late))["errors"]!["token"]);
     }
 }
+
+public sealed class SqliteStaffInvitationTests(PasswordResetApp app) : StaffInvitationTests(app), IClassFixture<PasswordResetApp>;
+
+public sealed class PostgresStaffInvitationTests(PasswordResetPostgresApp app) : StaffInvitationTests(app), IClassFixture<PasswordResetPostgresApp>;
