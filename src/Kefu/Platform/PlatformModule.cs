@@ -77,6 +77,8 @@ public static class PlatformModule
         services.AddSingleton<OutboxDispatcher>();
         services.AddHostedService(sp => sp.GetRequiredService<OutboxDispatcher>());
         services.AddHostedService<Maintenance>();
+        services.AddSingleton<Auth.TokenUseRecorder>();
+        services.AddHostedService(sp => sp.GetRequiredService<Auth.TokenUseRecorder>());
         services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(30));
 
         // Identity, cookies, tokens, permissions

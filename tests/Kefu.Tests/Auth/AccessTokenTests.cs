@@ -40,10 +40,37 @@ public abstract class AccessTokenTests(KefuApp app)
         Assert.Null(created["token"]!["lastUsedAt"]?.GetValue<DateTime?>());
 
         Assert.Equal(HttpStatusCode.OK, (await app.Client(created["value"]!.GetValue<string>()).GetAsync("/api/v1/me")).StatusCode);
+        await app.Service<TokenUseRecorder>().FlushAsync(CancellationToken.None); // written in the background
 
         var listed = (await KefuApp.Json(await app.AgentA.Http.GetAsync("/api/v1/me/tokens"), true)).AsArray()
             .Single(t => t!["id"]!.GetValue<long>() == id)!;
         Assert.NotNull(listed["lastUsedAt"]?.GetValue<DateTime>());
+    }
+
+    [Fact]
+    public async Task Recording_a_use_never_makes_the_request_wait_for_the_write_gate_and_happens_once_a_minute()
+    {
+        var created = await KefuApp.PostOk(app.AgentA.Http, "/api/v1/me/tokens", new { name = "gate" });
+        var id = created["token"]!["id"]!.GetValue<long>();
+        var client = app.Client(created["value"]!.GetValue<string>());
+        var recorder = app.Service<TokenUseRecorder>();
+        Task<HttpResponseMessage> call;
+        // SQLite: the write gate is held (as by a long write); the call still answers. (PostgreSQL has no gate.)
+        using (await app.Service<Kefu.Platform.Database.WriteGate>().EnterAsync(CancellationToken.None))
+        {
+            call = client.GetAsync("/api/v1/me");
+            var done = await Task.WhenAny(call, Task.Delay(TimeSpan.FromSeconds(30)));
+            Assert.True(done == call, "the call waited for the write gate");
+            Assert.Equal(HttpStatusCode.OK, (await call).StatusCode);
+        }
+        await recorder.FlushAsync(CancellationToken.None);
+        var first = await app.DbAsync(db => db.AccessTokens.AsNoTracking().Where(t => t.Id == id).Select(t => t.LastUsedAt).SingleAsync());
+        Assert.NotNull(first);
+
+        // Within the minute, further calls note nothing more.
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/api/v1/me")).StatusCode);
+        await recorder.FlushAsync(CancellationToken.None);
+        Assert.Equal(first, await app.DbAsync(db => db.AccessTokens.AsNoTracking().Where(t => t.Id == id).Select(t => t.LastUsedAt).SingleAsync()));
     }
 
     [Fact]

@@ -13,7 +13,7 @@ namespace Kefu.Platform.Auth;
 /// <summary>Personal access tokens: "Authorization: Bearer kfp_…"; looked up by SHA-256 hash.</summary>
 public sealed class TokenAuthentication(
     IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder,
-    IServiceScopeFactory scopes, IMemoryCache cache, TimeProvider time)
+    IServiceScopeFactory scopes, IMemoryCache cache, TimeProvider time, TokenUseRecorder uses)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SchemeName = "Token";
@@ -48,7 +48,7 @@ public sealed class TokenAuthentication(
             entry = new CachedToken(row.UserId, row.Id);
             cache.Set("pat:" + hash, entry, CacheLifetime);
         }
-        await MarkUsedAsync(entry.TokenId);
+        MarkUsed(entry.TokenId);
         var userId = entry.UserId;
         var identity = new ClaimsIdentity([new Claim(ClaimTypes.NameIdentifier, userId.ToString())], SchemeName);
         return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));
@@ -57,28 +57,14 @@ public sealed class TokenAuthentication(
     private sealed record CachedToken(Guid UserId, long TokenId);
 
     /// <summary>Records when a token was last used (the Tokens page shows it), at most once a minute per token and per
-    /// node: one small update of its own, outside the request's unit of work, so a failed request still counts as a
-    /// use and the request's transaction is not widened. A failure to record is logged, never fails the request.</summary>
-    private async Task MarkUsedAsync(long tokenId)
+    /// node. The request only notes the use (<see cref="TokenUseRecorder"/> writes it in the background, outside the
+    /// request's unit of work, never making the request wait for the write gate); a failed request still counts as a use.</summary>
+    private void MarkUsed(long tokenId)
     {
         var key = "pat-used:" + tokenId;
         if (cache.TryGetValue(key, out _)) return;
         cache.Set(key, true, UseRecordInterval);
-        try
-        {
-            await using var scope = scopes.CreateAsyncScope();
-            var db = scope.ServiceProvider.GetRequiredService<KefuDb>();
-            var gate = scope.ServiceProvider.GetRequiredService<WriteGate>();
-            var now = time.UtcNow();
-            using (await gate.EnterAsync(Context.RequestAborted))
-                await db.AccessTokens.Where(t => t.Id == tokenId)
-                    .ExecuteUpdateAsync(s => s.SetProperty(t => t.LastUsedAt, now), Context.RequestAborted);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            cache.Remove(key);
-            Logger.LogWarning(ex, "Could not record the use of access token {TokenId}.", tokenId);
-        }
+        uses.Note(tokenId, time.UtcNow());
     }
 
     protected override Task HandleChallengeAsync(AuthenticationProperties properties)
