@@ -24,6 +24,7 @@ public static class ChatModule
         services.AddScoped<ChatSiteService>();
         services.AddScoped<ChatTranscripts>();
         services.AddScoped<ChatFlags>();
+        services.AddScoped<Kefu.Tickets.IUploadReferences, ChatUploadReferences>();
         services.AddSingleton<Kefu.Platform.Presence.ILiveChats, LiveChats>();
         services.AddHostedService<ChatSeeder>();
         services.AddSignalR(o => o.MaximumReceiveMessageSize = 64 * 1024)

@@ -57,4 +57,8 @@ public sealed class SqliteCheckpointOptions
 public sealed class AttachmentOptions
 {
     public long MaxBytes { get; set; } = 20 * 1024 * 1024;
+    /// <summary>How often uploads never attached to a message are looked for, in minutes (0: never); decision 0062.</summary>
+    public int SweepIntervalMinutes { get; set; } = 60;
+    /// <summary>Age in hours from which an upload not attached to a message is deleted (row and file).</summary>
+    public double OrphanAgeHours { get; set; } = 24;
 }

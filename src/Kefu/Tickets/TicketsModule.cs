@@ -14,6 +14,8 @@ public static class TicketsModule
         builder.Services.AddSingleton<Kefu.Platform.Audit.IAuditEntityDisplay, TicketAuditDisplay>();
         builder.Services.AddScoped<Kefu.Platform.Audit.IAuditEntityScope, TicketAuditScope>();
         builder.Services.AddScoped<AttachmentStore>();
+        builder.Services.AddSingleton<AttachmentSweeper>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<AttachmentSweeper>());
         builder.Services.AddScoped<TagService>();
         builder.Services.AddScoped<TaxonomyService>();
         builder.Services.AddScoped<SavedViewService>();
