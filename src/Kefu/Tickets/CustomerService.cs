@@ -1,6 +1,7 @@
 using Kefu.Platform;
 using Kefu.Platform.Audit;
 using Kefu.Platform.Database;
+using Kefu.Platform.Text;
 using Microsoft.EntityFrameworkCore;
 
 namespace Kefu.Tickets;
@@ -57,7 +58,7 @@ public sealed class CustomerService(KefuDb db, AuditLog audit, TimeProvider time
         var created = false;
         if (customer is null)
         {
-            customer = new Customer { Name = input.Name?.Trim() is { Length: > 0 } n ? n : DefaultName(identities[0]), CreatedAt = now, UpdatedAt = now };
+            customer = new Customer { Name = NameFor(input.Name, identities), CreatedAt = now, UpdatedAt = now };
             db.Add(customer);
             // Every identity it will ever have so far is added below: readers of this unit need not query them.
             db.Entry(customer).Collection(c => c.Identities).IsLoaded = true;
@@ -113,7 +114,7 @@ public sealed class CustomerService(KefuDb db, AuditLog audit, TimeProvider time
             var created = false;
             if (customer is null)
             {
-                customer = new Customer { Name = inputs[k].Name?.Trim() is { Length: > 0 } n ? n : DefaultName(identities[k][0]), CreatedAt = now, UpdatedAt = now };
+                customer = new Customer { Name = NameFor(inputs[k].Name, identities[k]), CreatedAt = now, UpdatedAt = now };
                 db.Add(customer);
                 db.Entry(customer).Collection(c => c.Identities).IsLoaded = true;
                 created = true;
@@ -266,9 +267,23 @@ public sealed class CustomerService(KefuDb db, AuditLog audit, TimeProvider time
         }
     }
 
-    private static string DefaultName((IdentityKind Kind, string Value) identity) => identity.Kind switch
+    /// <summary>The given name, or the default one when none was given or the "name" is the customer's own e-mail address
+    /// or phone number (mail clients often send the address as the display name).</summary>
+    private static string NameFor(string? given, IReadOnlyList<(IdentityKind Kind, string Value)> identities)
     {
-        IdentityKind.Email => identity.Value.Split('@')[0],
+        var name = given?.Trim();
+        if (string.IsNullOrEmpty(name)) return DefaultName(identities[0]);
+        foreach (var identity in identities)
+            if (identity.Kind is IdentityKind.Email or IdentityKind.Phone && CustomerIdentity.Normalize(identity.Kind, name) == identity.Value)
+                return DefaultName(identity);
+        return name;
+    }
+
+    /// <summary>The name of a customer created without one. From an e-mail address only what its mask shows
+    /// (zhang.wei.1988@… → "zh***"): a name is shown unmasked to outsourced staff (decision 0062).</summary>
+    internal static string DefaultName((IdentityKind Kind, string Value) identity) => identity.Kind switch
+    {
+        IdentityKind.Email => PiiMasker.Email(identity.Value) is var m && m.IndexOf('@') is > 0 and var at ? m[..at] : PiiMasker.Email(identity.Value),
         IdentityKind.Phone => identity.Value.Length >= 4 ? "用户" + identity.Value[^4..] : "用户",
         _ => "访客",
     };

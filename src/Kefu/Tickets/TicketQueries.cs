@@ -147,35 +147,47 @@ public sealed class TicketQueries(KefuDb db, TaxonomyCache taxonomy, StaffDirect
         if (f.CustomerId is { } cust) q = q.Where(t => t.CustomerId == cust);
         if (f.CreatedFrom is { } from) { var u = from.ToUniversalTime(); q = q.Where(t => t.CreatedAt >= u); }
         if (f.CreatedTo is { } to) { var u = to.ToUniversalTime(); q = q.Where(t => t.CreatedAt < u); }
-        if (!string.IsNullOrWhiteSpace(f.Q)) q = ApplyText(q, f.Q.Trim());
+        if (!string.IsNullOrWhiteSpace(f.Q)) q = ApplyText(q, f.Q.Trim(), staff.MasksPii);
         return q;
     }
 
-    private IQueryable<Ticket> ApplyText(IQueryable<Ticket> q, string text)
+    private IQueryable<Ticket> ApplyText(IQueryable<Ticket> q, string text, bool masked)
     {
         var identities = db.Set<CustomerIdentity>();
         // A phone number however it is written ("138 0013 8000", "+86 138-0013-8000"), normalised the way phone
         // identities are stored, so it finds the customer's tickets.
         var phone = LooksLikePhone(text) ? CustomerIdentity.Normalize(IdentityKind.Phone, text) : null;
         var number = text.TrimStart('#');
+        long byNumber = -1; // no ticket has this id
         if (long.TryParse(number, out var n) && n > TicketRules.NumberOffset)
         {
             var id = n - TicketRules.NumberOffset;
-            // "#100123" is a ticket number; bare digits may be a ticket number or a phone number.
+            // "#100123" is a ticket number; bare digits may be a ticket number or a phone number (of the customer, or
+            // written in the text).
             if (phone is null || text.StartsWith('#')) return q.Where(t => t.Id == id);
-            return q.Where(t => t.Id == id
-                || identities.Any(i => i.CustomerId == t.CustomerId && i.Kind == IdentityKind.Phone && i.Value == phone));
+            byNumber = id;
         }
+        var identity = text.ToLowerInvariant();
+        // Masked staff (decision 0062): a query that could spell out masked data — two digits or more, or an '@' — does
+        // not search the subject and messages (they are shown masked; a match would confirm the hidden characters).
+        // It still finds a ticket number and a customer's whole address or number, as customer search does (0054).
+        if (masked && CouldSpellMaskedData(text))
+            return q.Where(t => t.Id == byNumber || identities.Any(i => i.CustomerId == t.CustomerId
+                && (i.Value == identity || (phone != null && i.Kind == IdentityKind.Phone && i.Value == phone))));
         // Case-insensitive ("refund" finds "Refund"): lower() on both sides, the query text folded as the database folds
         // the column (SQLite's lower() only ASCII, PostgreSQL's all of Unicode; Chinese has no case either way).
         var lower = db.Database.IsSqlite() ? AsciiLower(text) : text.ToLowerInvariant();
-        var identity = text.ToLowerInvariant();
         var messages = db.Set<Message>();
-        return q.Where(t => t.Subject.ToLower().Contains(lower)
+        return q.Where(t => t.Id == byNumber
+            || t.Subject.ToLower().Contains(lower)
             || messages.Any(m => m.TicketId == t.Id && m.Body.ToLower().Contains(lower))
             || identities.Any(i => i.CustomerId == t.CustomerId
                 && (i.Value == identity || (phone != null && i.Kind == IdentityKind.Phone && i.Value == phone))));
     }
+
+    /// <summary>Whether a search could confirm characters that masking hides from outsourced staff: it has an '@'
+    /// (an e-mail address or part of one) or two digits or more (part of a phone or ID number).</summary>
+    internal static bool CouldSpellMaskedData(string text) => text.Contains('@') || text.Count(char.IsAsciiDigit) >= 2;
 
     private static string AsciiLower(string s) =>
         string.Create(s.Length, s, (span, t) => { for (var k = 0; k < t.Length; k++) span[k] = char.IsAsciiLetterUpper(t[k]) ? (char)(t[k] | 0x20) : t[k]; });
