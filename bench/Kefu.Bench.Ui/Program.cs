@@ -8,6 +8,12 @@ using Microsoft.Playwright;
 // scripts, relative to navigation start; the baseline is the static sign-in page (no circuit) in the same run.
 var baseUrl = args.Length > 0 ? args[0].TrimEnd('/') : "http://127.0.0.1:5080";
 var runs = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 15;
+// --live: propagation of a change from one open workspace to another (LiveBench), instead of the load measurements.
+if (args.Contains("--live"))
+{
+    await Kefu.Bench.Ui.LiveBench.RunAsync(baseUrl, runs);
+    return;
+}
 var trace = args.Contains("--timeline"); // print each load's navigation and resource timings (where the time goes)
 // --trace=<file>: a Chromium performance trace of one warm workspace load (navigation → probe click answered), for
 // chrome://tracing or a script that sums the renderer main thread's work by kind (bench/ui/trace-summary.py).

@@ -2,6 +2,8 @@
 # Workspace time-to-interactive: builds Kefu (Release) and the Playwright measurer into their own artifacts path,
 # starts Kefu on 127.0.0.1:$KEFU_BENCH_PORT with demo data in a temporary KEFU_DATA_DIR, measures in Debian Chromium, stops it.
 #   bench/ui/run.sh [runs]      (default 15 page loads after 2 warm-up loads)
+#   bench/ui/run.sh 30 --live   live propagation between two open workspaces instead (LiveBench.cs: 30 changes after
+#                               3 warm-up, interleaved with a raw WebSocket broadcast baseline)
 #   KEFU_BENCH_PORT=5180        port for the server (default 5180, so a dev server on 5080 can keep running)
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -23,5 +25,5 @@ for _ in $(seq 1 240); do
   sleep 0.5
 done
 echo "commit $(git -C "$ROOT" rev-parse --short HEAD)$( [ -n "$(git -C "$ROOT" status --porcelain -- src)" ] && echo ' + uncommitted changes in src')"
-KEFU_BENCH_SERVER_PID="$PID" dotnet "$ART/bin/Kefu.Bench.Ui/release/Kefu.Bench.Ui.dll" "http://127.0.0.1:$PORT" "${1:-15}"
+KEFU_BENCH_SERVER_PID="$PID" dotnet "$ART/bin/Kefu.Bench.Ui/release/Kefu.Bench.Ui.dll" "http://127.0.0.1:$PORT" "${1:-15}" "${@:2}"
 rm -f "$DATA.log"

@@ -183,11 +183,12 @@ public sealed class AdminTests(BrowserApp app) : IAsyncLifetime
         await Expect(page.Locator("#staff-password-error")).ToHaveCountAsync(0);
 
         // The same in English, for a team name that exists (a conflict the service reports without a field).
-        await page.GotoAsync($"{app.BaseUrl}/account/culture?culture=en&returnUrl=/admin/teams");
+        await page.GotoAsync($"{app.BaseUrl}/admin/teams");
+        await BrowserApp.SwitchLanguage(page, "en");
         await page.FillAsync("#team-new-name", "售后组");
         await page.ClickAsync("#team-create");
         await Expect(page.Locator("#team-new-name-error")).ToHaveTextAsync("This name is already used.");
-        await page.GotoAsync($"{app.BaseUrl}/account/culture?culture=zh-CN&returnUrl=/admin/teams");
+        await BrowserApp.SwitchLanguage(page, "zh-CN");
         await page.ClickAsync("#team-create");
         await Expect(page.Locator("#team-new-name-error")).ToHaveTextAsync("此项必填。");
     }

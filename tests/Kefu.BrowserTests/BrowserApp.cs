@@ -153,6 +153,17 @@ public sealed class BrowserApp : IAsyncLifetime
         return page;
     }
 
+    /// <summary>Changes the language as a person does: the user menu, then the language (a form POST that reloads the
+    /// page). Returns once the reloaded page is in that language; callers wait for what they need on it.</summary>
+    public static async Task SwitchLanguage(IPage page, string culture)
+    {
+        // The new document lacks the mark: waiting for it without the mark cannot be satisfied by the page being left.
+        await page.EvaluateAsync("() => document.documentElement.dataset.languageSwitch = '1'");
+        await page.ClickAsync(".mud-layout:not([inert]) #language-menu button"); // the circuit's (a prerendered page is inert)
+        await page.ClickAsync(culture == "en" ? "#lang-en" : "#lang-zh");
+        await page.WaitForSelectorAsync($"html[lang='{culture}']:not([data-language-switch])", new() { State = WaitForSelectorState.Attached });
+    }
+
     /// <summary>Saves a screenshot of every page a test used (named after the test, see <see cref="ArtifactsDir"/>), then
     /// closes each page's browser context. xUnit 2 does not tell a fixture whether the test passed, so every test saves
     /// them; test.sh then deletes those of the tests that passed and prints where the failed tests' screenshots are.</summary>

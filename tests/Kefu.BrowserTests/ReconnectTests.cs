@@ -35,7 +35,7 @@ public sealed class ReconnectTests(BrowserApp app) : IAsyncLifetime
         var page = await app.SignIn(user);
         _pages.Add((page, $"{test}-{user}"));
         await page.Context.AddInitScriptAsync(SocketControl);
-        await page.GotoAsync($"{app.BaseUrl}/account/culture?culture={culture}&returnUrl=/");
+        await BrowserApp.SwitchLanguage(page, culture);
         await page.WaitForSelectorAsync(BrowserApp.Interactive);
         return page;
     }
@@ -81,7 +81,7 @@ public sealed class ReconnectTests(BrowserApp app) : IAsyncLifetime
         var id = (await app.CreateTicket("会话失效 " + Guid.NewGuid().ToString("N")[..6]))["id"]!.GetValue<long>();
         var page = await Open("agent.a", "en");
         try { await GoneThenReload(page, id); }
-        finally { await page.GotoAsync($"{app.BaseUrl}/account/culture?culture=zh-CN&returnUrl=/"); } // the language is a profile setting
+        finally { await BrowserApp.SwitchLanguage(page, "zh-CN"); } // the language is a profile setting
     }
 
     private async Task GoneThenReload(IPage page, long id)

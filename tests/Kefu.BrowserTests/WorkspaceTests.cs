@@ -115,7 +115,7 @@ public sealed class WorkspaceTests(BrowserApp app) : IAsyncLifetime
         var big = new FilePayload { Name = "录像.zip", MimeType = "application/zip", Buffer = new byte[1024 * 1024 + 1] };
         await page.SetInputFilesAsync("#attach", big);
         await Assertions.Expect(page.Locator("#editor-error")).ToHaveTextAsync("附件“录像.zip”过大：单个附件不能超过 1 MB。");
-        await page.GotoAsync($"{app.BaseUrl}/account/culture?culture=en&returnUrl=/tickets/{id}");
+        await BrowserApp.SwitchLanguage(page, "en");
         await page.WaitForSelectorAsync($"#reply-box[data-ticket-id='{id}']");
         await page.SetInputFilesAsync("#attach", big);
         await Assertions.Expect(page.Locator("#editor-error")).ToHaveTextAsync("The attachment 录像.zip is too large: attachments are limited to 1 MB each.");
@@ -212,7 +212,7 @@ public sealed class WorkspaceTests(BrowserApp app) : IAsyncLifetime
         await Assertions.Expect(change).ToContainTextAsync("状态: 新建 → 等待客户");
         await Assertions.Expect(change).Not.ToContainTextAsync("pending_customer");
 
-        await page.GotoAsync($"{app.BaseUrl}/account/culture?culture=en&returnUrl=/tickets/{id}");
+        await BrowserApp.SwitchLanguage(page, "en");
         await Assertions.Expect(page.Locator("#thread .kefu-event", new() { HasText = "Priority" })).ToContainTextAsync("Priority: Normal → Urgent");
     }
 
@@ -233,7 +233,7 @@ public sealed class WorkspaceTests(BrowserApp app) : IAsyncLifetime
         await page.SetInputFilesAsync("#attach", new FilePayload { Name = "订单截图.txt", MimeType = "text/plain", Buffer = "hello"u8.ToArray() });
         await Assertions.Expect(page.Locator("#editor .kefu-chip")).ToContainTextAsync("订单截图.txt");
 
-        await page.GotoAsync($"{app.BaseUrl}/account/culture?culture=en&returnUrl=/tickets/{id}");
+        await BrowserApp.SwitchLanguage(page, "en");
         await Assertions.Expect(page.Locator("#attach-label")).ToHaveTextAsync("Attach files");
         // English buttons in sentence case, not MudBlazor's capitals.
         Assert.Equal("none", await page.Locator("#sign-out").EvaluateAsync<string>("e => getComputedStyle(e).textTransform"));
@@ -488,15 +488,48 @@ public sealed class WorkspaceTests(BrowserApp app) : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Language_switches_to_english_and_back()
+    public async Task Language_switches_to_english_and_back_from_the_user_menu()
     {
-        var page = await Open("agent.a");
+        var user = await NewAgent("切换语言"); // the language is saved on the profile: not one of the shared agents
+        var page = await Open(user);
         await Assertions.Expect(page.Locator("#view-unassigned")).ToContainTextAsync("待分配");
-        await page.GotoAsync($"{app.BaseUrl}/account/culture?culture=en&returnUrl=/");
+        await BrowserApp.SwitchLanguage(page, "en");
         await Assertions.Expect(page.Locator("#view-unassigned")).ToContainTextAsync("Unassigned");
         await Assertions.Expect(page.Locator("#sign-out")).ToContainTextAsync("Sign out");
-        await page.GotoAsync($"{app.BaseUrl}/account/culture?culture=zh-CN&returnUrl=/");
+        await Assertions.Expect(page.Locator("#language-menu")).ToContainTextAsync("English");
+        await BrowserApp.SwitchLanguage(page, "zh-CN");
         await Assertions.Expect(page.Locator("#view-unassigned")).ToContainTextAsync("待分配");
+        await Assertions.Expect(page.Locator("#sign-out")).ToContainTextAsync("退出");
+
+        // Each change is a profile change in the audit log, from this browser.
+        var userId = await UserId(user);
+        var audit = await app.WaitForApi($"/api/v1/audit?entityType=user&entityId={userId}",
+            a => a["items"]!.AsArray().Count(e => e!["action"]!.GetValue<string>() == "profile_updated") == 2, "both language changes audited");
+        var changes = audit["items"]!.AsArray().Where(e => e!["action"]!.GetValue<string>() == "profile_updated")
+            .Select(e => e!["changes"]!["language"]!.ToJsonString()).ToList();
+        Assert.Contains("[\"zh-CN\",\"en\"]", changes);
+        Assert.Contains("[\"en\",\"zh-CN\"]", changes);
+    }
+
+    /// <summary>The language is changed by a POST carrying the antiforgery token: a link or a form on another site (which
+    /// has no token) changes nothing.</summary>
+    [Fact]
+    public async Task The_language_cannot_be_changed_by_a_link_or_a_foreign_form()
+    {
+        var user = await NewAgent("跨站");
+        var page = await Open(user);
+        var get = await page.Context.APIRequest.GetAsync($"{app.BaseUrl}/account/culture?culture=en&returnUrl=/", new() { MaxRedirects = 0 });
+        Assert.Equal(405, get.Status);
+        // A foreign page's form: the browser sends the session cookie along, but the form has no antiforgery token.
+        var form = page.Context.APIRequest.CreateFormData();
+        form.Set("culture", "en");
+        form.Set("returnUrl", "/");
+        var post = await page.Context.APIRequest.PostAsync($"{app.BaseUrl}/account/culture", new() { Form = form, MaxRedirects = 0 });
+        Assert.Equal(400, post.Status);
+        await page.ReloadAsync();
+        await Assertions.Expect(page.Locator("#view-unassigned")).ToContainTextAsync("待分配");
+        var me = System.Text.Json.Nodes.JsonNode.Parse(await app.Api.GetStringAsync($"/api/v1/users/{await UserId(user)}"))!;
+        Assert.Equal("zh-CN", me["language"]!.GetValue<string>());
     }
 
     [Fact]

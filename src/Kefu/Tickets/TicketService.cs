@@ -378,10 +378,8 @@ public sealed class TicketService(
         target.UpdatedAt = now;
         target.Version++;
 
-        var note = $"Ticket #{source.Number} merged into #{target.Number} by {staff.DisplayName}.";
-        db.Add(new Message { TicketId = source.Id, Kind = MessageKind.InternalNote, Channel = source.Channel, AuthorUserId = staff.UserId, Body = note, CreatedAt = now });
-        db.Add(new Message { TicketId = target.Id, Kind = MessageKind.InternalNote, Channel = target.Channel, AuthorUserId = staff.UserId, Body = note, CreatedAt = now });
-
+        // The threads show the merge from these audit rows, as an event in the reader's language (no note in one
+        // language written into both threads; merges before session 12 have one, see TicketPane.LegacyMergeNote).
         await audit.RecordAsync("ticket", source.Id, "merged_into", new { target = target.Id, status = new object[] { oldStatus, TicketStatus.Closed } }, ct);
         await audit.RecordAsync("ticket", target.Id, "merged_in", new { source = source.Id }, ct);
         db.Publish(new TicketsMerged(source.Id, target.Id), time);

@@ -201,6 +201,8 @@ window.kefu = (function () {
       detach: () => { workspace = null; },
     },
     focus: id => { const el = document.getElementById(id); if (el) { el.focus(); if (el.select && el.tagName === 'INPUT') el.select(); } },
+    // A form the browser sends itself (a full page load), e.g. the language change after the profile is saved.
+    submit: id => document.getElementById(id)?.submit(),
     scrollIntoView: id => { const el = document.getElementById(id); if (el) el.scrollIntoView({ block: 'nearest' }); },
     drafts,
     // browser and sound: the person's profile preferences for new assignments.

@@ -45,6 +45,20 @@ public sealed class ProfileService(UserManager<StaffUser> users, AuditLog audit,
         directory.Invalidate(user.Id);
     }
 
+    /// <summary>The language chosen in the user menu: saved on the profile (it follows the user to other browsers) and
+    /// audited as any other profile change. Nothing is recorded when it is already the profile's language.</summary>
+    public async Task SetLanguageAsync(Guid userId, string language, CancellationToken ct)
+    {
+        var user = await FindAsync(userId);
+        if (!Languages.Contains(language)) throw DomainException.Validation("language", $"Unknown language '{language}'; use {string.Join(" or ", Languages)}.");
+        var changes = new ChangeSet();
+        if (!changes.Set("language", user.Language, language)) return;
+        user.Language = language;
+        Check(await users.UpdateAsync(user), "user");
+        await audit.RecordAsync("user", user.Id, "profile_updated", changes.Fields, ct);
+        directory.Invalidate(user.Id);
+    }
+
     /// <summary>Changes one's own password (the current one is required). Other sessions of the account end when
     /// their cookie is next validated, since the security stamp changes.</summary>
     public async Task<StaffUser> ChangePasswordAsync(Guid userId, ChangePasswordRequest r, CancellationToken ct)

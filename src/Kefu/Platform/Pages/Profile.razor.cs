@@ -16,13 +16,12 @@ namespace Kefu.Platform.Pages;
 public partial class Profile
 {
     [Inject] private UiScope Ui { get; set; } = default!;
-    [Inject] private NavigationManager Navigation { get; set; } = default!;
     [Inject] private ISnackbar Snackbar { get; set; } = default!;
     [Inject] private IJSRuntime JS { get; set; } = default!;
     [Inject] private IOptions<IdentityOptions> Identity { get; set; } = default!;
     [Inject] private TimeProvider Time { get; set; } = default!;
 
-    /// <summary>"1" after saving a language change, which reloads the page through /account/culture.</summary>
+    /// <summary>"1" after saving a language change, which reloads the page through a POST to /account/culture.</summary>
     [SupplyParameterFromQuery(Name = "saved")] public string? Saved { get; set; }
 
     private sealed record PostResult(int Status, string Body);
@@ -98,8 +97,7 @@ public partial class Profile
             if (_language != CultureInfo.CurrentUICulture.Name)
             {
                 // The language cookie is set by a real request; come back here afterwards, in the new language.
-                Navigation.NavigateTo($"/account/culture?culture={Uri.EscapeDataString(_language)}&returnUrl={Uri.EscapeDataString("/profile?saved=1")}",
-                    forceLoad: true);
+                await JS.InvokeVoidAsync("kefu.submit", "profile-culture-form");
                 return;
             }
             Snackbar.Add(L["Profile.Saved"], Severity.Success);

@@ -1,9 +1,12 @@
 using System.Globalization;
 using Kefu.Components;
 using Kefu.Platform.Auth;
+using Kefu.Platform.Database;
+using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Components.Server.Circuits;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Localization;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 using MudBlazor.Services;
 
@@ -47,20 +50,19 @@ public static class WebModule
             });
 
         var account = app.MapGroup("/account").ExcludeFromDescription();
-        account.MapGet("/culture", async (string culture, string? returnUrl, HttpContext http, UserManager<StaffUser> users) =>
+        // A POST with the antiforgery token (the user menu's form), not a link: a GET that changes the profile could be
+        // triggered by any page the user visits (an <img> pointing here). The change is audited like the profile page's.
+        account.MapPost("/culture", async ([FromForm] string culture, [FromForm] string? returnUrl, HttpContext http,
+            CurrentUser current, UnitOfWork uow, ProfileService profiles, CancellationToken ct) =>
         {
             if (!Cultures.Any(c => c.Name == culture)) return Results.BadRequest();
             http.Response.Cookies.Append(CookieRequestCultureProvider.DefaultCookieName,
                 CookieRequestCultureProvider.MakeCookieValue(new RequestCulture(culture)),
                 new CookieOptions { Expires = DateTimeOffset.UtcNow.AddYears(1), IsEssential = true, SameSite = SameSiteMode.Lax });
             // Remember the choice on the profile so it follows the user to other browsers.
-            if (await users.GetUserAsync(http.User) is { } user && user.Language != culture)
-            {
-                user.Language = culture;
-                await users.UpdateAsync(user);
-            }
+            if (current.UserId is { } id) await uow.RunAsync(c => profiles.SetLanguageAsync(id, culture, c), ct);
             return Results.LocalRedirect(Pages.LoginHelpers.SafeReturnUrl(returnUrl));
-        });
+        }).WithMetadata(new RequireAntiforgeryTokenAttribute());
         account.MapPost("/logout", async (SignInManager<StaffUser> signIn) =>
         {
             await signIn.SignOutAsync();

@@ -84,9 +84,13 @@ public partial class TicketPane
             var queries = sp.GetRequiredService<TicketQueries>();
             var messages = await queries.MessagesAsync(id, staff, ct);
             var key = id.ToString();
-            var audit = await db.Audit.AsNoTracking().Where(a => a.EntityType == "ticket" && a.EntityId == key && a.Action == "updated")
+            var audit = await db.Audit.AsNoTracking().Where(a => a.EntityType == "ticket" && a.EntityId == key && ThreadEvents.Contains(a.Action))
                 .OrderBy(a => a.Id).ToListAsync(ct);
-            var timeline = messages.Select(m => new TimelineItem(m.CreatedAt, m.Id, m, null))
+            // Merges before session 12 also wrote an English note into both threads; the event says it in the reader's
+            // language now, so the note is left out where the event is there to replace it.
+            var merged = audit.Any(a => a.Action != "updated");
+            var timeline = messages.Where(m => !(merged && LegacyMergeNote(m)))
+                .Select(m => new TimelineItem(m.CreatedAt, m.Id, m, null))
                 .Concat(audit.Select(a => new TimelineItem(a.At, a.Id, null, Describe(a, staff.MasksPii))))
                 .OrderBy(i => i.At).ToList();
             var customer = await db.Set<Customer>().AsNoTracking().Include(c => c.Identities).FirstAsync(c => c.Id == customerId, ct);
@@ -97,8 +101,25 @@ public partial class TicketPane
         StateHasChanged();
     }
 
+    /// <summary>The audit actions the thread shows inline: field changes and merges.</summary>
+    private static readonly string[] ThreadEvents = ["updated", "merged_into", "merged_in"];
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^Ticket #\d+ merged into #\d+ by .*\.$", System.Text.RegularExpressions.RegexOptions.Singleline)]
+    private static partial System.Text.RegularExpressions.Regex LegacyMergeText();
+
+    /// <summary>The internal note a merge wrote before session 12 ("Ticket #100011 merged into #100012 by 王芳.").</summary>
+    internal static bool LegacyMergeNote(MessageDto m) => m.Kind == MessageKind.InternalNote && m.Body is { } body && LegacyMergeText().IsMatch(body);
+
     private string Describe(AuditEntry a, bool maskPii)
     {
+        if (a.Action is "merged_into" or "merged_in")
+        {
+            // {"target": 12} / {"source": 11}: internal ids, shown as the ticket numbers people know.
+            var other = AuditDto.ChangesOf(a, maskPii: false)?[a.Action == "merged_into" ? "target" : "source"] is JsonValue v && v.TryGetValue<long>(out var id)
+                ? $"#{id + TicketRules.NumberOffset}" : "—";
+            var text = a.Action == "merged_into" ? L["Thread.MergedInto", other] : L["Thread.MergedIn", other];
+            return $"{a.ActorName ?? L["Common.System"]} · {text} · {Local(a.At)}";
+        }
         var changes = AuditDto.ChangesOf(a, maskPii)?.AsObject();
         var parts = changes?.Select(kv => $"{L[$"Change.{kv.Key}"]}: {Show(kv.Key, kv.Value?[0])} → {Show(kv.Key, kv.Value?[1])}") ?? [];
         return $"{a.ActorName ?? L["Common.System"]} · {string.Join("; ", parts)} · {Local(a.At)}";

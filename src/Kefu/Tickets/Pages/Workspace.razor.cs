@@ -52,6 +52,7 @@ public partial class Workspace
     private string Sort { get; set; } = "-updatedAt";
     private readonly UiCulture _culture = UiCulture.Capture();
     private bool _notifyBrowser = true, _notifySound = true; // the profile's preferences for new assignments
+    private ViewerTime _time = ViewerTime.For(null); // the profile's time zone: a row's time, in full, as its tooltip
 
     // Saved personal views, and the filter bar that narrows whichever list is shown (and can be saved as a view).
     private List<SavedViewDto> _savedViews = [];
@@ -85,7 +86,7 @@ public partial class Workspace
             (_snapshotTaken, _snapshotSequence) = (Clock.GetUtcNow().UtcDateTime, Feed.Sequence); // before the queries
             var prefs = LoadPrefsAsync();
             await Task.WhenAll(ReloadListAsync(), ReloadCountsAsync());
-            (_notifyBrowser, _notifySound) = await prefs;
+            (_notifyBrowser, _notifySound, _time) = await prefs;
             _persisting = AppState.RegisterOnPersisting(PersistAsync, RenderMode.InteractiveServer);
             return;
         }
@@ -96,12 +97,15 @@ public partial class Workspace
         // its address (OnParametersSetAsync) loads at once, not after the list.
         _ = InBackground(ReloadListAsync);
         _ = InBackground(ReloadCountsAsync);
-        _ = InBackground(async () => (_notifyBrowser, _notifySound) = await LoadPrefsAsync());
+        _ = InBackground(async () => (_notifyBrowser, _notifySound, _time) = await LoadPrefsAsync());
     }
 
-    private Task<(bool, bool)> LoadPrefsAsync() =>
-        QueryAsync(async (sp, staff, ct) => await sp.GetRequiredService<KefuDb>().Users
-            .Where(u => u.Id == staff.UserId).Select(u => ValueTuple.Create(u.NotifyBrowser, u.NotifySound)).FirstAsync(ct));
+    private async Task<(bool, bool, ViewerTime)> LoadPrefsAsync()
+    {
+        var (browser, sound, zone) = await QueryAsync(async (sp, staff, ct) => await sp.GetRequiredService<KefuDb>().Users
+            .Where(u => u.Id == staff.UserId).Select(u => ValueTuple.Create(u.NotifyBrowser, u.NotifySound, u.TimeZone)).FirstAsync(ct));
+        return (browser, sound, ViewerTime.For(zone));
+    }
 
     /// <summary>Work started from a lifecycle method without awaiting it: re-render when it is done, and let a failure
     /// reach the circuit as it would have from the lifecycle method.</summary>
@@ -119,7 +123,8 @@ public partial class Workspace
     /// the same list, recent, and made by this process's feed; a change published since it was taken schedules the
     /// usual live refresh.</summary>
     private sealed record Snapshot(Guid UserId, DateTime TakenUtc, string FeedInstance, long FeedSequence, TicketView View, string Sort,
-        List<TicketDto> Tickets, string? Next, Dictionary<TicketView, int> Counts, List<SavedViewDto> SavedViews, bool NotifyBrowser, bool NotifySound);
+        List<TicketDto> Tickets, string? Next, Dictionary<TicketView, int> Counts, List<SavedViewDto> SavedViews, bool NotifyBrowser, bool NotifySound,
+        string TimeZone);
 
     private const string SnapshotKey = "kefu.workspace";
     private static readonly TimeSpan SnapshotLifetime = TimeSpan.FromSeconds(30);
@@ -130,7 +135,7 @@ public partial class Workspace
     private Task PersistAsync()
     {
         AppState.PersistAsJson(SnapshotKey, new Snapshot(_me!.UserId, _snapshotTaken, Feed.Instance, _snapshotSequence,
-            _view, Sort, _tickets, _next, _counts, _savedViews, _notifyBrowser, _notifySound));
+            _view, Sort, _tickets, _next, _counts, _savedViews, _notifyBrowser, _notifySound, _time.Zone.Id));
         return Task.CompletedTask;
     }
 
@@ -144,7 +149,7 @@ public partial class Workspace
         _loading = false;
         foreach (var (k, v) in s.Counts) _counts[k] = v;
         _savedViews = s.SavedViews;
-        (_notifyBrowser, _notifySound) = (s.NotifyBrowser, s.NotifySound);
+        (_notifyBrowser, _notifySound, _time) = (s.NotifyBrowser, s.NotifySound, ViewerTime.For(s.TimeZone));
         // The other modules' row badges are render fragments (not data): they load again, after the first render.
         _ = InBackground(LoadSlotsAsync);
         if (Feed.Sequence != s.FeedSequence) ScheduleRefresh(); // something changed between the snapshot and now
