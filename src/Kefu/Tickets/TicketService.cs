@@ -15,6 +15,12 @@ public sealed class TicketService(
     KefuDb db, CustomerService customers, TaxonomyCache taxonomy, AuditLog audit, HtmlCleaner html, TimeProvider time,
     ICreateTriage? triage = null)
 {
+    /// <summary>409 for an external id (channel, externalId) already used by <paramref name="user"/>, which a retry of
+    /// the same create cannot explain.</summary>
+    public static DomainException ExternalIdTaken(string user) =>
+        new(409, "Conflict", $"{user} already uses this externalId on this channel.",
+            new Dictionary<string, string[]> { ["externalId"] = [$"Already used on this channel by {user[0..1].ToLowerInvariant()}{user[1..]}."] });
+
     public static readonly string[] PatchFields = ["subject", "status", "priority", "categoryId", "category", "teamId", "assigneeId", "tags"];
 
     /// <summary>Creates a ticket with its first customer message. An (channel, externalId) seen before returns the
@@ -259,7 +265,12 @@ public sealed class TicketService(
     {
         if (!externalIdIsNew && r.ExternalId is { } ext &&
             await db.Set<Message>().Include(m => m.Attachments).FirstOrDefaultAsync(m => m.Channel == ticket.Channel && m.ExternalId == ext, ct) is { } seen)
+        {
+            // A retry of this very message answers with it. The same id on another ticket is not a retry: an integration
+            // that numbers messages per conversation would otherwise get another ticket's message back and store nothing.
+            if (seen.TicketId != ticket.Id) throw ExternalIdTaken("A message of another ticket");
             return (seen, false);
+        }
         CheckCanAdd(ticket, r);
         var customerId = r.Kind == MessageKind.Customer ? ticket.CustomerId : (long?)null;
         var authorId = r.Kind == MessageKind.Customer ? (Guid?)null : staff.UserId;
