@@ -526,6 +526,14 @@ public abstract class TicketsApiTests(KefuApp app)
         var second = Assert.Single(await Mentioned(note2));
         Assert.Contains(app.AgentA2.Id.ToString(), second, StringComparison.OrdinalIgnoreCase);
         Assert.Empty(await Mentioned(note3));
+
+        // Someone who may not open the ticket (agent.b, of team B, on a team-A ticket) gets no notice leading to a 403;
+        // once it is assigned to her, she does.
+        var note4 = await KefuApp.PostOk(app.Admin, $"/api/v1/tickets/{id}/messages", new { kind = "internal_note", body = "@agent.b 帮忙看下" });
+        Assert.Empty(await Mentioned(note4));
+        Assert.Equal(HttpStatusCode.OK, (await Patch(app.Admin, $"/api/v1/tickets/{id}", new { assigneeId = app.AgentB.Id }, null)).StatusCode);
+        var note5 = await KefuApp.PostOk(app.Admin, $"/api/v1/tickets/{id}/messages", new { kind = "internal_note", body = "@agent.b 帮忙看下" });
+        Assert.Contains(app.AgentB.Id.ToString(), Assert.Single(await Mentioned(note5)), StringComparison.OrdinalIgnoreCase);
     }
 
     [Theory]

@@ -14,6 +14,12 @@ public sealed record StaffContext(
     public bool Can(string permission) => IsActive && Permissions.Contains(permission);
     public bool SeesAllTickets => Can(Auth.Permissions.TicketsScopeAll);
     public bool MasksPii => IsOutsourced;
+
+    /// <summary>Whether this person may open a ticket of this team, assignee and owner: TicketQueries.Visible's rule for
+    /// one ticket in memory (for notices sent to someone else than the caller).</summary>
+    public bool MayOpenTicket(int? teamId, Guid? assigneeId, Guid? ownerId) =>
+        Can(Auth.Permissions.TicketsRead)
+        && (SeesAllTickets || (teamId is { } t && TeamIds.Contains(t)) || assigneeId == UserId || ownerId == UserId);
 }
 
 /// <summary>
