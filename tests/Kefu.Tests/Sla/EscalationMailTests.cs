@@ -69,7 +69,7 @@ public abstract class EscalationMailTests(KefuApp app) : EmailTestBase(app)
         var outsourced = await App.CreateStaff(Unique("lead"), "Lead Outsourced", ["team_lead"], [team], outsourced: true);
         var stranger = await App.CreateStaff(Unique("lead"), "Lead Elsewhere", ["team_lead"], [otherTeam]);
 
-        var subject = Unique("回电 13812345678");
+        var subject = Unique("回电") + " 13812345678";
         var ticketId = (await KefuApp.PostOk(App.Admin, "/api/v1/tickets", new
         {
             subject, teamId = team, customer = new { email = Customer() }, message = new { body = "请回电" },
