@@ -115,6 +115,15 @@ public sealed class WorkspaceTests(BrowserApp app) : IAsyncLifetime
         var big = new FilePayload { Name = "录像.zip", MimeType = "application/zip", Buffer = new byte[1024 * 1024 + 1] };
         await page.SetInputFilesAsync("#attach", big);
         await Assertions.Expect(page.Locator("#editor-error")).ToHaveTextAsync("附件“录像.zip”过大：单个附件不能超过 1 MB。");
+        // More files in one pick than the editor takes: refused in her language, and the circuit lives on (before, the
+        // picker's own exception ended it): the next click is answered.
+        var many = Enumerable.Range(1, 11).Select(i => new FilePayload { Name = $"f{i}.txt", MimeType = "text/plain", Buffer = [1] });
+        await page.SetInputFilesAsync("#attach", many);
+        await Assertions.Expect(page.Locator("#editor-error")).ToHaveTextAsync("选择了 11 个文件：每次最多附加 10 个。");
+        await page.ClickAsync("#mode-note");
+        await Assertions.Expect(page.Locator("#mode-note")).ToHaveClassAsync("active");
+        await page.ClickAsync("#mode-reply");
+        await Assertions.Expect(page.Locator("#editor .kefu-chip")).ToHaveCountAsync(0);
         await BrowserApp.SwitchLanguage(page, "en");
         await page.WaitForSelectorAsync($"#reply-box[data-ticket-id='{id}']");
         await page.SetInputFilesAsync("#attach", big);

@@ -46,12 +46,18 @@ public static class PlatformModule
 
         var options = builder.Configuration.GetSection("Kefu").Get<KefuOptions>() ?? new KefuOptions();
         options.DataDir = Path.GetFullPath(options.DataDir);
-        if (options.BootstrapApiToken is { Length: > 0 and < 32 })
-            throw new InvalidOperationException("KEFU_BOOTSTRAP_API_TOKEN must be at least 32 characters.");
+        // Trimmed (a secret mounted from a file ends with a newline) and checked as TokenAuthentication reads a bearer
+        // token, so a value accepted here always authenticates.
+        options.BootstrapApiToken = options.BootstrapApiToken?.Trim();
+        if (options.BootstrapApiToken is { Length: > 0 } bootstrap
+            && (bootstrap.Length is < 32 or > 200 || bootstrap.Any(c => c is <= ' ' or > '~')))
+            throw new InvalidOperationException(
+                "KEFU_BOOTSTRAP_API_TOKEN must be 32 to 200 printable ASCII characters without spaces (e.g. `openssl rand -hex 32`).");
         builder.Services.Configure<KefuOptions>(o =>
         {
             builder.Configuration.GetSection("Kefu").Bind(o);
             o.DataDir = options.DataDir;
+            o.BootstrapApiToken = options.BootstrapApiToken;
         });
 
         var services = builder.Services;
@@ -118,6 +124,19 @@ public static class PlatformModule
             o.SlidingExpiration = true;
             o.ExpireTimeSpan = TimeSpan.FromHours(12);
             o.Events.OnRedirectToLogin = c => ApiStatus(c, 401);
+            // A cookie issued before the account's security stamp changed (password changed or reset, account
+            // deactivated) ends at once, on every node within StaffDirectory's cache lifetime, instead of at Identity's
+            // next revalidation (every 30 minutes by default): it is cleared and the request is anonymous.
+            o.Events.OnValidatePrincipal = async c =>
+            {
+                await SecurityStampValidator.ValidatePrincipalAsync(c);
+                if (c.Principal is { } p && await c.HttpContext.RequestServices.GetRequiredService<StaffDirectory>()
+                        .GetAsync(p, c.HttpContext.RequestAborted) is null)
+                {
+                    c.RejectPrincipal();
+                    await c.HttpContext.SignOutAsync(IdentityConstants.ApplicationScheme);
+                }
+            };
             o.Events.OnRedirectToAccessDenied = c => ApiStatus(c, 403);
         });
         services.AddAuthorization(o =>

@@ -1,9 +1,11 @@
 using System.Globalization;
 using System.Text;
 using Kefu.Platform;
+using Kefu.Platform.Auth;
 using Kefu.Platform.Database;
 using Kefu.Platform.Events;
 using Kefu.Platform.Mail;
+using Kefu.Platform.Text;
 using Kefu.Platform.Web;
 using Kefu.Tickets;
 using Microsoft.EntityFrameworkCore;
@@ -20,7 +22,7 @@ namespace Kefu.Sla;
 /// in his time zone (both from his profile), and links to the ticket with an absolute address (<see cref="PublicUrl"/>).
 /// </summary>
 public sealed class EscalationMailer(KefuDb db, ISystemMail mail, SlaCache cache, PublicUrl publicUrl, IStringLocalizer<SharedResource> l,
-    IOptions<KefuOptions> options, ILogger<EscalationMailer> log)
+    IOptions<KefuOptions> options, StaffDirectory directory, ILogger<EscalationMailer> log)
     : IEventHandler<EscalationRaised>
 {
     public static string DedupeKey(long escalationId, Guid userId) => $"escalation:{escalationId}:{userId:N}";
@@ -34,7 +36,7 @@ public sealed class EscalationMailer(KefuDb db, ISystemMail mail, SlaCache cache
             .Select(u => new { u.Id, u.DisplayName, u.Email, u.Language, u.TimeZone }).ToListAsync(ct);
         if (people.Count == 0) return;
         var ticket = await db.Set<Ticket>().AsNoTracking().Where(t => t.Id == e.TicketId)
-            .Select(t => new { t.Id, t.Subject, t.Priority }).FirstOrDefaultAsync(ct);
+            .Select(t => new { t.Id, t.Subject, t.Priority, t.TeamId, t.AssigneeId, t.OwnerId }).FirstOrDefaultAsync(ct);
         var escalation = await db.Set<Escalation>().AsNoTracking().Where(x => x.Id == e.EscalationId)
             .Select(x => new { x.Reason, x.DueAt }).FirstOrDefaultAsync(ct);
         if (ticket is null || escalation is null) return;
@@ -43,19 +45,28 @@ public sealed class EscalationMailer(KefuDb db, ISystemMail mail, SlaCache cache
         var link = $"{publicUrl.Base()}/tickets/{ticket.Id}";
         foreach (var p in people)
         {
+            // The mail carries the subject and the reason: only to someone who may open the ticket (a tier's fallback to
+            // everyone with the role can reach other teams), masked for someone who sees PII masked.
+            if (await directory.GetAsync(p.Id, ct) is not { } reader || !reader.MayOpenTicket(ticket.TeamId, ticket.AssigneeId, ticket.OwnerId))
+            {
+                log.LogInformation("Escalation {Escalation} of ticket {Ticket}: no mail to {User}, who may not open the ticket", e.EscalationId, e.TicketId, p.Id);
+                continue;
+            }
+            var ticketSubject = reader.MasksPii ? PiiMasker.Text(ticket.Subject) : ticket.Subject;
+            var reason = reader.MasksPii ? PiiMasker.Text(escalation.Reason) : escalation.Reason;
             var (subject, body) = InCulture(Culture(p.Language), () =>
             {
                 var tier = tierName ?? l["Sla.Tier", e.Tier].Value;
                 var due = LocalTime(escalation.DueAt, p.TimeZone);
                 var text = new StringBuilder()
                     .AppendLine(l["Sla.Mail.Intro", number, tier]).AppendLine(l["Sla.Mail.DueAt", due]).AppendLine()
-                    .AppendLine(l["Sla.Mail.Ticket", ticket.Subject])
-                    .AppendLine(l["Sla.Mail.Reason", escalation.Reason])
+                    .AppendLine(l["Sla.Mail.Ticket", ticketSubject])
+                    .AppendLine(l["Sla.Mail.Reason", reason])
                     .AppendLine(l["Sla.Mail.Trigger", l[$"Sla.Trigger.{e.Trigger}"].Value])
                     .AppendLine(l["Sla.Mail.Priority", l[$"Priority.{ticket.Priority}"].Value])
                     .AppendLine().AppendLine(l["Sla.Mail.Open", link])
                     .ToString();
-                return (l["Sla.Mail.Subject", tier, number, ticket.Subject].Value, text);
+                return (l["Sla.Mail.Subject", tier, number, ticketSubject].Value, text);
             });
             var queued = await mail.EnqueueAsync(new SystemMail(DedupeKey(e.EscalationId, p.Id), p.Email!, p.DisplayName, subject, body, null), ct);
             if (queued == MailQueued.NoMailbox)

@@ -14,8 +14,9 @@ public static class SlaEndpoints
         var ticket = app.MapGroup("/api/v1/tickets/{id:long}").WithTags("SLA").RequireAuthorization(Permissions.TicketsRead);
         ticket.MapGet("/sla", async (long id, CurrentUser user, TicketQueries tickets, SlaQueries sla, CancellationToken ct) =>
         {
-            await tickets.LoadAsync(id, await user.GetAsync(ct), track: false, ct);
-            return TypedResults.Ok(await sla.ForTicketAsync(id, ct));
+            var staff = await user.GetAsync(ct);
+            await tickets.LoadAsync(id, staff, track: false, ct);
+            return TypedResults.Ok(await sla.ForTicketAsync(id, staff, ct));
         }).WithSummary("The ticket's SLA policy, due times with their indicator, escalation history and approval requests.");
 
         ticket.MapPost("/escalations", async (long id, EscalateRequest r, CurrentUser user, TicketQueries tickets, UnitOfWork uow,
@@ -33,7 +34,7 @@ public static class SlaEndpoints
                 if (open is not null && tier <= open.Tier) throw DomainException.Conflict($"The ticket is already at tier {open.Tier}.");
                 return await escalations.RaiseAsync(id, tier, EscalationTrigger.Manual, r.Reason.Trim(), staff.UserId, c);
             }, ct);
-            var dto = (await sla.ForTicketAsync(id, ct)).Escalations.First(x => x.Id == e.Id);
+            var dto = (await sla.ForTicketAsync(id, staff, ct)).Escalations.First(x => x.Id == e.Id);
             return TypedResults.Created($"/api/v1/tickets/{id}/sla", dto);
         }).AddEndpointFilter<IdempotencyFilter>().RequireAuthorization(Permissions.TicketsWrite)
           .WithSummary("Escalate by hand with a reason: to the next tier, or to the tier given.");
@@ -44,7 +45,7 @@ public static class SlaEndpoints
             var staff = await user.GetAsync(ct);
             await tickets.LoadAsync(id, staff, track: false, ct);
             await uow.RunAsync(c => escalations.HandleAsync(id, escalationId, staff, r.Note, c), ct);
-            return TypedResults.Ok((await sla.ForTicketAsync(id, ct)).Escalations.First(x => x.Id == escalationId));
+            return TypedResults.Ok((await sla.ForTicketAsync(id, staff, ct)).Escalations.First(x => x.Id == escalationId));
         }).WithSummary("Mark an escalation handled (someone of its tier): it stops moving up.");
 
         ticket.MapPost("/approvals", async (long id, ApprovalRequestBody r, CurrentUser user, TicketQueries tickets, UnitOfWork uow,
@@ -54,7 +55,7 @@ public static class SlaEndpoints
             await tickets.LoadAsync(id, staff, track: false, ct);
             if (r.Kind is not { } kind) throw DomainException.Validation("kind", "kind must be refund or compensation.");
             var a = await uow.RunAsync(c => approvals.RequestAsync(id, kind, r.Amount, r.Reason, staff, c), ct);
-            return TypedResults.Created($"/api/v1/approvals/{a.Id}", (await sla.ForTicketAsync(id, ct)).Approvals.First(x => x.Id == a.Id));
+            return TypedResults.Created($"/api/v1/approvals/{a.Id}", (await sla.ForTicketAsync(id, staff, ct)).Approvals.First(x => x.Id == a.Id));
         }).AddEndpointFilter<IdempotencyFilter>().RequireAuthorization(Permissions.TicketsWrite)
           .WithSummary("Ask for a refund or compensation; within the requester's limit it is approved at once, else a tier decides.");
 
@@ -68,7 +69,7 @@ public static class SlaEndpoints
             var staff = await user.GetAsync(ct);
             if (r.Approve is not { } approve) throw DomainException.Validation("approve", "approve must be true or false.");
             var a = await uow.RunAsync(c => service.DecideAsync(approvalId, approve, r.Note, staff, c), ct);
-            return TypedResults.Ok((await sla.ForTicketAsync(a.TicketId, ct)).Approvals.First(x => x.Id == a.Id));
+            return TypedResults.Ok((await sla.ForTicketAsync(a.TicketId, staff, ct)).Approvals.First(x => x.Id == a.Id));
         }).WithSummary("Approve or reject (a member of the request's tier, never the requester).");
 
         // Policies

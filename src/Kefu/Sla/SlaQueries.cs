@@ -1,6 +1,7 @@
 using Kefu.Platform;
 using Kefu.Platform.Auth;
 using Kefu.Platform.Database;
+using Kefu.Platform.Text;
 using Microsoft.EntityFrameworkCore;
 
 namespace Kefu.Sla;
@@ -8,8 +9,11 @@ namespace Kefu.Sla;
 /// <summary>The read side: a ticket's due times, escalations and approvals; badges for a page of tickets.</summary>
 public sealed class SlaQueries(KefuDb db, StaffDirectory directory, TimeProvider time)
 {
-    public async Task<TicketSlaDto> ForTicketAsync(long ticketId, CancellationToken ct)
+    /// <summary>The ticket's SLA for <paramref name="viewer"/>: free text typed by staff (escalation and approval reasons
+    /// and notes, e.g. "客户要求回电 13812345678") masked as every other text for staff who see PII masked.</summary>
+    public async Task<TicketSlaDto> ForTicketAsync(long ticketId, StaffContext viewer, CancellationToken ct)
     {
+        Func<string?, string?> text = viewer.MasksPii ? t => t is null ? null : PiiMasker.Text(t) : t => t;
         var now = time.UtcNow();
         var clocks = await db.Set<SlaClock>().AsNoTracking().Where(c => c.TicketId == ticketId).OrderBy(c => c.Metric).ToListAsync(ct);
         var escalations = await db.Set<Escalation>().AsNoTracking().Where(e => e.TicketId == ticketId).OrderBy(e => e.Id).ToListAsync(ct);
@@ -28,9 +32,9 @@ public sealed class SlaQueries(KefuDb db, StaffDirectory directory, TimeProvider
             [.. clocks.Select(c => new ClockDto(c.Metric, c.Cycle, c.State, Indicator(c, now), c.StartedAt, c.WarnAt, c.DueAt, c.PausedAt,
                 c.State == ClockState.Paused ? c.RemainingDueSeconds : null, c.WarnedAt, c.BreachedAt, Ref(c.BreachedHolderId), c.CompletedAt,
                 c.TargetMinutes, c.BusinessHours))],
-            [.. escalations.Select(e => new EscalationDto(e.Id, e.Tier, e.Trigger, e.Reason, Ref(e.RaisedBy), e.RaisedAt, Ref(e.HolderId),
-                [.. Ids(e.NotifiedUserIds).Select(g => Ref(g)!)], e.State, e.DueAt, e.HandledAt, Ref(e.HandledBy), e.HandledNote))],
-            [.. approvals.Select(a => ToDto(a, Ref))]);
+            [.. escalations.Select(e => new EscalationDto(e.Id, e.Tier, e.Trigger, text(e.Reason)!, Ref(e.RaisedBy), e.RaisedAt, Ref(e.HolderId),
+                [.. Ids(e.NotifiedUserIds).Select(g => Ref(g)!)], e.State, e.DueAt, e.HandledAt, Ref(e.HandledBy), text(e.HandledNote)))],
+            [.. approvals.Select(a => ToDto(a, Ref, text))]);
     }
 
     /// <summary>Pending approvals the staff member may decide (their tier or below), oldest first.</summary>
@@ -40,7 +44,8 @@ public sealed class SlaQueries(KefuDb db, StaffDirectory directory, TimeProvider
         var rows = await db.Set<ApprovalRequest>().AsNoTracking()
             .Where(a => a.State == ApprovalState.Pending && tiers.Contains(a.ApproverTier)).OrderBy(a => a.Id).Take(200).ToListAsync(ct);
         var names = await directory.NamesAsync(rows.Select(r => r.RequestedBy), ct);
-        return [.. rows.Select(a => ToDto(a, id => id is { } g ? new StaffRefDto(g, names.GetValueOrDefault(g, "?")) : null))];
+        return [.. rows.Select(a => ToDto(a, id => id is { } g ? new StaffRefDto(g, names.GetValueOrDefault(g, "?")) : null,
+            staff.MasksPii ? t => t is null ? null : PiiMasker.Text(t) : t => t))];
     }
 
     /// <summary>Open escalations whose people include this staff member.</summary>
@@ -89,8 +94,9 @@ public sealed class SlaQueries(KefuDb db, StaffDirectory directory, TimeProvider
         return last is null ? null : new SlaBadge(Indicator(last, now), last.Metric, last.DueAt);
     }
 
-    private static ApprovalDto ToDto(ApprovalRequest a, Func<Guid?, StaffRefDto?> name) => new(a.Id, a.TicketId, a.Kind, a.Amount, a.Reason,
-        name(a.RequestedBy), a.RequestedAt, a.ApproverTier, a.State, name(a.DecidedBy), a.DecidedAt, a.DecisionNote);
+    private static ApprovalDto ToDto(ApprovalRequest a, Func<Guid?, StaffRefDto?> name, Func<string?, string?> text) => new(a.Id, a.TicketId,
+        a.Kind, a.Amount, text(a.Reason)!, name(a.RequestedBy), a.RequestedAt, a.ApproverTier, a.State, name(a.DecidedBy), a.DecidedAt,
+        text(a.DecisionNote));
 
     private static IEnumerable<Guid> Ids(string csv) =>
         csv.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(s => Guid.TryParse(s, out var g) ? g : Guid.Empty).Where(g => g != Guid.Empty);

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using System.Text.Json.Serialization;
 
 namespace Kefu.Tickets;
 
@@ -58,8 +59,10 @@ public sealed record CreateTicketRequest(
     [property: MaxLength(20)] string[]? Tags,
     [property: MaxLength(200)] string? ExternalId);
 
+/// <summary><see cref="Kind"/> must be sent: a reply or note stored as the enum's default (a customer message) would
+/// reopen the ticket and reach no one.</summary>
 public sealed record AddMessageRequest(
-    MessageKind Kind,
+    [property: JsonRequired] MessageKind Kind,
     [property: MaxLength(TicketsConfiguration.BodyMax)] string? Body,
     [property: MaxLength(TicketsConfiguration.BodyMax)] string? Html,
     long[]? AttachmentIds,
@@ -70,7 +73,7 @@ public sealed record UpdateTicketRequest(
     string? Subject, TicketStatus? Status, TicketPriority? Priority, int? CategoryId, string? Category,
     int? TeamId, Guid? AssigneeId, string[]? Tags);
 
-public sealed record MergeTicketRequest(long TargetTicketId);
+public sealed record MergeTicketRequest([property: JsonRequired] long TargetTicketId);
 
 public sealed record CreateCustomerRequest(
     [property: Required, MaxLength(200)] string Name,
@@ -90,9 +93,9 @@ public sealed record UpdateCustomerRequest(
 /// <summary>PUT /api/v1/customers/{id}/tags: the customer's whole tag list.</summary>
 public sealed record SetCustomerTagsRequest([property: Required, MaxLength(CustomerTags.MaxCount)] string[] Tags);
 
-public sealed record AddIdentityRequest(IdentityKind Kind, [property: Required, MaxLength(320)] string Value);
+public sealed record AddIdentityRequest([property: JsonRequired] IdentityKind Kind, [property: Required, MaxLength(320)] string Value);
 
-public sealed record MergeCustomerRequest(long SourceCustomerId);
+public sealed record MergeCustomerRequest([property: JsonRequired] long SourceCustomerId);
 
 /// <summary>A ticket for <see cref="TicketService.CreateManyAsync"/>, with triage's verdict when the caller decided it
 /// before its transaction (<see cref="TicketService.TriageAsync"/>; null: decided in the create).</summary>

@@ -15,6 +15,12 @@ public sealed class TicketService(
     KefuDb db, CustomerService customers, TaxonomyCache taxonomy, AuditLog audit, HtmlCleaner html, TimeProvider time,
     ICreateTriage? triage = null)
 {
+    /// <summary>409 for an external id (channel, externalId) already used by <paramref name="user"/>, which a retry of
+    /// the same create cannot explain.</summary>
+    public static DomainException ExternalIdTaken(string user) =>
+        new(409, "Conflict", $"{user} already uses this externalId on this channel.",
+            new Dictionary<string, string[]> { ["externalId"] = [$"Already used on this channel by {user[0..1].ToLowerInvariant()}{user[1..]}."] });
+
     public static readonly string[] PatchFields = ["subject", "status", "priority", "categoryId", "category", "teamId", "assigneeId", "tags"];
 
     /// <summary>Creates a ticket with its first customer message. An (channel, externalId) seen before returns the
@@ -259,7 +265,12 @@ public sealed class TicketService(
     {
         if (!externalIdIsNew && r.ExternalId is { } ext &&
             await db.Set<Message>().Include(m => m.Attachments).FirstOrDefaultAsync(m => m.Channel == ticket.Channel && m.ExternalId == ext, ct) is { } seen)
+        {
+            // A retry of this very message answers with it. The same id on another ticket is not a retry: an integration
+            // that numbers messages per conversation would otherwise get another ticket's message back and store nothing.
+            if (seen.TicketId != ticket.Id) throw ExternalIdTaken("A message of another ticket");
             return (seen, false);
+        }
         CheckCanAdd(ticket, r);
         var customerId = r.Kind == MessageKind.Customer ? ticket.CustomerId : (long?)null;
         var authorId = r.Kind == MessageKind.Customer ? (Guid?)null : staff.UserId;
@@ -332,7 +343,7 @@ public sealed class TicketService(
         db.Publish(new MessageAdded(ticket.Id, message.Id, message.Kind), time);
         if (oldStatus != ticket.Status) db.Publish(new TicketStatusChanged(ticket.Id, oldStatus, ticket.Status), time);
         if (message.Kind == MessageKind.InternalNote)
-            foreach (var mentioned in await MentionedStaffAsync(message.Body, staff.UserId, ct))
+            foreach (var mentioned in await MentionedStaffAsync(ticket, message.Body, staff.UserId, ct))
                 db.Publish(new StaffMentioned(ticket.Id, message.Id, mentioned, staff.UserId), time);
         await audit.RecordAsync("ticket", ticket.Id, message.Kind switch
         {
@@ -387,12 +398,24 @@ public sealed class TicketService(
     }
 
     /// <summary>Colleagues named in a note as @user.name or @显示名, whole names only (active staff only, never the author).</summary>
-    private async Task<List<Guid>> MentionedStaffAsync(string body, Guid author, CancellationToken ct)
+    /// <summary>Colleagues a note @mentions who may open the ticket (TicketQueries.Visible's rule: its team, its
+    /// assignee or owner, or everyone's tickets): a notice that leads to the forbidden page helps no one.</summary>
+    private async Task<List<Guid>> MentionedStaffAsync(Ticket ticket, string body, Guid author, CancellationToken ct)
     {
         if (!body.Contains('@')) return [];
         var staff = await db.Users.AsNoTracking().Where(u => u.IsActive && u.Id != author)
             .Select(u => new { u.Id, u.UserName, u.DisplayName }).ToListAsync(ct);
-        return [.. Mentions.Find(body, [.. staff.Select(u => new Mentions.Person(u.Id, u.UserName, u.DisplayName))])];
+        var mentioned = Mentions.Find(body, [.. staff.Select(u => new Mentions.Person(u.Id, u.UserName, u.DisplayName))]).ToList();
+        if (mentioned.Count == 0) return [];
+        var teamId = ticket.TeamId;
+        var (assignee, owner) = (ticket.AssigneeId, ticket.OwnerId);
+        var readers = Roles.PermissionsByRole.Where(r => r.Value.Contains(Permissions.TicketsRead)).Select(r => r.Key).ToList();
+        var allTickets = Roles.PermissionsByRole.Where(r => r.Value.Contains(Permissions.TicketsScopeAll)).Select(r => r.Key).ToList();
+        return await db.Users.AsNoTracking()
+            .Where(u => mentioned.Contains(u.Id) && u.Roles.Any(r => readers.Contains(r.Role.Name!))
+                && (u.Id == assignee || u.Id == owner || u.Roles.Any(r => allTickets.Contains(r.Role.Name!))
+                    || (teamId != null && u.Teams.Any(t => t.TeamId == teamId))))
+            .Select(u => u.Id).ToListAsync(ct);
     }
 
     private static DateTime? Min(DateTime? a, DateTime? b) => a is null ? b : b is null ? a : a < b ? a : b;

@@ -28,6 +28,10 @@ public static class TicketsEndpoints
             {
                 var staff = await user.RequireAsync(Permissions.TicketsWrite, ct);
                 var (ticket, created) = await uow.RunAsync(c => tickets.CreateAsync(request, staff, c), ct);
+                // A retry answers with the ticket it created, but an external id can also be one another integration or
+                // team used: the caller learns nothing about a ticket it may not open.
+                if (!created && !await queries.Visible(staff).AnyAsync(t => t.Id == ticket.Id, ct))
+                    throw TicketService.ExternalIdTaken("A ticket you cannot open");
                 var dto = created ? await queries.ToCreatedDtoAsync(ticket, staff, ct) : await queries.ToDtoAsync(ticket, staff, ct);
                 ETags.Set(http, ticket.Version);
                 return created ? TypedResults.Created($"/api/v1/tickets/{ticket.Id}", dto) : TypedResults.Ok(dto);
@@ -89,7 +93,12 @@ public static class TicketsEndpoints
             var target = await uow.RunAsync(async c =>
             {
                 var source = await queries.LoadAsync(id, staff, track: true, c);
-                var into = await queries.LoadAsync(request.TargetTicketId, staff, track: true, c);
+                Ticket into;
+                try { into = await queries.LoadAsync(request.TargetTicketId, staff, track: true, c); }
+                catch (DomainException e) when (e.Status is 403 or 404) // the body's field, not the URL's ticket, is wrong
+                {
+                    throw new DomainException(e.Status, e.Title, e.Message, new Dictionary<string, string[]> { ["targetTicketId"] = [e.Message] });
+                }
                 await tickets.MergeAsync(source, into, staff, c);
                 return into;
             }, ct);

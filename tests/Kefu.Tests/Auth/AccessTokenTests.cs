@@ -84,9 +84,13 @@ public abstract class AccessTokenTests(KefuApp app)
         Assert.Equal(HttpStatusCode.OK, (await app.Client(KefuApp.BootstrapToken).GetAsync("/api/v1/audit?limit=1")).StatusCode);
     }
 
-    [Fact]
-    public void A_bootstrap_token_under_32_characters_stops_the_start_with_a_clear_message()
+    [Theory]
+    [InlineData(31)]  // too short
+    [InlineData(201)] // longer than any bearer token TokenAuthentication reads: it could never authenticate
+    [InlineData(-40)] // 40 characters with a space inside
+    public void A_bootstrap_token_that_could_never_authenticate_stops_the_start_with_a_clear_message(int length)
     {
+        var token = length > 0 ? new string('k', length) : new string('k', 20) + " " + new string('k', -length - 21);
         var dir = Path.Combine(Path.GetTempPath(), "kefu-tests-" + Guid.NewGuid().ToString("N"));
         using var factory = new WebApplicationFactory<Program>().WithWebHostBuilder(b =>
         {
@@ -95,11 +99,11 @@ public abstract class AccessTokenTests(KefuApp app)
             b.UseSetting("Kefu:Demo", "false");
             b.UseSetting("Kefu:Database:Provider", app.Provider);
             if (app.ConnectionString is not null) b.UseSetting("Kefu:Database:ConnectionString", app.ConnectionString);
-            b.UseSetting("Kefu:BootstrapApiToken", new string('k', 31));
+            b.UseSetting("Kefu:BootstrapApiToken", token);
         });
         var error = Assert.ThrowsAny<Exception>(() => factory.Server);
         var messages = string.Join(" | ", Chain(error).Select(e => e.Message));
-        Assert.Contains("KEFU_BOOTSTRAP_API_TOKEN must be at least 32 characters", messages);
+        Assert.Contains("KEFU_BOOTSTRAP_API_TOKEN must be 32 to 200 printable ASCII characters", messages);
 
         static IEnumerable<Exception> Chain(Exception? e)
         {

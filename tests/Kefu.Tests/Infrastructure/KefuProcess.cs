@@ -101,7 +101,9 @@ public sealed class KefuProcess : IAsyncDisposable
             psi.Environment.Remove(k);
         psi.Environment["KEFU_DATA_DIR"] = DataDir;
         psi.Environment["KEFU_DEMO"] = "false";
-        psi.Environment["KEFU_BOOTSTRAP_API_TOKEN"] = KefuApp.BootstrapToken;
+        // With the trailing newline a secret mounted from a file has: the server trims it, and every real-process test
+        // then authenticates with the bare value.
+        psi.Environment["KEFU_BOOTSTRAP_API_TOKEN"] = KefuApp.BootstrapToken + "\n";
         psi.Environment["KEFU_ADMIN_PASSWORD"] = "Crash-admin-2026";
         psi.Environment["KEFU_DB_PROVIDER"] = Provider;
         if (ConnectionString is not null) psi.Environment["KEFU_DB_CONNECTION"] = ConnectionString;

@@ -61,6 +61,45 @@ public abstract class EscalationMailTests(KefuApp app) : EmailTestBase(app)
     }
 
     [Fact]
+    public async Task The_mail_goes_only_to_people_who_may_open_the_ticket_masked_for_outsourced_ones_and_so_does_the_sla_view()
+    {
+        await CreateMailboxAsync(new { isActive = true });
+        var team = (await KefuApp.PostOk(App.Admin, "/api/v1/teams", new { name = Unique("Escalate") }))["id"]!.GetValue<int>();
+        var otherTeam = (await KefuApp.PostOk(App.Admin, "/api/v1/teams", new { name = Unique("Elsewhere") }))["id"]!.GetValue<int>();
+        var outsourced = await App.CreateStaff(Unique("lead"), "Lead Outsourced", ["team_lead"], [team], outsourced: true);
+        var stranger = await App.CreateStaff(Unique("lead"), "Lead Elsewhere", ["team_lead"], [otherTeam]);
+
+        var subject = Unique("回电") + " 13812345678";
+        var ticketId = (await KefuApp.PostOk(App.Admin, "/api/v1/tickets", new
+        {
+            subject, teamId = team, customer = new { email = Customer() }, message = new { body = "请回电" },
+        }))["id"]!.GetValue<long>();
+        var escalationId = (await KefuApp.PostOk(App.Admin, $"/api/v1/tickets/{ticketId}/escalations",
+            new { reason = "客户要求回电 13987654321", tier = 2 }))["id"]!.GetValue<long>();
+        var raised = new EscalationRaised(ticketId, escalationId, 2, EscalationTrigger.Manual, [outsourced.Id, stranger.Id]);
+        await using (var scope = App.Factory.Services.CreateAsyncScope())
+        {
+            var uow = scope.ServiceProvider.GetRequiredService<Kefu.Platform.Database.UnitOfWork>();
+            var mailer = scope.ServiceProvider.GetRequiredService<EscalationMailer>();
+            await uow.RunAsync(c => mailer.HandleAsync(raised, new EventContext(0, DateTime.UtcNow), c), CancellationToken.None);
+        }
+        await DispatchAsync();
+
+        var sent = Assert.Single(MailServers.SentTo($"{outsourced.UserName}@staff.test"));
+        Assert.DoesNotContain("13812345678", sent.Subject);
+        Assert.DoesNotContain("13812345678", sent.TextBody);
+        Assert.DoesNotContain("13987654321", sent.TextBody);
+        Assert.Contains($"#{ticketId + 100000}", sent.Subject);
+        Assert.Equal(0, await DbAsync(db => db.Set<OutboundEmail>().CountAsync(o => o.DedupeKey == EscalationMailer.DedupeKey(escalationId, stranger.Id))));
+
+        // The ticket's SLA view masks the typed reason for the outsourced reader, not for others.
+        var masked = await (await outsourced.Http.GetAsync($"/api/v1/tickets/{ticketId}/sla")).Content.ReadAsStringAsync();
+        Assert.Contains("客户要求回电", masked);
+        Assert.DoesNotContain("13987654321", masked);
+        Assert.Contains("13987654321", await App.Admin.GetStringAsync($"/api/v1/tickets/{ticketId}/sla"));
+    }
+
+    [Fact]
     public async Task The_mail_is_in_each_readers_language_and_time_zone_and_links_to_the_ticket_absolutely()
     {
         await CreateMailboxAsync(new { isActive = true });

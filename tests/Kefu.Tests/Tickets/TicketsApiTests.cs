@@ -526,6 +526,14 @@ public abstract class TicketsApiTests(KefuApp app)
         var second = Assert.Single(await Mentioned(note2));
         Assert.Contains(app.AgentA2.Id.ToString(), second, StringComparison.OrdinalIgnoreCase);
         Assert.Empty(await Mentioned(note3));
+
+        // Someone who may not open the ticket (agent.b, of team B, on a team-A ticket) gets no notice leading to a 403;
+        // once it is assigned to her, she does.
+        var note4 = await KefuApp.PostOk(app.Admin, $"/api/v1/tickets/{id}/messages", new { kind = "internal_note", body = "@agent.b 帮忙看下" });
+        Assert.Empty(await Mentioned(note4));
+        Assert.Equal(HttpStatusCode.OK, (await Patch(app.Admin, $"/api/v1/tickets/{id}", new { assigneeId = app.AgentB.Id }, null)).StatusCode);
+        var note5 = await KefuApp.PostOk(app.Admin, $"/api/v1/tickets/{id}/messages", new { kind = "internal_note", body = "@agent.b 帮忙看下" });
+        Assert.Contains(app.AgentB.Id.ToString(), Assert.Single(await Mentioned(note5)), StringComparison.OrdinalIgnoreCase);
     }
 
     [Theory]
@@ -563,6 +571,77 @@ public abstract class TicketsApiTests(KefuApp app)
         var now = await KefuApp.Json(await app.Admin.GetAsync(url), true);
         Assert.Equal("open", now["status"]!.GetValue<string>());
         Assert.Equal(2, (await KefuApp.Json(await app.Admin.GetAsync($"{url}/messages"), true)).AsArray().Count);
+    }
+
+    [Fact]
+    public async Task An_external_id_used_by_another_ticket_is_a_conflict_that_shows_nothing_of_it()
+    {
+        // Messages: an integration numbering messages per conversation ("1", "2", … on every ticket).
+        var t1 = await CreateTicket(app.Admin);
+        var t2 = await CreateTicket(app.Admin);
+        var ext = Unique("m");
+        Assert.Equal(HttpStatusCode.Created, (await app.Admin.PostAsJsonAsync($"/api/v1/tickets/{t1["id"]}/messages", new { kind = "customer", body = "a", externalId = ext })).StatusCode);
+        var other = await app.Admin.PostAsJsonAsync($"/api/v1/tickets/{t2["id"]}/messages", new { kind = "customer", body = "b", externalId = ext });
+        Assert.Equal(HttpStatusCode.Conflict, other.StatusCode);
+        Assert.NotNull((await KefuApp.Json(other))["errors"]!["externalId"]);
+        Assert.Single((await KefuApp.Json(await app.Admin.GetAsync($"/api/v1/tickets/{t2["id"]}/messages"), true)).AsArray());
+
+        // Tickets: the external id of a team-A ticket, sent by an agent of team B, answers without the ticket's data.
+        var ticketExt = Unique("t");
+        var secret = Unique("机密主题");
+        var created = await CreateTicket(app.Admin, subject: secret, extra: new { externalId = ticketExt });
+        var probe = await app.AgentB.Http.PostAsJsonAsync("/api/v1/tickets", new
+        {
+            subject = "probe", customer = new { email = $"{Unique("p")}@example.com" }, message = new { body = "x" }, externalId = ticketExt,
+        });
+        Assert.Equal(HttpStatusCode.Conflict, probe.StatusCode);
+        var body = await probe.Content.ReadAsStringAsync();
+        Assert.DoesNotContain(secret, body);
+        Assert.DoesNotContain(created["number"]!.ToString(), body);
+        // The creator's own retry still answers with the ticket.
+        var retry = await app.Admin.PostAsJsonAsync("/api/v1/tickets", new
+        {
+            subject = secret, customer = new { email = $"{Unique("p")}@example.com" }, message = new { body = "x" }, externalId = ticketExt,
+        });
+        Assert.Equal(HttpStatusCode.OK, retry.StatusCode);
+        Assert.Equal(created["id"]!.GetValue<long>(), (await KefuApp.Json(retry))["id"]!.GetValue<long>());
+    }
+
+    [Fact]
+    public async Task Required_kinds_and_targets_left_out_are_problems_naming_the_field_and_write_nothing()
+    {
+        var t = await CreateTicket(app.Admin);
+        var url = $"/api/v1/tickets/{t["id"]}";
+        var customerId = t["customer"]!["id"]!.GetValue<long>();
+        async Task Refused(string path, object body, string field)
+        {
+            var response = await app.Admin.PostAsJsonAsync(path, body);
+            var problem = await KefuApp.Json(response);
+            Assert.True(response.StatusCode is HttpStatusCode.BadRequest or HttpStatusCode.NotFound, $"{path}: {(int)response.StatusCode} {problem}");
+            Assert.NotNull(problem["errors"]?[field]);
+        }
+        // Without kind, a reply would have been stored as a customer message (the enum's default).
+        await Refused($"{url}/messages", new { body = "We refunded you" }, "kind");
+        await Refused($"/api/v1/customers/{customerId}/identities", new { value = "13800138000" }, "kind");
+        await Refused($"{url}/merge", new { }, "targetTicketId");
+        await Refused($"{url}/merge", new { targetTicketId = 987654321 }, "targetTicketId");
+        Assert.Single((await KefuApp.Json(await app.Admin.GetAsync($"{url}/messages"), true)).AsArray());
+        var customer = await KefuApp.Json(await app.Admin.GetAsync($"/api/v1/customers/{customerId}"), true);
+        Assert.DoesNotContain(customer["identities"]!.AsArray(), i => i!["value"]!.GetValue<string>().Contains("13800138000"));
+    }
+
+    [Theory]
+    [InlineData("createdFrom=yesterday", "createdFrom")]
+    [InlineData("teamId=abc", "teamId")]
+    [InlineData("limit=x", "limit")]
+    [InlineData("customerId=1.5", "customerId")]
+    public async Task Query_values_of_the_wrong_type_are_problems_naming_the_query_parameter(string query, string field)
+    {
+        var response = await app.Admin.GetAsync($"/api/v1/tickets?{query}");
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var problem = await KefuApp.Json(response);
+        Assert.NotNull(problem["errors"]?[field]);
+        Assert.DoesNotContain("Failed to bind", problem["detail"]!.GetValue<string>());
     }
 
     [Fact]

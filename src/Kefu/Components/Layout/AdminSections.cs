@@ -1,4 +1,3 @@
-using System.Security.Claims;
 using Kefu.Platform.Auth;
 using Microsoft.AspNetCore.Components.Authorization;
 using MudBlazor;
@@ -37,9 +36,7 @@ public static class AdminSections
     public static async Task<IReadOnlyList<Section>> AllowedAsync(Task<AuthenticationState>? state, StaffDirectory directory)
     {
         if (state is null) return [];
-        var id = (await state).User.FindFirstValue(ClaimTypes.NameIdentifier);
-        if (!Guid.TryParse(id, out var userId)) return [];
-        var staff = await directory.GetAsync(userId, CancellationToken.None);
+        var staff = await directory.GetAsync((await state).User, CancellationToken.None);
         return staff is null ? [] : [.. All.Where(s => staff.Can(s.Permission))];
     }
 

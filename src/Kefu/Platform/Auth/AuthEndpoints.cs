@@ -15,7 +15,10 @@ public static class AuthEndpoints
         auth.MapPost("/login", async (LoginRequest r, SignInManager<StaffUser> signIn, UserManager<StaffUser> users,
             UnitOfWork uow, AuditLog audit, CancellationToken ct) =>
         {
-            var user = await users.FindByNameAsync(r.UserName) ?? await users.FindByEmailAsync(r.UserName);
+            var (found, user) = await Pages.LoginHelpers.FindAsync(users, r.UserName, ct);
+            if (found == Pages.LoginHelpers.Found.SharedEmail)
+                throw new DomainException(401, "Sign-in failed", "This e-mail address belongs to several accounts; sign in with your user name.",
+                    new Dictionary<string, string[]> { ["userName"] = ["This e-mail address belongs to several accounts; use your user name."] });
             if (user is null || !user.IsActive)
                 throw new DomainException(401, "Sign-in failed", "Wrong user name or password.");
             var result = await signIn.PasswordSignInAsync(user, r.Password, isPersistent: true, lockoutOnFailure: true);
@@ -57,10 +60,11 @@ public static class AuthEndpoints
         }).WithTags("Auth").RequireAuthorization();
 
         app.MapPost("/api/v1/me/password", async (ChangePasswordRequest r, CurrentUser current, UnitOfWork uow,
-            SignInManager<StaffUser> signIn, ProfileService profile, HttpContext http, CancellationToken ct) =>
+            SignInManager<StaffUser> signIn, ProfileService profile, StaffDirectory directory, HttpContext http, CancellationToken ct) =>
         {
             var staff = await current.GetAsync(ct);
             var user = await uow.RunAsync(c => profile.ChangePasswordAsync(staff.UserId, r, c), ct);
+            directory.Invalidate(staff.UserId); // after the commit: no request can cache the old stamp again
             // The security stamp changed: re-issue this browser's cookie so it stays signed in (other sessions end).
             if (http.User.Identity?.AuthenticationType == IdentityConstants.ApplicationScheme) await signIn.RefreshSignInAsync(user);
             return TypedResults.NoContent();

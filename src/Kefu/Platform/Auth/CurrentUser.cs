@@ -31,9 +31,9 @@ public sealed class CurrentUser(IHttpContextAccessor http, StaffDirectory direct
     public async ValueTask<StaffContext> GetAsync(CancellationToken ct)
     {
         if (_staff is not null) return _staff;
-        var id = UserId ?? throw new DomainException(401, "Unauthorized", "Sign in or send a personal access token.");
-        _staff = await directory.GetAsync(id, ct)
-            ?? throw new DomainException(401, "Unauthorized", "The account no longer exists.");
+        if (UserId is null) throw new DomainException(401, "Unauthorized", "Sign in or send a personal access token.");
+        _staff = await directory.GetAsync(User!, ct)
+            ?? throw new DomainException(401, "Unauthorized", "The session has ended (the password was changed or the account removed); sign in again.");
         if (!_staff.IsActive) throw new DomainException(401, "Unauthorized", "The account is deactivated.");
         return _staff;
     }

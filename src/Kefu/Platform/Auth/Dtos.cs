@@ -8,7 +8,7 @@ public sealed record MeDto(Guid Id, string UserName, string DisplayName, string?
     int[] TeamIds, bool IsOutsourced, string Language, string TimeZone);
 
 public sealed record UserDto(Guid Id, string UserName, string DisplayName, string? Email, string[] Roles, int[] TeamIds,
-    bool IsOutsourced, bool IsActive, string Language, string TimeZone, DateTime CreatedAt);
+    bool IsOutsourced, bool IsActive, string Language, string TimeZone, DateTime CreatedAt, DateTime? LockedUntil = null);
 
 /// <summary>A new staff account: with <see cref="Password"/>, or with <see cref="Invite"/> (and no password) a mail to
 /// <see cref="Email"/> with a link to choose one (valid 7 days).</summary>
@@ -28,7 +28,8 @@ public sealed record UpdateUserRequest(
     [property: EmailAddress, MaxLength(256)] string? Email,
     string[]? Roles, int[]? TeamIds, bool? IsOutsourced, bool? IsActive,
     [property: MaxLength(10)] string? Language, [property: MaxLength(64)] string? TimeZone,
-    [property: MinLength(8), MaxLength(128)] string? Password);
+    [property: MinLength(8), MaxLength(128)] string? Password,
+    bool? Unlock = null);
 
 public sealed record TeamDto(int Id, string Name, string? Description, int Members, int Version);
 public sealed record CreateTeamRequest([property: Required, MaxLength(100)] string Name, [property: MaxLength(1000)] string? Description);

@@ -9,9 +9,7 @@ public sealed class PermissionHandler(StaffDirectory directory) : AuthorizationH
 {
     protected override async Task HandleRequirementAsync(AuthorizationHandlerContext context, PermissionRequirement requirement)
     {
-        var id = context.User.FindFirst(System.Security.Claims.ClaimTypes.NameIdentifier)?.Value;
-        if (!Guid.TryParse(id, out var userId)) return;
-        var staff = await directory.GetAsync(userId, CancellationToken.None);
+        var staff = await directory.GetAsync(context.User, CancellationToken.None);
         if (staff is not null && staff.Can(requirement.Permission)) context.Succeed(requirement);
     }
 }

@@ -95,6 +95,14 @@ public sealed class StaffService(KefuDb db, UserManager<StaffUser> users, RoleMa
             Check(await users.ResetPasswordAsync(user, token, password), "password");
             changes.Fields["password"] = ["***", "***"];
         }
+        // An admin's reset is how a locked-out agent gets back in (until mail exists): it ends the lockout too, like the
+        // mailed reset; `unlock` alone ends it without a new password.
+        if ((r.Password is not null || r.Unlock == true) && LockedUntil(user) is { } until)
+        {
+            Check(await users.SetLockoutEndDateAsync(user, null), "unlock");
+            Check(await users.ResetAccessFailedCountAsync(user), "unlock");
+            changes.Fields["lockedUntil"] = [until, null];
+        }
         Check(await users.UpdateAsync(user), "user");
         if (changes.Any) await audit.RecordAsync("user", user.Id, "updated", changes.Fields, ct);
         directory.Invalidate(user.Id);
@@ -109,7 +117,11 @@ public sealed class StaffService(KefuDb db, UserManager<StaffUser> users, RoleMa
     }
 
     public static UserDto ToDto(StaffUser u, string[] roles, int[] teams) =>
-        new(u.Id, u.UserName!, u.DisplayName, u.Email, roles, teams, u.IsOutsourced, u.IsActive, u.Language, u.TimeZone, u.CreatedAt);
+        new(u.Id, u.UserName!, u.DisplayName, u.Email, roles, teams, u.IsOutsourced, u.IsActive, u.Language, u.TimeZone, u.CreatedAt, LockedUntil(u));
+
+    /// <summary>When a sign-in lockout (too many failed passwords) ends, if the account is locked now.</summary>
+    public static DateTime? LockedUntil(StaffUser u) =>
+        u.LockoutEnd is { } end && end > DateTimeOffset.UtcNow ? end.UtcDateTime : null;
 
     private static void ValidateRoles(string[] requested)
     {

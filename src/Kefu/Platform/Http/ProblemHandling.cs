@@ -14,7 +14,7 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILo
         {
             DomainException d => Problem(d.Status, d.Title, d.Message, d.Errors),
             BadHttpRequestException { InnerException: JsonException json } => JsonProblem(json),
-            BadHttpRequestException b => Problem(b.StatusCode, "Bad request", b.Message, null),
+            BadHttpRequestException b => BindingProblem(b),
             DbUpdateConcurrencyException => Problem(412, "Precondition failed",
                 "The resource was changed by someone else; fetch it again and retry with its new ETag.", null),
             DbUpdateException u when IsUniqueViolation(u) => Problem(409, "Conflict",
@@ -36,6 +36,14 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILo
         // System.Text.Json reports the JSON path ("$.priority") of the offending value.
         var field = string.IsNullOrEmpty(json.Path) ? "$" : json.Path;
         var message = json.Message.Split(" Path:", 2)[0];
+        // [JsonRequired] members left out: "… was missing required properties including: 'kind', 'value'."
+        if (message.Contains("missing required properties", StringComparison.Ordinal))
+        {
+            var missing = System.Text.RegularExpressions.Regex.Matches(message[message.IndexOf(':')..], "'([^']+)'").Select(m => m.Groups[1].Value).ToList();
+            if (missing.Count > 0)
+                return Problem(400, "Malformed request body", $"Required: {string.Join(", ", missing)}.",
+                    missing.ToDictionary(m => m, _ => new[] { "Required." }));
+        }
         if (message.Contains("could not be converted", StringComparison.Ordinal))
             message = $"The value at '{field}' is not valid for its type (unknown enum value, wrong type or bad format).";
         return Problem(400, "Malformed request body", message, new Dictionary<string, string[]> { [FieldName(field)] = [message] });
@@ -48,6 +56,31 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILo
         Microsoft.Data.Sqlite.SqliteException sqlite => sqlite.SqliteErrorCode == 19 && sqlite.SqliteExtendedErrorCode is 2067 or 1555,
         _ => false,
     };
+
+    private static readonly System.Text.RegularExpressions.Regex BindFailure = new(
+        "^Failed to bind parameter \"(?<type>[^\" ]+) (?<name>\\w+)\" from \"(?<value>.*)\"\\.?$", System.Text.RegularExpressions.RegexOptions.Singleline);
+
+    /// <summary>A query or route value that did not convert (createdFrom=yesterday, teamId=abc): the minimal API's message
+    /// names the C# parameter, so the problem names the query parameter and the format it expects.</summary>
+    private static ProblemDetails BindingProblem(BadHttpRequestException b)
+    {
+        if (BindFailure.Match(b.Message) is not { Success: true } m) return Problem(b.StatusCode, "Bad request", b.Message, null);
+        var name = m.Groups["name"].Value;
+        var field = char.ToLowerInvariant(name[0]) + name[1..];
+        var expected = m.Groups["type"].Value.TrimEnd('?') switch
+        {
+            "DateTime" or "DateTimeOffset" => "an ISO 8601 date-time (e.g. 2026-11-24T08:00:00Z)",
+            "DateOnly" => "a date (yyyy-MM-dd)",
+            "int" or "long" or "short" or "Int32" or "Int64" => "an integer",
+            "decimal" or "double" or "float" => "a number",
+            "Guid" => "a UUID",
+            "bool" or "Boolean" => "true or false",
+            var other => $"a valid {other}",
+        };
+        var message = $"'{m.Groups["value"].Value}' is not {expected}.";
+        return Problem(400, "Bad request", $"The parameter '{field}' is invalid: {message}",
+            new Dictionary<string, string[]> { [field] = [message] });
+    }
 
     internal static string FieldName(string jsonPath) => jsonPath.StartsWith("$.", StringComparison.Ordinal) ? jsonPath[2..] : jsonPath;
 

@@ -24,6 +24,10 @@ public partial class Profile
     /// <summary>"1" after saving a language change, which reloads the page through a POST to /account/culture.</summary>
     [SupplyParameterFromQuery(Name = "saved")] public string? Saved { get; set; }
 
+    /// <summary>"changed" after a password change, which reloads the page: the circuit must start again with the
+    /// re-issued cookie, since its own principal carries the old security stamp and no longer counts as signed in.</summary>
+    [SupplyParameterFromQuery(Name = "password")] public string? PasswordParam { get; set; }
+
     private sealed record PostResult(int Status, string Body);
 
     private ProfileDto? _profile;
@@ -39,6 +43,7 @@ public partial class Profile
     protected override async Task OnInitializedAsync()
     {
         _now = Time.GetUtcNow().UtcDateTime;
+        _passwordChanged = PasswordParam == "changed";
         (_profile, _roles, _teams) = await Ui.RunAsync(async (sp, staff, ct) =>
         {
             var profile = await sp.GetRequiredService<ProfileService>().GetAsync(staff.UserId, ct);
@@ -124,8 +129,8 @@ public partial class Profile
             var result = await _module.InvokeAsync<PostResult>("postJson", "/api/v1/me/password", new { currentPassword = _current, newPassword = _new });
             if (result.Status is >= 200 and < 300)
             {
-                _passwordChanged = true;
                 _current = _new = _confirm = "";
+                Navigation.NavigateTo("/profile?password=changed", forceLoad: true);
                 return;
             }
             _passwordErrors.Add(Problem(result), L);

@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using Kefu.Platform.Auth;
+using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Authorization;
 
 namespace Kefu.Platform.Web;
@@ -8,7 +9,7 @@ namespace Kefu.Platform.Web;
 /// Runs one UI operation in its own DI scope (its own DbContext and unit of work) on behalf of the circuit's signed-in
 /// user: a circuit lives for hours and its events may overlap, so it must not share one DbContext.
 /// </summary>
-public sealed class UiScope(IServiceScopeFactory scopes, AuthenticationStateProvider auth, IHttpContextAccessor http)
+public sealed class UiScope(IServiceScopeFactory scopes, AuthenticationStateProvider auth, IHttpContextAccessor http, NavigationManager navigation)
 {
     private readonly string? _address = http.HttpContext?.Connection.RemoteIpAddress?.ToString();
 
@@ -19,7 +20,15 @@ public sealed class UiScope(IServiceScopeFactory scopes, AuthenticationStateProv
         var user = scope.ServiceProvider.GetRequiredService<CurrentUser>();
         user.Principal = principal;
         user.CircuitAddress = _address;
-        var staff = await user.GetAsync(ct);
+        StaffContext staff;
+        try { staff = await user.GetAsync(ct); }
+        catch (DomainException e) when (e.Status == 401)
+        {
+            // The session ended while the circuit lived (password changed or reset, account deactivated): reload the
+            // page, whose request no longer carries a valid cookie, so the person lands on the sign-in page.
+            navigation.NavigateTo(navigation.Uri, forceLoad: true);
+            throw;
+        }
         return await work(scope.ServiceProvider, staff, ct);
     }
 

@@ -49,7 +49,7 @@ public partial class SlaPanel
         _sla = await Ui.RunAsync(async (sp, staff, ct) =>
         {
             await sp.GetRequiredService<TicketQueries>().LoadAsync(id, staff, track: false, ct);
-            return await sp.GetRequiredService<SlaQueries>().ForTicketAsync(id, ct);
+            return await sp.GetRequiredService<SlaQueries>().ForTicketAsync(id, staff, ct);
         });
     }
 

@@ -177,10 +177,19 @@ public partial class TicketPane
         await JS.InvokeVoidAsync("kefu.focus", "reply-box");
     }
 
+    private const int MaxFilesPerPick = 10;
+
     private async Task UploadAsync(InputFileChangeEventArgs e)
     {
         _editorError = null;
-        foreach (var file in e.GetMultipleFiles(10))
+        // GetMultipleFiles throws (and the exception would end the circuit) when more files were picked than it is
+        // allowed to return: refuse the pick in the user's language instead.
+        if (e.FileCount > MaxFilesPerPick)
+        {
+            _editorError = L["Editor.TooManyFiles", e.FileCount, MaxFilesPerPick];
+            return;
+        }
+        foreach (var file in e.GetMultipleFiles(MaxFilesPerPick))
         {
             try
             {

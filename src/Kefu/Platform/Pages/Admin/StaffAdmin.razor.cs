@@ -19,7 +19,7 @@ public partial class StaffAdmin
     [Inject] private IOptions<IdentityOptions> Identity { get; set; } = default!;
 
     internal sealed record Row(Guid Id, string UserName, string DisplayName, string? Email, string[] Roles, int[] TeamIds,
-        bool IsOutsourced, bool IsActive, string Language);
+        bool IsOutsourced, bool IsActive, string Language, DateTime? LockedUntil);
 
     /// <summary>The editor's model: a new account, or the one being edited.</summary>
     private sealed class Editor
@@ -36,6 +36,7 @@ public partial class StaffAdmin
         public HashSet<string> Roles { get; init; } = [];
         public HashSet<int> TeamIds { get; init; } = [];
         public bool IsOutsourced { get; set; }
+        public DateTime? LockedUntil { get; set; }
     }
 
     private static readonly Regex UserNamePattern = new(@"^[A-Za-z0-9._@-]+$", RegexOptions.CultureInvariant);
@@ -43,6 +44,7 @@ public partial class StaffAdmin
     private List<Row> _rows = [];
     private List<TeamDto> _teams = [];
     private bool _loaded;
+    private ViewerTime _time = ViewerTime.For(null);
     private string _filterTeam = "", _filterRole = "", _filterStatus = "", _search = "";
     private Editor? _editor;
     private string _resetPassword = "";
@@ -67,21 +69,23 @@ public partial class StaffAdmin
 
     private async Task LoadAsync()
     {
-        (_rows, _teams) = await Ui.RunAsync(async (sp, staff, ct) =>
+        (_rows, _teams, _time) = await Ui.RunAsync(async (sp, staff, ct) =>
         {
             staff.Demand(Permissions.UsersManage);
             var db = sp.GetRequiredService<KefuDb>();
             var users = await db.Users.AsNoTracking().OrderBy(u => u.DisplayName)
                 .Select(u => new
                 {
-                    u.Id, u.UserName, u.DisplayName, u.Email, u.IsOutsourced, u.IsActive, u.Language,
+                    u.Id, u.UserName, u.DisplayName, u.Email, u.IsOutsourced, u.IsActive, u.Language, u.LockoutEnd,
                     Roles = u.Roles.Select(r => r.Role.Name!).ToList(), Teams = u.Teams.Select(t => t.TeamId).ToList(),
                 })
                 .AsSingleQuery() // each user's roles × teams is a handful of rows: one query, one consistent read
                 .ToListAsync(ct);
             var rows = users.Select(u => new Row(u.Id, u.UserName!, u.DisplayName, u.Email,
-                [.. u.Roles.OrderBy(r => Array.IndexOf(Roles.All, r))], [.. u.Teams], u.IsOutsourced, u.IsActive, u.Language)).ToList();
-            return (rows, await sp.GetRequiredService<TeamService>().ListAsync(ct));
+                [.. u.Roles.OrderBy(r => Array.IndexOf(Roles.All, r))], [.. u.Teams], u.IsOutsourced, u.IsActive, u.Language,
+                u.LockoutEnd is { } end && end > DateTimeOffset.UtcNow ? end.UtcDateTime : null)).ToList();
+            var zone = await db.Users.Where(u => u.Id == staff.UserId).Select(u => u.TimeZone).FirstAsync(ct);
+            return (rows, await sp.GetRequiredService<TeamService>().ListAsync(ct), ViewerTime.For(zone));
         });
     }
 
@@ -98,7 +102,7 @@ public partial class StaffAdmin
         _editor = new Editor
         {
             Id = r.Id, UserName = r.UserName, DisplayName = r.DisplayName, Email = r.Email ?? "", Language = r.Language,
-            IsActive = r.IsActive, IsOutsourced = r.IsOutsourced, Roles = [.. r.Roles], TeamIds = [.. r.TeamIds],
+            IsActive = r.IsActive, IsOutsourced = r.IsOutsourced, LockedUntil = r.LockedUntil, Roles = [.. r.Roles], TeamIds = [.. r.TeamIds],
         };
         ResetEditorState();
     }
@@ -204,6 +208,21 @@ public partial class StaffAdmin
             if (!ok) return;
             _resetPassword = "";
             Snackbar.Add(L["Staff.PasswordReset"], Severity.Success);
+            if (_editor.LockedUntil is not null) await ReloadEditorAsync(id); // the reset ended the lockout
+        }
+        finally { _busy = false; }
+    }
+
+    private async Task UnlockAsync()
+    {
+        if (_editor is not { Id: { } id } || _busy) return;
+        _busy = true;
+        try
+        {
+            var ok = await _statusErrors.RunAsync(() => UpdateAsync(id, new UpdateUserRequest(null, null, null, null, null, null, null, null, null, Unlock: true)), L);
+            if (!ok) return;
+            Snackbar.Add(L["Staff.Unlocked"], Severity.Success);
+            await ReloadEditorAsync(id);
         }
         finally { _busy = false; }
     }
@@ -218,10 +237,16 @@ public partial class StaffAdmin
             _confirmDeactivate = false;
             if (!ok) return;
             Snackbar.Add(active ? L["Staff.Reactivated"] : L["Staff.Deactivated"], Severity.Success);
-            await LoadAsync();
-            if (_rows.FirstOrDefault(r => r.Id == id) is { } row) _editor.IsActive = row.IsActive;
+            await ReloadEditorAsync(id);
         }
         finally { _busy = false; }
+    }
+
+    /// <summary>Reloads the list and the editor's status fields after a status action.</summary>
+    private async Task ReloadEditorAsync(Guid id)
+    {
+        await LoadAsync();
+        if (_editor is not null && _rows.FirstOrDefault(r => r.Id == id) is { } row) (_editor.IsActive, _editor.LockedUntil) = (row.IsActive, row.LockedUntil);
     }
 
     private Task UpdateAsync(Guid id, UpdateUserRequest request) => Ui.RunAsync(async (sp, staff, ct) =>
