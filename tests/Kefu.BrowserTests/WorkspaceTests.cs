@@ -539,6 +539,10 @@ public sealed class WorkspaceTests(BrowserApp app) : IAsyncLifetime
         await Assertions.Expect(page.Locator("#view-unassigned")).ToContainTextAsync("待分配");
         var me = System.Text.Json.Nodes.JsonNode.Parse(await app.Api.GetStringAsync($"/api/v1/users/{await UserId(user)}"))!;
         Assert.Equal("zh-CN", me["language"]!.GetValue<string>());
+        // Nor can another site sign the user out.
+        var logout = await page.Context.APIRequest.PostAsync($"{app.BaseUrl}/account/logout", new() { MaxRedirects = 0 });
+        Assert.Equal(400, logout.Status);
+        Assert.Equal(200, (await page.Context.APIRequest.GetAsync($"{app.BaseUrl}/api/v1/me")).Status);
     }
 
     [Fact]

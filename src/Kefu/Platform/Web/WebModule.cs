@@ -67,6 +67,6 @@ public static class WebModule
         {
             await signIn.SignOutAsync();
             return Results.LocalRedirect("/login");
-        });
+        }).WithMetadata(new RequireAntiforgeryTokenAttribute()); // the user menu's form carries the token; another site's has none
     }
 }
