@@ -39,25 +39,28 @@ public sealed class TicketService(
             throw DomainException.Validation("teamId", $"Team {tid} does not exist.");
         if (r.AssigneeId is { } aid) await CheckAssigneeAsync(staff, aid, "assigneeId", ct);
 
-        // One save for customer, identities, ticket, tags and message (linked by navigation and the ticket's
-        // temporary key); the events and audit rows, which need the generated ids, go with the unit's final save.
-        var (customer, customerCreated) = await customers.FindOrAddAsync(r.Customer, ct);
-        var ticket = NewTicket(r, channel, category, customer);
-        var message = await NewMessageAsync(ticket, MessageKind.Customer, channel, r.Message.Body, r.Message.Html,
-            r.Message.AttachmentIds, null, customerCreated ? null : customer.Id, null, staff, "message", save: false, ct);
-        // Triaged before the first save, so the ticket is written and announced once, already classified.
-        var verdict = triage is null ? null : await triage.DecideAsync(TriageInput(ticket, message.Body, r.Tags ?? []), ct);
+        // Triaged before anything is written (on SQLite the first write takes the write gate), so the ticket is
+        // written and announced once, already classified. The tags too are resolved before: a new tag is saved with
+        // the customer, the links with the ticket.
+        var ticket = NewTicket(r, channel, category, null);
+        var text = MessageText(r.Message.Body, r.Message.Html, out var cleanHtml);
+        CheckMessage(text, cleanHtml, r.Message.AttachmentIds ?? [], "message"); // before anything is written
+        var verdict = triage is null ? null : await triage.DecideAsync(TriageInput(ticket, text, r.Tags ?? []), ct);
         var tags = ApplyVerdict(ticket, verdict, r.Tags ?? []);
         await SetTagsAsync(ticket, tags, ct);
+
+        // A new customer (and its identities) is saved first, so the message is inserted with its author's id rather
+        // than updated after; then ticket, tag links and message in one save (linked by the ticket's temporary key).
+        var (customer, customerCreated) = await customers.FindOrAddAsync(r.Customer, ct);
+        if (customerCreated) await db.SaveChangesAsync(ct);
+        ticket.Customer = customer;
+        ticket.CustomerId = customer.Id;
+        db.Add(ticket);
+        var message = await NewMessageAsync(ticket, MessageKind.Customer, channel, (text, cleanHtml),
+            r.Message.AttachmentIds, null, customer.Id, null, staff, "message", save: false, ct);
         await db.SaveChangesAsync(ct);
         if (verdict is not null) triage!.Record(ticket.Id, verdict);
-
-        // The message's author is not a mapped relationship, so a new customer's id is set now (saved with the unit).
-        if (customerCreated)
-        {
-            message.AuthorCustomerId = customer.Id;
-            await customers.RecordCreatedAsync(customer, ct);
-        }
+        if (customerCreated) await customers.RecordCreatedAsync(customer, ct);
         await AnnounceCreatedAsync(ticket, message, verdict, tax, staff, ct);
         return (ticket, true);
     }
@@ -428,13 +431,24 @@ public sealed class TicketService(
         if (to == TicketStatus.Closed) ticket.ClosedAt = now;
     }
 
-    private async Task<Message> NewMessageAsync(
+    /// <summary>A message's stored text and sanitised HTML: the plain body if given, else the HTML's text.</summary>
+    private string MessageText(string? body, string? htmlBody, out string? cleanHtml)
+    {
+        cleanHtml = string.IsNullOrWhiteSpace(htmlBody) ? null : html.Sanitize(htmlBody);
+        return !string.IsNullOrWhiteSpace(body) ? body : cleanHtml is null ? "" : HtmlCleaner.ToText(cleanHtml);
+    }
+
+    private Task<Message> NewMessageAsync(
         Ticket ticket, MessageKind kind, Channel channel, string? body, string? htmlBody, long[]? attachmentIds,
         string? externalId, long? customerId, Guid? authorId, StaffContext staff, string fieldPrefix, bool save, CancellationToken ct)
     {
-        string? cleanHtml = string.IsNullOrWhiteSpace(htmlBody) ? null : html.Sanitize(htmlBody);
-        var text = !string.IsNullOrWhiteSpace(body) ? body : cleanHtml is null ? "" : HtmlCleaner.ToText(cleanHtml);
-        var ids = attachmentIds ?? [];
+        var text = MessageText(body, htmlBody, out var cleanHtml);
+        return NewMessageAsync(ticket, kind, channel, (text, cleanHtml), attachmentIds, externalId, customerId, authorId, staff, fieldPrefix, save, ct);
+    }
+
+    /// <summary>Refuses an empty or oversized message; returns the field prefix for further errors.</summary>
+    private static string CheckMessage(string text, string? cleanHtml, long[] ids, string fieldPrefix)
+    {
         var prefix = fieldPrefix.Length == 0 ? "" : fieldPrefix + ".";
         if (text.Length == 0 && ids.Length == 0)
             throw DomainException.Validation(prefix + "body", "A message needs a body, html or at least one attachment.");
@@ -443,6 +457,18 @@ public sealed class TicketService(
             throw DomainException.Validation(prefix + "body", $"A message is at most {TicketsConfiguration.BodyMax} characters.");
         if (cleanHtml is { Length: > TicketsConfiguration.BodyMax * 2 })
             throw DomainException.Validation(prefix + "html", $"A message's HTML is at most {TicketsConfiguration.BodyMax * 2} characters.");
+        return prefix;
+    }
+
+    /// <summary>A new message on the ticket, added to the unit (and saved when <paramref name="save"/>), from text and HTML
+    /// already through <see cref="MessageText"/>.</summary>
+    private async Task<Message> NewMessageAsync(
+        Ticket ticket, MessageKind kind, Channel channel, (string Text, string? CleanHtml) content, long[]? attachmentIds,
+        string? externalId, long? customerId, Guid? authorId, StaffContext staff, string fieldPrefix, bool save, CancellationToken ct)
+    {
+        var (text, cleanHtml) = content;
+        var ids = attachmentIds ?? [];
+        var prefix = CheckMessage(text, cleanHtml, ids, fieldPrefix);
 
         var attachments = ids.Length == 0 ? [] : await db.Set<Attachment>().Where(a => ids.Contains(a.Id)).ToListAsync(ct);
         foreach (var id in ids)
