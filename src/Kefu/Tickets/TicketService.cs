@@ -455,7 +455,9 @@ public sealed class TicketService(
         if (id is { } i) c = tax.Find(i) ?? throw DomainException.Validation(field, $"Category {i} does not exist.");
         else if (!string.IsNullOrWhiteSpace(path))
             c = tax.FindPath(path) ?? throw DomainException.Validation(field, $"Category '{path}' does not exist; use a path such as 订单服务/下单问题/无法支付.");
-        if (c is { IsActive: false }) throw DomainException.Validation(field, $"Category '{tax.PathOf(c.Id)}' is retired.");
+        if (c is not null && tax.RetiredAt(c.Id) is { } retired)
+            throw DomainException.Validation(field, retired.Id == c.Id ? $"Category '{tax.PathOf(c.Id)}' is retired."
+                : $"Category '{tax.PathOf(c.Id)}' is retired: '{tax.PathOf(retired.Id)}' above it is retired.");
         return c;
     }
 

@@ -144,7 +144,7 @@ public sealed class TriageService(
         if (!string.IsNullOrWhiteSpace(r.Category))
         {
             var c = tax.FindPath(r.Category);
-            if (c is null || c.Level != 3 || !c.IsActive) errors["category"] = [$"'{r.Category}' is not an active leaf category (level1/level2/level3)."];
+            if (c is null || c.Level != 3 || !tax.IsUsable(c.Id)) errors["category"] = [$"'{r.Category}' is not an active leaf category (level1/level2/level3)."];
             else categoryId = c.Id;
         }
         if (categoryId is null && r.Priority is null && !errors.ContainsKey("category"))
