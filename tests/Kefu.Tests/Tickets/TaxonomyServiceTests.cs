@@ -64,7 +64,7 @@ public abstract class TaxonomyServiceTests(KefuApp app)
             SetDefaultPriority: true, DefaultPriority: TicketPriority.Urgent), null, CancellationToken.None));
         Assert.Equal((app.TeamA, TicketPriority.Urgent), (set.DefaultTeamId!.Value, set.DefaultPriority!.Value));
 
-        // The API's PATCH cannot clear a default (null there means "not sent"); the editor can.
+        // Clearing one default leaves the other (the API's PATCH does the same with null: WritePreconditionsTests).
         var cleared = await In((s, _) => s.UpdateAsync(leaf.Id, new CategoryPatch(SetDefaultTeam: true, DefaultTeamId: null),
             null, CancellationToken.None));
         Assert.Null(cleared.DefaultTeamId);
@@ -187,7 +187,7 @@ public abstract class TaxonomyServiceTests(KefuApp app)
 
         // Level 2 retired: its leaf is refused by id and by path and leaves the pickers; the sibling branch stays.
         await Retire(gone.Id);
-        await Refused(new { categoryId = goneLeaf.Id }, "categoryId");
+        await Refused(new { categoryId = goneLeaf.Id }, "category"); // a create names "category" for either field
         await Refused(new { category = $"{root.Name}/撤/叶" }, "category");
         var (leaves, filters) = Kefu.Tickets.Pages.PaneOptions.Pickers(await Snapshot());
         Assert.DoesNotContain(leaves, l => l.Id == goneLeaf.Id);
@@ -197,7 +197,7 @@ public abstract class TaxonomyServiceTests(KefuApp app)
 
         // Level 1 retired: everything below it goes, though the rows below stay active (reactivating brings them back).
         await Retire(root.Id);
-        await Refused(new { categoryId = keptLeaf.Id }, "categoryId");
+        await Refused(new { categoryId = keptLeaf.Id }, "category");
         (leaves, filters) = Kefu.Tickets.Pages.PaneOptions.Pickers(await Snapshot());
         Assert.DoesNotContain(leaves, l => l.Id == keptLeaf.Id);
         Assert.DoesNotContain(filters, l => l.Id == root.Id || l.Id == kept.Id || l.Id == keptLeaf.Id);
