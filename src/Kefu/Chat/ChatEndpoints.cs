@@ -1,6 +1,7 @@
 using Kefu.Platform;
 using Kefu.Platform.Auth;
 using Kefu.Platform.Database;
+using Kefu.Platform.Http;
 using Kefu.Platform.Presence;
 using Kefu.Platform.Text;
 using Kefu.Tickets;
@@ -113,12 +114,24 @@ public static class ChatEndpoints
         // --- admin
         var admin = app.MapGroup("/api/v1/chat/sites").WithTags("Chat").RequireAuthorization(Permissions.ChannelsManage);
         admin.MapGet("", (ChatSiteService sites, CancellationToken ct) => sites.ListAsync(ct));
-        admin.MapPost("", async (SaveChatSiteRequest r, ChatSiteService sites, CancellationToken ct) =>
+        admin.MapPost("", async (SaveChatSiteRequest r, ChatSiteService sites, HttpContext http, CancellationToken ct) =>
         {
             var site = await sites.CreateAsync(r, ct);
+            ETags.SetStamp(http, ChatSiteService.Stamp(site));
             return TypedResults.Created($"/api/v1/chat/sites/{site.Id}", site);
-        });
-        admin.MapPut("/{id:int}", (int id, SaveChatSiteRequest r, ChatSiteService sites, CancellationToken ct) => sites.UpdateAsync(id, r, ct));
+        }).Idempotent();
+        admin.MapGet("/{id:int}", async (int id, ChatSiteService sites, HttpContext http, CancellationToken ct) =>
+        {
+            var site = await sites.GetAsync(id, ct);
+            ETags.SetStamp(http, ChatSiteService.Stamp(site));
+            return TypedResults.Ok(site);
+        }).WithSummary("One site, with its ETag for If-Match on PUT.");
+        admin.MapPut("/{id:int}", async (int id, SaveChatSiteRequest r, ChatSiteService sites, HttpContext http, CancellationToken ct) =>
+        {
+            var site = await sites.UpdateAsync(id, r, ct, stamp => ETags.CheckStamp(http, stamp));
+            ETags.SetStamp(http, ChatSiteService.Stamp(site));
+            return TypedResults.Ok(site);
+        }).WithSummary("Replace a site's settings; send If-Match with the ETag you read (412 when it changed since).");
         admin.MapPost("/{id:int}/rotate-secret", (int id, ChatSiteService sites, CancellationToken ct) => sites.RotateSecretAsync(id, ct));
         admin.MapDelete("/{id:int}", async (int id, ChatSiteService sites, CancellationToken ct) =>
         {

@@ -37,9 +37,17 @@ public sealed class ChatSiteService(UnitOfWork uow, AuditLog audit, TimeProvider
         return ToDto(site);
     }, ct);
 
-    public Task<ChatSiteDto> UpdateAsync(int id, SaveChatSiteRequest r, CancellationToken ct) => uow.RunAsync(async c =>
+    public async Task<ChatSiteDto> GetAsync(int id, CancellationToken ct) => ToDto(await FindAsync(id, ct));
+
+    /// <summary>The site's ETag stamp: what a PUT sets (not the key or secret, which a PUT never changes).</summary>
+    public static string Stamp(ChatSiteDto s) => Kefu.Platform.Http.ETags.ForContent(
+        s.Name, s.TeamId, s.AllowedOrigins, s.Color, s.Greeting, s.OfflineMessage, s.PreChatFields, s.Greetings, s.OfflineMessages);
+
+    /// <summary><paramref name="ifMatch"/> gets the stored site's stamp before anything changes (the API's If-Match).</summary>
+    public Task<ChatSiteDto> UpdateAsync(int id, SaveChatSiteRequest r, CancellationToken ct, Action<string>? ifMatch = null) => uow.RunAsync(async c =>
     {
         var site = await FindAsync(id, c);
+        ifMatch?.Invoke(Stamp(ToDto(site)));
         Apply(site, r);
         site.UpdatedAt = time.UtcNow();
         await audit.RecordAsync("chat_site", site.Id, "updated", new { site.Name, site.AllowedOrigins, site.TeamId }, c);

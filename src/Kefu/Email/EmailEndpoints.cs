@@ -28,7 +28,7 @@ public static class EmailEndpoints
         {
             var m = await service.CreateAsync(r, ct);
             return TypedResults.Created($"/api/v1/mailboxes/{m.Id}", MailboxDto.From(m));
-        }).AddEndpointFilter<IdempotencyFilter>().WithSummary("Add a mailbox (IMAP in, SMTP out). Passwords are stored encrypted and never returned.");
+        }).Idempotent().WithSummary("Add a mailbox (IMAP in, SMTP out). Passwords are stored encrypted and never returned.");
 
         g.MapPut("/{id:int}", async (int id, MailboxRequest r, MailboxService service, HttpContext http, CancellationToken ct) =>
         {

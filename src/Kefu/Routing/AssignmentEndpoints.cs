@@ -1,5 +1,6 @@
 using Kefu.Platform;
 using Kefu.Platform.Auth;
+using Kefu.Platform.Http;
 using Kefu.Routing.Assignment;
 
 namespace Kefu.Routing;
@@ -30,17 +31,37 @@ public static class AssignmentEndpoints
             TypedResults.Ok(await routing.ProfilesAsync(teamId, await user.GetAsync(ct), ct)))
             .RequireAuthorization(Permissions.RoutingManage)
             .WithSummary("Active staff with status, capacity per channel, skills and current load (a team lead: members of their teams).");
-        g.MapGet("/agents/{userId:guid}", async (Guid userId, CurrentUser user, AssignmentService routing, CancellationToken ct) =>
-            TypedResults.Ok(await routing.ProfileAsync(userId, await user.GetAsync(ct), ct))).RequireAuthorization(Permissions.RoutingManage);
-        g.MapPut("/agents/{userId:guid}", async (Guid userId, SaveAgentProfileRequest r, CurrentUser user, AssignmentService routing, CancellationToken ct) =>
-            TypedResults.Ok(await routing.SaveProfileAsync(userId, r, await user.GetAsync(ct), ct))).RequireAuthorization(Permissions.RoutingManage)
-            .WithSummary("Changes an agent's capacity (chats, other tickets), skills (languages, product lines, VIP) or status; absent fields stay. Audited.");
+        g.MapGet("/agents/{userId:guid}", async (Guid userId, CurrentUser user, AssignmentService routing, HttpContext http, CancellationToken ct) =>
+        {
+            var profile = await routing.ProfileAsync(userId, await user.GetAsync(ct), ct);
+            ETags.SetStamp(http, AssignmentService.Stamp(profile));
+            return TypedResults.Ok(profile);
+        }).RequireAuthorization(Permissions.RoutingManage);
+        g.MapPut("/agents/{userId:guid}", async (Guid userId, SaveAgentProfileRequest r, CurrentUser user, AssignmentService routing, HttpContext http, CancellationToken ct) =>
+        {
+            var profile = await routing.SaveProfileAsync(userId, r, await user.GetAsync(ct), ct, stamp => ETags.CheckStamp(http, stamp));
+            ETags.SetStamp(http, AssignmentService.Stamp(profile));
+            return TypedResults.Ok(profile);
+        }).RequireAuthorization(Permissions.RoutingManage)
+            .WithSummary("Changes an agent's capacity (chats, other tickets), skills (languages, product lines, VIP) or status; absent fields stay. "
+                + "Send If-Match with the ETag you read (412 when the profile changed since). Audited.");
 
         g.MapGet("/teams", async (AssignmentService routing, CancellationToken ct) => TypedResults.Ok(await routing.PoliciesAsync(ct)))
             .RequireAuthorization(Permissions.TeamsRead).WithSummary("Each team's assignment policy, agents online and tickets waiting.");
-        g.MapPut("/teams/{teamId:int}", async (int teamId, SaveTeamPolicyRequest r, CurrentUser user, AssignmentService routing, CancellationToken ct) =>
-            TypedResults.Ok(await routing.SavePolicyAsync(teamId, r, await user.GetAsync(ct), ct))).RequireAuthorization(Permissions.RoutingManage)
-            .WithSummary("Sets a team's assignment: manual, round_robin or least_load. Switching to automatic hands out the waiting tickets. Audited; a team lead only for their own teams.");
+        g.MapGet("/teams/{teamId:int}", async (int teamId, AssignmentService routing, HttpContext http, CancellationToken ct) =>
+        {
+            var policy = await routing.PolicyAsync(teamId, ct);
+            ETags.SetStamp(http, AssignmentService.Stamp(policy.Mode));
+            return TypedResults.Ok(policy);
+        }).RequireAuthorization(Permissions.TeamsRead).WithSummary("One team's assignment policy, with its ETag for If-Match on PUT.");
+        g.MapPut("/teams/{teamId:int}", async (int teamId, SaveTeamPolicyRequest r, CurrentUser user, AssignmentService routing, HttpContext http, CancellationToken ct) =>
+        {
+            var policy = await routing.SavePolicyAsync(teamId, r, await user.GetAsync(ct), ct, stamp => ETags.CheckStamp(http, stamp));
+            ETags.SetStamp(http, AssignmentService.Stamp(policy.Mode));
+            return TypedResults.Ok(policy);
+        }).RequireAuthorization(Permissions.RoutingManage)
+            .WithSummary("Sets a team's assignment: manual, round_robin or least_load. Switching to automatic hands out the waiting tickets. "
+                + "Send If-Match with the ETag you read (412 when it changed since). Audited; a team lead only for their own teams.");
 
         g.MapGet("/teams/{teamId:int}/queue", async (int teamId, int? limit, CurrentUser user, AssignmentService routing, CancellationToken ct) =>
         {

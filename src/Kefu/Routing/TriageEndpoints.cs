@@ -16,13 +16,25 @@ public static class TriageEndpoints
 
         g.MapGet("/rules", async (TriageService triage, CancellationToken ct) => TypedResults.Ok(await triage.ListRulesAsync(ct)))
             .WithSummary("Admin rules in evaluation order; a matching rule's category/priority override the model.");
-        g.MapPost("/rules", async (TriageRuleRequest r, TriageService triage, CancellationToken ct) =>
+        g.MapPost("/rules", async (TriageRuleRequest r, TriageService triage, HttpContext http, CancellationToken ct) =>
         {
             var rule = await triage.CreateRuleAsync(r, ct);
+            ETags.SetStamp(http, TriageService.Stamp(rule));
             return TypedResults.Created($"/api/v1/triage/rules/{rule.Id}", rule);
-        }).AddEndpointFilter<IdempotencyFilter>().RequireAuthorization(Permissions.TaxonomyManage);
-        g.MapPut("/rules/{id:int}", async (int id, TriageRuleRequest r, TriageService triage, CancellationToken ct) =>
-            TypedResults.Ok(await triage.UpdateRuleAsync(id, r, ct))).RequireAuthorization(Permissions.TaxonomyManage);
+        }).Idempotent().RequireAuthorization(Permissions.TaxonomyManage);
+        g.MapGet("/rules/{id:int}", async (int id, TriageService triage, HttpContext http, CancellationToken ct) =>
+        {
+            var rule = await triage.GetRuleAsync(id, ct);
+            ETags.SetStamp(http, TriageService.Stamp(rule));
+            return TypedResults.Ok(rule);
+        }).WithSummary("One rule, with its ETag for If-Match on PUT.");
+        g.MapPut("/rules/{id:int}", async (int id, TriageRuleRequest r, TriageService triage, HttpContext http, CancellationToken ct) =>
+        {
+            var rule = await triage.UpdateRuleAsync(id, r, ct, stamp => ETags.CheckStamp(http, stamp));
+            ETags.SetStamp(http, TriageService.Stamp(rule));
+            return TypedResults.Ok(rule);
+        }).RequireAuthorization(Permissions.TaxonomyManage)
+            .WithSummary("Replace a rule; send If-Match with the ETag you read (412 when it changed since).");
         g.MapDelete("/rules/{id:int}", async (int id, TriageService triage, CancellationToken ct) =>
         {
             await triage.DeleteRuleAsync(id, ct);

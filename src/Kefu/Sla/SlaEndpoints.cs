@@ -36,7 +36,7 @@ public static class SlaEndpoints
             }, ct);
             var dto = (await sla.ForTicketAsync(id, staff, ct)).Escalations.First(x => x.Id == e.Id);
             return TypedResults.Created($"/api/v1/tickets/{id}/sla", dto);
-        }).AddEndpointFilter<IdempotencyFilter>().RequireAuthorization(Permissions.TicketsWrite)
+        }).Idempotent().RequireAuthorization(Permissions.TicketsWrite)
           .WithSummary("Escalate by hand with a reason: to the next tier, or to the tier given.");
 
         ticket.MapPost("/escalations/{escalationId:long}/handle", async (long id, long escalationId, HandleEscalationRequest r,
@@ -56,7 +56,7 @@ public static class SlaEndpoints
             if (r.Kind is not { } kind) throw DomainException.Validation("kind", "kind must be refund or compensation.");
             var a = await uow.RunAsync(c => approvals.RequestAsync(id, kind, r.Amount, r.Reason, staff, c), ct);
             return TypedResults.Created($"/api/v1/approvals/{a.Id}", (await sla.ForTicketAsync(id, staff, ct)).Approvals.First(x => x.Id == a.Id));
-        }).AddEndpointFilter<IdempotencyFilter>().RequireAuthorization(Permissions.TicketsWrite)
+        }).Idempotent().RequireAuthorization(Permissions.TicketsWrite)
           .WithSummary("Ask for a refund or compensation; within the requester's limit it is approved at once, else a tier decides.");
 
         var approvals = app.MapGroup("/api/v1/approvals").WithTags("SLA").RequireAuthorization(Permissions.TicketsRead);
@@ -87,7 +87,7 @@ public static class SlaEndpoints
             var p = await uow.RunAsync(c => s.CreateAsync(r, c), ct);
             ETags.Set(http, p.Version);
             return TypedResults.Created($"/api/v1/sla/policies/{p.Id}", PolicyDto.From(p));
-        }).AddEndpointFilter<IdempotencyFilter>().RequireAuthorization(Permissions.SlaManage);
+        }).Idempotent().RequireAuthorization(Permissions.SlaManage);
         policies.MapPut("/{id:int}", async (int id, PolicyRequest r, PolicyService s, UnitOfWork uow, HttpContext http, CancellationToken ct) =>
         {
             var p = await uow.RunAsync(async c =>
@@ -125,7 +125,7 @@ public static class SlaEndpoints
             var rule = await uow.RunAsync(c => s.CreateAsync(r, c), ct);
             ETags.Set(http, rule.Version);
             return TypedResults.Created($"/api/v1/sla/escalation/rules/{rule.Id}", EscalationRuleDto.From(rule));
-        }).AddEndpointFilter<IdempotencyFilter>().RequireAuthorization(Permissions.SlaManage)
+        }).Idempotent().RequireAuthorization(Permissions.SlaManage)
             .WithSummary("Keyword rule (kind keyword, keywords) or repeated contact (kind repeated_contact, contactCount, withinDays) → tier.");
         escalation.MapPut("/rules/{ruleId:int}", async (int ruleId, EscalationRuleRequest r, EscalationRuleService s, UnitOfWork uow, HttpContext http, CancellationToken ct) =>
         {
@@ -170,7 +170,7 @@ public static class SlaEndpoints
         {
             var c = await uow.RunAsync(x => s.CreateAsync(r, x), ct);
             return TypedResults.Created($"/api/v1/calendars/{c.Id}", await s.GetAsync(c.Id, ct));
-        }).AddEndpointFilter<IdempotencyFilter>().RequireAuthorization(Permissions.SlaManage);
+        }).Idempotent().RequireAuthorization(Permissions.SlaManage);
         calendars.MapPatch("/{id:int}", async (int id, CalendarRequest r, CalendarService s, UnitOfWork uow, HttpContext http, CancellationToken ct) =>
         {
             await uow.RunAsync(async x =>

@@ -19,7 +19,7 @@ public static class AttachmentsEndpoints
             await using var content = file.OpenReadStream();
             var a = await store.SaveAsync(content, file.FileName, file.ContentType, file.Length, staff, ct);
             return TypedResults.Created($"/api/v1/attachments/{a.Id}", new AttachmentDto(a.Id, a.FileName, a.ContentType, a.Size, $"/api/v1/attachments/{a.Id}"));
-        }).DisableAntiforgery().AddEndpointFilter<IdempotencyFilter>().RequireAuthorization(Permissions.TicketsWrite)
+        }).DisableAntiforgery().Idempotent().RequireAuthorization(Permissions.TicketsWrite)
           .WithSummary("Upload a file (multipart field 'file'); reference its id in a message's attachmentIds (an upload no message references is deleted after 24 h).");
 
         g.MapGet("/{id:long}", async (long id, CurrentUser user, KefuDb db, TicketQueries queries, AttachmentStore store, CancellationToken ct) =>

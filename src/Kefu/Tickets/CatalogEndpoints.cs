@@ -1,4 +1,6 @@
 using System.ComponentModel;
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.Options;
 using Microsoft.AspNetCore.Mvc;
 using System.ComponentModel.DataAnnotations;
 using Kefu.Platform.Auth;
@@ -37,7 +39,7 @@ public static class CatalogEndpoints
         {
             var tag = await tagService.CreateAsync(r.Name, ct);
             return TypedResults.Created($"/api/v1/tags/{tag.Id}", new TagDto(tag.Id, tag.Name, 0));
-        }).AddEndpointFilter<IdempotencyFilter>().RequireAuthorization(Permissions.TagsManage);
+        }).Idempotent().RequireAuthorization(Permissions.TagsManage);
         tags.MapDelete("/{id:int}", async (int id, TagService tagService, CancellationToken ct) =>
         {
             await tagService.DeleteAsync(id, ct);
@@ -56,14 +58,18 @@ public static class CatalogEndpoints
             return TypedResults.Created($"/api/v1/taxonomy/{category.Id}", new CategoryNode(category.Id, category.Name,
                 parentPath is null ? category.Name : $"{parentPath}/{category.Name}", category.Level, category.SortOrder,
                 category.DefaultPriority, category.DefaultTeamId, category.IsActive, category.Version, []));
-        }).AddEndpointFilter<IdempotencyFilter>().RequireAuthorization(Permissions.TaxonomyManage);
-        tax.MapPatch("/{id:int}", async (int id, UpdateCategoryRequest r, TaxonomyCache cache, TaxonomyService taxonomy, HttpContext http, CancellationToken ct) =>
+        }).Idempotent().RequireAuthorization(Permissions.TaxonomyManage);
+        tax.MapPatch("/{id:int}", async (int id, JsonObject body, TaxonomyCache cache, TaxonomyService taxonomy, IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> json,
+            HttpContext http, CancellationToken ct) =>
         {
-            await taxonomy.UpdateAsync(id, CategoryPatch.From(r), v => ETags.Check(http, v), ct);
+            await taxonomy.UpdateAsync(id, CategoryPatch.From(body, json.Value.SerializerOptions), v => ETags.Check(http, v), ct);
             var snapshot = await cache.GetAsync(ct);
             ETags.Set(http, snapshot.Find(id)!.Version);
             return TypedResults.Ok(TaxonomyService.Tree(snapshot, snapshot.Find(id)!.ParentId).First(n => n.Id == id));
-        }).RequireAuthorization(Permissions.TaxonomyManage);
+        })
+            .Accepts<UpdateCategoryRequest>("application/merge-patch+json", "application/json")
+            .RequireAuthorization(Permissions.TaxonomyManage)
+            .WithSummary("Change fields; send If-Match with the ETag you read. Only fields present change; null clears a default team or priority.");
         tax.MapDelete("/{id:int}", async (int id, TaxonomyService taxonomy, CancellationToken ct) =>
         {
             await taxonomy.DeleteAsync(id, ct);

@@ -59,7 +59,7 @@ public static class CustomersEndpoints
             var c = await uow.RunAsync(x => customers.CreateAsync(request, x), ct);
             ETags.Set(http, c.Version);
             return TypedResults.Created($"/api/v1/customers/{c.Id}", TicketQueries.ToDto(c, staff));
-        }).AddEndpointFilter<IdempotencyFilter>().RequireAuthorization(Permissions.CustomersWrite);
+        }).Idempotent().RequireAuthorization(Permissions.CustomersWrite);
 
         g.MapPatch("/{id:long}", async (long id, UpdateCustomerRequest request, CurrentUser user, UnitOfWork uow,
             CustomerService customers, CustomerTags tags, HttpContext http, CancellationToken ct) =>
@@ -93,7 +93,7 @@ public static class CustomersEndpoints
                 return customer;
             }, ct);
             return TypedResults.Created($"/api/v1/customers/{id}", TicketQueries.ToDto(c, staff));
-        }).AddEndpointFilter<IdempotencyFilter>().RequireAuthorization(Permissions.CustomersWrite);
+        }).Idempotent().RequireAuthorization(Permissions.CustomersWrite);
 
         g.MapPost("/{id:long}/merge", async (long id, MergeCustomerRequest request, CurrentUser user, UnitOfWork uow,
             CustomerService customers, CancellationToken ct) =>
@@ -107,7 +107,7 @@ public static class CustomersEndpoints
             }, ct);
             var fresh = await Load(uow.Db, c.Id, ct);
             return TypedResults.Ok(TicketQueries.ToDto(fresh, staff));
-        }).AddEndpointFilter<IdempotencyFilter>() // a retried merge (lost response) answers as the first did, not 409
+        }).Idempotent() // a retried merge (lost response) answers as the first did, not 409
           .RequireAuthorization(Permissions.CustomersMerge)
           .WithSummary("Merge another customer into this one: identities and tickets move, the audit trail keeps both. Idempotency-Key honoured.");
     }

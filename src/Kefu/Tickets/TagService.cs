@@ -45,7 +45,8 @@ public sealed class TagService(UnitOfWork uow, AuditLog audit, TimeProvider time
     {
         var name = rawName.Trim();
         if (name.Length == 0) throw DomainException.Validation("name", "name must not be empty.");
-        if (await uow.Db.Set<Tag>().AnyAsync(t => t.Name == name, c)) throw DomainException.Conflict($"Tag '{name}' exists.");
+        if (TagMatch.Pick(await uow.Db.Set<Tag>().Matching([name]).ToListAsync(c), name) is { } same)
+            throw DomainException.Conflict($"Tag '{same.Name}' exists.");
         var t = new Tag { Name = name, CreatedAt = time.UtcNow() };
         uow.Db.Add(t);
         await uow.Db.SaveChangesAsync(c);

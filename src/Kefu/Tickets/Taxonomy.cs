@@ -38,6 +38,18 @@ public sealed class TaxonomySnapshot
 
     public Category? Find(int id) => _byId.GetValueOrDefault(id);
 
+    /// <summary>Whether the category can be chosen: it and every category above it are active. Retiring a level-1 or
+    /// level-2 category retires everything below it without touching the rows (reactivating it brings them back).</summary>
+    public bool IsUsable(int id) => RetiredAt(id) is null;
+
+    /// <summary>The category itself or the nearest one above it that is retired; null when it is usable (or unknown).</summary>
+    public Category? RetiredAt(int id)
+    {
+        for (var c = Find(id); c is not null; c = c.ParentId is { } p ? Find(p) : null)
+            if (!c.IsActive) return c;
+        return null;
+    }
+
     public Category? FindPath(string path) =>
         _byPath.GetValueOrDefault(string.Join('/', path.Split('/', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)));
 

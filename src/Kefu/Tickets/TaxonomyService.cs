@@ -5,16 +5,31 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Kefu.Tickets;
 
-/// <summary>A change to one category. The Set… flags let a caller clear a default (the API's PATCH cannot: there
-/// null means "not sent").</summary>
+/// <summary>A change to one category. The Set… flags tell "clear the default" (sent as null) from "leave it" (not sent).</summary>
 public sealed record CategoryPatch(
     string? Name = null, int? SortOrder = null,
     bool SetDefaultPriority = false, TicketPriority? DefaultPriority = null,
     bool SetDefaultTeam = false, int? DefaultTeamId = null,
     bool? IsActive = null)
 {
-    public static CategoryPatch From(UpdateCategoryRequest r) => new(r.Name, r.SortOrder,
-        r.DefaultPriority is not null, r.DefaultPriority, r.DefaultTeamId is not null, r.DefaultTeamId, r.IsActive);
+    public static readonly string[] Fields = ["name", "sortOrder", "defaultPriority", "defaultTeamId", "isActive"];
+
+    /// <summary>The API's PATCH body as a merge patch (RFC 7396): an absent field stays, null clears a default.</summary>
+    public static CategoryPatch From(System.Text.Json.Nodes.JsonObject body, System.Text.Json.JsonSerializerOptions json)
+    {
+        var patch = new Kefu.Platform.Http.PatchBody(body, json, Fields);
+        var name = patch.Get<string>("name");
+        var sortOrder = patch.Get<int?>("sortOrder");
+        var priority = patch.Get<TicketPriority?>("defaultPriority");
+        var team = patch.Get<int?>("defaultTeamId");
+        var active = patch.Get<bool?>("isActive");
+        if (name is { Present: true, Value: null }) patch.Error("name", "name cannot be null.");
+        if (name.Value is { Length: > 50 }) patch.Error("name", "name is at most 50 characters.");
+        if (sortOrder is { Present: true, Value: null }) patch.Error("sortOrder", "sortOrder cannot be null.");
+        if (active is { Present: true, Value: null }) patch.Error("isActive", "isActive cannot be null.");
+        patch.ThrowIfInvalid();
+        return new(name.Value, sortOrder.Value, priority.Present, priority.Value, team.Present, team.Value, active.Value);
+    }
 }
 
 /// <summary>

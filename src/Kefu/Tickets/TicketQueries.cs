@@ -143,7 +143,12 @@ public sealed class TicketQueries(KefuDb db, TaxonomyCache taxonomy, StaffDirect
             var ids = tax.WithDescendants(cid);
             q = q.Where(t => t.CategoryId != null && ids.Contains(t.CategoryId.Value));
         }
-        if (f.Tag is { } tag) q = q.Where(t => t.Tags.Any(x => x.Tag.Name == tag));
+        if (f.Tag is { } tag)
+        {
+            // Any case of the name (decision 0063): tags stored before names were matched so may differ only by case.
+            var keys = TagMatch.Keys([tag]);
+            q = q.Where(t => t.Tags.Any(x => x.Tag.Name == tag || keys.Contains(x.Tag.Name.ToLower())));
+        }
         if (f.CustomerId is { } cust) q = q.Where(t => t.CustomerId == cust);
         if (f.CreatedFrom is { } from) { var u = from.ToUniversalTime(); q = q.Where(t => t.CreatedAt >= u); }
         if (f.CreatedTo is { } to) { var u = to.ToUniversalTime(); q = q.Where(t => t.CreatedAt < u); }

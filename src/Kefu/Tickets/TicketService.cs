@@ -156,7 +156,7 @@ public sealed class TicketService(
         // Tags of all new tickets: one query for the names (the manual-triage tag is then looked up once per batch).
         var names = wantedTags.Select(TagNames).ToList();
         var allNames = names.SelectMany(n => n).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
-        var tags = allNames.Count == 0 ? [] : await db.Set<Tag>().Where(t => allNames.Contains(t.Name)).ToListAsync(ct);
+        var tags = allNames.Count == 0 ? [] : await db.Set<Tag>().Matching(allNames).ToListAsync(ct);
         for (var k = 0; k < built.Count; k++) LinkTags(built[k].Ticket, names[k], tags);
         await db.SaveChangesAsync(ct);
 
@@ -502,7 +502,9 @@ public sealed class TicketService(
         if (id is { } i) c = tax.Find(i) ?? throw DomainException.Validation(field, $"Category {i} does not exist.");
         else if (!string.IsNullOrWhiteSpace(path))
             c = tax.FindPath(path) ?? throw DomainException.Validation(field, $"Category '{path}' does not exist; use a path such as 订单服务/下单问题/无法支付.");
-        if (c is { IsActive: false }) throw DomainException.Validation(field, $"Category '{tax.PathOf(c.Id)}' is retired.");
+        if (c is not null && tax.RetiredAt(c.Id) is { } retired)
+            throw DomainException.Validation(field, retired.Id == c.Id ? $"Category '{tax.PathOf(c.Id)}' is retired."
+                : $"Category '{tax.PathOf(c.Id)}' is retired: '{tax.PathOf(retired.Id)}' above it is retired.");
         return c;
     }
 
@@ -566,7 +568,7 @@ public sealed class TicketService(
     {
         foreach (var name in names)
         {
-            var tag = known.FirstOrDefault(t => string.Equals(t.Name, name, StringComparison.OrdinalIgnoreCase));
+            var tag = TagMatch.Pick(known, name);
             if (tag is null)
             {
                 tag = new Tag { Name = name, CreatedAt = time.UtcNow() };
@@ -587,19 +589,26 @@ public sealed class TicketService(
         var currentNames = current.Select(t => t.Tag.Name).ToList();
         if (currentNames.Order().SequenceEqual(wanted.Order(), StringComparer.OrdinalIgnoreCase) && ticket.Id != 0) return null;
 
-        var existing = await db.Set<Tag>().Where(t => wanted.Contains(t.Name)).ToListAsync(ct);
+        var existing = await db.Set<Tag>().Matching(wanted).ToListAsync(ct);
         foreach (var link in current.Where(c => !wanted.Contains(c.Tag.Name, StringComparer.OrdinalIgnoreCase))) db.Remove(link);
-        foreach (var name in wanted.Where(w => !currentNames.Contains(w, StringComparer.OrdinalIgnoreCase)))
+        var result = new List<string>(wanted.Count); // as stored: a name given in another case keeps the tag's spelling
+        foreach (var name in wanted)
         {
-            var tag = existing.FirstOrDefault(t => string.Equals(t.Name, name, StringComparison.OrdinalIgnoreCase));
+            if (currentNames.FirstOrDefault(c => string.Equals(c, name, StringComparison.OrdinalIgnoreCase)) is { } kept)
+            {
+                result.Add(kept);
+                continue;
+            }
+            var tag = TagMatch.Pick(existing, name);
             if (tag is null)
             {
                 tag = new Tag { Name = name, CreatedAt = time.UtcNow() };
                 db.Add(tag);
             }
             ticket.Tags.Add(new TicketTag { Tag = tag });
+            result.Add(tag.Name);
         }
-        return [currentNames.ToArray(), wanted.ToArray()];
+        return [currentNames.ToArray(), result.ToArray()];
     }
 
     private static string Snake(TicketStatus s) => JsonNamingPolicy.SnakeCaseLower.ConvertName(s.ToString());

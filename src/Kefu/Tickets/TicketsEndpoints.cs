@@ -36,7 +36,7 @@ public static class TicketsEndpoints
                 ETags.Set(http, ticket.Version);
                 return created ? TypedResults.Created($"/api/v1/tickets/{ticket.Id}", dto) : TypedResults.Ok(dto);
             })
-            .AddEndpointFilter<IdempotencyFilter>()
+            .Idempotent()
             .RequireAuthorization(Permissions.TicketsWrite)
             .WithSummary("Create a ticket with its first customer message; the customer is found or created by identity.");
 
@@ -82,7 +82,7 @@ public static class TicketsEndpoints
                 var dto = (await queries.ToDtosAsync([message], staff, ct))[0];
                 return created ? TypedResults.Created($"/api/v1/tickets/{id}/messages/{message.Id}", dto) : TypedResults.Ok(dto);
             })
-            .AddEndpointFilter<IdempotencyFilter>()
+            .Idempotent()
             .RequireAuthorization(Permissions.TicketsWrite)
             .WithSummary("Add a customer message, public reply or internal note. The first agent to reply becomes owner.");
 
@@ -103,7 +103,7 @@ public static class TicketsEndpoints
                 return into;
             }, ct);
             return TypedResults.Ok(await queries.ToDtoAsync(target, staff, ct));
-        }).AddEndpointFilter<IdempotencyFilter>() // a retried merge (lost response) answers as the first did, not 409
+        }).Idempotent() // a retried merge (lost response) answers as the first did, not 409
           .RequireAuthorization(Permissions.TicketsMerge).WithSummary("Merge this ticket into another; returns the target. Idempotency-Key honoured.");
 
         g.MapPost("/bulk", async (BulkTicketRequest request, CurrentUser user, TicketBulk bulk, IOptions<JsonOptions> json, HttpContext http,
@@ -113,7 +113,7 @@ public static class TicketsEndpoints
             return TypedResults.Ok(await bulk.RunAsync(request, json.Value.SerializerOptions, staff, ct, ETags.ListFromIfMatch(http)));
         })
             // A retried bulk (lost response) replays the first result instead of changing the tickets twice.
-            .AddEndpointFilter<IdempotencyFilter>()
+            .Idempotent()
             .RequireAuthorization(Permissions.TicketsWrite)
             .WithSummary("One change for many tickets (status, priority, team, assignee, tags, or a merge); each ticket is changed, " +
                 "checked and audited on its own, and those that cannot take the change are reported as skipped. If-Match: one ETag " +

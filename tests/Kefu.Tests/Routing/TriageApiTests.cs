@@ -166,6 +166,41 @@ public abstract class TriageApiTests(KefuApp app)
     }
 
     [Fact]
+    public async Task Triage_never_files_a_ticket_under_a_retired_branch()
+    {
+        // A rule sends the marker to a leaf; once the leaf's level-1 category is retired, the leaf (still active itself)
+        // is not assigned: the ticket goes to manual triage, and no new rule can point there.
+        var marker = "停用" + Guid.NewGuid().ToString("N")[..6];
+        var root = await KefuApp.PostOk(app.Admin, "/api/v1/taxonomy", new { name = marker });
+        var mid = await KefuApp.PostOk(app.Admin, "/api/v1/taxonomy", new { parentId = root["id"]!.GetValue<int>(), name = "中" });
+        await KefuApp.PostOk(app.Admin, "/api/v1/taxonomy", new { parentId = mid["id"]!.GetValue<int>(), name = "叶" });
+        var leaf = $"{marker}/中/叶";
+        var rule = await KefuApp.PostOk(app.Admin, "/api/v1/triage/rules", new { name = marker, pattern = marker, isRegex = false, category = leaf });
+        var ruleId = rule["id"]!.GetValue<int>();
+        try
+        {
+            await Ready();
+            Assert.Equal(leaf, (await Create("规则", $"有关 {marker}"))["category"]!["path"]!.GetValue<string>());
+
+            var retire = await app.Admin.PatchAsJsonAsync($"/api/v1/taxonomy/{root["id"]}", new { isActive = false });
+            Assert.Equal(HttpStatusCode.OK, retire.StatusCode);
+            var t = await Create("规则", $"有关 {marker}");
+            var decision = await Decision(t["id"]!.GetValue<long>());
+            Assert.Null(t["category"]);
+            Assert.Null(decision["category"]);
+            Assert.True(decision["manual"]!.GetValue<bool>());
+
+            var refused = await app.Admin.PostAsJsonAsync("/api/v1/triage/rules", new { name = "x", pattern = "x", isRegex = false, category = leaf });
+            Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+            Assert.NotNull((await KefuApp.Json(refused))["errors"]!["category"]);
+        }
+        finally
+        {
+            Assert.Equal(HttpStatusCode.NoContent, (await app.Admin.DeleteAsync($"/api/v1/triage/rules/{ruleId}")).StatusCode);
+        }
+    }
+
+    [Fact]
     public async Task A_vague_ticket_goes_to_the_manual_triage_queue()
     {
         var t = await Create("hello", "hello");

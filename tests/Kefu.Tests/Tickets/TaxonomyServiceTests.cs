@@ -64,7 +64,7 @@ public abstract class TaxonomyServiceTests(KefuApp app)
             SetDefaultPriority: true, DefaultPriority: TicketPriority.Urgent), null, CancellationToken.None));
         Assert.Equal((app.TeamA, TicketPriority.Urgent), (set.DefaultTeamId!.Value, set.DefaultPriority!.Value));
 
-        // The API's PATCH cannot clear a default (null there means "not sent"); the editor can.
+        // Clearing one default leaves the other (the API's PATCH does the same with null: WritePreconditionsTests).
         var cleared = await In((s, _) => s.UpdateAsync(leaf.Id, new CategoryPatch(SetDefaultTeam: true, DefaultTeamId: null),
             null, CancellationToken.None));
         Assert.Null(cleared.DefaultTeamId);
@@ -152,6 +152,56 @@ public abstract class TaxonomyServiceTests(KefuApp app)
         var plain = await Ticket(new { categoryId = mid.Id });
         Assert.Null(plain["team"]);
         Assert.Equal("normal", plain["priority"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task Retiring_a_level_1_or_level_2_category_retires_every_leaf_below_it()
+    {
+        var root = await Create(null, Unique("停用"));
+        var kept = await Create(root.Id, "留");
+        var keptLeaf = await Create(kept.Id, "叶");
+        var gone = await Create(root.Id, "撤");
+        var goneLeaf = await Create(gone.Id, "叶");
+
+        async Task Retire(int id)
+        {
+            var r = await app.Admin.PatchAsJsonAsync($"/api/v1/taxonomy/{id}", new { isActive = false });
+            Assert.Equal(HttpStatusCode.OK, r.StatusCode);
+        }
+        async Task<HttpResponseMessage> NewTicket(object category)
+        {
+            var body = JsonSerializer.SerializeToNode(new
+            {
+                subject = Unique("停用分类"), customer = new { email = $"{Guid.NewGuid():N}@example.com" }, message = new { body = "x" },
+            })!.AsObject();
+            foreach (var (k, v) in JsonSerializer.SerializeToNode(category)!.AsObject()) body[k] = v?.DeepClone();
+            return await app.Admin.PostAsJsonAsync("/api/v1/tickets", body);
+        }
+        async Task Refused(object category, string field)
+        {
+            var r = await NewTicket(category);
+            Assert.Equal(HttpStatusCode.BadRequest, r.StatusCode);
+            Assert.Contains("retired", Assert.Single((await KefuApp.Json(r))["errors"]![field]!.AsArray())!.GetValue<string>());
+        }
+        async Task<TaxonomySnapshot> Snapshot() => new(await In((_, db) => db.Set<Category>().AsNoTracking().ToListAsync()));
+
+        // Level 2 retired: its leaf is refused by id and by path and leaves the pickers; the sibling branch stays.
+        await Retire(gone.Id);
+        await Refused(new { categoryId = goneLeaf.Id }, "category"); // a create names "category" for either field
+        await Refused(new { category = $"{root.Name}/撤/叶" }, "category");
+        var (leaves, filters) = Kefu.Tickets.Pages.PaneOptions.Pickers(await Snapshot());
+        Assert.DoesNotContain(leaves, l => l.Id == goneLeaf.Id);
+        Assert.DoesNotContain(filters, l => l.Id == goneLeaf.Id || l.Id == gone.Id);
+        Assert.Contains(leaves, l => l.Id == keptLeaf.Id);
+        Assert.Equal(HttpStatusCode.Created, (await NewTicket(new { categoryId = keptLeaf.Id })).StatusCode);
+
+        // Level 1 retired: everything below it goes, though the rows below stay active (reactivating brings them back).
+        await Retire(root.Id);
+        await Refused(new { categoryId = keptLeaf.Id }, "category");
+        (leaves, filters) = Kefu.Tickets.Pages.PaneOptions.Pickers(await Snapshot());
+        Assert.DoesNotContain(leaves, l => l.Id == keptLeaf.Id);
+        Assert.DoesNotContain(filters, l => l.Id == root.Id || l.Id == kept.Id || l.Id == keptLeaf.Id);
+        Assert.True((await In((_, db) => db.Set<Category>().SingleAsync(c => c.Id == keptLeaf.Id))).IsActive);
     }
 
     [Fact]

@@ -26,6 +26,24 @@ public abstract class TicketBatchTests(KefuApp app)
     }
 
     [Fact]
+    public async Task A_batch_uses_the_stored_tag_whatever_the_case_of_the_name()
+    {
+        var name = Unique("VIP")[..20].ToUpperInvariant();
+        await InUnitAsync((t, _, ct) => t.CreateAsync(Request("已有标签", ByEmail($"{Unique("t")}@batch.test"), null, [name]), EmailIngestor.SystemStaff, ct));
+        var results = await InUnitAsync((t, _, ct) => t.CreateManyAsync(
+            [
+                new TicketDraft(Request("小写", ByEmail($"{Unique("t")}@batch.test"), null, [name.ToLowerInvariant()])),
+                new TicketDraft(Request("首字母大写", ByEmail($"{Unique("t")}@batch.test"), null, [name[..1] + name[1..].ToLowerInvariant()])),
+            ], EmailIngestor.SystemStaff, ct));
+        await using var scope = app.Factory.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<KefuDb>();
+        var ids = results.Select(r => r.Ticket.Id).ToList();
+        var linked = await db.Set<TicketTag>().Where(x => ids.Contains(x.TicketId)).Select(x => x.Tag.Name).ToListAsync();
+        Assert.Equal([name, name], linked);
+        Assert.Single(await db.Set<Tag>().Where(x => x.Name.ToLower() == name.ToLowerInvariant()).ToListAsync());
+    }
+
+    [Fact]
     public async Task A_mixed_batch_resolves_customers_and_external_ids_once_and_writes_what_single_creates_write()
     {
         var knownEmail = $"{Unique("known")}@batch.test";

@@ -91,6 +91,54 @@ public abstract class TicketsApiTests(KefuApp app)
     }
 
     [Fact]
+    public async Task Tag_names_match_ignoring_case_and_keep_the_first_spelling()
+    {
+        // "VIP" and "vip" are one tag (decision 0063): create, PATCH, the list filter and the tag API agree.
+        var name = Unique("VIP").ToUpperInvariant();
+        var lower = name.ToLowerInvariant();
+        var first = await CreateTicket(app.Admin, extra: new { tags = new[] { name } });
+        var second = await CreateTicket(app.Admin, extra: new { tags = new[] { lower } });
+        Assert.Equal([name], second["tags"]!.AsArray().Select(x => x!.GetValue<string>()));
+        var third = await CreateTicket(app.Admin);
+        var patched = await Patch(app.Admin, $"/api/v1/tickets/{third["id"]}", new { tags = new[] { lower[..1].ToUpperInvariant() + lower[1..] } }, null);
+        Assert.Equal(HttpStatusCode.OK, patched.StatusCode);
+        Assert.Equal([name], (await KefuApp.Json(patched))["tags"]!.AsArray().Select(x => x!.GetValue<string>()));
+
+        var tags = await KefuApp.Json(await app.Admin.GetAsync($"/api/v1/tags?q={lower}"), true);
+        var tag = Assert.Single(tags["items"]!.AsArray());
+        Assert.Equal(name, tag!["name"]!.GetValue<string>());
+        Assert.Equal(3, tag["tickets"]!.GetValue<int>());
+        Assert.Equal(new[] { first, second, third }.Select(Id).Order(), (await AllPages($"tag={lower}")).Select(Id).Order());
+        Assert.Equal(HttpStatusCode.Conflict, (await app.Admin.PostAsJsonAsync("/api/v1/tags", new { name = lower })).StatusCode);
+    }
+
+    [Fact]
+    public async Task Tags_stored_before_case_matching_are_all_found_by_the_list_filter()
+    {
+        // Rows that differ only by case, as older versions stored them: the filter finds both, a new use picks the exact
+        // spelling, else the oldest.
+        var name = Unique("Legacy");
+        int upperId, lowerId;
+        using (var scope = app.Factory.Services.CreateScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<Kefu.Platform.Database.KefuDb>();
+            var upper = new Tag { Name = name.ToUpperInvariant(), CreatedAt = DateTime.UtcNow };
+            db.Add(upper);
+            await db.SaveChangesAsync();
+            var lowerTag = new Tag { Name = name.ToLowerInvariant(), CreatedAt = DateTime.UtcNow };
+            db.Add(lowerTag);
+            await db.SaveChangesAsync();
+            (upperId, lowerId) = (upper.Id, lowerTag.Id);
+        }
+        Assert.True(upperId < lowerId);
+        var a = await CreateTicket(app.Admin, extra: new { tags = new[] { name.ToLowerInvariant() } });
+        var b = await CreateTicket(app.Admin, extra: new { tags = new[] { name } });
+        Assert.Equal([name.ToLowerInvariant()], a["tags"]!.AsArray().Select(x => x!.GetValue<string>()));
+        Assert.Equal([name.ToUpperInvariant()], b["tags"]!.AsArray().Select(x => x!.GetValue<string>()));
+        Assert.Equal(new[] { a, b }.Select(Id).Order(), (await AllPages($"tag={name}")).Select(Id).Order());
+    }
+
+    [Fact]
     public async Task Inbound_contact_finds_the_customer_by_any_identity()
     {
         var email = $"{Unique("same")}@example.com";

@@ -86,13 +86,13 @@ public static class AuthEndpoints
             var staff = await current.GetAsync(ct);
             var created = await uow.RunAsync(c => tokens.CreateAsync(staff.UserId, r, c), ct);
             return TypedResults.Created($"/api/v1/me/tokens/{created.Token.Id}", created);
-        }).AddEndpointFilter<IdempotencyFilter>().WithSummary("Create a personal access token; the value is shown only in this response.");
+        }).Idempotent().WithSummary("Create a personal access token; the value is shown only in this response.");
         g.MapPost("/users/{userId:guid}/tokens", async (Guid userId, CreateTokenRequest r, UnitOfWork uow, AccessTokenService tokens, CancellationToken ct) =>
         {
             if (!await uow.Db.Users.AnyAsync(u => u.Id == userId, ct)) throw DomainException.NotFound($"User {userId}");
             var created = await uow.RunAsync(c => tokens.CreateAsync(userId, r, c), ct);
             return TypedResults.Created($"/api/v1/users/{userId}/tokens/{created.Token.Id}", created);
-        }).AddEndpointFilter<IdempotencyFilter>().RequireAuthorization(Permissions.UsersManage).WithSummary("Admin: create a token for an integration account.");
+        }).Idempotent().RequireAuthorization(Permissions.UsersManage).WithSummary("Admin: create a token for an integration account.");
         g.MapDelete("/me/tokens/{id:long}", async (long id, CurrentUser current, UnitOfWork uow, AccessTokenService tokens, CancellationToken ct) =>
         {
             var staff = await current.GetAsync(ct);

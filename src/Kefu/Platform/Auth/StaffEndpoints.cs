@@ -24,7 +24,7 @@ public static class StaffEndpoints
         {
             var user = await uow.RunAsync(c => staff.CreateAsync(r, c), ct);
             return TypedResults.Created($"/api/v1/users/{user.Id}", await staff.ToDtoAsync(user, ct));
-        }).AddEndpointFilter<IdempotencyFilter>().RequireAuthorization(Permissions.UsersManage);
+        }).Idempotent().RequireAuthorization(Permissions.UsersManage);
         users.MapPatch("/{id:guid}", async (Guid id, UpdateUserRequest r, UnitOfWork uow, StaffService staff,
             UserManager<StaffUser> userManager, CurrentUser current, HttpContext http, CancellationToken ct) =>
         {
@@ -48,7 +48,7 @@ public static class StaffEndpoints
         {
             var team = await teamService.CreateAsync(r, ct);
             return TypedResults.Created($"/api/v1/teams/{team.Id}", new TeamDto(team.Id, team.Name, team.Description, 0, team.Version));
-        }).AddEndpointFilter<IdempotencyFilter>().RequireAuthorization(Permissions.TeamsManage);
+        }).Idempotent().RequireAuthorization(Permissions.TeamsManage);
         teams.MapPatch("/{id:int}", async (int id, UpdateTeamRequest r, TeamService teamService, KefuDb db, HttpContext http, CancellationToken ct) =>
         {
             var team = await teamService.UpdateAsync(id, r, v => ETags.Check(http, v), ct);

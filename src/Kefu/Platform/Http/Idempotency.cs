@@ -43,6 +43,21 @@ public interface IShownOnce
     Microsoft.AspNetCore.Mvc.ProblemDetails ReplayProblem();
 }
 
+/// <summary>Marks an endpoint that honours Idempotency-Key: <c>.Idempotent()</c> adds <see cref="IdempotencyFilter"/>
+/// and this metadata, so a test can check that every create has it (a filter alone leaves no trace on the endpoint).</summary>
+public sealed class IdempotentMetadata
+{
+    public static readonly IdempotentMetadata Instance = new();
+    private IdempotentMetadata() { }
+}
+
+public static class IdempotencyEndpoints
+{
+    /// <summary>Honours Idempotency-Key on this endpoint (<see cref="IdempotencyFilter"/>).</summary>
+    public static TBuilder Idempotent<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder =>
+        builder.AddEndpointFilter<TBuilder, IdempotencyFilter>().WithMetadata(IdempotentMetadata.Instance);
+}
+
 /// <summary>
 /// Honours Idempotency-Key on a create: the create and the stored response commit in one transaction, so a retry
 /// after a lost response replays the original result (same status, same body) and never creates twice. Reusing a

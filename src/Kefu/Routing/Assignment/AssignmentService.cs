@@ -128,8 +128,17 @@ public sealed class AssignmentService(
         return ToDto(user.Id, user.DisplayName, agent, teams, await LoadsAsync([userId], ct));
     }
 
-    /// <summary>Changes an agent's routing profile (audited as <c>routing_agent</c> / <c>updated</c>).</summary>
-    public async Task<AgentProfileDto> SaveProfileAsync(Guid userId, SaveAgentProfileRequest r, StaffContext staff, CancellationToken ct)
+    /// <summary>A profile's ETag stamp: the fields a PUT sets (status included; not the load, which moves all the time).</summary>
+    public static string Stamp(AgentProfileDto p) =>
+        Kefu.Platform.Http.ETags.ForContent(p.Status, p.ChatCapacity, p.TicketCapacity, p.Languages, p.ProductLines, p.Vip);
+
+    /// <summary>A team policy's ETag stamp: its mode (not the round-robin cursor, which every assignment moves).</summary>
+    public static string Stamp(AssignmentMode mode) => Kefu.Platform.Http.ETags.ForContent(mode);
+
+    /// <summary>Changes an agent's routing profile (audited as <c>routing_agent</c> / <c>updated</c>); <paramref name="ifMatch"/>
+    /// gets the stored profile's stamp before anything changes (the API's If-Match).</summary>
+    public async Task<AgentProfileDto> SaveProfileAsync(Guid userId, SaveAgentProfileRequest r, StaffContext staff, CancellationToken ct,
+        Action<string>? ifMatch = null)
     {
         var errors = new Dictionary<string, string[]>();
         if (r.ChatCapacity is < 0 or > 20) errors["chatCapacity"] = ["Concurrent chats are 0 to 20."];
@@ -144,6 +153,7 @@ public sealed class AssignmentService(
         await uow.RunAsync(async c =>
         {
             var row = await RowAsync(userId, c);
+            ifMatch?.Invoke(Stamp(ToDto(userId, "", row, [], new())));
             var changes = new ChangeSet();
             if (r.ChatCapacity is { } chat && changes.Set("chatCapacity", row.ChatCapacity, chat)) row.ChatCapacity = chat;
             if (r.TicketCapacity is { } tickets && changes.Set("ticketCapacity", row.TicketCapacity, tickets)) row.TicketCapacity = tickets;
@@ -173,8 +183,17 @@ public sealed class AssignmentService(
         return result;
     }
 
-    /// <summary>Sets a team's assignment mode (audited as <c>team</c> / <c>routing_changed</c>).</summary>
-    public async Task<TeamPolicyDto> SavePolicyAsync(int teamId, SaveTeamPolicyRequest r, StaffContext staff, CancellationToken ct)
+    public async Task<TeamPolicyDto> PolicyAsync(int teamId, CancellationToken ct)
+    {
+        var team = await Db.Teams.AsNoTracking().FirstOrDefaultAsync(t => t.Id == teamId, ct) ?? throw DomainException.NotFound("Team");
+        var mode = await Db.Set<RoutingTeamPolicy>().AsNoTracking().Where(p => p.TeamId == teamId).Select(p => (AssignmentMode?)p.Mode).FirstOrDefaultAsync(ct);
+        return new TeamPolicyDto(team.Id, team.Name, mode ?? AssignmentMode.Manual, await OnlineCountAsync(teamId, ct), await Queue(teamId).CountAsync(ct));
+    }
+
+    /// <summary>Sets a team's assignment mode (audited as <c>team</c> / <c>routing_changed</c>); <paramref name="ifMatch"/>
+    /// gets the stored policy's stamp before anything changes (the API's If-Match).</summary>
+    public async Task<TeamPolicyDto> SavePolicyAsync(int teamId, SaveTeamPolicyRequest r, StaffContext staff, CancellationToken ct,
+        Action<string>? ifMatch = null)
     {
         if (!Enum.IsDefined(r.Mode)) throw DomainException.Validation("mode", "Mode is manual, round_robin or least_load.");
         DemandTeam(staff, teamId);
@@ -182,6 +201,7 @@ public sealed class AssignmentService(
         var turnedOn = await uow.RunAsync(async c =>
         {
             var row = await Db.Set<RoutingTeamPolicy>().FirstOrDefaultAsync(p => p.TeamId == teamId, c);
+            ifMatch?.Invoke(Stamp(row?.Mode ?? AssignmentMode.Manual));
             if (row is null) Db.Add(row = new RoutingTeamPolicy { TeamId = teamId });
             var was = row.Mode;
             row.Mode = r.Mode;

@@ -32,7 +32,7 @@ public sealed class TicketTriage(
 
         if (t.CategoryId is null)
         {
-            if (result.Leaf is { } leaf && tax.FindPath(leaf) is { IsActive: true, Level: 3 } category)
+            if (result.Leaf is { } leaf && tax.FindPath(leaf) is { Level: 3 } category && tax.IsUsable(category.Id))
             {
                 applied = leaf;
                 categoryId = category.Id;

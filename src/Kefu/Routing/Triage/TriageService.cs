@@ -62,10 +62,19 @@ public sealed class TriageService(
         return Dto(rule, tax);
     }, ct);
 
-    public Task<TriageRuleDto> UpdateRuleAsync(int id, TriageRuleRequest r, CancellationToken ct) => uow.RunAsync(async c =>
+    public async Task<TriageRuleDto> GetRuleAsync(int id, CancellationToken ct) =>
+        Dto(await uow.Db.Set<TriageRule>().AsNoTracking().FirstOrDefaultAsync(x => x.Id == id, ct) ?? throw DomainException.NotFound($"Triage rule {id}"),
+            await taxonomy.GetAsync(ct));
+
+    /// <summary>The rule's ETag stamp: every field a PUT sets.</summary>
+    public static string Stamp(TriageRuleDto r) => Kefu.Platform.Http.ETags.ForContent(r.Name, r.Pattern, r.IsRegex, r.Category, r.Priority, r.IsEnabled, r.SortOrder);
+
+    /// <summary><paramref name="ifMatch"/> gets the stored rule's stamp before anything changes (the API's If-Match).</summary>
+    public Task<TriageRuleDto> UpdateRuleAsync(int id, TriageRuleRequest r, CancellationToken ct, Action<string>? ifMatch = null) => uow.RunAsync(async c =>
     {
         var tax = await taxonomy.GetAsync(c);
         var rule = await uow.Db.Set<TriageRule>().FirstOrDefaultAsync(x => x.Id == id, c) ?? throw DomainException.NotFound($"Triage rule {id}");
+        ifMatch?.Invoke(Stamp(Dto(rule, tax)));
         rule.Name = r.Name.Trim();
         rule.Pattern = r.Pattern.Trim();
         Apply(rule, r, tax);
@@ -144,7 +153,7 @@ public sealed class TriageService(
         if (!string.IsNullOrWhiteSpace(r.Category))
         {
             var c = tax.FindPath(r.Category);
-            if (c is null || c.Level != 3 || !c.IsActive) errors["category"] = [$"'{r.Category}' is not an active leaf category (level1/level2/level3)."];
+            if (c is null || c.Level != 3 || !tax.IsUsable(c.Id)) errors["category"] = [$"'{r.Category}' is not an active leaf category (level1/level2/level3)."];
             else categoryId = c.Id;
         }
         if (categoryId is null && r.Priority is null && !errors.ContainsKey("category"))

@@ -28,13 +28,20 @@ public sealed record PaneOptions(List<PaneOptions.Option> Teams, List<PaneOption
         var colleagues = users.Where(u => u.Id != staff.UserId)
             .Select(u => new Colleague(u.Id.ToString(), u.DisplayName, u.UserName ?? "", MentionToken(u.DisplayName, u.UserName ?? "", users.Select(x => x.DisplayName))))
             .ToList();
-        var leaves = tax.All.Where(c => c.Level == 3 && c.IsActive).Select(c => new Leaf(c.Id, tax.PathOf(c.Id)!)).OrderBy(l => l.Path).ToList();
-        // Every active category, for the list's filter bar (a level-1 or level-2 filter includes what is below it).
-        var categories = tax.All.Where(c => c.IsActive).Select(c => new Leaf(c.Id, tax.PathOf(c.Id)!)).OrderBy(l => l.Path).ToList();
+        var (leaves, categories) = Pickers(tax);
         var tzId = await db.Users.Where(u => u.Id == staff.UserId).Select(u => u.TimeZone).FirstAsync(ct);
         var zone = TimeZoneInfo.TryFindSystemTimeZoneById(tzId, out var z) ? z : TimeZoneInfo.Utc;
         return new PaneOptions(teams, people, leaves, zone, categories, colleagues);
     });
+
+    /// <summary>The leaves a ticket can be filed under, and every category for the list's filter bar (a level-1 or
+    /// level-2 filter includes what is below it): only usable ones, i.e. active with every category above them active.</summary>
+    internal static (List<Leaf> Leaves, List<Leaf> Categories) Pickers(TaxonomySnapshot tax)
+    {
+        var usable = tax.All.Where(c => tax.IsUsable(c.Id)).Select(c => (c.Level, Leaf: new Leaf(c.Id, tax.PathOf(c.Id)!)))
+            .OrderBy(c => c.Leaf.Path).ToList();
+        return ([.. usable.Where(c => c.Level == 3).Select(c => c.Leaf)], [.. usable.Select(c => c.Leaf)]);
+    }
 
     /// <summary>"@name" finds everyone whose name contains the typed text, so a name that is part of another's
     /// (王芳 in 王芳芳) or shared would mention two people: then the user name is used instead.</summary>

@@ -28,7 +28,7 @@ public static class SavedViewsEndpoints
             ETags.Set(http, view.Version);
             return TypedResults.Created($"/api/v1/me/views/{view.Id}", SavedViewService.ToDto(view, await views.CountAsync(view.Filters, staff, ct)));
         })
-            .AddEndpointFilter<IdempotencyFilter>()
+            .Idempotent()
             .WithSummary("Save a filter set (the list filters of GET /api/v1/tickets) as a named view.");
 
         g.MapPatch("/{id:long}", async (long id, UpdateSavedViewRequest request, CurrentUser user, SavedViewService views,
