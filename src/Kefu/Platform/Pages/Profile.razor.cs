@@ -16,6 +16,7 @@ namespace Kefu.Platform.Pages;
 public partial class Profile
 {
     [Inject] private UiScope Ui { get; set; } = default!;
+    [Inject] private NavigationManager Navigation { get; set; } = default!;
     [Inject] private ISnackbar Snackbar { get; set; } = default!;
     [Inject] private IJSRuntime JS { get; set; } = default!;
     [Inject] private IOptions<IdentityOptions> Identity { get; set; } = default!;
