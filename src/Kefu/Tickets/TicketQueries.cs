@@ -175,12 +175,8 @@ public sealed class TicketQueries(KefuDb db, TaxonomyCache taxonomy, StaffDirect
             .ToListAsync(ct);
         return [.. rows.Select(c =>
         {
-            var email = c.Identities.FirstOrDefault(i => i.Kind == IdentityKind.Email)?.Value;
-            var tel = c.Identities.FirstOrDefault(i => i.Kind == IdentityKind.Phone)?.Value;
-            return new CustomerHit(c.Id, c.Name,
-                email is null ? null : staff.MasksPii ? PiiMasker.Email(email) : email,
-                tel is null ? null : staff.MasksPii ? PiiMasker.Phone(tel) : tel,
-                c.Tickets);
+            var (email, phone) = Contact(c.Identities, staff);
+            return new CustomerHit(c.Id, c.Name, email, phone, c.Tickets);
         })];
     }
 
@@ -234,11 +230,8 @@ public sealed class TicketQueries(KefuDb db, TaxonomyCache taxonomy, StaffDirect
         return tickets.Select(t =>
         {
             var c = customers.GetValueOrDefault(t.CustomerId);
-            var email = c?.Identities.FirstOrDefault(i => i.Kind == IdentityKind.Email)?.Value;
-            var phone = c?.Identities.FirstOrDefault(i => i.Kind == IdentityKind.Phone)?.Value;
-            var summary = new CustomerSummary(t.CustomerId, c?.Name ?? "?",
-                email is null ? null : staff.MasksPii ? PiiMasker.Email(email) : email,
-                phone is null ? null : staff.MasksPii ? PiiMasker.Phone(phone) : phone);
+            var (email, phone) = Contact(c?.Identities ?? [], staff);
+            var summary = new CustomerSummary(t.CustomerId, c?.Name ?? "?", email, phone);
             return new TicketDto(t.Id, t.Number, MaskText(t.Subject, staff), t.Channel, t.Status, t.Priority, tax.Ref(t.CategoryId),
                 t.TeamId is { } tid ? new TeamRef(tid, teams.GetValueOrDefault(tid) ?? "?") : null,
                 Staff(t.AssigneeId), Staff(t.OwnerId), summary, [.. tags[t.Id]], t.CreatedAt, t.UpdatedAt, t.FirstRepliedAt,
@@ -274,6 +267,17 @@ public sealed class TicketQueries(KefuDb db, TaxonomyCache taxonomy, StaffDirect
         [.. c.Identities.OrderBy(i => i.Id).Select(i => new IdentityDto(i.Id, i.Kind,
             staff.MasksPii ? PiiMasker.Identity(i.Kind.ToString().ToLowerInvariant(), i.Value) : i.Value))],
         c.CreatedAt, c.UpdatedAt, c.MergedIntoId, c.Version);
+
+    /// <summary>A customer's first e-mail and first phone number among its identities (in the order given), masked
+    /// for staff who see personal data masked: what the ticket list and the customer search show of a customer.</summary>
+    private static (string? Email, string? Phone) Contact(IReadOnlyList<IdentityRow> identities, StaffContext staff)
+    {
+        var email = identities.FirstOrDefault(i => i.Kind == IdentityKind.Email)?.Value;
+        var phone = identities.FirstOrDefault(i => i.Kind == IdentityKind.Phone)?.Value;
+        return staff.MasksPii
+            ? (email is null ? null : PiiMasker.Email(email), phone is null ? null : PiiMasker.Phone(phone))
+            : (email, phone);
+    }
 
     private static string MaskText(string text, StaffContext staff) => staff.MasksPii ? PiiMasker.Text(text) : text;
 
