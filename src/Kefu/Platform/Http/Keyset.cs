@@ -33,11 +33,14 @@ public sealed class ListSort<T>
     public static ListSort<T> By<TKey, TId>(string name, Expression<Func<T, TKey>> key, Expression<Func<T, TId>> id) =>
         new(name, [new Column<TKey>(key, false), new Column<TId>(id, false)], false);
 
-    /// <summary>By a unique key alone (an id).</summary>
-    public static ListSort<T> By<TId>(string name, Expression<Func<T, TId>> id) => new(name, [new Column<TId>(id, false)], false);
+    /// <summary>By a unique key alone (an id), or by a first key that <see cref="Then{TKey}"/> continues;
+    /// <paramref name="descending"/> runs this key against the sort's direction (the routing queue: priority down,
+    /// then due time up).</summary>
+    public static ListSort<T> By<TId>(string name, Expression<Func<T, TId>> id, bool descending = false) =>
+        new(name, [new Column<TId>(id, descending)], false);
 
     /// <summary>Adds a key after the ones so far (the last one added must be unique); <paramref name="descending"/>
-    /// orders this key against the others (the routing queue: priority down, then due time up).</summary>
+    /// runs this key against the sort's direction.</summary>
     public ListSort<T> Then<TKey>(Expression<Func<T, TKey>> key, bool descending = false) =>
         new(Name, [.. _columns, new Column<TKey>(key, descending)], DescendingByDefault);
 
