@@ -281,7 +281,6 @@ public sealed class TicketQueries(KefuDb db, TaxonomyCache taxonomy, StaffDirect
 
     private static string MaskText(string text, StaffContext staff) => staff.MasksPii ? PiiMasker.Text(text) : text;
 
-
     internal static List<T> ParseList<T>(string csv, string field) where T : struct, Enum
     {
         var result = new List<T>();

@@ -117,6 +117,22 @@ public abstract class OperationalListsTests(KefuApp app)
         await BadRequest("/api/v1/triage/corrections?cursor=garbage", "cursor");
     }
 
+    [Fact]
+    public async Task Audit_trail_pages_newest_first_through_the_same_cursor()
+    {
+        var tags = new List<string>();
+        for (var i = 0; i < 3; i++)
+            tags.Add((await KefuApp.PostOk(app.Admin, "/api/v1/tags", new { name = $"audit-{Guid.NewGuid():N}"[..16] }))["id"]!.ToString());
+        var mine = tags.ToHashSet();
+        var listed = (await AllIds("/api/v1/audit", "entityType=tag&action=created", "entityId")).Where(mine.Contains);
+        Assert.Equal([tags[2], tags[1], tags[0]], listed);
+        await BadRequest("/api/v1/audit?limit=0", "limit");
+        await BadRequest("/api/v1/audit?cursor=garbage", "cursor");
+        // The tags list's cursor (ordered by id too) is not the audit's.
+        var tagsCursor = (await KefuApp.Json(await app.Admin.GetAsync("/api/v1/tags?limit=1&sort=createdAt"), true))["nextCursor"]!.GetValue<string>();
+        await BadRequest($"/api/v1/audit?cursor={tagsCursor}", "cursor");
+    }
+
     private async Task InsertAsync(object[] rows)
     {
         await using var scope = app.Factory.Services.CreateAsyncScope();
