@@ -75,8 +75,8 @@ public sealed class OfflineAuditTests(BrowserApp app) : IAsyncLifetime
             await imap.DisconnectAsync(true);
         }
         await app.Services.GetRequiredService<MailboxFetcher>().PollOnceAsync(id, CancellationToken.None);
-        var failed = await app.WaitForApi($"/api/v1/mailboxes/{id}/messages?status=failed", n => n.AsArray().Count == 1, "the parse failure");
-        var recordId = failed[0]!["id"]!.GetValue<long>();
+        var failed = await app.WaitForApi($"/api/v1/mailboxes/{id}/messages?status=failed", n => n["items"]!.AsArray().Count == 1, "the parse failure");
+        var recordId = failed["items"]![0]!["id"]!.GetValue<long>();
 
         var page = await app.SignIn("boss");
         _pages.Add((page, nameof(An_admin_sees_a_mailboxs_parse_failures_with_the_reason_and_downloads_the_raw_mail)));

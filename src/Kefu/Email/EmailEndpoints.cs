@@ -10,6 +10,10 @@ namespace Kefu.Email;
 
 public static class EmailEndpoints
 {
+    // Newest first; ids are given in the order mail is stored or queued (decision 0061).
+    private static readonly ListSort<EmailRecord>[] RecordSorts = [ListSort<EmailRecord>.By("id", r => r.Id).WithDescendingDefault()];
+    private static readonly ListSort<OutboundEmail>[] OutboxSorts = [ListSort<OutboundEmail>.By("id", o => o.Id).WithDescendingDefault()];
+
     public static void MapEmailEndpoints(this IEndpointRouteBuilder app)
     {
         var g = app.MapGroup("/api/v1/mailboxes").WithTags("Email").RequireAuthorization(Permissions.ChannelsManage);
@@ -58,7 +62,7 @@ public static class EmailEndpoints
             }
         }).WithSummary("Fetch new mail now.");
 
-        g.MapGet("/{id:int}/messages", async (int id, string? status, long? before, int? limit, KefuDb db, CancellationToken ct) =>
+        g.MapGet("/{id:int}/messages", async (int id, string? status, string? cursor, int? limit, KefuDb db, CancellationToken ct) =>
         {
             var q = db.Set<EmailRecord>().AsNoTracking().Where(r => r.MailboxId == id);
             if (status is { Length: > 0 })
@@ -66,10 +70,10 @@ public static class EmailEndpoints
                 if (!Enum.TryParse<EmailStatus>(status, true, out var s)) throw DomainException.Validation("status", "Unknown status.");
                 q = q.Where(r => r.Status == s);
             }
-            if (before is { } b) q = q.Where(r => r.Id < b);
-            var rows = await q.OrderByDescending(r => r.Id).Take(Math.Clamp(limit ?? 50, 1, 200)).ToListAsync(ct);
-            return TypedResults.Ok(rows.Select(ToDto).ToList());
-        }).WithSummary("Mail received and sent by this mailbox, newest first; status=failed lists parse failures with their reason.");
+            var (rows, next) = await Keyset.PageAsync(q, RecordSorts, null, cursor, limit, ct);
+            return TypedResults.Ok(new Page<EmailRecordDto>([.. rows.Select(ToDto)], next));
+        }).WithSummary("Mail received and sent by this mailbox, newest first, a page at a time (limit 1–200, default 50; cursor: "
+            + "the previous page's nextCursor); status=failed lists parse failures with their reason.");
 
         g.MapGet("/messages/{recordId:long}/raw", async (long recordId, KefuDb db, IOptions<KefuOptions> options, CancellationToken ct) =>
         {
@@ -78,19 +82,21 @@ public static class EmailEndpoints
             return Results.File(Path.Combine(options.Value.DataDir, "email", "raw", r.RawKey), "message/rfc822", $"mail-{recordId}.eml");
         }).WithSummary("Download the raw message kept for a parse failure.");
 
-        g.MapGet("/outbox", async (string? status, int? limit, KefuDb db, CancellationToken ct) =>
+        g.MapGet("/outbox", async (string? status, int? mailboxId, string? cursor, int? limit, KefuDb db, CancellationToken ct) =>
         {
             var q = db.Set<OutboundEmail>().AsNoTracking();
+            if (mailboxId is { } m) q = q.Where(o => o.MailboxId == m);
             if (status is { Length: > 0 })
             {
                 if (!Enum.TryParse<OutboundStatus>(status, true, out var s)) throw DomainException.Validation("status", "Unknown status.");
                 q = q.Where(o => o.Status == s);
             }
-            var rows = await q.OrderByDescending(o => o.Id).Take(Math.Clamp(limit ?? 50, 1, 200)).ToListAsync(ct);
-            return TypedResults.Ok(rows.Select(o => new OutboundDto(o.Id, o.MailboxId, o.TicketId, o.TicketId + TicketRules.NumberOffset,
+            var (rows, next) = await Keyset.PageAsync(q, OutboxSorts, null, cursor, limit, ct);
+            return TypedResults.Ok(new Page<OutboundDto>([.. rows.Select(o => new OutboundDto(o.Id, o.MailboxId, o.TicketId, o.TicketId + TicketRules.NumberOffset,
                 Snake(o.Kind.ToString()), o.To, o.Subject, o.MessageId, Snake(o.Status.ToString()), o.Attempts, o.NextAttemptAt, o.LastError,
-                o.CreatedAt, o.SentAt)).ToList());
-        }).WithSummary("Outgoing mail and its delivery state (pending, sent, failed with the server's reason).");
+                o.CreatedAt, o.SentAt))], next));
+        }).WithSummary("Outgoing mail and its delivery state (pending, sent, failed with the server's reason), newest first, a page "
+            + "at a time (limit 1–200, default 50; cursor: the previous page's nextCursor); mailboxId for one mailbox's.");
     }
 
     internal static EmailRecordDto ToDto(EmailRecord r) => new(r.Id, r.MailboxId, Snake(r.Direction.ToString()), Snake(r.Status.ToString()),

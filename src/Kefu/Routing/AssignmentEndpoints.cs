@@ -63,13 +63,13 @@ public static class AssignmentEndpoints
             .WithSummary("Sets a team's assignment: manual, round_robin or least_load. Switching to automatic hands out the waiting tickets. "
                 + "Send If-Match with the ETag you read (412 when it changed since). Audited; a team lead only for their own teams.");
 
-        g.MapGet("/teams/{teamId:int}/queue", async (int teamId, int? limit, CurrentUser user, AssignmentService routing, CancellationToken ct) =>
+        g.MapGet("/teams/{teamId:int}/queue", async (int teamId, string? cursor, int? limit, CurrentUser user, AssignmentService routing, CancellationToken ct) =>
         {
             var me = await user.GetAsync(ct);
             if (!me.SeesAllTickets && !me.TeamIds.Contains(teamId)) throw DomainException.Forbidden("You can only see your own teams' queues.");
-            if (limit is < 1 or > 500) throw DomainException.Validation("limit", "The limit is 1 to 500.");
-            return TypedResults.Ok(await routing.QueueAsync(teamId, limit ?? 100, ct));
+            return TypedResults.Ok(await routing.QueuePageAsync(teamId, cursor, limit, ct));
         }).RequireAuthorization(Permissions.TicketsRead)
-            .WithSummary("Unassigned tickets of the team in the order they are handed out: priority, then SLA due time, then age.");
+            .WithSummary("Unassigned tickets of the team in the order they are handed out: priority, then SLA due time, then age; "
+                + "a page at a time (limit 1–200, default 50; cursor: the previous page's nextCursor).");
     }
 }

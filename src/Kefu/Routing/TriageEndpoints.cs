@@ -67,10 +67,10 @@ public static class TriageEndpoints
 
         // The corrections hold the subject and opening message of any team's tickets: they are the training data of
         // whoever retrains the model (taxonomy.manage, as the triage admin page), not for everyone who reads the tree.
-        g.MapGet("/corrections", async (TriageService triage, CurrentUser user, int? limit, CancellationToken ct) =>
-            TypedResults.Ok(await triage.CorrectionsAsync(limit ?? 50, (await user.GetAsync(ct)).MasksPii, ct)))
+        g.MapGet("/corrections", async (TriageService triage, CurrentUser user, string? cursor, int? limit, CancellationToken ct) =>
+            TypedResults.Ok(await triage.CorrectionsAsync(cursor, limit, (await user.GetAsync(ct)).MasksPii, ct)))
             .RequireAuthorization(Permissions.TaxonomyManage)
-            .WithSummary("Labelled examples recorded from agents' category changes, newest first (taxonomy managers only; the text of "
-                + "any team's tickets).");
+            .WithSummary("Labelled examples recorded from agents' category changes, newest first, a page at a time (limit 1–200, "
+                + "default 50; cursor: the previous page's nextCursor) (taxonomy managers only; the text of any team's tickets).");
     }
 }

@@ -1,28 +1,43 @@
+using System.ComponentModel;
 using Kefu.Platform;
 using Kefu.Platform.Auth;
 using Kefu.Platform.Database;
 using Kefu.Platform.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 
 namespace Kefu.Tickets;
 
+/// <summary>The customers list's query; the names are the query parameters'.</summary>
+public sealed record CustomerFilter(
+    [property: FromQuery(Name = "q"), Description("Text in the name, or in an e-mail, phone or other identity (any part of it; for outsourced staff the whole value).")] string? Q,
+    [property: FromQuery(Name = "sort"), Description("id (default, descending: newest first), createdAt, updatedAt or name; prefix '-' for descending.")] string? Sort,
+    [property: FromQuery(Name = "cursor"), Description("nextCursor of the previous page.")] string? Cursor,
+    [property: FromQuery(Name = "limit"), Description("Rows per page, 1–200 (default 50).")] int? Limit);
+
 public static class CustomersEndpoints
 {
+    /// <summary>Newest first by default (ids are given in creation order; the primary key serves it); the other
+    /// orders break ties by id.</summary>
+    private static readonly ListSort<Customer>[] Sorts =
+    [
+        ListSort<Customer>.By("id", c => c.Id).WithDescendingDefault(),
+        ListSort<Customer>.By("createdAt", c => c.CreatedAt, c => c.Id),
+        ListSort<Customer>.By("updatedAt", c => c.UpdatedAt, c => c.Id),
+        ListSort<Customer>.By("name", c => c.Name, c => c.Id),
+    ];
+
     public static void MapCustomersEndpoints(this IEndpointRouteBuilder app)
     {
         var g = app.MapGroup("/api/v1/customers").WithTags("Customers").RequireAuthorization(Permissions.CustomersRead);
 
-        g.MapGet("", async (string? q, string? cursor, int? limit, CurrentUser user, KefuDb db, CustomerTags tags, CancellationToken ct) =>
+        g.MapGet("", async ([AsParameters] CustomerFilter f, CurrentUser user, KefuDb db, CustomerTags tags, CancellationToken ct) =>
         {
             var staff = await user.GetAsync(ct);
-            var take = Cursor.Limit(limit);
             var query = db.Set<Customer>().AsNoTracking().Include(c => c.Identities).Where(c => c.MergedIntoId == null);
-            if (!string.IsNullOrWhiteSpace(q)) query = Search(query, q.Trim(), staff.MasksPii);
-            if (cursor is not null) { var (_, lastId) = Cursor.Decode(cursor); query = query.Where(c => c.Id < lastId); }
-            var rows = await query.OrderByDescending(c => c.Id).Take(take + 1).ToListAsync(ct);
-            string? next = null;
-            if (rows.Count > take) { rows.RemoveAt(take); next = Cursor.Encode(0, rows[^1].Id); }
+            if (!string.IsNullOrWhiteSpace(f.Q)) query = Search(query, f.Q.Trim(), staff.MasksPii);
+            var (rows, next) = await Keyset.PageAsync(query, Sorts, f.Sort, f.Cursor, f.Limit, ct);
             var tagsOf = await tags.GetManyAsync([.. rows.Select(c => c.Id)], ct);
             return TypedResults.Ok(new Page<CustomerDto>([.. rows.Select(c => TicketQueries.ToDto(c, staff) with { Tags = tagsOf.GetValueOrDefault(c.Id, []) })], next));
         }).WithSummary("Search customers by name, e-mail, phone or other identity (any part of it; for outsourced staff, who see "

@@ -65,50 +65,20 @@ public sealed class TicketQueries(KefuDb db, TaxonomyCache taxonomy, StaffDirect
     public async Task ValidateAsync(TicketFilter f, StaffContext staff, CancellationToken ct)
     {
         await FilterAsync(f, staff, ct);
-        ParseSort(f.Sort);
+        Keyset.ParseSort(f.Sort, Sorts);
     }
+
+    /// <summary>The list's orders: each by its key, ties by id; newest first when none is asked for.</summary>
+    private static readonly ListSort<Ticket>[] Sorts =
+    [
+        ListSort<Ticket>.By("createdAt", t => t.CreatedAt, t => t.Id).WithDescendingDefault(),
+        ListSort<Ticket>.By("updatedAt", t => t.UpdatedAt, t => t.Id),
+        ListSort<Ticket>.By("priority", t => (int)t.Priority, t => t.Id),
+    ];
 
     public async Task<Page<TicketDto>> ListAsync(TicketFilter f, StaffContext staff, CancellationToken ct)
     {
-        var limit = Cursor.Limit(f.Limit);
-        var q = await FilterAsync(f, staff, ct);
-        var (sortKey, descending) = ParseSort(f.Sort);
-        if (f.Cursor is { } cursor)
-        {
-            var (key, lastId) = Cursor.Decode(cursor);
-            q = (sortKey, descending) switch
-            {
-                ("createdAt", true) => q.Where(t => t.CreatedAt < Ticks(key) || (t.CreatedAt == Ticks(key) && t.Id < lastId)),
-                ("createdAt", false) => q.Where(t => t.CreatedAt > Ticks(key) || (t.CreatedAt == Ticks(key) && t.Id > lastId)),
-                ("updatedAt", true) => q.Where(t => t.UpdatedAt < Ticks(key) || (t.UpdatedAt == Ticks(key) && t.Id < lastId)),
-                ("updatedAt", false) => q.Where(t => t.UpdatedAt > Ticks(key) || (t.UpdatedAt == Ticks(key) && t.Id > lastId)),
-                ("priority", true) => q.Where(t => (int)t.Priority < key || ((int)t.Priority == key && t.Id < lastId)),
-                _ => q.Where(t => (int)t.Priority > key || ((int)t.Priority == key && t.Id > lastId)),
-            };
-        }
-        q = (sortKey, descending) switch
-        {
-            ("createdAt", true) => q.OrderByDescending(t => t.CreatedAt).ThenByDescending(t => t.Id),
-            ("createdAt", false) => q.OrderBy(t => t.CreatedAt).ThenBy(t => t.Id),
-            ("updatedAt", true) => q.OrderByDescending(t => t.UpdatedAt).ThenByDescending(t => t.Id),
-            ("updatedAt", false) => q.OrderBy(t => t.UpdatedAt).ThenBy(t => t.Id),
-            ("priority", true) => q.OrderByDescending(t => t.Priority).ThenByDescending(t => t.Id),
-            _ => q.OrderBy(t => t.Priority).ThenBy(t => t.Id),
-        };
-
-        var rows = await q.Take(limit + 1).ToListAsync(ct);
-        string? next = null;
-        if (rows.Count > limit)
-        {
-            rows.RemoveAt(limit);
-            var last = rows[^1];
-            next = Cursor.Encode(sortKey switch
-            {
-                "createdAt" => last.CreatedAt.Ticks,
-                "updatedAt" => last.UpdatedAt.Ticks,
-                _ => (long)last.Priority,
-            }, last.Id);
-        }
+        var (rows, next) = await Keyset.PageAsync(await FilterAsync(f, staff, ct), Sorts, f.Sort, f.Cursor, f.Limit, ct);
         return new Page<TicketDto>(await ToDtosAsync(rows, staff, ct), next);
     }
 
@@ -222,12 +192,8 @@ public sealed class TicketQueries(KefuDb db, TaxonomyCache taxonomy, StaffDirect
             .ToListAsync(ct);
         return [.. rows.Select(c =>
         {
-            var email = c.Identities.FirstOrDefault(i => i.Kind == IdentityKind.Email)?.Value;
-            var tel = c.Identities.FirstOrDefault(i => i.Kind == IdentityKind.Phone)?.Value;
-            return new CustomerHit(c.Id, c.Name,
-                email is null ? null : staff.MasksPii ? PiiMasker.Email(email) : email,
-                tel is null ? null : staff.MasksPii ? PiiMasker.Phone(tel) : tel,
-                c.Tickets);
+            var (email, phone) = Contact(c.Identities, staff);
+            return new CustomerHit(c.Id, c.Name, email, phone, c.Tickets);
         })];
     }
 
@@ -281,11 +247,8 @@ public sealed class TicketQueries(KefuDb db, TaxonomyCache taxonomy, StaffDirect
         return tickets.Select(t =>
         {
             var c = customers.GetValueOrDefault(t.CustomerId);
-            var email = c?.Identities.FirstOrDefault(i => i.Kind == IdentityKind.Email)?.Value;
-            var phone = c?.Identities.FirstOrDefault(i => i.Kind == IdentityKind.Phone)?.Value;
-            var summary = new CustomerSummary(t.CustomerId, c?.Name ?? "?",
-                email is null ? null : staff.MasksPii ? PiiMasker.Email(email) : email,
-                phone is null ? null : staff.MasksPii ? PiiMasker.Phone(phone) : phone);
+            var (email, phone) = Contact(c?.Identities ?? [], staff);
+            var summary = new CustomerSummary(t.CustomerId, c?.Name ?? "?", email, phone);
             return new TicketDto(t.Id, t.Number, MaskText(t.Subject, staff), t.Channel, t.Status, t.Priority, tax.Ref(t.CategoryId),
                 t.TeamId is { } tid ? new TeamRef(tid, teams.GetValueOrDefault(tid) ?? "?") : null,
                 Staff(t.AssigneeId), Staff(t.OwnerId), summary, [.. tags[t.Id]], t.CreatedAt, t.UpdatedAt, t.FirstRepliedAt,
@@ -322,19 +285,18 @@ public sealed class TicketQueries(KefuDb db, TaxonomyCache taxonomy, StaffDirect
             staff.MasksPii ? PiiMasker.Identity(i.Kind.ToString().ToLowerInvariant(), i.Value) : i.Value))],
         c.CreatedAt, c.UpdatedAt, c.MergedIntoId, c.Version);
 
-    private static string MaskText(string text, StaffContext staff) => staff.MasksPii ? PiiMasker.Text(text) : text;
-
-    private static DateTime Ticks(long ticks) => new(ticks, DateTimeKind.Utc);
-
-    private static (string Key, bool Descending) ParseSort(string? sort)
+    /// <summary>A customer's first e-mail and first phone number among its identities (in the order given), masked
+    /// for staff who see personal data masked: what the ticket list and the customer search show of a customer.</summary>
+    private static (string? Email, string? Phone) Contact(IReadOnlyList<IdentityRow> identities, StaffContext staff)
     {
-        var s = string.IsNullOrWhiteSpace(sort) ? "-createdAt" : sort.Trim();
-        var desc = s.StartsWith('-');
-        var key = s.TrimStart('-', '+');
-        if (key is not ("createdAt" or "updatedAt" or "priority"))
-            throw DomainException.Validation("sort", "sort must be createdAt, updatedAt or priority, with '-' for descending.");
-        return (key, desc);
+        var email = identities.FirstOrDefault(i => i.Kind == IdentityKind.Email)?.Value;
+        var phone = identities.FirstOrDefault(i => i.Kind == IdentityKind.Phone)?.Value;
+        return staff.MasksPii
+            ? (email is null ? null : PiiMasker.Email(email), phone is null ? null : PiiMasker.Phone(phone))
+            : (email, phone);
     }
+
+    private static string MaskText(string text, StaffContext staff) => staff.MasksPii ? PiiMasker.Text(text) : text;
 
     internal static List<T> ParseList<T>(string csv, string field) where T : struct, Enum
     {

@@ -25,7 +25,7 @@ public abstract class FlaggedVisitorTests(KefuApp app)
         Assert.Equal(HttpStatusCode.Forbidden, (await app.Lead.Http.GetAsync(url)).StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, (await app.AgentA.Http.PostAsJsonAsync($"{url}/{visitorId}/clear", new { })).StatusCode);
 
-        var listed = (await KefuApp.Json(await app.Supervisor.Http.GetAsync(url), true)).AsArray();
+        var listed = (await KefuApp.Json(await app.Supervisor.Http.GetAsync(url), true))["items"]!.AsArray();
         var row = Assert.Single(listed, v => v!["visitorId"]!.GetValue<Guid>() == visitorId)!;
         Assert.Contains($"More than {ChatTestSettings.FlagPerMinute} messages in a minute", row["reason"]!.GetValue<string>());
         Assert.Equal(ticketId, row["ticketId"]!.GetValue<long>());
@@ -33,12 +33,12 @@ public abstract class FlaggedVisitorTests(KefuApp app)
         Assert.Equal(site.Name, row["siteName"]!.GetValue<string>());
         Assert.Equal("周九", row["name"]!.GetValue<string>());
         Assert.NotNull(row["flaggedAt"]);
-        Assert.Contains((await KefuApp.Json(await app.Admin.GetAsync(url), true)).AsArray(), v => v!["visitorId"]!.GetValue<Guid>() == visitorId);
+        Assert.Contains((await KefuApp.Json(await app.Admin.GetAsync(url), true))["items"]!.AsArray(), v => v!["visitorId"]!.GetValue<Guid>() == visitorId);
 
         var cleared = await app.Supervisor.Http.PostAsJsonAsync($"{url}/{visitorId}/clear", new { note = "看过了，是正常客户" });
         Assert.Equal(HttpStatusCode.NoContent, cleared.StatusCode);
         Assert.Null(await app.DbAsync(db => db.Set<ChatVisitor>().Where(v => v.Id == visitorId).Select(v => v.FlaggedAt).FirstAsync()));
-        Assert.DoesNotContain((await KefuApp.Json(await app.Supervisor.Http.GetAsync(url), true)).AsArray(), v => v!["visitorId"]!.GetValue<Guid>() == visitorId);
+        Assert.DoesNotContain((await KefuApp.Json(await app.Supervisor.Http.GetAsync(url), true))["items"]!.AsArray(), v => v!["visitorId"]!.GetValue<Guid>() == visitorId);
         Assert.Equal(HttpStatusCode.Conflict, (await app.Supervisor.Http.PostAsJsonAsync($"{url}/{visitorId}/clear", new { })).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await app.Supervisor.Http.PostAsJsonAsync($"{url}/{Guid.NewGuid()}/clear", new { })).StatusCode);
 

@@ -65,7 +65,7 @@ public abstract class OutboundTests(KefuApp app) : EmailTestBase(app)
         Assert.Contains("550", row.LastError);
         var notes = (await MessagesAsync(ticketId)).Where(m => m!["kind"]!.GetValue<string>() == "internal_note").ToList();
         Assert.Contains(notes, n => n!["body"]!.GetValue<string>().Contains("550"));
-        var listed = (await KefuApp.Json(await App.Admin.GetAsync("/api/v1/mailboxes/outbox?status=failed&limit=200"), true)).AsArray();
+        var listed = (await KefuApp.Json(await App.Admin.GetAsync("/api/v1/mailboxes/outbox?status=failed&limit=200"), true))["items"]!.AsArray();
         Assert.Contains(listed, o => o!["id"]!.GetValue<long>() == outbound.Id);
     }
 
@@ -114,7 +114,7 @@ public abstract class OutboundTests(KefuApp app) : EmailTestBase(app)
         // Not due yet: a dispatch now leaves it alone.
         Assert.Equal(0, await DispatchAsync());
         Assert.Equal(1, (await DbAsync(db => db.Set<OutboundEmail>().AsNoTracking().FirstAsync(o => o.Id == outbound.Id))).Attempts);
-        var listed = (await KefuApp.Json(await App.Admin.GetAsync("/api/v1/mailboxes/outbox?status=pending&limit=200"), true)).AsArray();
+        var listed = (await KefuApp.Json(await App.Admin.GetAsync("/api/v1/mailboxes/outbox?status=pending&limit=200"), true))["items"]!.AsArray();
         Assert.Contains(listed, o => o!["id"]!.GetValue<long>() == outbound.Id);
 
         // Still down at the second attempt: the backoff doubles.

@@ -110,7 +110,7 @@ public abstract class ParsingTests(KefuApp app) : EmailTestBase(app)
         Assert.All(failures, f => Assert.False(string.IsNullOrWhiteSpace(f.Reason)));
 
         // Admins see the failures with their reason and can download the raw copy.
-        var listed = (await KefuApp.Json(await App.Admin.GetAsync($"/api/v1/mailboxes/{id}/messages?status=failed&limit=200"), true)).AsArray();
+        var listed = (await KefuApp.Json(await App.Admin.GetAsync($"/api/v1/mailboxes/{id}/messages?status=failed&limit=200"), true))["items"]!.AsArray();
         Assert.Equal(failures.Count, listed.Count);
         var raw = await App.Admin.GetAsync($"/api/v1/mailboxes/messages/{failures[0].Id}/raw");
         Assert.Equal(HttpStatusCode.OK, raw.StatusCode);

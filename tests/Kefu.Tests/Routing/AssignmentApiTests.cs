@@ -74,7 +74,7 @@ public abstract class AssignmentApiTests(KefuApp app)
         var id = await TicketAsync(team);
         Assert.Null(await AssigneeAsync(id));
         var queue = await KefuApp.Json(await away.Http.GetAsync($"/api/v1/routing/teams/{team}/queue"), true);
-        Assert.Equal([id], queue.AsArray().Select(q => q!["ticketId"]!.GetValue<long>()));
+        Assert.Equal([id], queue["items"]!.AsArray().Select(q => q!["ticketId"]!.GetValue<long>()));
         Assert.Equal("offline", (await KefuApp.Json(await offline.Http.GetAsync("/api/v1/routing/me/status"), true))["status"]!.GetValue<string>());
     }
 
@@ -90,7 +90,7 @@ public abstract class AssignmentApiTests(KefuApp app)
         var high = await TicketAsync(team, "high");
         await DrainAsync();
         var queue = await KefuApp.Json(await agent.Http.GetAsync($"/api/v1/routing/teams/{team}/queue"), true);
-        Assert.Equal([urgent, high, normal, low], queue.AsArray().Select(q => q!["ticketId"]!.GetValue<long>()));
+        Assert.Equal([urgent, high, normal, low], queue["items"]!.AsArray().Select(q => q!["ticketId"]!.GetValue<long>()));
 
         await SetStatus(agent, "online");
         Assert.Equal(agent.Id, await AssigneeAsync(urgent));
@@ -114,10 +114,29 @@ public abstract class AssignmentApiTests(KefuApp app)
         var vip = await TicketAsync(team, tags: ["VIP"]);
         await DrainAsync();
         var first = await KefuApp.Json(await app.Admin.GetAsync($"/api/v1/routing/teams/{team}/queue?limit=1"), true);
-        Assert.Equal([vip], first.AsArray().Select(q => q!["ticketId"]!.GetValue<long>()));
+        Assert.Equal([vip], first["items"]!.AsArray().Select(q => q!["ticketId"]!.GetValue<long>()));
         var all = await KefuApp.Json(await app.Admin.GetAsync($"/api/v1/routing/teams/{team}/queue"), true);
-        Assert.Equal([vip, .. standard], all.AsArray().Select(q => q!["ticketId"]!.GetValue<long>()));
-        Assert.All(all.AsArray(), q => Assert.NotNull(q!["dueAt"]));
+        Assert.Equal([vip, .. standard], all["items"]!.AsArray().Select(q => q!["ticketId"]!.GetValue<long>()));
+        Assert.All(all["items"]!.AsArray(), q => Assert.NotNull(q!["dueAt"]));
+        Assert.Null(all["nextCursor"]);
+
+        // Page by page (decision 0061), the same order: the due times' ties (the standard tickets' targets may fall
+        // on the same instant) are broken by age and id, and a page ends and the next starts inside them.
+        var paged = new List<long>();
+        string? cursor = null;
+        do
+        {
+            var page = await KefuApp.Json(await app.Admin.GetAsync($"/api/v1/routing/teams/{team}/queue?limit=2" + (cursor is null ? "" : $"&cursor={cursor}")), true);
+            paged.AddRange(page["items"]!.AsArray().Select(q => q!["ticketId"]!.GetValue<long>()));
+            cursor = page["nextCursor"]?.GetValue<string>();
+        } while (cursor is not null);
+        Assert.Equal([vip, .. standard], paged);
+        foreach (var bad in new[] { "limit=0", "limit=201", "cursor=garbage" })
+        {
+            var response = await app.Admin.GetAsync($"/api/v1/routing/teams/{team}/queue?{bad}");
+            Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+            Assert.NotNull((await KefuApp.Json(response))["errors"]![bad.Split('=')[0]]);
+        }
     }
 
     [Fact]
@@ -312,7 +331,7 @@ public abstract class AssignmentApiTests(KefuApp app)
         var ticketId = await app.DbAsync(db => db.Set<ChatConversation>().Where(c => c.Id == offline.Id).Select(c => c.TicketId).FirstAsync());
         await DrainAsync();
         var queue = await KefuApp.Json(await agent.Http.GetAsync($"/api/v1/routing/teams/{team}/queue"), true);
-        Assert.Contains(ticketId, queue.AsArray().Select(q => q!["ticketId"]!.GetValue<long>()));
+        Assert.Contains(ticketId, queue["items"]!.AsArray().Select(q => q!["ticketId"]!.GetValue<long>()));
 
         var chatQueue = await KefuApp.Json(await agent.Http.GetAsync("/api/v1/chat/queue"), true);
         Assert.Contains(offline.Id, chatQueue.AsArray().Select(q => q!["conversationId"]!.GetValue<long>()));

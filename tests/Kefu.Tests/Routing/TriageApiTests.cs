@@ -276,7 +276,7 @@ public abstract class TriageApiTests(KefuApp app)
         while (example is null)
         {
             var list = await KefuApp.Json(await app.Admin.GetAsync("/api/v1/triage/corrections?limit=200"), true);
-            example = list.AsArray().FirstOrDefault(c => c!["ticketId"]!.GetValue<long>() == id);
+            example = list["items"]!.AsArray().FirstOrDefault(c => c!["ticketId"]!.GetValue<long>() == id);
             if (example is null && DateTime.UtcNow > deadline) throw new TimeoutException("The correction was not recorded");
             if (example is null) await Task.Delay(50);
         }
@@ -327,7 +327,7 @@ public abstract class TriageApiTests(KefuApp app)
 
         // Triage's own category change is not a correction.
         var list2 = await KefuApp.Json(await app.Admin.GetAsync("/api/v1/triage/corrections?limit=200"), true);
-        Assert.Single(list2.AsArray(), c => c!["ticketId"]!.GetValue<long>() == id);
+        Assert.Single(list2["items"]!.AsArray(), c => c!["ticketId"]!.GetValue<long>() == id);
     }
 
     private async Task<TriageRetrainJob> RetrainAsync()

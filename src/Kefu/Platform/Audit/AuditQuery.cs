@@ -12,10 +12,12 @@ public sealed record AuditFilter(string? EntityType = null, string? EntityId = n
 /// <summary>Reads the audit trail newest first, a keyset page at a time (the cursor is the last id seen).</summary>
 public static class AuditQuery
 {
+    private static readonly ListSort<AuditEntry>[] Sorts = [ListSort<AuditEntry>.By("id", a => a.Id).WithDescendingDefault()];
+
     /// <summary>A page of the rows the staff member may read: rows of an entity type a module scopes
     /// (<see cref="IAuditEntityScope"/>) only for the entities he may see; personal data masked if he sees it masked.
     /// The services are the request's or circuit's scope (its database context runs the query).</summary>
-    public static async Task<Page<AuditDto>> PageAsync(IServiceProvider services, StaffContext staff, AuditFilter f, string? cursor, int limit,
+    public static async Task<Page<AuditDto>> PageAsync(IServiceProvider services, StaffContext staff, AuditFilter f, string? cursor, int? limit,
         CancellationToken ct)
     {
         var q = services.GetRequiredService<KefuDb>().Audit.AsNoTracking();
@@ -32,10 +34,7 @@ public static class AuditQuery
         else if (f.SystemOnly) q = q.Where(a => a.ActorId == null);
         if (f.FromUtc is { } from) q = q.Where(a => a.At >= from);
         if (f.ToUtc is { } to) q = q.Where(a => a.At < to);
-        if (cursor is not null) { var (_, last) = Cursor.Decode(cursor); q = q.Where(a => a.Id < last); }
-        var rows = await q.OrderByDescending(a => a.Id).Take(limit + 1).ToListAsync(ct);
-        string? next = null;
-        if (rows.Count > limit) { rows.RemoveAt(limit); next = Cursor.Encode(0, rows[^1].Id); }
+        var (rows, next) = await Keyset.PageAsync(q, Sorts, null, cursor, limit, ct);
         return new Page<AuditDto>([.. rows.Select(a => AuditDto.From(a, staff.MasksPii))], next);
     }
 

@@ -62,7 +62,7 @@ public static class StaffEndpoints
         {
             var filter = new AuditFilter(entityType, entityId, actorId, FromUtc: from?.ToUniversalTime(), ToUtc: to?.ToUniversalTime(), Action: action);
             var staff = await user.GetAsync(ct);
-            return TypedResults.Ok(await AuditQuery.PageAsync(http.RequestServices, staff, filter, cursor, Cursor.Limit(limit), ct));
+            return TypedResults.Ok(await AuditQuery.PageAsync(http.RequestServices, staff, filter, cursor, limit, ct));
         }).WithTags("Audit").RequireAuthorization(Permissions.AuditRead);
     }
 }

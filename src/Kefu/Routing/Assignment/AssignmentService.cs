@@ -4,6 +4,7 @@ using Kefu.Platform;
 using Kefu.Platform.Audit;
 using Kefu.Platform.Auth;
 using Kefu.Platform.Database;
+using Kefu.Platform.Http;
 using Kefu.Platform.Presence;
 using Kefu.Tickets;
 using Microsoft.EntityFrameworkCore;
@@ -381,19 +382,51 @@ public sealed class AssignmentService(
 
     /// <summary>A team's unassigned tickets: priority (urgent first), then SLA due time (the earliest running target;
     /// soonest first, none last), then age. The whole order is one SQL query over the whole queue.</summary>
-    public async Task<List<QueueEntryDto>> QueueAsync(int teamId, int limit, CancellationToken ct)
+    public async Task<List<QueueEntryDto>> QueueAsync(int teamId, int limit, CancellationToken ct) =>
+        [.. (await QueueSorts[0].Apply(QueueRows(teamId), false, null).Take(limit).ToListAsync(ct)).Select(ToDto)];
+
+    /// <summary>A page of the queue in that order (decision 0061: <c>limit</c>, <c>cursor</c>).</summary>
+    public async Task<Page<QueueEntryDto>> QueuePageAsync(int teamId, string? cursor, int? limit, CancellationToken ct)
+    {
+        var (rows, next) = await Keyset.PageAsync(QueueRows(teamId), QueueSorts, null, cursor, limit, ct);
+        return new Page<QueueEntryDto>([.. rows.Select(ToDto)], next);
+    }
+
+    /// <summary>Stands for "no running target" in the order (after every due time), so the due time is one key that
+    /// both databases compare (PostgreSQL reads it as infinity).</summary>
+    private static readonly DateTime NoDue = DateTime.SpecifyKind(DateTime.MaxValue, DateTimeKind.Utc);
+
+    private static readonly ListSort<QueueRow>[] QueueSorts =
+    [
+        ListSort<QueueRow>.By("queue", r => r.Priority, descending: true).Then(r => r.DueAt).Then(r => r.CreatedAt).Then(r => r.Id),
+    ];
+
+    /// <summary>A queued ticket with what orders it (a class with setters, so EF composes the page's filter over it).</summary>
+    internal sealed class QueueRow
+    {
+        public long Id { get; init; }
+        public string Subject { get; init; } = "";
+        public int Priority { get; init; }
+        public Channel Channel { get; init; }
+        public TicketStatus Status { get; init; }
+        public DateTime CreatedAt { get; init; }
+        /// <summary>The earliest running SLA due time, <see cref="NoDue"/> when none.</summary>
+        public DateTime DueAt { get; init; }
+    }
+
+    private IQueryable<QueueRow> QueueRows(int teamId)
     {
         var q = Queue(teamId);
         var due = dueTimes.FirstOrDefault()?.RunningDueTimes(Db);
-        var rows = await (due is null
-                ? q.Select(t => new { t.Id, t.Subject, t.Priority, t.Channel, t.Status, t.CreatedAt, DueAt = (DateTime?)null })
-                : q.Select(t => new { t.Id, t.Subject, t.Priority, t.Channel, t.Status, t.CreatedAt,
-                    DueAt = due.Where(d => d.TicketId == t.Id).Min(d => (DateTime?)d.DueAt) }))
-            .OrderByDescending(r => r.Priority).ThenBy(r => r.DueAt == null).ThenBy(r => r.DueAt).ThenBy(r => r.CreatedAt).ThenBy(r => r.Id)
-            .Take(limit).ToListAsync(ct);
-        return [.. rows.Select(r => new QueueEntryDto(r.Id, r.Id + TicketRules.NumberOffset, r.Subject, r.Priority, r.Channel, r.Status,
-            r.CreatedAt, r.DueAt is { } d ? DateTime.SpecifyKind(d, DateTimeKind.Utc) : null))];
+        return due is null
+            ? q.Select(t => new QueueRow { Id = t.Id, Subject = t.Subject, Priority = (int)t.Priority, Channel = t.Channel, Status = t.Status,
+                CreatedAt = t.CreatedAt, DueAt = NoDue })
+            : q.Select(t => new QueueRow { Id = t.Id, Subject = t.Subject, Priority = (int)t.Priority, Channel = t.Channel, Status = t.Status,
+                CreatedAt = t.CreatedAt, DueAt = due.Where(d => d.TicketId == t.Id).Min(d => (DateTime?)d.DueAt) ?? NoDue });
     }
+
+    private static QueueEntryDto ToDto(QueueRow r) => new(r.Id, r.Id + TicketRules.NumberOffset, r.Subject, (TicketPriority)r.Priority,
+        r.Channel, r.Status, r.CreatedAt, r.DueAt.Year == 9999 ? null : DateTime.SpecifyKind(r.DueAt, DateTimeKind.Utc));
 
     private static AgentProfileDto ToDto(Guid id, string name, RoutingAgent? a, int[] teams, Dictionary<(Guid, bool), int> loads) => new(
         id, name, a?.Status ?? AgentStatus.Offline, a?.StatusSince, a?.ChatCapacity ?? RoutingDefaults.ChatCapacity,

@@ -3,6 +3,7 @@ using System.Text.RegularExpressions;
 using Kefu.Platform;
 using Kefu.Platform.Audit;
 using Kefu.Platform.Database;
+using Kefu.Platform.Http;
 using Kefu.Platform.Text;
 using Kefu.Tickets;
 using Microsoft.EntityFrameworkCore;
@@ -132,12 +133,16 @@ public sealed class TriageService(
     }
 
     /// <summary>The newest corrections; their text (subject and opening message) masked for staff who see PII masked.</summary>
-    public async Task<List<CorrectionDto>> CorrectionsAsync(int limit, bool maskPii, CancellationToken ct)
+    public async Task<Page<CorrectionDto>> CorrectionsAsync(string? cursor, int? limit, bool maskPii, CancellationToken ct)
     {
-        var rows = await uow.Db.Set<TriageCorrection>().AsNoTracking().OrderByDescending(c => c.UpdatedAt).Take(Math.Clamp(limit, 1, 200))
-            .Select(c => new CorrectionDto(c.TicketId, c.Leaf, c.PredictedLeaf, c.Text, c.UpdatedAt)).ToListAsync(ct);
-        return maskPii ? [.. rows.Select(c => c with { Text = PiiMasker.Text(c.Text) })] : rows;
+        var (rows, next) = await Keyset.PageAsync(uow.Db.Set<TriageCorrection>().AsNoTracking(), CorrectionSorts, null, cursor, limit, ct);
+        return new Page<CorrectionDto>([.. rows.Select(c => new CorrectionDto(c.TicketId, c.Leaf, c.PredictedLeaf,
+            maskPii ? PiiMasker.Text(c.Text) : c.Text, c.UpdatedAt))], next);
     }
+
+    // Newest change first, ties by id (decision 0061).
+    private static readonly ListSort<TriageCorrection>[] CorrectionSorts =
+        [ListSort<TriageCorrection>.By("updatedAt", c => c.UpdatedAt, c => c.Id).WithDescendingDefault()];
 
     private static void Apply(TriageRule rule, TriageRuleRequest r, TaxonomySnapshot tax)
     {
