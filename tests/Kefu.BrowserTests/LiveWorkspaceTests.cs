@@ -92,7 +92,14 @@ public sealed class LiveWorkspaceTests(BrowserApp app) : IAsyncLifetime
         await Assertions.Expect(page.Locator("#ticket-status")).ToHaveTextAsync("处理中");
         await Assertions.Expect(page.Locator($"#row-{id} .kefu-status")).ToHaveTextAsync("处理中");
         await Assertions.Expect(page.Locator("#ticket-list .kefu-row").First).ToHaveAttributeAsync("data-ticket-id", id.ToString()); // newest activity first
+        // What the message changed by itself is told inline like any other change.
+        await Assertions.Expect(page.Locator("#thread .kefu-event", new() { HasText = "等待客户 → 处理中" })).ToHaveCountAsync(1);
         await AssertNotReloaded(page);
+
+        // The first public reply makes its writer the owner (首问负责), told inline too.
+        await page.Locator("#reply-box").FillAsync("收到，马上查");
+        await page.ClickAsync("#send");
+        await Assertions.Expect(page.Locator("#thread .kefu-event", new() { HasText = "首问负责人" })).ToContainTextAsync("首问负责人: — → 王芳");
     }
 
     [Fact]

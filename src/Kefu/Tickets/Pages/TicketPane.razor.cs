@@ -84,11 +84,12 @@ public partial class TicketPane
             var queries = sp.GetRequiredService<TicketQueries>();
             var messages = await queries.MessagesAsync(id, staff, ct);
             var key = id.ToString();
-            var audit = await db.Audit.AsNoTracking().Where(a => a.EntityType == "ticket" && a.EntityId == key && ThreadEvents.Contains(a.Action))
-                .OrderBy(a => a.Id).ToListAsync(ct);
+            var audit = (await db.Audit.AsNoTracking().Where(a => a.EntityType == "ticket" && a.EntityId == key && ThreadEvents.Contains(a.Action))
+                .OrderBy(a => a.Id).ToListAsync(ct))
+                .Where(a => a.Action is not ("replied" or "customer_wrote") || MessageChanges(a, maskPii: false) is { Count: > 0 }).ToList();
             // Merges before session 12 also wrote an English note into both threads; the event says it in the reader's
             // language now, so the note is left out where the event is there to replace it.
-            var merged = audit.Any(a => a.Action != "updated");
+            var merged = audit.Any(a => a.Action is "merged_into" or "merged_in");
             var timeline = messages.Where(m => !(merged && LegacyMergeNote(m)))
                 .Select(m => new TimelineItem(m.CreatedAt, m.Id, m, null))
                 .Concat(audit.Select(a => new TimelineItem(a.At, a.Id, null, Describe(a, staff.MasksPii))))
@@ -101,8 +102,12 @@ public partial class TicketPane
         StateHasChanged();
     }
 
-    /// <summary>The audit actions the thread shows inline: field changes and merges.</summary>
-    private static readonly string[] ThreadEvents = ["updated", "merged_into", "merged_in"];
+    /// <summary>The audit actions the thread shows inline: field changes, merges, and what a message changed by itself
+    /// (a customer's message reopening a solved ticket, the first reply making its writer the owner).</summary>
+    private static readonly string[] ThreadEvents = ["updated", "merged_into", "merged_in", "replied", "customer_wrote"];
+
+    /// <summary>The ticket fields a message changed ({"messageId": …, "changes": {"status": [old, new], …}}).</summary>
+    private static JsonObject? MessageChanges(AuditEntry a, bool maskPii) => AuditDto.ChangesOf(a, maskPii)?["changes"] as JsonObject;
 
     [System.Text.RegularExpressions.GeneratedRegex(@"^Ticket #\d+ merged into #\d+ by .*\.$", System.Text.RegularExpressions.RegexOptions.Singleline)]
     private static partial System.Text.RegularExpressions.Regex LegacyMergeText();
@@ -120,7 +125,7 @@ public partial class TicketPane
             var text = a.Action == "merged_into" ? L["Thread.MergedInto", other] : L["Thread.MergedIn", other];
             return $"{a.ActorName ?? L["Common.System"]} · {text} · {Local(a.At)}";
         }
-        var changes = AuditDto.ChangesOf(a, maskPii)?.AsObject();
+        var changes = a.Action is "replied" or "customer_wrote" ? MessageChanges(a, maskPii) : AuditDto.ChangesOf(a, maskPii)?.AsObject();
         var parts = changes?.Select(kv => $"{L[$"Change.{kv.Key}"]}: {Show(kv.Key, kv.Value?[0])} → {Show(kv.Key, kv.Value?[1])}") ?? [];
         return $"{a.ActorName ?? L["Common.System"]} · {string.Join("; ", parts)} · {Local(a.At)}";
     }
