@@ -53,9 +53,10 @@ public sealed class EscalationMailer(KefuDb db, ISystemMail mail, SlaCache cache
                 continue;
             }
             var ticketSubject = reader.MasksPii ? PiiMasker.Text(ticket.Subject) : ticket.Subject;
-            var reason = reader.MasksPii ? PiiMasker.Text(escalation.Reason) : escalation.Reason;
             var (subject, body) = InCulture(Culture(p.Language), () =>
             {
+                var told = EscalationReason.Text(escalation.Reason, l);
+                var reason = reader.MasksPii ? PiiMasker.Text(told) : told;
                 var tier = tierName ?? l["Sla.Tier", e.Tier].Value;
                 var due = LocalTime(escalation.DueAt, p.TimeZone);
                 var text = new StringBuilder()

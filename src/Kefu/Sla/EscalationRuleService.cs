@@ -128,7 +128,7 @@ public sealed class EscalationRuleService(KefuDb db, SlaCache cache, EscalationS
             if (rule.Kind == EscalationRuleKind.Keyword)
             {
                 if (rule.Keywords.FirstOrDefault(k => Mentions(text, k)) is { } hit)
-                    best = (rule.Tier, EscalationTrigger.Keyword, $"Rule “{rule.Name}”: keyword “{hit}”");
+                    best = (rule.Tier, EscalationTrigger.Keyword, EscalationReason.Keyword(rule.Name, hit));
             }
             else if (rule is { ContactCount: { } count, WithinDays: { } days })
             {
@@ -145,7 +145,7 @@ public sealed class EscalationRuleService(KefuDb db, SlaCache cache, EscalationS
                 var contacts = Math.Max(tickets, messages);
                 if (contacts >= count)
                     best = (rule.Tier, EscalationTrigger.RepeatedContact,
-                        $"Rule “{rule.Name}”: {contacts} contacts within {days} days ({tickets} tickets, {messages} messages on this one)");
+                        EscalationReason.Contacts(rule.Name, contacts, days, tickets, messages));
             }
         }
         if (best is not { } fire) return;

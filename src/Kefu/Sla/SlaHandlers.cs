@@ -32,7 +32,7 @@ public sealed class UrgentEscalation(SlaEngine engine, SlaCache cache, Escalatio
             && await engine.FactsAsync(ticketId, ct) is { Facts.Priority: TicketPriority.Urgent }
             && await escalations.OpenAsync(ticketId, ct) is null
             && !await db.Set<Escalation>().AnyAsync(x => x.TicketId == ticketId && x.Trigger == EscalationTrigger.Priority, ct))
-            await escalations.RaiseAsync(ticketId, 1, EscalationTrigger.Priority, "Urgent ticket", null, ct);
+            await escalations.RaiseAsync(ticketId, 1, EscalationTrigger.Priority, EscalationReason.Urgent(), null, ct);
     }
 }
 
@@ -124,7 +124,7 @@ public sealed class EscalateOnBreach(SlaCache cache, EscalationService escalatio
         if (!(await cache.SettingsAsync(ct)).EscalateOnBreach) return;
         if (await engine.FactsAsync(e.TicketId, ct) is not var (ticket, _) || !TicketRules.IsOpenState(ticket.Status)) return;
         if (await escalations.OpenAsync(e.TicketId, ct) is not null) return;
-        await escalations.RaiseAsync(e.TicketId, 1, EscalationTrigger.Breach, $"SLA breached: {e.Metric}", null, ct);
+        await escalations.RaiseAsync(e.TicketId, 1, EscalationTrigger.Breach, EscalationReason.Breach(e.Metric), null, ct);
     }
 }
 

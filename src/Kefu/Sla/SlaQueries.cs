@@ -3,11 +3,12 @@ using Kefu.Platform.Auth;
 using Kefu.Platform.Database;
 using Kefu.Platform.Text;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Localization;
 
 namespace Kefu.Sla;
 
 /// <summary>The read side: a ticket's due times, escalations and approvals; badges for a page of tickets.</summary>
-public sealed class SlaQueries(KefuDb db, StaffDirectory directory, TimeProvider time)
+public sealed class SlaQueries(KefuDb db, StaffDirectory directory, TimeProvider time, IStringLocalizer<SharedResource> l)
 {
     /// <summary>The ticket's SLA for <paramref name="viewer"/>: free text typed by staff (escalation and approval reasons
     /// and notes, e.g. "客户要求回电 13812345678") masked as every other text for staff who see PII masked.</summary>
@@ -32,7 +33,7 @@ public sealed class SlaQueries(KefuDb db, StaffDirectory directory, TimeProvider
             [.. clocks.Select(c => new ClockDto(c.Metric, c.Cycle, c.State, Indicator(c, now), c.StartedAt, c.WarnAt, c.DueAt, c.PausedAt,
                 c.State == ClockState.Paused ? c.RemainingDueSeconds : null, c.WarnedAt, c.BreachedAt, Ref(c.BreachedHolderId), c.CompletedAt,
                 c.TargetMinutes, c.BusinessHours))],
-            [.. escalations.Select(e => new EscalationDto(e.Id, e.Tier, e.Trigger, text(e.Reason)!, Ref(e.RaisedBy), e.RaisedAt, Ref(e.HolderId),
+            [.. escalations.Select(e => new EscalationDto(e.Id, e.Tier, e.Trigger, text(EscalationReason.Text(e.Reason, l))!, Ref(e.RaisedBy), e.RaisedAt, Ref(e.HolderId),
                 [.. Ids(e.NotifiedUserIds).Select(g => Ref(g)!)], e.State, e.DueAt, e.HandledAt, Ref(e.HandledBy), text(e.HandledNote)))],
             [.. approvals.Select(a => ToDto(a, Ref, text))]);
     }

@@ -112,7 +112,7 @@ public sealed class SlaSweeper(IServiceScopeFactory scopes, TimeProvider time, I
                     .ExecuteUpdateAsync(s => s.SetProperty(x => x.NextDueAt, (DateTime?)null), c);
                 if (claimed == 0 || e.Tier >= EscalationService.TopTier) continue;
                 await escalator.RaiseAsync(e.TicketId, e.Tier + 1, EscalationTrigger.Timeout,
-                    $"Tier {e.Tier} did not handle it within its time limit", null, c);
+                    EscalationReason.Timeout(e.Tier), null, c);
                 fired++;
             }
         }, ct);

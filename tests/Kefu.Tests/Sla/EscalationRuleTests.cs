@@ -67,7 +67,12 @@ public sealed class EscalationRuleTests(FakeTimeSlaApp app) : IClassFixture<Fake
         var e = Assert.Single(await EscalationsAsync(third))!;
         Assert.Equal(1, e["tier"]!.GetValue<int>());
         Assert.Equal("repeated_contact", e["trigger"]!.GetValue<string>());
-        Assert.Contains("3 contacts", e["reason"]!.GetValue<string>());
+        // Told in the reader's language (the API's default, zh-CN here; the code is stored, not the sentence).
+        Assert.Contains("天内联系 3 次", e["reason"]!.GetValue<string>());
+        var en = new HttpRequestMessage(HttpMethod.Get, $"/api/v1/tickets/{third}/sla");
+        en.Headers.AcceptLanguage.ParseAdd("en");
+        var inEnglish = await (await app.Admin.SendAsync(en)).Content.ReadAsStringAsync();
+        Assert.Contains("3 contacts within", inEnglish);
 
         // Tier 1 has 30 minutes, tier 2 two hours; nobody handles it, so it reaches management.
         app.Time.Advance(TimeSpan.FromMinutes(31));
