@@ -63,8 +63,11 @@ public static class WebModule
             if (current.UserId is { } id) await uow.RunAsync(c => profiles.SetLanguageAsync(id, culture, c), ct);
             return Results.LocalRedirect(Pages.LoginHelpers.SafeReturnUrl(returnUrl));
         }).WithMetadata(new RequireAntiforgeryTokenAttribute());
-        account.MapPost("/logout", async (SignInManager<StaffUser> signIn) =>
+        account.MapPost("/logout", async (SignInManager<StaffUser> signIn, HttpContext http) =>
         {
+            // The middleware only records a bad token; form binding refuses it, and this handler binds no form.
+            if (http.Features.Get<Microsoft.AspNetCore.Antiforgery.IAntiforgeryValidationFeature>() is { IsValid: false })
+                return Results.BadRequest();
             await signIn.SignOutAsync();
             return Results.LocalRedirect("/login");
         }).WithMetadata(new RequireAntiforgeryTokenAttribute()); // the user menu's form carries the token; another site's has none
