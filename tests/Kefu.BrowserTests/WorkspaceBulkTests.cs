@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using System.Runtime.CompilerServices;
 using System.Text.Json.Nodes;
 using Microsoft.Playwright;
@@ -94,13 +95,45 @@ public sealed class WorkspaceBulkTests(BrowserApp app) : IAsyncLifetime
         await Assertions.Expect(page.Locator("#bulk-summary")).ToHaveTextAsync("已更新 2 个，跳过 0 个");
         await app.WaitForApi($"/api/v1/tickets/{b}", t => t["tags"]!.AsArray().All(x => x!.GetValue<string>() != tag), "the tag is removed");
 
-        // Merge into the chosen one (not the default, the newest).
+        // Merge into the chosen one (not the default, the newest). A merge cannot be undone: "apply" only asks, with the
+        // count, the target and a warning that the two tickets are different customers' (CreateTicket: a new one each).
         await Select(page, a, b);
         await page.SelectOptionAsync("#bulk-field", "merge");
         await page.SelectOptionAsync("#bulk-value", a.ToString());
         await page.ClickAsync("#bulk-apply");
+        var numberA = (await app.Api.GetFromJsonAsync<JsonObject>($"/api/v1/tickets/{a}"))!["number"]!.GetValue<long>();
+        await Assertions.Expect(page.Locator("#bulk-merge-question")).ToHaveTextAsync($"将选中的 2 个工单合并到 #{numberA}？它们的对话将并入 #{numberA}，合并后无法撤销。");
+        await Assertions.Expect(page.Locator("#bulk-merge-customers")).ToContainTextAsync("这些工单属于 2 位不同的客户");
+        Assert.Null((await app.Api.GetFromJsonAsync<JsonObject>($"/api/v1/tickets/{b}"))!["mergedIntoId"]?.GetValue<long>());
+        // Cancel: nothing merged, the selection and the choice stay.
+        await page.ClickAsync("#bulk-merge-cancel");
+        await Assertions.Expect(page.Locator("#bulk-merge-confirm")).ToHaveCountAsync(0);
+        await Assertions.Expect(page.Locator("#bulk-count")).ToContainTextAsync("2");
+        Assert.Null((await app.Api.GetFromJsonAsync<JsonObject>($"/api/v1/tickets/{b}"))!["mergedIntoId"]?.GetValue<long>());
+        // Ask again, and confirm.
+        await page.ClickAsync("#bulk-apply");
+        await page.ClickAsync("#bulk-merge-yes");
         await Assertions.Expect(page.Locator("#bulk-summary")).ToHaveTextAsync("已更新 2 个，跳过 0 个");
         await app.WaitForApi($"/api/v1/tickets/{b}", t => t["mergedIntoId"]?.GetValue<long>() == a, "b is merged into a");
+    }
+
+    [Fact]
+    public async Task Merging_one_customers_tickets_asks_without_the_customer_warning()
+    {
+        var token = Unique("同客户");
+        var email = $"{Guid.NewGuid():N}"[..10] + "@example.com";
+        var a = (await app.CreateTicket($"{token} 一", email: email))["id"]!.GetValue<long>();
+        var b = await app.CreateTicket($"{token} 二", email: email);
+        var page = await Open("boss");
+        await Search(page, token, 2);
+        await Select(page, a, b["id"]!.GetValue<long>());
+        await page.SelectOptionAsync("#bulk-field", "merge"); // the default target: the newest, b
+        await page.ClickAsync("#bulk-apply");
+        await Assertions.Expect(page.Locator("#bulk-merge-question")).ToContainTextAsync($"#{b["number"]}");
+        await Assertions.Expect(page.Locator("#bulk-merge-customers")).ToHaveCountAsync(0);
+        await page.ClickAsync("#bulk-merge-yes");
+        await Assertions.Expect(page.Locator("#bulk-summary")).ToHaveTextAsync("已更新 2 个，跳过 0 个");
+        await app.WaitForApi($"/api/v1/tickets/{a}", t => t["mergedIntoId"]?.GetValue<long>() == b["id"]!.GetValue<long>(), "a is merged into b");
     }
 
     [Fact]
