@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using System.Runtime.CompilerServices;
 using System.Text.Json.Nodes;
 using Microsoft.Playwright;
@@ -94,13 +95,95 @@ public sealed class WorkspaceBulkTests(BrowserApp app) : IAsyncLifetime
         await Assertions.Expect(page.Locator("#bulk-summary")).ToHaveTextAsync("已更新 2 个，跳过 0 个");
         await app.WaitForApi($"/api/v1/tickets/{b}", t => t["tags"]!.AsArray().All(x => x!.GetValue<string>() != tag), "the tag is removed");
 
-        // Merge into the chosen one (not the default, the newest).
+        // Merge into the chosen one (not the default, the newest). A merge cannot be undone: "apply" only asks, with the
+        // count, the target and a warning that the two tickets are different customers' (CreateTicket: a new one each).
         await Select(page, a, b);
         await page.SelectOptionAsync("#bulk-field", "merge");
         await page.SelectOptionAsync("#bulk-value", a.ToString());
         await page.ClickAsync("#bulk-apply");
+        var numberA = (await app.Api.GetFromJsonAsync<JsonObject>($"/api/v1/tickets/{a}"))!["number"]!.GetValue<long>();
+        await Assertions.Expect(page.Locator("#bulk-merge-question")).ToHaveTextAsync($"将选中的 2 个工单合并到 #{numberA}？它们的对话将并入 #{numberA}，合并后无法撤销。");
+        await Assertions.Expect(page.Locator("#bulk-merge-customers")).ToContainTextAsync("这些工单属于 2 位不同的客户");
+        Assert.Null((await app.Api.GetFromJsonAsync<JsonObject>($"/api/v1/tickets/{b}"))!["mergedIntoId"]?.GetValue<long>());
+        // Cancel: nothing merged, the selection and the choice stay.
+        await page.ClickAsync("#bulk-merge-cancel");
+        await Assertions.Expect(page.Locator("#bulk-merge-confirm")).ToHaveCountAsync(0);
+        await Assertions.Expect(page.Locator("#bulk-count")).ToContainTextAsync("2");
+        Assert.Null((await app.Api.GetFromJsonAsync<JsonObject>($"/api/v1/tickets/{b}"))!["mergedIntoId"]?.GetValue<long>());
+        // Ask again, and confirm.
+        await page.ClickAsync("#bulk-apply");
+        await page.ClickAsync("#bulk-merge-yes");
         await Assertions.Expect(page.Locator("#bulk-summary")).ToHaveTextAsync("已更新 2 个，跳过 0 个");
         await app.WaitForApi($"/api/v1/tickets/{b}", t => t["mergedIntoId"]?.GetValue<long>() == a, "b is merged into a");
+    }
+
+    [Fact]
+    public async Task Merging_one_customers_tickets_asks_without_the_customer_warning()
+    {
+        var token = Unique("同客户");
+        var email = $"{Guid.NewGuid():N}"[..10] + "@example.com";
+        var a = (await app.CreateTicket($"{token} 一", email: email))["id"]!.GetValue<long>();
+        var b = await app.CreateTicket($"{token} 二", email: email);
+        var page = await Open("boss");
+        await Search(page, token, 2);
+        await Select(page, a, b["id"]!.GetValue<long>());
+        await page.SelectOptionAsync("#bulk-field", "merge"); // the default target: the newest, b
+        await page.ClickAsync("#bulk-apply");
+        await Assertions.Expect(page.Locator("#bulk-merge-question")).ToContainTextAsync($"#{b["number"]}");
+        await Assertions.Expect(page.Locator("#bulk-merge-customers")).ToHaveCountAsync(0);
+        await page.ClickAsync("#bulk-merge-yes");
+        await Assertions.Expect(page.Locator("#bulk-summary")).ToHaveTextAsync("已更新 2 个，跳过 0 个");
+        await app.WaitForApi($"/api/v1/tickets/{a}", t => t["mergedIntoId"]?.GetValue<long>() == b["id"]!.GetValue<long>(), "a is merged into b");
+    }
+
+    [Fact]
+    public async Task A_live_change_keeps_a_list_grown_by_load_more_and_the_selection_beyond_row_100()
+    {
+        // Signed in first, and the tickets leave the lists at the end (merged): with these 105 created before the sign-in,
+        // this and every later workspace never became interactive (session 12; suspected: the prerendered list's
+        // persisted state over the hub's 64 KB receive limit, see ChatModule's AddSignalR; not yet investigated).
+        var page = await Open("boss");
+        var token = Unique("长列表");
+        var ids = new List<long>();
+        try
+        {
+            for (var i = 0; i < 105; i += 5)
+                ids.AddRange((await Task.WhenAll(Enumerable.Range(i, 5).Select(n => app.CreateTicket($"{token} {n}"))))
+                    .Select(t => t["id"]!.GetValue<long>()));
+            await ALongList(page, token, ids);
+        }
+        finally
+        {
+            if (ids.Count > 1) await app.Post("/api/v1/tickets/bulk", new { ticketIds = ids, mergeInto = ids[0] });
+        }
+    }
+
+    private async Task ALongList(IPage page, string token, List<long> ids)
+    {
+        // Rows beyond the first 100 are virtualised: the list's length shows as "load more" gone (105 of 105 loaded).
+        var list = page.Locator("#ticket-list");
+        await page.FillAsync("#search", token);
+        await page.PressAsync("#search", "Enter");
+        await Assertions.Expect(list.Locator(".kefu-row[data-ticket-id]")).ToHaveCountAsync(100);
+        await page.ClickAsync("#load-more");
+        await Assertions.Expect(page.Locator("#load-more")).ToHaveCountAsync(0);
+        // The list's order (most recently updated first), as the API gives it: row 1 and row 105.
+        var order = JsonNode.Parse(await app.Api.GetStringAsync($"/api/v1/tickets?q={Uri.EscapeDataString(token)}&sort=-updatedAt&limit=200"))!["items"]!
+            .AsArray().Select(t => t!["id"]!.GetValue<long>()).ToList();
+        Assert.Equal(105, order.Count);
+        var (first, last) = (order[0], order[104]);
+        await list.EvaluateAsync("e => e.scrollTop = e.scrollHeight");
+        await Select(page, last);
+
+        // A colleague changes row 1: the list refreshes live, keeping all 105 rows and row 105's selection.
+        await list.EvaluateAsync("e => e.scrollTop = 0");
+        var patch = new HttpRequestMessage(HttpMethod.Patch, $"/api/v1/tickets/{first}") { Content = JsonContent.Create(new { priority = "urgent" }) };
+        Assert.True((await app.Api.SendAsync(patch)).IsSuccessStatusCode);
+        await Assertions.Expect(page.Locator($"#row-{first}")).ToHaveClassAsync(new System.Text.RegularExpressions.Regex("priority-urgent"));
+        await Assertions.Expect(page.Locator("#load-more")).ToHaveCountAsync(0);
+        await Assertions.Expect(page.Locator("#bulk-count")).ToContainTextAsync("1");
+        await list.EvaluateAsync("e => e.scrollTop = e.scrollHeight");
+        await Assertions.Expect(page.Locator($"#row-{last} input[type=checkbox]")).ToBeCheckedAsync();
     }
 
     [Fact]

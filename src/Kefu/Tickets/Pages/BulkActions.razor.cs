@@ -30,6 +30,10 @@ public partial class BulkActions
     private bool _busy;
     private BulkTicketResult? _result;
     private string? _error;
+    /// <summary>A merge waiting for the user's confirmation: exactly what was shown, and what runs on "merge".</summary>
+    private MergeConfirmation? _confirm;
+
+    private sealed record MergeConfirmation(long[] Ids, long Target, long TargetNumber, int Customers);
 
     private bool CanMerge => Selected.Count > 1 && Me?.Can(Permissions.TicketsMerge) == true;
 
@@ -53,6 +57,8 @@ public partial class BulkActions
 
     protected override void OnParametersSet()
     {
+        // The selection changed (or a live refresh dropped a ticket) while the question was open: ask again.
+        if (_confirm is not null && (!Selected.ToHashSet().SetEquals(_confirm.Ids) || !Selected.Contains(_confirm.Target))) _confirm = null;
         if (_field == "merge" && !CanMerge) Field = "";
         else if (_field == "merge" && !SelectedTickets.Any(t => t.Id.ToString() == _value)) Field = "merge";
     }
@@ -80,20 +86,39 @@ public partial class BulkActions
             "priority" => new BulkTicketRequest([], Set: new JsonObject { ["priority"] = v }),
             "add-tag" => new BulkTicketRequest([], AddTags: [v]),
             "remove-tag" => new BulkTicketRequest([], RemoveTags: [v]),
-            "merge" => new BulkTicketRequest([], MergeInto: long.Parse(v)),
+            "merge" => AskMerge(long.Parse(v)),
             _ => throw new InvalidOperationException($"Unknown bulk action '{_field}'."),
         });
     }
 
-    private async Task RunAsync(BulkTicketRequest request)
+    /// <summary>A merge is not applied on "apply": it first asks, with the count, the target and how many customers the
+    /// selected tickets belong to (their conversations end up in one thread, and there is no unmerge).</summary>
+    private BulkTicketRequest? AskMerge(long target)
     {
-        if (_busy || Selected.Count == 0) return;
+        var tickets = SelectedTickets.ToList();
+        var number = tickets.FirstOrDefault(t => t.Id == target)?.Number ?? target + TicketRules.NumberOffset;
+        _confirm = new MergeConfirmation([.. Selected], target, number, tickets.Select(t => t.Customer.Id).Distinct().Count());
+        _result = null;
+        _error = null;
+        return null;
+    }
+
+    private Task ConfirmMergeAsync()
+    {
+        if (_confirm is not { } c) return Task.CompletedTask;
+        _confirm = null;
+        return RunAsync(new BulkTicketRequest([], MergeInto: c.Target), c.Ids);
+    }
+
+    private async Task RunAsync(BulkTicketRequest? request, long[]? ids = null)
+    {
+        if (request is null || _busy || Selected.Count == 0) return;
         _busy = true;
         _error = null;
         _result = null;
         try
         {
-            var ids = Selected.ToArray();
+            ids ??= Selected.ToArray();
             _result = await Ui.RunAsync((sp, staff, ct) =>
                 sp.GetRequiredService<TicketBulk>().RunAsync(request with { TicketIds = ids }, KefuJson.Stored, staff, ct));
             _field = _value = "";

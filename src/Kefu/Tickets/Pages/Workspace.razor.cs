@@ -187,7 +187,7 @@ public partial class Workspace
         _customer is { } customer ? TicketViews.Base(null) with { CustomerId = customer.Id }
         : _searchActive is { } q ? TicketViews.Base(null) with { Q = q }
         : ActiveSavedView is { } saved ? saved.Filters.ToTicketFilter()
-        : TicketViews.Filter(_view)) with { Sort = Sort, Limit = 100 };
+        : TicketViews.Filter(_view)) with { Sort = Sort, Limit = PageRows };
 
     /// <summary>Built-in view counts (one query) and the saved views with theirs, side by side.</summary>
     private async Task ReloadCountsAsync()
@@ -290,15 +290,35 @@ public partial class Workspace
         }
     }
 
-    private async Task ReloadListAsync()
+    /// <summary>Rows the list loads at first and per "load more".</summary>
+    internal const int PageRows = 100;
+    /// <summary>The most rows a live refresh reloads (a list grown by "load more" beyond this shrinks to it).</summary>
+    internal const int MaxLiveRows = 500;
+
+    /// <summary>How many rows a live refresh reloads: as many as the list shows, so that a list grown by "load more"
+    /// keeps its length and the selection in it; at least a page, at most <see cref="MaxLiveRows"/>.</summary>
+    internal static int LiveRefreshRows(int shown) => Math.Clamp(shown, PageRows, MaxLiveRows);
+
+    private Task ReloadListAsync() => ReloadListAsync(PageRows);
+
+    /// <summary>Loads the list's first <paramref name="rows"/> rows (in pages of at most 200, the query's limit).</summary>
+    private async Task ReloadListAsync(int rows)
     {
         _loading = true;
         var filter = CurrentFilter();
         var version = ++_listVersion;
-        var page = await QueryAsync((sp, staff, ct) => sp.GetRequiredService<TicketQueries>().ListAsync(filter, staff, ct));
-        if (version != _listVersion) return; // a newer load (another view, search, live refresh) overtook this one
-        _tickets = [.. page.Items];
-        _next = page.NextCursor;
+        var items = new List<TicketDto>();
+        string? next = null;
+        do
+        {
+            var pageFilter = filter with { Limit = Math.Min(200, rows - items.Count), Cursor = next };
+            var page = await QueryAsync((sp, staff, ct) => sp.GetRequiredService<TicketQueries>().ListAsync(pageFilter, staff, ct));
+            if (version != _listVersion) return; // a newer load (another view, search, live refresh) overtook this one
+            items.AddRange(page.Items);
+            next = page.NextCursor;
+        } while (next is not null && items.Count < rows);
+        _tickets = items;
+        _next = next;
         _loading = false;
         _selected.IntersectWith(_tickets.Select(t => t.Id));
         await LoadSlotsAsync();
@@ -457,7 +477,7 @@ public partial class Workspace
         {
             _culture.Apply();
             try { await Task.Delay(150, cts.Token); } catch (OperationCanceledException) { return; }
-            await Task.WhenAll(ReloadCountsAsync(), ReloadListAsync());
+            await Task.WhenAll(ReloadCountsAsync(), ReloadListAsync(LiveRefreshRows(_tickets.Count)));
             StateHasChanged();
         });
     }
