@@ -15,6 +15,9 @@ namespace Kefu.Platform.Web;
 /// <summary>The staff web UI: Blazor (interactive server) with MudBlazor, bilingual resources.</summary>
 public static class WebModule
 {
+    /// <summary>The largest message a circuit accepts from the browser (the persisted state at its start included).</summary>
+    public const int CircuitReceiveLimit = 512 * 1024;
+
     public static readonly CultureInfo[] Cultures = [new("zh-CN"), new("en")];
 
     public static void AddWeb(this WebApplicationBuilder builder)
@@ -23,7 +26,11 @@ public static class WebModule
         // not only Development: `dotnet run -c Release` and the tests run unpublished builds.
         builder.WebHost.UseStaticWebAssets();
         var services = builder.Services;
-        services.AddRazorComponents().AddInteractiveServerComponents();
+        // The circuit's hub receives the prerendered page's persisted state when the circuit starts: a workspace's first
+        // page of 100 rows is ~90 KB protected, over SignalR's receive limit (32 KB, 64 KB as ChatModule sets it for
+        // every hub), and the circuit never started. The workspace caps its snapshot below this (Workspace.PersistAsync).
+        services.AddRazorComponents().AddInteractiveServerComponents()
+            .AddHubOptions(o => o.MaximumReceiveMessageSize = CircuitReceiveLimit);
         services.AddCascadingAuthenticationState();
         services.AddMudServices();
         services.AddLocalization(); // Resources/SharedResource.*.resx compile to Kefu.SharedResource (they sit beside the class)

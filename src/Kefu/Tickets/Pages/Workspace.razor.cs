@@ -134,10 +134,16 @@ public partial class Workspace
 
     private Task PersistAsync()
     {
-        AppState.PersistAsJson(SnapshotKey, new Snapshot(_me!.UserId, _snapshotTaken, Feed.Instance, _snapshotSequence,
-            _view, Sort, _tickets, _next, _counts, _savedViews, _notifyBrowser, _notifySound, _time.Zone.Id));
+        var snapshot = new Snapshot(_me!.UserId, _snapshotTaken, Feed.Instance, _snapshotSequence,
+            _view, Sort, _tickets, _next, _counts, _savedViews, _notifyBrowser, _notifySound, _time.Zone.Id);
+        // The browser sends the state back over the circuit's hub when it starts, protected and base64-encoded (about 1.4
+        // times the JSON): a snapshot that could exceed the hub's receive limit is left out, and the circuit queries again.
+        if (System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(snapshot).Length <= MaxSnapshotBytes)
+            AppState.PersistAsJson(SnapshotKey, snapshot);
         return Task.CompletedTask;
     }
+
+    private const int MaxSnapshotBytes = Kefu.Platform.Web.WebModule.CircuitReceiveLimit / 2;
 
     private bool TryRestore()
     {
