@@ -76,7 +76,12 @@ public abstract class EscalationMailTests(KefuApp app) : EmailTestBase(app)
         }))["id"]!.GetValue<long>();
         var escalationId = (await KefuApp.PostOk(App.Admin, $"/api/v1/tickets/{ticketId}/escalations",
             new { reason = "客户要求回电 13987654321", tier = 2 }))["id"]!.GetValue<long>();
-        var raised = new EscalationRaised(ticketId, escalationId, 2, EscalationTrigger.Manual, [outsourced.Id, stranger.Id]);
+        // The tier's own notice reaches the outsourced lead through the outbox; the stranger (another team's lead, as a
+        // tier's fallback to everyone with the role can pick) is handed to the mailer directly.
+        var key = EscalationMailer.DedupeKey(escalationId, outsourced.Id);
+        await MailServers.EventuallyAsync(() => DbAsync(db => db.Set<OutboundEmail>().AsNoTracking().FirstOrDefaultAsync(o => o.DedupeKey == key)),
+            "the escalation mail to the outsourced lead");
+        var raised = new EscalationRaised(ticketId, escalationId, 2, EscalationTrigger.Manual, [stranger.Id]);
         await using (var scope = App.Factory.Services.CreateAsyncScope())
         {
             var uow = scope.ServiceProvider.GetRequiredService<Kefu.Platform.Database.UnitOfWork>();

@@ -45,8 +45,10 @@ public sealed class TokenUseRecorder(IServiceScopeFactory scopes, ILogger<TokenU
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
         await base.StopAsync(cancellationToken);
+        // Best effort: a shutdown out of time (or a failed write) loses at most the last minute's "last used" times,
+        // and must not fail the host's stop.
         try { await FlushAsync(cancellationToken); }
-        catch (Exception ex) when (ex is not OperationCanceledException) { log.LogWarning(ex, "Could not record the use of access tokens at shutdown."); }
+        catch (Exception ex) { log.LogWarning(ex, "Could not record the use of access tokens at shutdown."); }
     }
 
     /// <summary>Writes every use noted before the call (returns after a flush already running has finished too).</summary>
