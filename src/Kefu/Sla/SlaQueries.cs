@@ -14,7 +14,7 @@ public sealed class SlaQueries(KefuDb db, StaffDirectory directory, TimeProvider
     /// and notes, e.g. "客户要求回电 13812345678") masked as every other text for staff who see PII masked.</summary>
     public async Task<TicketSlaDto> ForTicketAsync(long ticketId, StaffContext viewer, CancellationToken ct)
     {
-        Func<string?, string?> text = viewer.MasksPii ? t => t is null ? null : PiiMasker.Text(t) : t => t;
+        var text = Shown(viewer);
         var now = time.UtcNow();
         var clocks = await db.Set<SlaClock>().AsNoTracking().Where(c => c.TicketId == ticketId).OrderBy(c => c.Metric).ToListAsync(ct);
         var escalations = await db.Set<Escalation>().AsNoTracking().Where(e => e.TicketId == ticketId).OrderBy(e => e.Id).ToListAsync(ct);
@@ -46,7 +46,7 @@ public sealed class SlaQueries(KefuDb db, StaffDirectory directory, TimeProvider
             .Where(a => a.State == ApprovalState.Pending && tiers.Contains(a.ApproverTier)).OrderBy(a => a.Id).Take(200).ToListAsync(ct);
         var names = await directory.NamesAsync(rows.Select(r => r.RequestedBy), ct);
         return [.. rows.Select(a => ToDto(a, id => id is { } g ? new StaffRefDto(g, names.GetValueOrDefault(g, "?")) : null,
-            staff.MasksPii ? t => t is null ? null : PiiMasker.Text(t) : t => t))];
+            Shown(staff)))];
     }
 
     /// <summary>Open escalations whose people include this staff member.</summary>
@@ -94,6 +94,9 @@ public sealed class SlaQueries(KefuDb db, StaffDirectory directory, TimeProvider
         var last = list.Where(c => c.State is ClockState.Met or ClockState.Breached).OrderByDescending(c => c.CompletedAt).FirstOrDefault();
         return last is null ? null : new SlaBadge(Indicator(last, now), last.Metric, last.DueAt);
     }
+
+    /// <summary>Staff-typed text as <paramref name="viewer"/> may see it (masked for staff who see PII masked).</summary>
+    private static Func<string?, string?> Shown(StaffContext viewer) => viewer.MasksPii ? t => t is null ? null : PiiMasker.Text(t) : t => t;
 
     private static ApprovalDto ToDto(ApprovalRequest a, Func<Guid?, StaffRefDto?> name, Func<string?, string?> text) => new(a.Id, a.TicketId,
         a.Kind, a.Amount, text(a.Reason)!, name(a.RequestedBy), a.RequestedAt, a.ApproverTier, a.State, name(a.DecidedBy), a.DecidedAt,

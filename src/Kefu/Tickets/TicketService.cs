@@ -13,7 +13,7 @@ namespace Kefu.Tickets;
 /// <summary>The ticket commands. Each runs inside the caller's unit of work (one transaction).</summary>
 public sealed class TicketService(
     KefuDb db, CustomerService customers, TaxonomyCache taxonomy, AuditLog audit, HtmlCleaner html, TimeProvider time,
-    ICreateTriage? triage = null)
+    StaffDirectory directory, ICreateTriage? triage = null)
 {
     /// <summary>409 for an external id (channel, externalId) already used by <paramref name="user"/>, which a retry of
     /// the same create cannot explain.</summary>
@@ -401,24 +401,17 @@ public sealed class TicketService(
     }
 
     /// <summary>Colleagues named in a note as @user.name or @显示名, whole names only (active staff only, never the author).</summary>
-    /// <summary>Colleagues a note @mentions who may open the ticket (TicketQueries.Visible's rule: its team, its
-    /// assignee or owner, or everyone's tickets): a notice that leads to the forbidden page helps no one.</summary>
+    /// <summary>Colleagues a note @mentions who may open the ticket (StaffContext.MayOpenTicket): a notice that leads to
+    /// the forbidden page helps no one.</summary>
     private async Task<List<Guid>> MentionedStaffAsync(Ticket ticket, string body, Guid author, CancellationToken ct)
     {
         if (!body.Contains('@')) return [];
         var staff = await db.Users.AsNoTracking().Where(u => u.IsActive && u.Id != author)
             .Select(u => new { u.Id, u.UserName, u.DisplayName }).ToListAsync(ct);
-        var mentioned = Mentions.Find(body, [.. staff.Select(u => new Mentions.Person(u.Id, u.UserName, u.DisplayName))]).ToList();
-        if (mentioned.Count == 0) return [];
-        var teamId = ticket.TeamId;
-        var (assignee, owner) = (ticket.AssigneeId, ticket.OwnerId);
-        var readers = Roles.PermissionsByRole.Where(r => r.Value.Contains(Permissions.TicketsRead)).Select(r => r.Key).ToList();
-        var allTickets = Roles.PermissionsByRole.Where(r => r.Value.Contains(Permissions.TicketsScopeAll)).Select(r => r.Key).ToList();
-        return await db.Users.AsNoTracking()
-            .Where(u => mentioned.Contains(u.Id) && u.Roles.Any(r => readers.Contains(r.Role.Name!))
-                && (u.Id == assignee || u.Id == owner || u.Roles.Any(r => allTickets.Contains(r.Role.Name!))
-                    || (teamId != null && u.Teams.Any(t => t.TeamId == teamId))))
-            .Select(u => u.Id).ToListAsync(ct);
+        var readers = new List<Guid>();
+        foreach (var id in Mentions.Find(body, [.. staff.Select(u => new Mentions.Person(u.Id, u.UserName, u.DisplayName))]))
+            if (await directory.GetAsync(id, ct) is { } s && s.MayOpenTicket(ticket.TeamId, ticket.AssigneeId, ticket.OwnerId)) readers.Add(id);
+        return readers;
     }
 
     private static DateTime? Min(DateTime? a, DateTime? b) => a is null ? b : b is null ? a : a < b ? a : b;

@@ -228,21 +228,8 @@ public abstract class ListsApiTests(KefuApp app)
 
     /// <summary>The ids of every item of a list query, following the cursor two at a time; each page but the last is
     /// full and carries a cursor.</summary>
-    private async Task<List<string>> AllIds(string path, string query, HttpClient? client = null)
-    {
-        var ids = new List<string>();
-        string? cursor = null;
-        do
-        {
-            var page = await KefuApp.Json(await (client ?? app.Admin).GetAsync($"{path}?{query}&limit=2" + (cursor is null ? "" : $"&cursor={cursor}")), true);
-            var items = page["items"]!.AsArray();
-            cursor = page["nextCursor"]?.GetValue<string>();
-            Assert.True(items.Count == 2 || cursor is null, $"a short page with a cursor: {page}");
-            ids.AddRange(items.Select(x => x!["id"]!.ToString()));
-        } while (cursor is not null);
-        Assert.Equal(ids.Count, ids.Distinct().Count());
-        return ids;
-    }
+    private Task<List<string>> AllIds(string path, string query, HttpClient? client = null) =>
+        ListPages.AllIds(client ?? app.Admin, path, query);
 
     private async Task BadRequest(string url, string field)
     {

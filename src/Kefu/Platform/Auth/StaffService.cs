@@ -120,8 +120,11 @@ public sealed class StaffService(KefuDb db, UserManager<StaffUser> users, RoleMa
         new(u.Id, u.UserName!, u.DisplayName, u.Email, roles, teams, u.IsOutsourced, u.IsActive, u.Language, u.TimeZone, u.CreatedAt, LockedUntil(u));
 
     /// <summary>When a sign-in lockout (too many failed passwords) ends, if the account is locked now.</summary>
-    public static DateTime? LockedUntil(StaffUser u) =>
-        u.LockoutEnd is { } end && end > DateTimeOffset.UtcNow ? end.UtcDateTime : null;
+    public static DateTime? LockedUntil(StaffUser u) => LockedUntil(u.LockoutEnd);
+
+    /// <inheritdoc cref="LockedUntil(StaffUser)"/>
+    public static DateTime? LockedUntil(DateTimeOffset? lockoutEnd) =>
+        lockoutEnd is { } end && end > DateTimeOffset.UtcNow ? end.UtcDateTime : null;
 
     private static void ValidateRoles(string[] requested)
     {

@@ -83,7 +83,7 @@ public partial class StaffAdmin
                 .ToListAsync(ct);
             var rows = users.Select(u => new Row(u.Id, u.UserName!, u.DisplayName, u.Email,
                 [.. u.Roles.OrderBy(r => Array.IndexOf(Roles.All, r))], [.. u.Teams], u.IsOutsourced, u.IsActive, u.Language,
-                u.LockoutEnd is { } end && end > DateTimeOffset.UtcNow ? end.UtcDateTime : null)).ToList();
+                StaffService.LockedUntil(u.LockoutEnd))).ToList();
             var zone = await db.Users.Where(u => u.Id == staff.UserId).Select(u => u.TimeZone).FirstAsync(ct);
             return (rows, await sp.GetRequiredService<TeamService>().ListAsync(ct), ViewerTime.For(zone));
         });
