@@ -49,16 +49,17 @@ public sealed class TicketService(
         var tags = ApplyVerdict(ticket, verdict, r.Tags ?? []);
         await SetTagsAsync(ticket, tags, ct);
 
-        // A new customer (and its identities) is saved first, so the message is inserted with its author's id rather
-        // than updated after; then ticket, tag links and message in one save (linked by the ticket's temporary key).
+        // Written directly, principals first (decision 0065): a new customer and its identities, so the message is
+        // inserted with its author's id; then new tags, the ticket, its tag links and the message. Whatever else this
+        // adds or changes (an attachment's message id) is saved with the unit.
         var (customer, customerCreated) = await customers.FindOrAddAsync(r.Customer, ct);
-        if (customerCreated) await db.SaveChangesAsync(ct);
+        await RowInserter.WriteAddedAsync(db, [customer, .. customer.Identities], ct);
         ticket.Customer = customer;
         ticket.CustomerId = customer.Id;
         db.Add(ticket);
         var message = await NewMessageAsync(ticket, MessageKind.Customer, channel, (text, cleanHtml),
             r.Message.AttachmentIds, null, customer.Id, null, staff, "message", save: false, ct);
-        await db.SaveChangesAsync(ct);
+        await RowInserter.WriteAddedAsync(db, [.. ticket.Tags.Select(t => t.Tag), ticket, .. ticket.Tags, message], ct);
         if (verdict is not null) triage!.Record(ticket.Id, verdict);
         if (customerCreated) await customers.RecordCreatedAsync(customer, ct);
         await AnnounceCreatedAsync(ticket, message, verdict, tax, staff, ct);

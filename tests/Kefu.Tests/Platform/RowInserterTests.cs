@@ -3,6 +3,7 @@ using System.Globalization;
 using Kefu.Platform.Audit;
 using Kefu.Platform.Database;
 using Kefu.Platform.Events;
+using Kefu.Tickets;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
 
@@ -30,7 +31,7 @@ public abstract class RowInserterTests(KefuApp app)
     };
 
     /// <summary>Every column of the rows matching the condition, as provider values rendered invariantly, in column order.</summary>
-    private static async Task<List<string[]>> RawRows(KefuDb db, string table, string column, string value, CancellationToken ct)
+    private static async Task<List<string[]>> RawRows(KefuDb db, string table, string column, object value, CancellationToken ct)
     {
         await using var cmd = db.Database.GetDbConnection().CreateCommand();
         cmd.Transaction = db.Database.CurrentTransaction!.GetDbTransaction();
@@ -120,6 +121,103 @@ public abstract class RowInserterTests(KefuApp app)
         }
         Assert.Equal(3, await app.DbAsync(d => d.Audit.CountAsync(a => a.EntityId == committed)));
         Assert.Equal(0, await app.DbAsync(d => d.Audit.CountAsync(a => a.EntityId == failed)));
+    }
+
+    /// <summary>A customer with an identity, a ticket with a new tag and a message, all with the given texts.</summary>
+    private static (Customer, Ticket, Message) Graph(string probe, DateTime at)
+    {
+        var customer = new Customer { Name = "李四 'q'", Language = "en", CreatedAt = at, UpdatedAt = at, Version = 1 };
+        customer.Identities.Add(new CustomerIdentity { Customer = customer, Kind = IdentityKind.Email, Value = $"{probe}@example.com", CreatedAt = at });
+        var ticket = new Ticket
+        {
+            Subject = probe, Channel = Channel.WeChat, Status = TicketStatus.New, Priority = TicketPriority.Urgent, Customer = customer,
+            CreatedAt = at, UpdatedAt = at, ExternalId = null, Version = 1,
+        };
+        ticket.Tags.Add(new TicketTag { Tag = new Tag { Name = probe, CreatedAt = at } });
+        return (customer, ticket, new Message { Kind = MessageKind.Customer, Channel = Channel.WeChat, Body = "无法支付 🙂", CreatedAt = at });
+    }
+
+    [Fact]
+    public async Task Rows_written_directly_are_stored_as_EF_stores_them_and_stay_tracked()
+    {
+        var at = new DateTime(2026, 3, 4, 5, 6, 7, DateTimeKind.Utc).AddTicks(7654320);
+        var viaEf = $"ef-{Guid.NewGuid():N}";
+        var direct = $"direct-{Guid.NewGuid():N}";
+        List<string[]>? efRows = null, directRows = null;
+        long ticketId = 0;
+
+        await using var scope = app.Factory.Services.CreateAsyncScope();
+        var uow = scope.ServiceProvider.GetRequiredService<UnitOfWork>();
+        var db = uow.Db;
+        await uow.RunAsync(async ct =>
+        {
+            var (c1, t1, m1) = Graph(viaEf, at);
+            db.Add(t1);
+            await db.SaveChangesAsync(ct);
+            m1.TicketId = t1.Id;
+            m1.AuthorCustomerId = c1.Id;
+            db.Add(m1);
+            await db.SaveChangesAsync(ct);
+
+            var (c2, t2, m2) = Graph(direct, at);
+            db.Add(t2);
+            m2.TicketId = (long)db.Entry(t2).Property(t => t.Id).CurrentValue!; // the ticket's temporary key, as TicketService does
+            db.Add(m2);
+            // A dependent before its principal is refused, and nothing is written.
+            await Assert.ThrowsAsync<InvalidOperationException>(() => RowInserter.WriteAddedAsync(db, [t2], ct));
+            await RowInserter.WriteAddedAsync(db, [c2, .. c2.Identities, t2.Tags[0].Tag, t2, .. t2.Tags], ct);
+            m2.AuthorCustomerId = c2.Id;
+            await RowInserter.WriteAddedAsync(db, [m2, c1], ct); // c1 is not Added: skipped
+
+            Assert.All(new object[] { c2, c2.Identities[0], t2, t2.Tags[0], t2.Tags[0].Tag, m2 }, e => Assert.Equal(EntityState.Unchanged, db.Entry(e).State));
+            Assert.Equal(t2.Id, m2.TicketId); // the real key reached the message
+            Assert.Equal(c2.Id, t2.CustomerId);
+            Assert.Equal(c2.Id, c2.Identities[0].CustomerId);
+            Assert.Equal(t2.Id, t2.Tags[0].TicketId);
+            ticketId = t2.Id;
+
+            string[] Without(string[] row, params string[] columns) => [.. row.Where(c => !columns.Any(x => c.StartsWith(x + "=")))];
+            string[] Keyed(List<string[]> rows, params string[] columns) => rows.Count == 1 ? Without(rows[0], columns) : throw new InvalidOperationException($"{rows.Count} rows");
+            efRows =
+            [
+                Keyed(await RawRows(db, "tickets_customers", "id", c1.Id, ct)),
+                Keyed(await RawRows(db, "tickets_customer_identities", "customer_id", c1.Id, ct), "customer_id", "value"),
+                Keyed(await RawRows(db, "tickets_tickets", "subject", viaEf, ct), "customer_id", "subject"),
+                Keyed(await RawRows(db, "tickets_messages", "ticket_id", t1.Id, ct), "ticket_id", "author_customer_id"),
+            ];
+            directRows =
+            [
+                Keyed(await RawRows(db, "tickets_customers", "id", c2.Id, ct)),
+                Keyed(await RawRows(db, "tickets_customer_identities", "customer_id", c2.Id, ct), "customer_id", "value"),
+                Keyed(await RawRows(db, "tickets_tickets", "subject", direct, ct), "customer_id", "subject"),
+                Keyed(await RawRows(db, "tickets_messages", "ticket_id", t2.Id, ct), "ticket_id", "author_customer_id"),
+            ];
+
+            // Tracked as written: a later change is saved as an update.
+            t2.Priority = TicketPriority.Low;
+        }, CancellationToken.None);
+
+        Assert.Equal(efRows, directRows);
+        Assert.Equal(TicketPriority.Low, await app.DbAsync(d => d.Set<Ticket>().Where(t => t.Id == ticketId).Select(t => t.Priority).SingleAsync()));
+        Assert.Equal([direct], await app.DbAsync(d => d.Set<TicketTag>().Where(t => t.TicketId == ticketId).Select(t => t.Tag.Name).ToListAsync()));
+    }
+
+    [Fact]
+    public async Task Rows_written_directly_in_a_failed_unit_leave_nothing()
+    {
+        var probe = $"failed-{Guid.NewGuid():N}";
+        await using var scope = app.Factory.Services.CreateAsyncScope();
+        var uow = scope.ServiceProvider.GetRequiredService<UnitOfWork>();
+        await Assert.ThrowsAsync<Rollback>(() => uow.RunAsync(async ct =>
+        {
+            var (customer, ticket, _) = Graph(probe, DateTime.UtcNow);
+            uow.Db.Add(ticket);
+            await RowInserter.WriteAddedAsync(uow.Db, [customer, .. customer.Identities, ticket.Tags[0].Tag, ticket, .. ticket.Tags], ct);
+            throw new Rollback();
+        }, CancellationToken.None));
+        Assert.Equal(0, await app.DbAsync(d => d.Set<Ticket>().CountAsync(t => t.Subject == probe)));
+        Assert.Equal(0, await app.DbAsync(d => d.Set<Tag>().CountAsync(t => t.Name == probe)));
+        Assert.Equal(0, await app.DbAsync(d => d.Set<CustomerIdentity>().CountAsync(i => i.Value == probe + "@example.com")));
     }
 
     [Fact]
