@@ -49,7 +49,7 @@ public sealed class TicketService(
         var tags = ApplyVerdict(ticket, verdict, r.Tags ?? []);
         await SetTagsAsync(ticket, tags, ct);
 
-        // Written directly, principals first (decision 0065): a new customer and its identities, so the message is
+        // Written directly, principals first (decision 0066): a new customer and its identities, so the message is
         // inserted with its author's id; then new tags, the ticket, its tag links and the message. Whatever else this
         // adds or changes (an attachment's message id) is saved with the unit.
         var (customer, customerCreated) = await customers.FindOrAddAsync(r.Customer, ct);

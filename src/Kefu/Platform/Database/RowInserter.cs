@@ -70,7 +70,7 @@ internal static class RowInserter
     /// Writes <paramref name="rows"/> that the unit tracks as Added now, in the given order, each with one
     /// <c>INSERT … RETURNING</c> its generated key, and tracks them as Unchanged with that key: EF passes the key on to
     /// the tracked rows that refer to it, and later changes to them are saved as usual. For the hot create paths, which
-    /// otherwise pay EF's update pipeline per save (decision 0065). A row not tracked as Added is skipped (a known
+    /// otherwise pay EF's update pipeline per save (decision 0066). A row not tracked as Added is skipped (a known
     /// customer, an existing tag); one referring to a row not written yet is refused, so give principals first.
     /// </summary>
     public static async Task WriteAddedAsync(KefuDb db, IEnumerable<object> rows, CancellationToken ct)
