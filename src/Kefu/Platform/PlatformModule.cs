@@ -256,7 +256,11 @@ public static class PlatformModule
         app.UseRateLimiter();
 
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
-        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") });
+        // Ready says which check failed and why ("3 migration(s) pending"); live stays the cheap plain "Healthy".
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions
+        {
+            Predicate = c => c.Tags.Contains("ready"), ResponseWriter = HealthResponse.WriteAsync,
+        });
         app.MapPrometheusScrapingEndpoint("/metrics");
         app.MapOpenApi("/api/openapi/{documentName}.json");
         app.MapScalarApiReference("/api/docs", o => o

@@ -39,7 +39,7 @@ public static class AssignmentEndpoints
         }).RequireAuthorization(Permissions.RoutingManage);
         g.MapPut("/agents/{userId:guid}", async (Guid userId, SaveAgentProfileRequest r, CurrentUser user, AssignmentService routing, HttpContext http, CancellationToken ct) =>
         {
-            var profile = await routing.SaveProfileAsync(userId, r, await user.GetAsync(ct), ct, stamp => ETags.CheckStamp(http, stamp));
+            var profile = await routing.SaveProfileAsync(userId, r, await user.GetAsync(ct), ct, stored => ETags.CheckStamp(http, AssignmentService.Stamp(stored)));
             ETags.SetStamp(http, AssignmentService.Stamp(profile));
             return TypedResults.Ok(profile);
         }).RequireAuthorization(Permissions.RoutingManage)

@@ -20,7 +20,8 @@ public interface IUploadReferences
 /// has one writer). The order makes a crash harmless: (1) a journal file lists the uploads about to go,
 /// (2) their rows are deleted in one transaction, (3) the files whose rows are gone are deleted, (4) the journal is
 /// deleted. A crash before (2) leaves rows and files; after it, the next sweep finds the journal and deletes the files
-/// whose rows no longer exist. So no row ever loses its file, and no file with a row is deleted.
+/// whose rows no longer exist. So no row ever loses its file, and no file with a row is deleted. Then files older than
+/// the same age that have no row at all (a crash between writing a file and committing its row) are deleted.
 /// </summary>
 public sealed class AttachmentSweeper(IServiceScopeFactory scopes, IOptions<KefuOptions> options, TimeProvider time, ILogger<AttachmentSweeper> log)
     : BackgroundService
@@ -91,10 +92,100 @@ public sealed class AttachmentSweeper(IServiceScopeFactory scopes, IOptions<Kefu
                 await FinishAsync(journal, batch, ct);
             }
             if (total > 0) log.LogInformation("Attachment sweep deleted {Count} uploads never attached to a message", total);
+            var files = await SweepFilesAsync(createdBefore, ct);
+            if (files > 0) log.LogInformation("Attachment sweep deleted {Count} files that had no upload row", files);
             return total;
         }
         finally { _running.Release(); }
     }
+
+    /// <summary>
+    /// Deletes files of the store that have no row, written before <paramref name="writtenBefore"/> (the grace period:
+    /// a younger file may be an upload whose row is not committed yet). Such a file is left by a crash between writing
+    /// an upload's file and committing its row. Only names the store gives files (<c>yyyy/MM/</c> + 32 hex digits) are
+    /// considered, so nothing else kept in the folder is touched. The cutoff of the last complete pass is kept in
+    /// <see cref="FilesCheckedMarker"/>: files older than it were checked already (a file is written once and the
+    /// folder is named by the month it was written in), so a pass only reads the current month's folders.
+    /// </summary>
+    private async Task<int> SweepFilesAsync(DateTime writtenBefore, CancellationToken ct)
+    {
+        if (!Directory.Exists(Root)) return 0;
+        var marker = Path.Combine(Root, FilesCheckedMarker);
+        // An hour of slack for file-time granularity and clock steps; checking a file twice is harmless.
+        DateTime? from = ReadMarker(marker) is { } done ? done - TimeSpan.FromHours(1) : null;
+        var deleted = 0;
+        var complete = true;
+        foreach (var yearDir in Directory.EnumerateDirectories(Root))
+        {
+            var year = Path.GetFileName(yearDir);
+            if (!IsDigits(year, 4)) continue;
+            foreach (var monthDir in Directory.EnumerateDirectories(yearDir))
+            {
+                var month = Path.GetFileName(monthDir);
+                if (!IsDigits(month, 2) || int.Parse(month, System.Globalization.CultureInfo.InvariantCulture) is < 1 or > 12) continue;
+                var first = new DateTime(int.Parse(year, System.Globalization.CultureInfo.InvariantCulture),
+                    int.Parse(month, System.Globalization.CultureInfo.InvariantCulture), 1, 0, 0, 0, DateTimeKind.Utc);
+                // Every file of this folder was written in that month, before the last pass's cutoff (a month of slack).
+                if (from is { } f && first.AddMonths(2) <= f) continue;
+                var candidates = new List<(string Key, string Path)>();
+                foreach (var file in Directory.EnumerateFiles(monthDir))
+                {
+                    var name = Path.GetFileName(file);
+                    if (name.Length != 32 || !name.All(char.IsAsciiHexDigitLower)) continue;
+                    var written = File.GetLastWriteTimeUtc(file);
+                    if (written >= writtenBefore || (from is { } g && written < g)) continue;
+                    candidates.Add(($"{year}/{month}/{name}", file));
+                }
+                foreach (var chunk in candidates.Chunk(BatchSize))
+                {
+                    var keys = chunk.Select(c => c.Key).ToList();
+                    HashSet<string> withRow;
+                    await using (var scope = scopes.CreateAsyncScope())
+                    {
+                        var db = scope.ServiceProvider.GetRequiredService<KefuDb>();
+                        withRow = [.. await db.Set<Attachment>().AsNoTracking().Where(a => keys.Contains(a.StorageKey)).Select(a => a.StorageKey).ToListAsync(ct)];
+                    }
+                    foreach (var (key, path) in chunk)
+                    {
+                        if (withRow.Contains(key)) continue;
+                        try
+                        {
+                            File.Delete(path);
+                            deleted++;
+                        }
+                        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+                        {
+                            complete = false; // the next pass looks at it again
+                            log.LogWarning(ex, "Attachment sweep could not delete {Key}, a file without an upload row", key);
+                        }
+                    }
+                }
+            }
+        }
+        if (complete)
+        {
+            var next = from is { } h && h + TimeSpan.FromHours(1) > writtenBefore ? h + TimeSpan.FromHours(1) : writtenBefore;
+            var temp = marker + ".tmp";
+            await File.WriteAllTextAsync(temp, next.ToString("O", System.Globalization.CultureInfo.InvariantCulture), ct);
+            File.Move(temp, marker, overwrite: true);
+        }
+        return deleted;
+    }
+
+    /// <summary>File in the attachments folder holding the cutoff of the last complete pass over files without rows.</summary>
+    public const string FilesCheckedMarker = ".files-checked-before";
+
+    private static DateTime? ReadMarker(string path)
+    {
+        try
+        {
+            return DateTime.TryParse(File.ReadAllText(path).Trim(), System.Globalization.CultureInfo.InvariantCulture,
+                System.Globalization.DateTimeStyles.RoundtripKind, out var at) ? at.ToUniversalTime() : null;
+        }
+        catch (FileNotFoundException) { return null; }
+    }
+
+    private static bool IsDigits(string s, int length) => s.Length == length && s.All(char.IsAsciiDigit);
 
     /// <summary>Deletes the journal's files whose rows are gone (a row, once written, keeps its key), then the journal.</summary>
     private async Task FinishAsync(string journal, IReadOnlyList<(long Id, string Key)> entries, CancellationToken ct)

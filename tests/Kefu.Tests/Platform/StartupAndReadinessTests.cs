@@ -90,7 +90,17 @@ public sealed class ReadinessTests(ITestOutputHelper output)
 
             var ready = await anonymous.GetAsync("/health/ready");
             Assert.Equal(HttpStatusCode.ServiceUnavailable, ready.StatusCode);
-            Assert.Equal("Unhealthy", await ready.Content.ReadAsStringAsync());
+            // Why, for the operator: which check, and what it found; no exception text, no connection details.
+            var text = await ready.Content.ReadAsStringAsync();
+            var body = JsonNode.Parse(text)!;
+            Assert.Equal("Unhealthy", body["status"]!.GetValue<string>());
+            var check = Assert.Single(body["checks"]!.AsArray())!;
+            Assert.Equal("database", check["name"]!.GetValue<string>());
+            Assert.Equal("Unhealthy", check["status"]!.GetValue<string>());
+            Assert.Equal("database unreachable", check["description"]!.GetValue<string>());
+            Assert.DoesNotContain(database, text);
+            Assert.DoesNotContain("Exception", text);
+            Assert.DoesNotContain("127.0.0.1", text);
             var live = await anonymous.GetAsync("/health/live");
             Assert.Equal(HttpStatusCode.OK, live.StatusCode);
             Assert.Equal("Healthy", await live.Content.ReadAsStringAsync());

@@ -85,6 +85,67 @@ public abstract class AttachmentSweepTests(KefuApp app)
         Assert.False(FileOf(gone));
         Assert.Empty(Directory.EnumerateFiles(Root, AttachmentSweeper.JournalPrefix + "*"));
     }
+
+    [Fact]
+    public async Task Old_files_without_any_row_are_deleted_and_files_with_a_row_or_young_ones_or_foreign_ones_stay()
+    {
+        // A data folder of its own (on the fixture's database), so that every file in it is this test's.
+        var dataDir = Path.Combine(Path.GetTempPath(), "kefu-sweep-" + Guid.NewGuid().ToString("N"));
+        var root = Path.Combine(dataDir, "attachments");
+        var options = app.Service<IOptions<KefuOptions>>().Value;
+        var sweeper = new AttachmentSweeper(app.Service<IServiceScopeFactory>(),
+            Options.Create(new KefuOptions { DataDir = dataDir, Attachments = options.Attachments }), TimeProvider.System,
+            Microsoft.Extensions.Logging.Abstractions.NullLogger<AttachmentSweeper>.Instance);
+        var now = DateTime.UtcNow;
+        string Write(string key, DateTime writtenAt)
+        {
+            var path = Path.Combine(root, key);
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            File.WriteAllText(path, key);
+            File.SetLastWriteTimeUtc(path, writtenAt);
+            return path;
+        }
+        static string Key(DateTime at) => $"{at:yyyy}/{at:MM}/{Guid.NewGuid():N}";
+        try
+        {
+            // A crash between writing the file and committing its row, two days ago: no row has its key.
+            var orphan = Write(Key(now.AddDays(-2)), now.AddDays(-2));
+            var orphanLastYear = Write(Key(now.AddDays(-400)), now.AddDays(-400));
+            // An upload being written now (its row is committed after the file).
+            var inProgress = Write(Key(now), now);
+            // Written 23 hours ago: still within the grace period at this sweep, past it at the next.
+            var laterOrphan = Write(Key(now.AddHours(-23)), now.AddHours(-23));
+            // An old file that has a row (attached or not, young row): never deleted.
+            var row = await Upload("有记录");
+            var withRow = Write(row.StorageKey, now.AddDays(-3));
+            // Not a name the store gives files: not Kefu's to delete.
+            var foreign = Write($"{now.AddDays(-5):yyyy}/{now.AddDays(-5):MM}/README.txt", now.AddDays(-5));
+            var foreignTop = Write("backup.tar", now.AddDays(-5));
+
+            await sweeper.SweepAsync(now.AddHours(-24), CancellationToken.None);
+
+            Assert.False(File.Exists(orphan));
+            Assert.False(File.Exists(orphanLastYear));
+            Assert.True(File.Exists(inProgress));
+            Assert.True(File.Exists(laterOrphan));
+            Assert.True(File.Exists(withRow));
+            Assert.True(File.Exists(foreign));
+            Assert.True(File.Exists(foreignTop));
+
+            // Two hours later: the file that was within the grace period is old enough now.
+            await sweeper.SweepAsync(now.AddHours(-22), CancellationToken.None);
+
+            Assert.False(File.Exists(laterOrphan));
+            Assert.True(File.Exists(inProgress));
+            Assert.True(File.Exists(withRow));
+            Assert.True(File.Exists(foreign));
+            Assert.NotNull(await Row(row.Id));
+        }
+        finally
+        {
+            Directory.Delete(dataDir, recursive: true);
+        }
+    }
 }
 
 [Collection(SqliteCollection.Name)]

@@ -136,10 +136,15 @@ public sealed class AssignmentService(
     /// <summary>A team policy's ETag stamp: its mode (not the round-robin cursor, which every assignment moves).</summary>
     public static string Stamp(AssignmentMode mode) => Kefu.Platform.Http.ETags.ForContent(mode);
 
+    /// <summary>The stamp of what the admin console sets of a profile: <see cref="Stamp(AgentProfileDto)"/> without the
+    /// status, which the agent changes all day (a save from the console leaves it alone and must not fail over it).</summary>
+    public static string SettingsStamp(AgentProfileDto p) =>
+        Kefu.Platform.Http.ETags.ForContent(p.ChatCapacity, p.TicketCapacity, p.Languages, p.ProductLines, p.Vip);
+
     /// <summary>Changes an agent's routing profile (audited as <c>routing_agent</c> / <c>updated</c>); <paramref name="ifMatch"/>
-    /// gets the stored profile's stamp before anything changes (the API's If-Match).</summary>
+    /// gets the stored profile before anything changes, to compare its stamp (the API's If-Match, the console's check).</summary>
     public async Task<AgentProfileDto> SaveProfileAsync(Guid userId, SaveAgentProfileRequest r, StaffContext staff, CancellationToken ct,
-        Action<string>? ifMatch = null)
+        Action<AgentProfileDto>? ifMatch = null)
     {
         var errors = new Dictionary<string, string[]>();
         if (r.ChatCapacity is < 0 or > 20) errors["chatCapacity"] = ["Concurrent chats are 0 to 20."];
@@ -154,7 +159,7 @@ public sealed class AssignmentService(
         await uow.RunAsync(async c =>
         {
             var row = await RowAsync(userId, c);
-            ifMatch?.Invoke(Stamp(ToDto(userId, "", row, [], new())));
+            ifMatch?.Invoke(ToDto(userId, "", row, [], new()));
             var changes = new ChangeSet();
             if (r.ChatCapacity is { } chat && changes.Set("chatCapacity", row.ChatCapacity, chat)) row.ChatCapacity = chat;
             if (r.TicketCapacity is { } tickets && changes.Set("ticketCapacity", row.TicketCapacity, tickets)) row.TicketCapacity = tickets;

@@ -122,7 +122,7 @@ public partial class Workspace
     /// <summary>What the prerendered page showed, for the circuit to start from. Only taken when it is this user's, of
     /// the same list, recent, and made by this process's feed; a change published since it was taken schedules the
     /// usual live refresh.</summary>
-    private sealed record Snapshot(Guid UserId, DateTime TakenUtc, string FeedInstance, long FeedSequence, TicketView View, string Sort,
+    internal sealed record Snapshot(Guid UserId, DateTime TakenUtc, string FeedInstance, long FeedSequence, TicketView View, string Sort,
         List<TicketDto> Tickets, string? Next, Dictionary<TicketView, int> Counts, List<SavedViewDto> SavedViews, bool NotifyBrowser, bool NotifySound,
         string TimeZone);
 
@@ -138,16 +138,37 @@ public partial class Workspace
             _view, Sort, _tickets, _next, _counts, _savedViews, _notifyBrowser, _notifySound, _time.Zone.Id);
         // The browser sends the state back over the circuit's hub when it starts, protected and base64-encoded (about 1.4
         // times the JSON): a snapshot that could exceed the hub's receive limit is left out, and the circuit queries again.
-        if (System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(snapshot).Length <= MaxSnapshotBytes)
-            AppState.PersistAsJson(SnapshotKey, snapshot);
+        // Serialized once: the bytes measured against the cap are the bytes persisted.
+        var persisted = PersistedSnapshot.Of(snapshot);
+        if (persisted.Json!.Length <= MaxSnapshotBytes) AppState.PersistAsJson(SnapshotKey, persisted);
         return Task.CompletedTask;
+    }
+
+    /// <summary>The snapshot as persisted. <c>PersistAsJson</c> serializes what it is given; given the snapshot, it would
+    /// serialize it a second time after <see cref="PersistAsync"/> measured it. Given this, it writes the JSON already
+    /// made (<see cref="Json"/>); read back, <see cref="Value"/> holds the snapshot.</summary>
+    [System.Text.Json.Serialization.JsonConverter(typeof(PersistedSnapshotConverter))]
+    internal sealed record PersistedSnapshot(byte[]? Json, Snapshot? Value)
+    {
+        internal static readonly JsonSerializerOptions Options = JsonSerializerOptions.Web;
+
+        public static PersistedSnapshot Of(Snapshot snapshot) => new(JsonSerializer.SerializeToUtf8Bytes(snapshot, Options), null);
+    }
+
+    internal sealed class PersistedSnapshotConverter : System.Text.Json.Serialization.JsonConverter<PersistedSnapshot>
+    {
+        public override PersistedSnapshot Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
+            new(null, JsonSerializer.Deserialize<Snapshot>(ref reader, PersistedSnapshot.Options));
+
+        public override void Write(Utf8JsonWriter writer, PersistedSnapshot value, JsonSerializerOptions options) =>
+            writer.WriteRawValue(value.Json ?? JsonSerializer.SerializeToUtf8Bytes(value.Value, PersistedSnapshot.Options), skipInputValidation: true);
     }
 
     private const int MaxSnapshotBytes = Kefu.Platform.Web.WebModule.CircuitReceiveLimit / 2;
 
     private bool TryRestore()
     {
-        if (!AppState.TryTakeFromJson<Snapshot>(SnapshotKey, out var s) || s is null) return false;
+        if (!AppState.TryTakeFromJson<PersistedSnapshot>(SnapshotKey, out var persisted) || persisted?.Value is not { } s) return false;
         if (s.UserId != _me!.UserId || s.View != _view || s.Sort != Sort || s.FeedInstance != Feed.Instance
             || Clock.GetUtcNow().UtcDateTime - s.TakenUtc > SnapshotLifetime) return false;
         _tickets = s.Tickets;
