@@ -62,6 +62,7 @@ public abstract class NewcomerApiTests(KefuApp app)
         Assert.Equal(["If-Match"], Headers(patch));
         Assert.Contains("If-Match", Headers(paths["/api/v1/tickets/{id}/merge"]!["post"]!));
         Assert.Empty(Headers(paths["/api/v1/tickets"]!["get"]!));
+        Assert.Empty(Headers(paths["/api/v1/routing/me/status"]!["put"]!)); // a presence switch: no ETag to match
 
         Assert.Equal("#/components/schemas/Problem",
             patch["responses"]!["4XX"]!["content"]!["application/problem+json"]!["schema"]!["$ref"]!.GetValue<string>());

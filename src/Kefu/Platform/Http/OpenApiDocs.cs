@@ -72,7 +72,7 @@ public static class OpenApiDocs
                     "with another body is 422.",
                 Schema = new OpenApiSchema { Type = JsonSchemaType.String, MaxLength = 255 },
             });
-        if (method is "PUT" or "PATCH" || method == "POST" && path.EndsWith("/merge", StringComparison.Ordinal))
+        if (HonoursIfMatch(method, path))
             operation.Parameters.Add(new OpenApiParameter
             {
                 Name = "If-Match", In = ParameterLocation.Header, Required = false,
@@ -95,6 +95,16 @@ public static class OpenApiDocs
             },
         };
     }
+
+    /// <summary>The writes that check If-Match: every PUT/PATCH of a resource and the merges. Not the presence switches
+    /// (<c>PUT …/status</c>: the caller's own online state, no ETag) nor a calendar day (<c>PUT /calendars/{id}/days/{date}</c>,
+    /// set whole, no version of its own).</summary>
+    internal static bool HonoursIfMatch(string method, string path) => method switch
+    {
+        "PUT" or "PATCH" => !path.EndsWith("/status", StringComparison.Ordinal) && !path.Contains("/days/", StringComparison.Ordinal),
+        "POST" => path.EndsWith("/merge", StringComparison.Ordinal),
+        _ => false,
+    };
 
     private static OpenApiSchema Problem() => new()
     {
