@@ -194,7 +194,7 @@ public static class PlatformModule
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         services.ConfigureHttpJsonOptions(o => KefuJson.Configure(o.SerializerOptions));
         services.AddValidation();
-        services.AddOpenApi(o => o.AddDocumentTransformer((doc, _, _) =>
+        services.AddOpenApi(o => OpenApiDocs.Configure(o.AddDocumentTransformer((doc, _, _) =>
         {
             doc.Info.Title = "Kefu API";
             doc.Info.Description = "Authenticate with `Authorization: Bearer <personal access token>` (create one with " +
@@ -212,7 +212,7 @@ public static class PlatformModule
                 [new Microsoft.OpenApi.OpenApiSecuritySchemeReference("bearer", doc)] = [],
             });
             return Task.CompletedTask;
-        }));
+        })));
 
         // Operations
         services.AddHealthChecks()
@@ -277,7 +277,8 @@ public static class PlatformModule
         if (c.Request.Path.StartsWithSegments("/api"))
         {
             c.Response.StatusCode = status;
-            return Task.CompletedTask;
+            if (status != 401) return Task.CompletedTask;
+            return TokenAuthentication.WriteUnauthorizedAsync(c.HttpContext);
         }
         c.Response.Redirect(c.RedirectUri);
         return Task.CompletedTask;

@@ -195,10 +195,11 @@ public sealed class CustomerService(KefuDb db, AuditLog audit, TimeProvider time
 
     public async Task<CustomerIdentity> AddIdentityAsync(Customer customer, AddIdentityRequest r, CancellationToken ct)
     {
+        CheckIdentity(r.Kind, r.Value);
         var value = CustomerIdentity.Normalize(r.Kind, r.Value);
         if (value.Length == 0) throw DomainException.Validation("value", "value must not be empty.");
         if (await db.Set<CustomerIdentity>().AnyAsync(i => i.Kind == r.Kind && i.Value == value, ct))
-            throw DomainException.Conflict("This identity already belongs to a customer; merge the customers instead.");
+            throw DomainException.Conflict("value", "This identity already belongs to a customer; merge the customers instead.");
         var identity = new CustomerIdentity { CustomerId = customer.Id, Kind = r.Kind, Value = value, CreatedAt = time.UtcNow() };
         db.Add(identity);
         customer.Version++;
@@ -250,6 +251,27 @@ public sealed class CustomerService(KefuDb db, AuditLog audit, TimeProvider time
             id = next;
         }
         return null;
+    }
+
+    private static readonly System.ComponentModel.DataAnnotations.EmailAddressAttribute EmailRule = new();
+    private static readonly System.ComponentModel.DataAnnotations.PhoneAttribute PhoneRule = new();
+
+    /// <summary>An identity added on its own obeys the rules of the same identity given with a ticket or a new customer
+    /// (<see cref="CustomerInput"/>): a valid e-mail address of at most 320 characters, a phone number of at most 32,
+    /// other ids of at most 128.</summary>
+    private static void CheckIdentity(IdentityKind kind, string raw)
+    {
+        var value = raw.Trim();
+        var (max, valid, rule) = kind switch
+        {
+            IdentityKind.Email => (320, EmailRule.IsValid(value), "a valid e-mail address"),
+            IdentityKind.Phone => (32, PhoneRule.IsValid(value), "a valid phone number"),
+            _ => (128, true, "an id"),
+        };
+        if (value.Length > max)
+            throw DomainException.Validation("value", $"A {System.Text.Json.JsonNamingPolicy.SnakeCaseLower.ConvertName(kind.ToString())} identity is at most {max} characters.");
+        if (value.Length > 0 && !valid)
+            throw DomainException.Validation("value", $"'{value}' is not {rule}.");
     }
 
     internal static IEnumerable<(IdentityKind Kind, string Value)> IdentitiesOf(CustomerInput c)

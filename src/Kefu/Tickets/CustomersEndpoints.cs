@@ -73,7 +73,7 @@ public static class CustomersEndpoints
             var staff = await user.RequireAsync(Permissions.CustomersWrite, ct);
             var c = await uow.RunAsync(x => customers.CreateAsync(request, x), ct);
             ETags.Set(http, c.Version);
-            return TypedResults.Created($"/api/v1/customers/{c.Id}", TicketQueries.ToDto(c, staff));
+            return TypedResults.Created($"/api/v1/customers/{c.Id}", TicketQueries.ToDto(c, staff) with { Tags = [] });
         }).Idempotent().RequireAuthorization(Permissions.CustomersWrite);
 
         g.MapPatch("/{id:long}", async (long id, UpdateCustomerRequest request, CurrentUser user, UnitOfWork uow,
@@ -98,7 +98,7 @@ public static class CustomersEndpoints
         }).RequireAuthorization(Permissions.CustomersWrite);
 
         g.MapPost("/{id:long}/identities", async (long id, AddIdentityRequest request, CurrentUser user, UnitOfWork uow,
-            CustomerService customers, CancellationToken ct) =>
+            CustomerService customers, CustomerTags tags, HttpContext http, CancellationToken ct) =>
         {
             var staff = await user.RequireAsync(Permissions.CustomersWrite, ct);
             var c = await uow.RunAsync(async x =>
@@ -107,24 +107,27 @@ public static class CustomersEndpoints
                 await customers.AddIdentityAsync(customer, request, x);
                 return customer;
             }, ct);
-            return TypedResults.Created($"/api/v1/customers/{id}", TicketQueries.ToDto(c, staff));
+            ETags.Set(http, c.Version);
+            return TypedResults.Created($"/api/v1/customers/{id}", TicketQueries.ToDto(c, staff) with { Tags = await tags.GetAsync(id, ct) });
         }).Idempotent().RequireAuthorization(Permissions.CustomersWrite);
 
         g.MapPost("/{id:long}/merge", async (long id, MergeCustomerRequest request, CurrentUser user, UnitOfWork uow,
-            CustomerService customers, CancellationToken ct) =>
+            CustomerService customers, CustomerTags tags, HttpContext http, CancellationToken ct) =>
         {
             var staff = await user.RequireAsync(Permissions.CustomersMerge, ct);
             var c = await uow.RunAsync(async x =>
             {
                 var target = await Load(uow.Db, id, x, track: true);
+                ETags.Check(http, target.Version); // the customer of the URL takes the other's identities and tickets
                 await customers.MergeAsync(target, request.SourceCustomerId, x);
                 return target;
             }, ct);
             var fresh = await Load(uow.Db, c.Id, ct);
-            return TypedResults.Ok(TicketQueries.ToDto(fresh, staff));
+            ETags.Set(http, fresh.Version);
+            return TypedResults.Ok(TicketQueries.ToDto(fresh, staff) with { Tags = await tags.GetAsync(fresh.Id, ct) });
         }).Idempotent() // a retried merge (lost response) answers as the first did, not 409
           .RequireAuthorization(Permissions.CustomersMerge)
-          .WithSummary("Merge another customer into this one: identities and tickets move, the audit trail keeps both. Idempotency-Key honoured.");
+          .WithSummary("Merge another customer into this one: identities and tickets move, the audit trail keeps both. Idempotency-Key honoured; If-Match (this customer's ETag) honoured.");
     }
 
     /// <summary>Customers whose name holds the text, or with an identity matching it: any part of an identity for staff

@@ -46,7 +46,7 @@ public sealed class TagService(UnitOfWork uow, AuditLog audit, TimeProvider time
         var name = rawName.Trim();
         if (name.Length == 0) throw DomainException.Validation("name", "name must not be empty.");
         if (TagMatch.Pick(await uow.Db.Set<Tag>().Matching([name]).ToListAsync(c), name) is { } same)
-            throw DomainException.Conflict($"Tag '{same.Name}' exists.");
+            throw DomainException.Conflict("name", $"Tag '{same.Name}' exists.");
         var t = new Tag { Name = name, CreatedAt = time.UtcNow() };
         uow.Db.Add(t);
         await uow.Db.SaveChangesAsync(c);

@@ -60,7 +60,7 @@ public sealed class TaxonomyService(UnitOfWork uow, TaxonomyCache cache, AuditLo
             var name = CheckName(r.Name);
             var siblings = await Db.Set<Category>().AsNoTracking().Where(x => x.ParentId == r.ParentId)
                 .Select(x => new { x.Name, x.SortOrder }).ToListAsync(c);
-            if (siblings.Any(x => x.Name == name)) throw DomainException.Conflict($"'{name}' exists at this level.");
+            if (siblings.Any(x => x.Name == name)) throw DomainException.Conflict("name", $"'{name}' exists at this level.");
             await CheckTeamAsync(r.DefaultTeamId, c);
             var cat = new Category
             {
@@ -89,7 +89,7 @@ public sealed class TaxonomyService(UnitOfWork uow, TaxonomyCache cache, AuditLo
             {
                 var n = CheckName(raw);
                 if (n != cat.Name && await Db.Set<Category>().AnyAsync(x => x.ParentId == cat.ParentId && x.Name == n && x.Id != id, c))
-                    throw DomainException.Conflict($"'{n}' exists at this level.");
+                    throw DomainException.Conflict("name", $"'{n}' exists at this level.");
                 if (changes.Set("name", cat.Name, n)) cat.Name = n;
             }
             if (p.SortOrder is { } so && changes.Set("sortOrder", cat.SortOrder, so)) cat.SortOrder = so;

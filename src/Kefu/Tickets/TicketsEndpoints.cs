@@ -87,12 +87,14 @@ public static class TicketsEndpoints
             .WithSummary("Add a customer message, public reply or internal note. The first agent to reply becomes owner.");
 
         g.MapPost("/{id:long}/merge", async (long id, MergeTicketRequest request, CurrentUser user, UnitOfWork uow,
-            TicketService tickets, TicketQueries queries, CancellationToken ct) =>
+            TicketService tickets, TicketQueries queries, HttpContext http, CancellationToken ct) =>
         {
             var staff = await user.RequireAsync(Permissions.TicketsMerge, ct);
             var target = await uow.RunAsync(async c =>
             {
                 var source = await queries.LoadAsync(id, staff, track: true, c);
+                // The merge changes (closes) the ticket of the URL: an If-Match read from it is honoured as on a PATCH.
+                ETags.Check(http, source.Version);
                 Ticket into;
                 try { into = await queries.LoadAsync(request.TargetTicketId, staff, track: true, c); }
                 catch (DomainException e) when (e.Status is 403 or 404) // the body's field, not the URL's ticket, is wrong
@@ -104,7 +106,7 @@ public static class TicketsEndpoints
             }, ct);
             return TypedResults.Ok(await queries.ToDtoAsync(target, staff, ct));
         }).Idempotent() // a retried merge (lost response) answers as the first did, not 409
-          .RequireAuthorization(Permissions.TicketsMerge).WithSummary("Merge this ticket into another; returns the target. Idempotency-Key honoured.");
+          .RequireAuthorization(Permissions.TicketsMerge).WithSummary("Merge this ticket into another; returns the target. Idempotency-Key honoured; If-Match (this ticket's ETag) honoured.");
 
         g.MapPost("/bulk", async (BulkTicketRequest request, CurrentUser user, TicketBulk bulk, IOptions<JsonOptions> json, HttpContext http,
             CancellationToken ct) =>

@@ -20,6 +20,7 @@ public sealed class StaffService(KefuDb db, UserManager<StaffUser> users, RoleMa
     public async Task<StaffUser> CreateAsync(CreateUserRequest r, CancellationToken ct)
     {
         ValidateRoles(r.Roles);
+        ValidateLanguage(r.Language);
         await ValidateTeamsAsync(r.TeamIds, ct);
         if (r.Invite)
         {
@@ -49,7 +50,12 @@ public sealed class StaffService(KefuDb db, UserManager<StaffUser> users, RoleMa
     public async Task<StaffUser> UpdateAsync(StaffUser user, UpdateUserRequest r, Guid actorId, CancellationToken ct)
     {
         var changes = new ChangeSet();
-        if (r.DisplayName is { } name && changes.Set("displayName", user.DisplayName, name.Trim())) user.DisplayName = name.Trim();
+        if (r.DisplayName is { } name)
+        {
+            // The create requires a name; a change must not blank it (lists, mentions and the audit show it).
+            if (string.IsNullOrWhiteSpace(name)) throw DomainException.Validation("displayName", "displayName must not be empty.");
+            if (changes.Set("displayName", user.DisplayName, name.Trim())) user.DisplayName = name.Trim();
+        }
         if (r.Email is { } email && changes.Set("email", user.Email, email)) { user.Email = email; user.NormalizedEmail = users.NormalizeEmail(email); }
         if (r.IsOutsourced is { } o && changes.Set("isOutsourced", user.IsOutsourced, o)) user.IsOutsourced = o;
         if (r.IsActive is { } active && changes.Set("isActive", user.IsActive, active))
@@ -58,6 +64,7 @@ public sealed class StaffService(KefuDb db, UserManager<StaffUser> users, RoleMa
             user.IsActive = active;
             await users.UpdateSecurityStampAsync(user); // ends the user's cookie sessions
         }
+        ValidateLanguage(r.Language);
         if (r.Language is { } lang && changes.Set("language", user.Language, lang)) user.Language = lang;
         if (r.TimeZone is { } tz)
         {
@@ -125,6 +132,14 @@ public sealed class StaffService(KefuDb db, UserManager<StaffUser> users, RoleMa
     /// <inheritdoc cref="LockedUntil(StaffUser)"/>
     public static DateTime? LockedUntil(DateTimeOffset? lockoutEnd) =>
         lockoutEnd is { } end && end > DateTimeOffset.UtcNow ? end.UtcDateTime : null;
+
+    /// <summary>A staff member's language is one the UI speaks (the profile page's rule): sign-in sets the culture cookie
+    /// from it and notices are mailed in it.</summary>
+    private static void ValidateLanguage(string? language)
+    {
+        if (language is not null && !ProfileService.Languages.Contains(language))
+            throw DomainException.Validation("language", $"Unknown language '{language}'; use {string.Join(" or ", ProfileService.Languages)}.");
+    }
 
     private static void ValidateRoles(string[] requested)
     {

@@ -16,7 +16,7 @@ public sealed class TeamService(UnitOfWork uow, AuditLog audit, TimeProvider tim
     public Task<Team> CreateAsync(CreateTeamRequest r, CancellationToken ct) => uow.RunAsync(async c =>
     {
         var name = CheckName(r.Name);
-        if (await uow.Db.Teams.AnyAsync(t => t.Name == name, c)) throw DomainException.Conflict($"Team '{name}' exists.");
+        if (await uow.Db.Teams.AnyAsync(t => t.Name == name, c)) throw DomainException.Conflict("name", $"Team '{name}' exists.");
         var t = new Team { Name = name, Description = Blank(r.Description), CreatedAt = time.UtcNow(), Version = 1 };
         uow.Db.Teams.Add(t);
         await uow.Db.SaveChangesAsync(c);
@@ -35,7 +35,7 @@ public sealed class TeamService(UnitOfWork uow, AuditLog audit, TimeProvider tim
         {
             var name = CheckName(raw);
             if (name != t.Name && await uow.Db.Teams.AnyAsync(x => x.Name == name && x.Id != id, c))
-                throw DomainException.Conflict($"Team '{name}' exists.");
+                throw DomainException.Conflict("name", $"Team '{name}' exists.");
             if (changes.Set("name", t.Name, name)) t.Name = name;
         }
         if (r.Description is { } d && changes.Set("description", t.Description, Blank(d))) t.Description = Blank(d);

@@ -67,11 +67,22 @@ public sealed class TokenAuthentication(
         uses.Note(tokenId, time.UtcNow());
     }
 
-    protected override Task HandleChallengeAsync(AuthenticationProperties properties)
+    protected override Task HandleChallengeAsync(AuthenticationProperties properties) => WriteUnauthorizedAsync(Context);
+
+    /// <summary>The API's 401 (a bearer token that failed, or a request with no credentials reaching the cookie scheme):
+    /// RFC 9110 §11.6.1 wants a WWW-Authenticate; the problem's detail tells a script with a mistyped or revoked token
+    /// apart from one that sent none.</summary>
+    internal static Task WriteUnauthorizedAsync(HttpContext http)
     {
-        Response.StatusCode = 401;
-        Response.Headers.WWWAuthenticate = "Bearer";
-        return Task.CompletedTask;
+        http.Response.StatusCode = 401;
+        http.Response.Headers.WWWAuthenticate = "Bearer";
+        var detail = http.Request.Headers.Authorization.Count > 0
+            ? "The bearer token is malformed, unknown, expired or revoked; create one with POST /api/v1/me/tokens."
+            : "Not signed in: send Authorization: Bearer <personal access token>, or sign in with POST /api/v1/auth/login.";
+        return http.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = http, ProblemDetails = Http.ProblemExceptionHandler.Problem(401, "Unauthorized", detail, null),
+        }).AsTask();
     }
 
     private static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');

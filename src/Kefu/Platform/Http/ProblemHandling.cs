@@ -46,6 +46,10 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILo
         }
         if (message.Contains("could not be converted", StringComparison.Ordinal))
             message = $"The value at '{field}' is not valid for its type (unknown enum value, wrong type or bad format).";
+        // "The JSON property 'x' could not be mapped to any .NET member contained in type 'Kefu.Tickets.…'": the C# type
+        // means nothing to a caller; say it as the PATCH endpoints do.
+        if (UnmappedMember.Match(message) is { Success: true } unmapped)
+            message = $"Unknown field '{unmapped.Groups["name"].Value}'.";
         return Problem(400, "Malformed request body", message, new Dictionary<string, string[]> { [FieldName(field)] = [message] });
     }
 
@@ -57,6 +61,9 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILo
         _ => false,
     };
 
+    private static readonly System.Text.RegularExpressions.Regex UnmappedMember = new(
+        "^The JSON property '(?<name>[^']*)' could not be mapped to any \\.NET member", System.Text.RegularExpressions.RegexOptions.Singleline);
+
     private static readonly System.Text.RegularExpressions.Regex BindFailure = new(
         "^Failed to bind parameter \"(?<type>[^\" ]+) (?<name>\\w+)\" from \"(?<value>.*)\"\\.?$", System.Text.RegularExpressions.RegexOptions.Singleline);
 
@@ -64,10 +71,20 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILo
     /// names the C# parameter, so the problem names the query parameter and the format it expects.</summary>
     private static ProblemDetails BindingProblem(BadHttpRequestException b)
     {
+        // No body at all where one is expected: the framework's words ("Implicit body inferred for parameter … Did you mean
+        // to use a Service instead?") are about C#, not about the request.
+        if (b.Message.StartsWith("Implicit body inferred", StringComparison.Ordinal)
+            || b.Message.StartsWith("Required parameter", StringComparison.Ordinal) && b.Message.Contains("from body", StringComparison.Ordinal))
+        {
+            const string missing = "A JSON body is required (Content-Type: application/json).";
+            return Problem(400, "Malformed request body", missing, new Dictionary<string, string[]> { ["$"] = [missing] });
+        }
         if (BindFailure.Match(b.Message) is not { Success: true } m) return Problem(b.StatusCode, "Bad request", b.Message, null);
         var name = m.Groups["name"].Value;
         var field = char.ToLowerInvariant(name[0]) + name[1..];
-        var expected = m.Groups["type"].Value.TrimEnd('?') switch
+        var type = m.Groups["type"].Value.TrimEnd('?');
+        if (type.StartsWith("Nullable<", StringComparison.Ordinal)) type = type["Nullable<".Length..^1]; // [AsParameters] filters
+        var expected = type switch
         {
             "DateTime" or "DateTimeOffset" => "an ISO 8601 date-time (e.g. 2026-11-24T08:00:00Z)",
             "DateOnly" => "a date (yyyy-MM-dd)",
