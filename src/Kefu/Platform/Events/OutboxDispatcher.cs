@@ -162,6 +162,8 @@ public sealed class OutboxDispatcher(
         {
             foreach (var handlerType in registry.Handlers.GetValueOrDefault(item.Type, []))
             {
+                // Turned down by the event alone (IEventFilter): no scope, no handler, no transaction, no receipt.
+                if (!registry.Accepts(handlerType, item.Type, item.Event)) continue;
                 if (!byHandler.TryGetValue(handlerType, out var list)) { byHandler[handlerType] = list = []; order.Add(handlerType); }
                 list.Add(item);
             }
