@@ -41,7 +41,10 @@ public sealed class OutboxDispatcher(
         {
             try
             {
-                if (await DispatchBatchAsync(stoppingToken) > 0) continue;
+                // A full batch may have left rows behind: go on at once. A smaller one took every row that was due
+                // when it was claimed; rows committed since then have signalled (a unit of work that published events
+                // signals at its commit), so the loop waits for that instead of claiming an empty batch.
+                if ((await DispatchAsync(stoppingToken)).Claimed >= BatchSize) continue;
                 // Woken by a commit: wait a moment so one read and one update cover a burst of commits.
                 if (await signal.WaitAsync(TimeSpan.FromSeconds(2), stoppingToken))
                     await Task.Delay(CoalesceDelay, time, stoppingToken);
@@ -70,11 +73,18 @@ public sealed class OutboxDispatcher(
     /// one process run one after the other.</summary>
     public async Task<int> DispatchBatchAsync(CancellationToken ct)
     {
+        var (_, delivered) = await DispatchAsync(ct);
+        return delivered;
+    }
+
+    /// <summary>Dispatches one batch; returns how many rows it claimed and how many of them it completed.</summary>
+    private async Task<(int Claimed, int Delivered)> DispatchAsync(CancellationToken ct)
+    {
         await _oneBatchAtATime.WaitAsync(ct);
         try
         {
             var batch = await ClaimAsync(ct);
-            if (batch.Count == 0) return 0;
+            if (batch.Count == 0) return (0, 0);
             (Dictionary<long, string> Failed, Dictionary<long, Task> RetryWhen) outcome;
             try
             {
@@ -91,7 +101,7 @@ public sealed class OutboxDispatcher(
             var (failed, _) = outcome;
             var delivered = batch.Count - failed.Count;
             _delivered.Add(delivered);
-            return delivered;
+            return (batch.Count, delivered);
         }
         finally { _oneBatchAtATime.Release(); }
     }
