@@ -6,9 +6,12 @@ using Microsoft.EntityFrameworkCore;
 namespace Kefu.Routing.Assignment;
 
 /// <summary>A new ticket created with a team (explicitly, or by a rule of Tickets) is assigned at once when its team
-/// is on automatic assignment. Triage sets the team later: that arrives as <see cref="AssignOnTeamChanged"/>.</summary>
-public sealed class AssignOnTicketCreated(AssignmentService routing) : IEventHandler<TicketCreated>
+/// is on automatic assignment. Triage sets the team later: that arrives as <see cref="AssignOnTeamChanged"/>.
+/// A ticket created without a team, or with an assignee, is turned down from the event (no scope, read or receipt).</summary>
+public sealed class AssignOnTicketCreated(AssignmentService routing) : IEventHandler<TicketCreated>, IEventFilter<TicketCreated>
 {
+    public static bool Accepts(TicketCreated e) => e.Queued != false;
+
     public async Task HandleAsync(TicketCreated e, EventContext context, CancellationToken ct) => await routing.TryAssignAsync(e.TicketId, ct);
 }
 
