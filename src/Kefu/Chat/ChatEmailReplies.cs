@@ -18,9 +18,9 @@ namespace Kefu.Chat;
 /// dropped silently. Idempotent: the outbox dedupes by "reply:{messageId}", the note by its external id.
 /// </summary>
 public sealed class ChatEmailReplyHandler(UnitOfWork uow, IMailOutbox mail, TicketService tickets,
-    ILogger<ChatEmailReplyHandler> log) : IEventHandler<MessageAdded>
+    ILogger<ChatEmailReplyHandler> log) : IEventHandler<MessageAdded>, IEventFilter<MessageAdded>
 {
-    public bool Handles(MessageAdded e) => e.Kind == MessageKind.PublicReply;
+    public static bool Accepts(MessageAdded e) => e.Kind == MessageKind.PublicReply;
 
     public async Task HandleAsync(MessageAdded e, EventContext context, CancellationToken ct)
     {

@@ -8,9 +8,9 @@ namespace Kefu.Chat;
 
 /// <summary>An agent's public reply on a chat ticket made anywhere (workspace reply box, API) reaches the visitor:
 /// stored as the next chat message, then pushed by <see cref="ChatStoredPusher"/> once committed.</summary>
-public sealed class ChatReplyHandler(ChatService chat) : IEventHandler<MessageAdded>
+public sealed class ChatReplyHandler(ChatService chat) : IEventHandler<MessageAdded>, IEventFilter<MessageAdded>
 {
-    public bool Handles(MessageAdded e) => e.Kind == MessageKind.PublicReply;
+    public static bool Accepts(MessageAdded e) => e.Kind == MessageKind.PublicReply;
 
     public async Task HandleAsync(MessageAdded e, EventContext context, CancellationToken ct)
     {
@@ -20,8 +20,10 @@ public sealed class ChatReplyHandler(ChatService chat) : IEventHandler<MessageAd
 }
 
 /// <summary>A chat ticket solved or closed in the workspace ends its chat (the visitor is asked for a rating).</summary>
-public sealed class ChatTicketClosedHandler(ChatService chat) : IEventHandler<TicketStatusChanged>
+public sealed class ChatTicketClosedHandler(ChatService chat) : IEventHandler<TicketStatusChanged>, IEventFilter<TicketStatusChanged>
 {
+    public static bool Accepts(TicketStatusChanged e) => e.To is TicketStatus.Solved or TicketStatus.Closed;
+
     public async Task HandleAsync(TicketStatusChanged e, EventContext context, CancellationToken ct)
     {
         if (e.To is not (TicketStatus.Solved or TicketStatus.Closed)) return;
@@ -35,8 +37,10 @@ public sealed class ChatTicketClosedHandler(ChatService chat) : IEventHandler<Ti
 /// per transaction).
 /// </summary>
 public sealed class ChatOfferHandler(ChatService chat, UnitOfWork uow) :
-    IEventHandler<AgentStatusChanged>, IEventHandler<ChatEnded>, IEventHandler<ChatAutoAssigned>
+    IEventHandler<AgentStatusChanged>, IEventHandler<ChatEnded>, IEventHandler<ChatAutoAssigned>, IEventFilter<AgentStatusChanged>
 {
+    public static bool Accepts(AgentStatusChanged e) => e.To == AgentStatus.Online;
+
     public async Task HandleAsync(AgentStatusChanged e, EventContext context, CancellationToken ct)
     {
         if (e.To != AgentStatus.Online) return;

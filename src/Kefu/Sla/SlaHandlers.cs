@@ -16,9 +16,9 @@ public sealed class StartClocksOnTicketCreated(SlaEngine engine, UrgentEscalatio
 }
 
 /// <summary>A ticket raised to urgent later (by an agent, triage or a rule) goes to tier 1 as well, when configured.</summary>
-public sealed class EscalateWhenRaisedToUrgent(UrgentEscalation urgent) : IEventHandler<TicketUpdated>
+public sealed class EscalateWhenRaisedToUrgent(UrgentEscalation urgent) : IEventHandler<TicketUpdated>, IEventFilter<TicketUpdated>
 {
-    public bool Handles(TicketUpdated e) => e.Fields.Contains("priority");
+    public static bool Accepts(TicketUpdated e) => e.Fields.Contains("priority");
     public Task HandleAsync(TicketUpdated e, EventContext context, CancellationToken ct) => urgent.CheckAsync(e.TicketId, ct);
 }
 
@@ -39,9 +39,9 @@ public sealed class UrgentEscalation(SlaEngine engine, SlaCache cache, Escalatio
 /// <summary>A public reply meets the response targets; a customer message after a reply starts a next-response target.
 /// A new ticket's opening message comes before any reply, so it can start nothing: it is turned down without a
 /// transaction (notes are, too).</summary>
-public sealed class TrackResponsesOnMessageAdded(SlaEngine engine) : IEventHandler<MessageAdded>
+public sealed class TrackResponsesOnMessageAdded(SlaEngine engine) : IEventHandler<MessageAdded>, IEventFilter<MessageAdded>
 {
-    public bool Handles(MessageAdded e) => e.Kind == MessageKind.PublicReply || (e.Kind == MessageKind.Customer && !e.Opening);
+    public static bool Accepts(MessageAdded e) => e.Kind == MessageKind.PublicReply || (e.Kind == MessageKind.Customer && !e.Opening);
 
     public Task HandleAsync(MessageAdded e, EventContext context, CancellationToken ct) => e.Kind switch
     {
@@ -52,9 +52,9 @@ public sealed class TrackResponsesOnMessageAdded(SlaEngine engine) : IEventHandl
 }
 
 /// <summary>Keyword and repeated-contact rules look at every customer message (a new ticket's first one included).</summary>
-public sealed class EscalateByRuleOnMessageAdded(EscalationRuleService rules) : IEventHandler<MessageAdded>
+public sealed class EscalateByRuleOnMessageAdded(EscalationRuleService rules) : IEventHandler<MessageAdded>, IEventFilter<MessageAdded>
 {
-    public bool Handles(MessageAdded e) => e.Kind == MessageKind.Customer;
+    public static bool Accepts(MessageAdded e) => e.Kind == MessageKind.Customer;
 
     public Task HandleAsync(MessageAdded e, EventContext context, CancellationToken ct) => e.Kind == MessageKind.Customer
         ? rules.EvaluateAsync(e.TicketId, e.MessageId, context.OccurredAt, ct)
@@ -63,8 +63,11 @@ public sealed class EscalateByRuleOnMessageAdded(EscalationRuleService rules) : 
 
 /// <summary>Waiting on the customer pauses the clocks; coming back resumes them; solved/closed ends them; reopening a
 /// solved ticket runs the resolution target again.</summary>
-public sealed class PauseClocksOnStatusChanged(SlaEngine engine, EscalationService escalations) : IEventHandler<TicketStatusChanged>
+public sealed class PauseClocksOnStatusChanged(SlaEngine engine, EscalationService escalations) : IEventHandler<TicketStatusChanged>, IEventFilter<TicketStatusChanged>
 {
+    public static bool Accepts(TicketStatusChanged e) => e.To is TicketStatus.Solved or TicketStatus.Closed
+        || e.From is TicketStatus.Solved || e.To == TicketStatus.PendingCustomer || e.From == TicketStatus.PendingCustomer;
+
     public async Task HandleAsync(TicketStatusChanged e, EventContext context, CancellationToken ct)
     {
         if (e.To is TicketStatus.Solved or TicketStatus.Closed)
@@ -79,8 +82,10 @@ public sealed class PauseClocksOnStatusChanged(SlaEngine engine, EscalationServi
 }
 
 /// <summary>Priority, category or tags changed: the policy may change.</summary>
-public sealed class ReselectPolicyOnTicketUpdated(SlaEngine engine) : IEventHandler<TicketUpdated>
+public sealed class ReselectPolicyOnTicketUpdated(SlaEngine engine) : IEventHandler<TicketUpdated>, IEventFilter<TicketUpdated>
 {
+    public static bool Accepts(TicketUpdated e) => e.Fields.Any(f => f is "priority" or "category" or "tags");
+
     public Task HandleAsync(TicketUpdated e, EventContext context, CancellationToken ct) =>
         e.Fields.Any(f => f is "priority" or "category" or "tags")
             ? engine.ReselectAsync(e.TicketId, context.OccurredAt, ct)

@@ -7,8 +7,10 @@ public sealed record CustomerCreated(long CustomerId) : IDomainEvent;
 public sealed record CustomerTagsChanged(long CustomerId, string[] Tags) : IDomainEvent;
 public sealed record CustomersMerged(long SourceCustomerId, long TargetCustomerId) : IDomainEvent;
 /// <summary>A ticket was created. <see cref="Triaged"/>: it was classified while being created (ICreateTriage); when
-/// false, triage reacts to this event instead.</summary>
-public sealed record TicketCreated(long TicketId, long CustomerId, Channel Channel, bool Triaged = false) : IDomainEvent;
+/// false, triage reacts to this event instead. <see cref="Queued"/>: it was created with a team and without an
+/// assignee, i.e. waiting in its team's queue; false when it had no team or an assignee (a team or assignee change
+/// later is its own event), null in events stored before this field (unknown: look at the ticket).</summary>
+public sealed record TicketCreated(long TicketId, long CustomerId, Channel Channel, bool Triaged = false, bool? Queued = null) : IDomainEvent;
 public sealed record TicketUpdated(long TicketId, string[] Fields) : IDomainEvent;
 public sealed record TicketStatusChanged(long TicketId, TicketStatus From, TicketStatus To) : IDomainEvent;
 public sealed record AssigneeChanged(long TicketId, Guid? From, Guid? To, int? TeamId, Guid? ByUserId) : IDomainEvent;

@@ -541,7 +541,8 @@ public sealed class TicketService(
     /// <summary>The events and audit entry of a created ticket, once it and its first message have their ids.</summary>
     private async Task AnnounceCreatedAsync(Ticket ticket, Message message, TriageVerdict? verdict, TaxonomySnapshot tax, StaffContext staff, CancellationToken ct)
     {
-        db.Publish(new TicketCreated(ticket.Id, ticket.CustomerId, ticket.Channel, Triaged: verdict is not null), time);
+        db.Publish(new TicketCreated(ticket.Id, ticket.CustomerId, ticket.Channel, Triaged: verdict is not null,
+            Queued: ticket.TeamId is not null && ticket.AssigneeId is null), time);
         db.Publish(new MessageAdded(ticket.Id, message.Id, message.Kind, Opening: true), time);
         if (ticket.AssigneeId is not null) db.Publish(new AssigneeChanged(ticket.Id, null, ticket.AssigneeId, ticket.TeamId, staff.UserId), time);
         await audit.RecordAsync("ticket", ticket.Id, "created",

@@ -47,7 +47,13 @@ public abstract class KefuDb(DbContextOptions options)
     public void Publish(IDomainEvent e, TimeProvider time)
     {
         Append(OutboxMessage.From(e, time.UtcNow()));
+        Published = true;
     }
+
+    /// <summary>Set by <see cref="Publish"/>, taken by the unit of work that commits it: only a commit that may have
+    /// written events wakes the outbox dispatcher (a handler's commit that published nothing has nothing for it). A
+    /// stale true (the rows were rolled back) costs one needless wake-up, no more.</summary>
+    internal bool Published { get; set; }
 
     /// <summary>Queues an audit row in this unit of work (see <see cref="AuditLog"/>).</summary>
     internal void AddAudit(AuditEntry entry) => Append(entry);

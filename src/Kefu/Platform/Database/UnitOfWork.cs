@@ -58,7 +58,12 @@ public sealed class UnitOfWork(KefuDb db, WriteGate gate, OutboxSignal signal)
             if (_tx is not null)
             {
                 await _tx.CommitAsync(ct);
-                signal.Notify();
+                // The dispatcher is woken only by a commit that wrote events (its own handlers' commits mostly did not).
+                if (db.Published)
+                {
+                    db.Published = false;
+                    signal.Notify();
+                }
             }
             RunAfterCommit();
             return result;

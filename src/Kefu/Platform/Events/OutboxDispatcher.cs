@@ -3,6 +3,9 @@ using System.Diagnostics.Metrics;
 using System.Reflection;
 using Kefu.Platform.Database;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Storage;
 
 namespace Kefu.Platform.Events;
 
@@ -41,7 +44,10 @@ public sealed class OutboxDispatcher(
         {
             try
             {
-                if (await DispatchBatchAsync(stoppingToken) > 0) continue;
+                // A full batch may have left rows behind: go on at once. A smaller one took every row that was due
+                // when it was claimed; rows committed since then have signalled (a unit of work that published events
+                // signals at its commit), so the loop waits for that instead of claiming an empty batch.
+                if ((await DispatchAsync(stoppingToken)).Claimed >= BatchSize) continue;
                 // Woken by a commit: wait a moment so one read and one update cover a burst of commits.
                 if (await signal.WaitAsync(TimeSpan.FromSeconds(2), stoppingToken))
                     await Task.Delay(CoalesceDelay, time, stoppingToken);
@@ -70,11 +76,18 @@ public sealed class OutboxDispatcher(
     /// one process run one after the other.</summary>
     public async Task<int> DispatchBatchAsync(CancellationToken ct)
     {
+        var (_, delivered) = await DispatchAsync(ct);
+        return delivered;
+    }
+
+    /// <summary>Dispatches one batch; returns how many rows it claimed and how many of them it completed.</summary>
+    private async Task<(int Claimed, int Delivered)> DispatchAsync(CancellationToken ct)
+    {
         await _oneBatchAtATime.WaitAsync(ct);
         try
         {
             var batch = await ClaimAsync(ct);
-            if (batch.Count == 0) return 0;
+            if (batch.Count == 0) return (0, 0);
             (Dictionary<long, string> Failed, Dictionary<long, Task> RetryWhen) outcome;
             try
             {
@@ -91,7 +104,7 @@ public sealed class OutboxDispatcher(
             var (failed, _) = outcome;
             var delivered = batch.Count - failed.Count;
             _delivered.Add(delivered);
-            return delivered;
+            return (batch.Count, delivered);
         }
         finally { _oneBatchAtATime.Release(); }
     }
@@ -105,6 +118,7 @@ public sealed class OutboxDispatcher(
         var gate = scope.ServiceProvider.GetRequiredService<WriteGate>();
         var now = time.UtcNow();
         var token = WholeMicroseconds(now.Add(ClaimLease)).AddTicks(Random.Shared.Next(1, 1_000_000) * 10L);
+        int claimed;
         using (await gate.EnterAsync(ct))
         {
             var next = db.Outbox
@@ -112,14 +126,19 @@ public sealed class OutboxDispatcher(
                 .OrderBy(m => m.Id).Take(BatchSize).Select(m => m.Id);
             // The conditions are repeated on the updated row: on PostgreSQL a concurrent claimer that waited for our
             // row locks re-checks them and skips what we took.
-            var claimed = await db.Outbox
+            claimed = await db.Outbox
                 .Where(m => next.Contains(m.Id) && m.DispatchedAt == null && (m.NextAttemptAt == null || m.NextAttemptAt <= now))
                 .ExecuteUpdateAsync(s => s.SetProperty(m => m.NextAttemptAt, token), ct);
             if (claimed == 0) return [];
         }
-        return await db.Outbox.AsNoTracking().Where(m => m.NextAttemptAt == token && m.DispatchedAt == null)
-            .OrderBy(m => m.Id).ToListAsync(ct);
+        var batch = new List<OutboxMessage>(Math.Min(claimed, BatchSize));
+        await foreach (var m in ClaimedQuery.For(db)(db, token).WithCancellation(ct)) batch.Add(m);
+        return batch;
     }
+
+    // The claimed rows back, compiled once per model (decision 0045): read once per batch.
+    private static readonly PerModel<Func<KefuDb, DateTime, IAsyncEnumerable<OutboxMessage>>> ClaimedQuery = new(() => EF.CompileAsyncQuery<KefuDb, DateTime, OutboxMessage>(
+        (KefuDb db, DateTime token) => db.Outbox.AsNoTracking().Where(m => m.NextAttemptAt == token && m.DispatchedAt == null).OrderBy(m => m.Id)));
 
     /// <summary>Ends this dispatcher's lease on the rows of <paramref name="batch"/> that are still undispatched.</summary>
     private async Task ReleaseAsync(List<OutboxMessage> batch)
@@ -162,6 +181,8 @@ public sealed class OutboxDispatcher(
         {
             foreach (var handlerType in registry.Handlers.GetValueOrDefault(item.Type, []))
             {
+                // Turned down by the event alone (IEventFilter): no scope, no handler, no transaction, no receipt.
+                if (!registry.Accepts(handlerType, item.Type, item.Event)) continue;
                 if (!byHandler.TryGetValue(handlerType, out var list)) { byHandler[handlerType] = list = []; order.Add(handlerType); }
                 list.Add(item);
             }
@@ -238,19 +259,38 @@ public sealed class OutboxDispatcher(
     private async Task<HashSet<long>> WriteReceiptsAsync(
         KefuDb db, string handlerName, IReadOnlyList<(IDomainEvent Event, Type Type, EventContext Context)> chunk, CancellationToken ct)
     {
-        var sql = new System.Text.StringBuilder("INSERT INTO platform_event_receipts (event_id, handler, handled_at) VALUES ");
         var args = new object[chunk.Count + 2];
         args[0] = handlerName;
         args[1] = time.UtcNow();
-        for (var i = 0; i < chunk.Count; i++)
+        for (var i = 0; i < chunk.Count; i++) args[i + 2] = chunk[i].Context.EventId;
+        // Through EF's raw command builder, the path ExecuteSqlRaw takes (interceptors: on SQLite the write gate's
+        // first-write hook begins the unit's transaction; the command log; the unit's transaction), without the query
+        // pipeline SqlQueryRaw ran for every chunk (its FromSql query is not cacheable: SQL generated per execution).
+        var command = db.GetService<IRawSqlCommandBuilder>().Build(ReceiptsSql(chunk.Count), args, db.Model);
+        var todo = new HashSet<long>(chunk.Count);
+        await using var reader = await command.RelationalCommand.ExecuteReaderAsync(new RelationalCommandParameterObject(
+            db.GetService<IRelationalConnection>(), command.ParameterValues, null, db, db.GetService<IRelationalCommandDiagnosticsLogger>()), ct);
+        while (await reader.ReadAsync(ct)) todo.Add(reader.DbDataReader.GetInt64(0));
+        return todo;
+    }
+
+    /// <summary>The receipts INSERT for <paramref name="count"/> events (one string per chunk size, built once).</summary>
+    private static string ReceiptsSql(int count)
+    {
+        if (count < ReceiptsSqlBySize.Length && ReceiptsSqlBySize[count] is { } cached) return cached;
+        var sql = new System.Text.StringBuilder("INSERT INTO platform_event_receipts (event_id, handler, handled_at) VALUES ");
+        for (var i = 0; i < count; i++)
         {
             if (i > 0) sql.Append(", ");
             sql.Append("({").Append(i + 2).Append("}, {0}, {1})");
-            args[i + 2] = chunk[i].Context.EventId;
         }
-        sql.Append(" ON CONFLICT DO NOTHING RETURNING event_id AS \"Value\"");
-        return (await db.Database.SqlQueryRaw<long>(sql.ToString(), args).ToListAsync(ct)).ToHashSet();
+        sql.Append(" ON CONFLICT DO NOTHING RETURNING event_id");
+        var text = sql.ToString();
+        if (count < ReceiptsSqlBySize.Length) ReceiptsSqlBySize[count] = text;
+        return text;
     }
+
+    private static readonly string?[] ReceiptsSqlBySize = new string?[ChunkSize + 1];
 
     /// <summary>Marks a batch's delivered rows in one statement (and ends their lease); failed rows get a back-off.
     /// A deferred row whose handler named a task to wait for gets its back-off ended when that task completes.</summary>

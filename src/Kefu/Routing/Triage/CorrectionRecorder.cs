@@ -13,8 +13,10 @@ namespace Kefu.Routing.Triage;
 /// </summary>
 public sealed class CorrectionRecorder(
     UnitOfWork uow, TaxonomyCache taxonomy, TriageTrainingService trainer, IOptions<TriageOptions> options, TimeProvider time)
-    : IEventHandler<TicketUpdated>
+    : IEventHandler<TicketUpdated>, IEventFilter<TicketUpdated>
 {
+    public static bool Accepts(TicketUpdated e) => e.Fields.Contains("category");
+
     public async Task HandleAsync(TicketUpdated e, EventContext context, CancellationToken ct)
     {
         if (!options.Value.Enabled || !e.Fields.Contains("category")) return;

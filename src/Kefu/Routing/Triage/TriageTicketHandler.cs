@@ -17,11 +17,14 @@ namespace Kefu.Routing.Triage;
 /// </summary>
 public sealed class TriageTicketHandler(
     UnitOfWork uow, TicketService tickets, TicketTriage triage, TriageClassifier classifier, IOptions<TriageOptions> options)
-    : IEventHandler<TicketCreated>
+    : IEventHandler<TicketCreated>, IEventFilter<TicketCreated>
 {
     /// <summary>The actor triage works as: every permission, no user id (so the audit trail records "system").</summary>
     public static readonly StaffContext System = new(Guid.Empty, "Triage", FrozenSet<string>.Empty,
         Permissions.All.ToFrozenSet(), FrozenSet<int>.Empty, IsOutsourced: false, IsActive: true);
+
+    /// <summary>A ticket triaged at creation needs nothing more (decided before the handler is resolved).</summary>
+    public static bool Accepts(TicketCreated e) => !e.Triaged;
 
     public bool Handles(TicketCreated e) => !e.Triaged && options.Value.Enabled;
 
