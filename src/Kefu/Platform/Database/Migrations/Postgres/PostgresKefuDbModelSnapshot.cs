@@ -852,6 +852,11 @@ namespace Kefu.Platform.Database.Migrations.Postgres
                         .HasColumnType("character varying(64)")
                         .HasColumnName("remote_address");
 
+                    b.Property<string>("UserAgent")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("user_agent");
+
                     b.Property<string>("Via")
                         .IsRequired()
                         .HasMaxLength(20)
