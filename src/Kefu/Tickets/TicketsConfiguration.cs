@@ -82,6 +82,9 @@ internal sealed class TicketsConfiguration :
         b.ToTable("tickets_tags");
         b.Property(x => x.Name).HasMaxLength(50);
         b.HasIndex(x => x.Name).IsUnique();
+        b.Property(x => x.NormalizedName).HasMaxLength(50);
+        // One tag per name whatever its case (decision 0065); name lookups go through this index.
+        b.HasIndex(x => x.NormalizedName).IsUnique();
     }
 
     public void Configure(EntityTypeBuilder<TicketTag> b)

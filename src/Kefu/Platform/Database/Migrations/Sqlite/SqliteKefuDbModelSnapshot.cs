@@ -2486,12 +2486,22 @@ namespace Kefu.Platform.Database.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("name");
 
+                    b.Property<string>("NormalizedName")
+                        .IsRequired()
+                        .HasMaxLength(50)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("normalized_name");
+
                     b.HasKey("Id")
                         .HasName("pk_tickets_tags");
 
                     b.HasIndex("Name")
                         .IsUnique()
                         .HasDatabaseName("ix_tickets_tags_name");
+
+                    b.HasIndex("NormalizedName")
+                        .IsUnique()
+                        .HasDatabaseName("ix_tickets_tags_normalized_name");
 
                     b.ToTable("tickets_tags", (string)null);
                 });
