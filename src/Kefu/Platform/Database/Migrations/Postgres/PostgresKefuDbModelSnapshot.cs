@@ -2397,7 +2397,20 @@ namespace Kefu.Platform.Database.Migrations.Postgres
                         .HasName("pk_tickets_customers");
 
                     b.HasIndex("MergedIntoId")
-                        .HasDatabaseName("ix_tickets_customers_merged_into_id");
+                        .HasDatabaseName("ix_tickets_customers_merged_into_id")
+                        .HasFilter("merged_into_id IS NOT NULL");
+
+                    b.HasIndex("CreatedAt", "Id")
+                        .HasDatabaseName("ix_tickets_customers_created_at_id")
+                        .HasFilter("merged_into_id IS NULL");
+
+                    b.HasIndex("Name", "Id")
+                        .HasDatabaseName("ix_tickets_customers_name_id")
+                        .HasFilter("merged_into_id IS NULL");
+
+                    b.HasIndex("UpdatedAt", "Id")
+                        .HasDatabaseName("ix_tickets_customers_updated_at_id")
+                        .HasFilter("merged_into_id IS NULL");
 
                     b.ToTable("tickets_customers", (string)null);
                 });
