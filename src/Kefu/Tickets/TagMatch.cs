@@ -30,7 +30,8 @@ public static class TagMatch
             .OrderBy(t => t.Name == name ? 0 : 1).ThenBy(t => t.Id == 0 ? int.MaxValue : t.Id).FirstOrDefault();
 
     /// <summary>The tags named <paramref name="names"/>, creating the missing ones in the caller's transaction. A tag is
-    /// created with <c>INSERT … ON CONFLICT (normalized_name) DO NOTHING</c>: when another transaction creates the same
+    /// created with <c>INSERT … ON CONFLICT DO NOTHING</c> (no target: the exact name's unique index counts too, or two
+    /// creates of the very same spelling fail on it): when another transaction creates the same
     /// name in any case at the same time, this one waits for it (PostgreSQL) and then reads and uses that tag instead of
     /// failing on the unique index, which would abort the whole transaction (the ticket save around it). Missing names
     /// are inserted in key order, so two such transactions cannot wait on each other. The returned tags are tracked.</summary>
@@ -49,7 +50,7 @@ public static class TagMatch
     /// waits for); returns whether this call created it.</summary>
     public static async Task<bool> InsertAsync(KefuDb db, string name, DateTime now, CancellationToken ct) =>
         await db.Database.ExecuteSqlAsync(
-            $"INSERT INTO tickets_tags (name, normalized_name, created_at) VALUES ({name}, {Tag.Normalize(name)}, {now}) ON CONFLICT (normalized_name) DO NOTHING",
+            $"INSERT INTO tickets_tags (name, normalized_name, created_at) VALUES ({name}, {Tag.Normalize(name)}, {now}) ON CONFLICT DO NOTHING",
             ct) == 1;
 
     private static string AsciiLower(string s) =>
