@@ -46,6 +46,7 @@ public sealed class ChatSiteService(UnitOfWork uow, AuditLog audit, TimeProvider
     /// <summary><paramref name="ifMatch"/> gets the stored site's stamp before anything changes (the API's If-Match).</summary>
     public Task<ChatSiteDto> UpdateAsync(int id, SaveChatSiteRequest r, CancellationToken ct, Action<string>? ifMatch = null) => uow.RunAsync(async c =>
     {
+        if (ifMatch is not null) await uow.Db.LockRowAsync<ChatSite>(id, c); // the stamp is checked against the latest commit
         var site = await FindAsync(id, c);
         ifMatch?.Invoke(Stamp(ToDto(site)));
         Apply(site, r);

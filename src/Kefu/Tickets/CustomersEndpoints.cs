@@ -20,13 +20,17 @@ public static class CustomersEndpoints
 {
     /// <summary>Newest first by default (ids are given in creation order; the primary key serves it); the other
     /// orders break ties by id.</summary>
-    private static readonly ListSort<Customer>[] Sorts =
+    internal static readonly ListSort<Customer>[] Sorts =
     [
         ListSort<Customer>.By("id", c => c.Id).WithDescendingDefault(),
         ListSort<Customer>.By("createdAt", c => c.CreatedAt, c => c.Id),
         ListSort<Customer>.By("updatedAt", c => c.UpdatedAt, c => c.Id),
         ListSort<Customer>.By("name", c => c.Name, c => c.Id),
     ];
+
+    /// <summary>The customers the list shows (merged ones are gone), with their identities.</summary>
+    internal static IQueryable<Customer> Listed(KefuDb db) =>
+        db.Set<Customer>().AsNoTracking().Include(c => c.Identities).Where(c => c.MergedIntoId == null);
 
     public static void MapCustomersEndpoints(this IEndpointRouteBuilder app)
     {
@@ -35,7 +39,7 @@ public static class CustomersEndpoints
         g.MapGet("", async ([AsParameters] CustomerFilter f, CurrentUser user, KefuDb db, CustomerTags tags, CancellationToken ct) =>
         {
             var staff = await user.GetAsync(ct);
-            var query = db.Set<Customer>().AsNoTracking().Include(c => c.Identities).Where(c => c.MergedIntoId == null);
+            var query = Listed(db);
             if (!string.IsNullOrWhiteSpace(f.Q)) query = Search(query, f.Q.Trim(), staff.MasksPii);
             var (rows, next) = await Keyset.PageAsync(query, Sorts, f.Sort, f.Cursor, f.Limit, ct);
             var tagsOf = await tags.GetManyAsync([.. rows.Select(c => c.Id)], ct);

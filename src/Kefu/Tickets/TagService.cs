@@ -31,8 +31,8 @@ public sealed class TagService(UnitOfWork uow, AuditLog audit, TimeProvider time
         var q = db.Set<Tag>().AsNoTracking();
         if (!string.IsNullOrWhiteSpace(f.Q))
         {
-            var prefix = f.Q.Trim().ToLowerInvariant();
-            q = q.Where(t => t.Name.ToLower().StartsWith(prefix));
+            var prefix = Tag.Normalize(f.Q.Trim());
+            q = q.Where(t => t.NormalizedName.StartsWith(prefix));
         }
         var (rows, next) = await Keyset.PageAsync(q, Sorts, f.Sort, f.Cursor, f.Limit, ct);
         var ids = rows.Select(t => t.Id).ToList();
@@ -47,9 +47,12 @@ public sealed class TagService(UnitOfWork uow, AuditLog audit, TimeProvider time
         if (name.Length == 0) throw DomainException.Validation("name", "name must not be empty.");
         if (TagMatch.Pick(await uow.Db.Set<Tag>().Matching([name]).ToListAsync(c), name) is { } same)
             throw DomainException.Conflict("name", $"Tag '{same.Name}' exists.");
-        var t = new Tag { Name = name, CreatedAt = time.UtcNow() };
-        uow.Db.Add(t);
-        await uow.Db.SaveChangesAsync(c);
+        if (name.Length > 50) throw DomainException.Validation("name", "A tag is at most 50 characters.");
+        // Another request may create the same name (any case) at the same moment: the unique key decides, and the
+        // loser gets the same 409 as if it had come second.
+        if (!await TagMatch.InsertAsync(uow.Db, name, time.UtcNow(), c)) throw DomainException.Conflict("name", $"Tag '{name}' exists.");
+        var key = Tag.Normalize(name);
+        var t = await uow.Db.Set<Tag>().SingleAsync(x => x.NormalizedName == key, c);
         await audit.RecordAsync("tag", t.Id, "created", new { name }, c);
         return t;
     }, ct);

@@ -60,9 +60,24 @@ public sealed class Attachment
 
 public sealed class Tag
 {
+    private string _name = "";
+
     public int Id { get; set; }
-    public required string Name { get; set; }
+
+    /// <summary>As first spelt; setting it sets <see cref="NormalizedName"/> (EF reads both columns as stored).</summary>
+    public required string Name
+    {
+        get => _name;
+        set { _name = value; NormalizedName = Normalize(value); }
+    }
+
+    /// <summary>The name's case-insensitive key, unique (decision 0065): <see cref="Normalize"/> of the name.</summary>
+    public string NormalizedName { get; private set; } = "";
+
     public DateTime CreatedAt { get; set; }
+
+    /// <summary>The key names are matched by: lower-cased, invariant culture.</summary>
+    public static string Normalize(string name) => name.ToLowerInvariant();
 }
 
 public sealed class TicketTag

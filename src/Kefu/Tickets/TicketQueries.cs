@@ -115,9 +115,9 @@ public sealed class TicketQueries(KefuDb db, TaxonomyCache taxonomy, StaffDirect
         }
         if (f.Tag is { } tag)
         {
-            // Any case of the name (decision 0063): tags stored before names were matched so may differ only by case.
+            // Any case of the name (decisions 0063, 0065), by the tag's indexed key.
             var keys = TagMatch.Keys([tag]);
-            q = q.Where(t => t.Tags.Any(x => x.Tag.Name == tag || keys.Contains(x.Tag.Name.ToLower())));
+            q = q.Where(t => t.Tags.Any(x => keys.Contains(x.Tag.NormalizedName)));
         }
         if (f.CustomerId is { } cust) q = q.Where(t => t.CustomerId == cust);
         if (f.CreatedFrom is { } from) { var u = from.ToUniversalTime(); q = q.Where(t => t.CreatedAt >= u); }

@@ -157,7 +157,7 @@ public sealed class TicketService(
         // Tags of all new tickets: one query for the names (the manual-triage tag is then looked up once per batch).
         var names = wantedTags.Select(TagNames).ToList();
         var allNames = names.SelectMany(n => n).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
-        var tags = allNames.Count == 0 ? [] : await db.Set<Tag>().Matching(allNames).ToListAsync(ct);
+        var tags = await TagMatch.EnsureAsync(db, allNames, time.UtcNow(), ct);
         for (var k = 0; k < built.Count; k++) LinkTags(built[k].Ticket, names[k], tags);
         await db.SaveChangesAsync(ct);
 
@@ -557,22 +557,14 @@ public sealed class TicketService(
         return wanted;
     }
 
-    /// <summary>Links a new ticket to the named tags; <paramref name="known"/> are the stored ones, and tags created here
-    /// join it so the next ticket of a batch shares them.</summary>
-    private void LinkTags(Ticket ticket, List<string> names, List<Tag> known)
+    /// <summary>Links a new ticket to the named tags; <paramref name="known"/> holds them all (<see cref="TagMatch.EnsureAsync"/>).</summary>
+    private static void LinkTags(Ticket ticket, List<string> names, List<Tag> known)
     {
-        foreach (var name in names)
-        {
-            var tag = TagMatch.Pick(known, name);
-            if (tag is null)
-            {
-                tag = new Tag { Name = name, CreatedAt = time.UtcNow() };
-                db.Add(tag);
-                known.Add(tag);
-            }
-            ticket.Tags.Add(new TicketTag { Tag = tag });
-        }
+        foreach (var name in names) ticket.Tags.Add(new TicketTag { Tag = PickEnsured(known, name) });
     }
+
+    private static Tag PickEnsured(List<Tag> known, string name) =>
+        TagMatch.Pick(known, name) ?? throw new InvalidOperationException($"Tag '{name}' was neither found nor created.");
 
     /// <summary>Replaces the ticket's tags (creating unknown tags); returns [old, new] when they changed.</summary>
     private async Task<object?[]?> SetTagsAsync(Ticket ticket, string[] names, CancellationToken ct)
@@ -584,7 +576,7 @@ public sealed class TicketService(
         var currentNames = current.Select(t => t.Tag.Name).ToList();
         if (currentNames.Order().SequenceEqual(wanted.Order(), StringComparer.OrdinalIgnoreCase) && ticket.Id != 0) return null;
 
-        var existing = await db.Set<Tag>().Matching(wanted).ToListAsync(ct);
+        var existing = await TagMatch.EnsureAsync(db, wanted, time.UtcNow(), ct);
         foreach (var link in current.Where(c => !wanted.Contains(c.Tag.Name, StringComparer.OrdinalIgnoreCase))) db.Remove(link);
         var result = new List<string>(wanted.Count); // as stored: a name given in another case keeps the tag's spelling
         foreach (var name in wanted)
@@ -594,12 +586,7 @@ public sealed class TicketService(
                 result.Add(kept);
                 continue;
             }
-            var tag = TagMatch.Pick(existing, name);
-            if (tag is null)
-            {
-                tag = new Tag { Name = name, CreatedAt = time.UtcNow() };
-                db.Add(tag);
-            }
+            var tag = PickEnsured(existing, name);
             ticket.Tags.Add(new TicketTag { Tag = tag });
             result.Add(tag.Name);
         }

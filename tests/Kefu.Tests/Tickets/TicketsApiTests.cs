@@ -113,32 +113,6 @@ public abstract class TicketsApiTests(KefuApp app)
     }
 
     [Fact]
-    public async Task Tags_stored_before_case_matching_are_all_found_by_the_list_filter()
-    {
-        // Rows that differ only by case, as older versions stored them: the filter finds both, a new use picks the exact
-        // spelling, else the oldest.
-        var name = Unique("Legacy");
-        int upperId, lowerId;
-        using (var scope = app.Factory.Services.CreateScope())
-        {
-            var db = scope.ServiceProvider.GetRequiredService<Kefu.Platform.Database.KefuDb>();
-            var upper = new Tag { Name = name.ToUpperInvariant(), CreatedAt = DateTime.UtcNow };
-            db.Add(upper);
-            await db.SaveChangesAsync();
-            var lowerTag = new Tag { Name = name.ToLowerInvariant(), CreatedAt = DateTime.UtcNow };
-            db.Add(lowerTag);
-            await db.SaveChangesAsync();
-            (upperId, lowerId) = (upper.Id, lowerTag.Id);
-        }
-        Assert.True(upperId < lowerId);
-        var a = await CreateTicket(app.Admin, extra: new { tags = new[] { name.ToLowerInvariant() } });
-        var b = await CreateTicket(app.Admin, extra: new { tags = new[] { name } });
-        Assert.Equal([name.ToLowerInvariant()], a["tags"]!.AsArray().Select(x => x!.GetValue<string>()));
-        Assert.Equal([name.ToUpperInvariant()], b["tags"]!.AsArray().Select(x => x!.GetValue<string>()));
-        Assert.Equal(new[] { a, b }.Select(Id).Order(), (await AllPages($"tag={name}")).Select(Id).Order());
-    }
-
-    [Fact]
     public async Task Inbound_contact_finds_the_customer_by_any_identity()
     {
         var email = $"{Unique("same")}@example.com";

@@ -17,11 +17,20 @@ public sealed class AuditEntry
     /// <summary>web, api-token or system.</summary>
     public required string Via { get; set; }
     public string? RemoteAddress { get; set; }
+    /// <summary>The client's User-Agent header (at most <see cref="UserAgentMax"/> characters): for a circuit, the one
+    /// of the request that started it.</summary>
+    public string? UserAgent { get; set; }
     public required string EntityType { get; set; }
     public required string EntityId { get; set; }
     public required string Action { get; set; }
     /// <summary>JSON object: field → [old, new], or free details.</summary>
     public string? Changes { get; set; }
+
+    public const int UserAgentMax = 200;
+
+    /// <summary>The header cut to <see cref="UserAgentMax"/> characters; null when absent or blank.</summary>
+    public static string? CutUserAgent(string? value) =>
+        string.IsNullOrWhiteSpace(value) ? null : TextCut.Cut(value.Trim(), UserAgentMax);
 }
 
 internal sealed class AuditConfiguration : IEntityTypeConfiguration<AuditEntry>
@@ -32,6 +41,7 @@ internal sealed class AuditConfiguration : IEntityTypeConfiguration<AuditEntry>
         b.Property(x => x.ActorName).HasMaxLength(100);
         b.Property(x => x.Via).HasMaxLength(20);
         b.Property(x => x.RemoteAddress).HasMaxLength(64);
+        b.Property(x => x.UserAgent).HasMaxLength(AuditEntry.UserAgentMax);
         b.Property(x => x.EntityType).HasMaxLength(50);
         b.Property(x => x.EntityId).HasMaxLength(64);
         b.Property(x => x.Action).HasMaxLength(50);
@@ -55,6 +65,7 @@ public sealed class AuditLog(KefuDb db, CurrentUser user, StaffDirectory directo
             ActorName = name,
             Via = user.Via,
             RemoteAddress = user.RemoteAddress,
+            UserAgent = user.UserAgent,
             EntityType = entityType,
             EntityId = entityId.ToString()!,
             Action = action,
@@ -78,11 +89,11 @@ public sealed class ChangeSet
 }
 
 public sealed record AuditDto(long Id, DateTime At, Guid? ActorId, string? ActorName, string Via, string? RemoteAddress,
-    string EntityType, string EntityId, string Action, JsonNode? Changes)
+    string? UserAgent, string EntityType, string EntityId, string Action, JsonNode? Changes)
 {
     /// <summary>With <paramref name="maskPii"/> (an outsourced reader) the values in the changes are masked as in every
     /// other response: a subject or note may hold a phone number, an identity change holds the address itself.</summary>
-    public static AuditDto From(AuditEntry a, bool maskPii) => new(a.Id, a.At, a.ActorId, a.ActorName, a.Via, a.RemoteAddress, a.EntityType,
+    public static AuditDto From(AuditEntry a, bool maskPii) => new(a.Id, a.At, a.ActorId, a.ActorName, a.Via, a.RemoteAddress, a.UserAgent, a.EntityType,
         a.EntityId, a.Action, ChangesOf(a, maskPii));
 
     public static JsonNode? ChangesOf(AuditEntry a, bool maskPii)

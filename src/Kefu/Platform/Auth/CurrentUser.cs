@@ -13,12 +13,18 @@ public sealed class CurrentUser(IHttpContextAccessor http, StaffDirectory direct
     /// <summary>The remote address captured when the circuit started, for the audit trail.</summary>
     public string? CircuitAddress { get; set; }
 
+    /// <summary>The User-Agent captured when the circuit started, for the audit trail.</summary>
+    public string? CircuitUserAgent { get; set; }
+
     private ClaimsPrincipal? User => Principal ?? http.HttpContext?.User;
 
     public Guid? UserId =>
         Guid.TryParse(User?.FindFirstValue(ClaimTypes.NameIdentifier), out var id) ? id : null;
 
     public string? RemoteAddress => CircuitAddress ?? http.HttpContext?.Connection.RemoteIpAddress?.ToString();
+
+    /// <summary>The client's User-Agent (cut to the audit column's length): the circuit's, else the request's.</summary>
+    public string? UserAgent => CircuitUserAgent ?? Audit.AuditEntry.CutUserAgent(http.HttpContext?.Request.Headers.UserAgent.ToString());
 
     public string Via => User?.Identity?.AuthenticationType switch
     {

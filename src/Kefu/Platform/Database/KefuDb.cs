@@ -43,6 +43,26 @@ public abstract class KefuDb(DbContextOptions options)
         else await Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock({key})", ct);
     }
 
+    /// <summary>Locks the row of <typeparamref name="T"/> with primary key <paramref name="key"/> until the unit of work
+    /// ends, before it is read for a check-then-write (If-Match against a content stamp, <see cref="ETags.ForContent"/>):
+    /// on PostgreSQL <c>SELECT … FOR UPDATE</c>, which waits for any transaction that has changed the row and not yet
+    /// committed, so the read after it sees that change (read committed) and a stale If-Match is a 412, not a lost
+    /// update; on SQLite the unit's write transaction (the write gate) begins now, before the read. A missing row locks
+    /// nothing.</summary>
+    public async ValueTask LockRowAsync<T>(object key, CancellationToken ct) where T : class
+    {
+        if (IsSqlite)
+        {
+            await BeginWriteAsync(ct);
+            return;
+        }
+        var entity = Model.FindEntityType(typeof(T)) ?? throw new InvalidOperationException($"{typeof(T).Name} is not mapped.");
+        var column = entity.FindPrimaryKey()!.Properties.Single().GetColumnName();
+        // Table and column come from the model, the key is a parameter.
+        var sql = "SELECT 1 FROM " + entity.GetTableName() + " WHERE " + column + " = {0} FOR UPDATE";
+        await Database.ExecuteSqlRawAsync(sql, [key], ct);
+    }
+
     /// <summary>Queues a domain event in this unit of work; it is stored in the same transaction as the change.</summary>
     public void Publish(IDomainEvent e, TimeProvider time)
     {

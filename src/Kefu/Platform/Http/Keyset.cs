@@ -148,8 +148,15 @@ public static class Keyset
     {
         var take = Limit(limit);
         var (chosen, descending) = ParseSort(sort, sorts);
-        var rows = await chosen.Apply(query, descending, cursor).Take(take + 1).ToListAsync(ct);
+        var rows = await PageQuery(query, sorts, sort, cursor, limit).ToListAsync(ct);
         return (rows, Trim(rows, take, chosen, descending));
+    }
+
+    /// <summary>The query <see cref="PageAsync"/> runs: ordered, after the cursor, one row beyond the page.</summary>
+    internal static IQueryable<T> PageQuery<T>(IQueryable<T> query, IReadOnlyList<ListSort<T>> sorts, string? sort, string? cursor, int? limit)
+    {
+        var (chosen, descending) = ParseSort(sort, sorts);
+        return chosen.Apply(query, descending, cursor).Take(Limit(limit) + 1);
     }
 
     /// <summary>Drops the row fetched beyond the page (it shows there is a next page) and returns the next page's cursor.</summary>

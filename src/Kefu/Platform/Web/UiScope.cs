@@ -12,6 +12,7 @@ namespace Kefu.Platform.Web;
 public sealed class UiScope(IServiceScopeFactory scopes, AuthenticationStateProvider auth, IHttpContextAccessor http, NavigationManager navigation)
 {
     private readonly string? _address = http.HttpContext?.Connection.RemoteIpAddress?.ToString();
+    private readonly string? _userAgent = Audit.AuditEntry.CutUserAgent(http.HttpContext?.Request.Headers.UserAgent.ToString());
 
     public async Task<T> RunAsync<T>(Func<IServiceProvider, StaffContext, CancellationToken, Task<T>> work, CancellationToken ct = default)
     {
@@ -20,6 +21,7 @@ public sealed class UiScope(IServiceScopeFactory scopes, AuthenticationStateProv
         var user = scope.ServiceProvider.GetRequiredService<CurrentUser>();
         user.Principal = principal;
         user.CircuitAddress = _address;
+        user.CircuitUserAgent = _userAgent;
         StaffContext staff;
         try { staff = await user.GetAsync(ct); }
         catch (DomainException e) when (e.Status == 401)

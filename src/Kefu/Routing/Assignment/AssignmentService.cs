@@ -158,6 +158,7 @@ public sealed class AssignmentService(
         await DemandMemberAsync(staff, userId, ct);
         await uow.RunAsync(async c =>
         {
+            if (ifMatch is not null) await Db.LockRowAsync<RoutingAgent>(userId, c); // the stamp is checked against the latest commit
             var row = await RowAsync(userId, c);
             ifMatch?.Invoke(ToDto(userId, "", row, [], new()));
             var changes = new ChangeSet();
@@ -206,6 +207,7 @@ public sealed class AssignmentService(
         var team = await Db.Teams.AsNoTracking().FirstOrDefaultAsync(t => t.Id == teamId, ct) ?? throw DomainException.NotFound("Team");
         var turnedOn = await uow.RunAsync(async c =>
         {
+            if (ifMatch is not null) await Db.LockRowAsync<RoutingTeamPolicy>(teamId, c); // the stamp is checked against the latest commit
             var row = await Db.Set<RoutingTeamPolicy>().FirstOrDefaultAsync(p => p.TeamId == teamId, c);
             ifMatch?.Invoke(Stamp(row?.Mode ?? AssignmentMode.Manual));
             if (row is null) Db.Add(row = new RoutingTeamPolicy { TeamId = teamId });

@@ -74,6 +74,7 @@ public sealed class TriageService(
     public Task<TriageRuleDto> UpdateRuleAsync(int id, TriageRuleRequest r, CancellationToken ct, Action<string>? ifMatch = null) => uow.RunAsync(async c =>
     {
         var tax = await taxonomy.GetAsync(c);
+        if (ifMatch is not null) await uow.Db.LockRowAsync<TriageRule>(id, c); // the stamp is checked against the latest commit
         var rule = await uow.Db.Set<TriageRule>().FirstOrDefaultAsync(x => x.Id == id, c) ?? throw DomainException.NotFound($"Triage rule {id}");
         ifMatch?.Invoke(Stamp(Dto(rule, tax)));
         rule.Name = r.Name.Trim();

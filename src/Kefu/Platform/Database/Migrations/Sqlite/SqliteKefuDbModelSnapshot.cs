@@ -832,6 +832,11 @@ namespace Kefu.Platform.Database.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("remote_address");
 
+                    b.Property<string>("UserAgent")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("user_agent");
+
                     b.Property<string>("Via")
                         .IsRequired()
                         .HasMaxLength(20)
@@ -2336,7 +2341,20 @@ namespace Kefu.Platform.Database.Migrations.Sqlite
                         .HasName("pk_tickets_customers");
 
                     b.HasIndex("MergedIntoId")
-                        .HasDatabaseName("ix_tickets_customers_merged_into_id");
+                        .HasDatabaseName("ix_tickets_customers_merged_into_id")
+                        .HasFilter("merged_into_id IS NOT NULL");
+
+                    b.HasIndex("CreatedAt", "Id")
+                        .HasDatabaseName("ix_tickets_customers_created_at_id")
+                        .HasFilter("merged_into_id IS NULL");
+
+                    b.HasIndex("Name", "Id")
+                        .HasDatabaseName("ix_tickets_customers_name_id")
+                        .HasFilter("merged_into_id IS NULL");
+
+                    b.HasIndex("UpdatedAt", "Id")
+                        .HasDatabaseName("ix_tickets_customers_updated_at_id")
+                        .HasFilter("merged_into_id IS NULL");
 
                     b.ToTable("tickets_customers", (string)null);
                 });
@@ -2481,12 +2499,22 @@ namespace Kefu.Platform.Database.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("name");
 
+                    b.Property<string>("NormalizedName")
+                        .IsRequired()
+                        .HasMaxLength(50)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("normalized_name");
+
                     b.HasKey("Id")
                         .HasName("pk_tickets_tags");
 
                     b.HasIndex("Name")
                         .IsUnique()
                         .HasDatabaseName("ix_tickets_tags_name");
+
+                    b.HasIndex("NormalizedName")
+                        .IsUnique()
+                        .HasDatabaseName("ix_tickets_tags_normalized_name");
 
                     b.ToTable("tickets_tags", (string)null);
                 });
