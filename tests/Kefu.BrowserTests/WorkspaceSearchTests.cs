@@ -20,6 +20,7 @@ public sealed class WorkspaceSearchTests(BrowserApp app) : IAsyncLifetime
 
     private static async Task Search(IPage page, string q)
     {
+        await page.WaitForSelectorAsync(BrowserApp.Interactive); // "/" is wired by the live page, not the prerendered one
         await page.Keyboard.PressAsync("/");
         await Expect(page.Locator("#search")).ToBeFocusedAsync();
         await page.FillAsync("#search", q);
