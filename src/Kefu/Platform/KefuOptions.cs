@@ -21,6 +21,9 @@ public sealed class HttpOptions
     /// <summary>Reverse proxies whose X-Forwarded-For/-Proto are believed: addresses or CIDR networks, comma-separated
     /// (e.g. "10.0.0.5,172.16.0.0/12"). Unset: loopback only.</summary>
     public string? TrustedProxies { get; set; }
+    /// <summary>Who may read the Prometheus metrics at /metrics: addresses or CIDR networks, comma-separated, seen after
+    /// the trusted proxies are unwrapped. Unset: loopback only (a scraper on the same host or through an SSH tunnel).</summary>
+    public string? MetricsAllowedFrom { get; set; }
 }
 
 public sealed class DatabaseOptions

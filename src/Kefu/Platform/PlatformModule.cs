@@ -13,6 +13,7 @@ using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
 using Scalar.AspNetCore;
 
 namespace Kefu.Platform;
@@ -217,7 +218,11 @@ public static class PlatformModule
         // Operations
         services.AddHealthChecks()
             .AddCheck<DatabaseReadyCheck>("database", tags: ["ready"]);
-        services.AddOpenTelemetry().WithMetrics(m => m
+        // target_info names the service (not "unknown_service:Kefu") so dashboards can tell Kefu's nodes apart.
+        services.AddOpenTelemetry()
+            .ConfigureResource(r => r.AddService("kefu", serviceVersion: typeof(PlatformModule).Assembly.GetName().Version?.ToString(),
+                serviceInstanceId: Environment.MachineName))
+            .WithMetrics(m => m
             .AddAspNetCoreInstrumentation()
             .AddMeter("Kefu")
             // Every metric stream pre-allocates its cardinality limit of points up front (default 2,000: ~6 MiB of an idle
@@ -241,6 +246,7 @@ public static class PlatformModule
     public static void MapPlatform(this WebApplication app)
     {
         app.UseForwardedHeaders(); // first: everything after sees the client's address (Kefu:Http:TrustedProxies)
+        app.UseMetricsAccess(app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<KefuOptions>>().Value.Http.MetricsAllowedFrom);
         app.UseSecurityHeaders();
         app.UseExceptionHandler();
         app.UseStatusCodePages(async c =>
