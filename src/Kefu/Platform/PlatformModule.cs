@@ -291,12 +291,10 @@ public static class PlatformModule
     }
 }
 
-/// <summary>Ready when the database answers and every migration is applied. Migrations only change with a new
-/// version, so once none is pending that is remembered; later probes only check that the database answers.</summary>
+/// <summary>Ready when the database answers and every migration is applied. Each probe looks again (a cheap read of the
+/// history table): a database restored from an older backup is not ready, whatever an earlier probe found.</summary>
 internal sealed class DatabaseReadyCheck(IServiceScopeFactory scopes) : IHealthCheck
 {
-    private volatile bool _migrated;
-
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken ct = default)
     {
         try
@@ -304,12 +302,8 @@ internal sealed class DatabaseReadyCheck(IServiceScopeFactory scopes) : IHealthC
             await using var scope = scopes.CreateAsyncScope();
             var db = scope.ServiceProvider.GetRequiredService<KefuDb>();
             if (!await db.Database.CanConnectAsync(ct)) return HealthCheckResult.Unhealthy("database unreachable");
-            if (!_migrated)
-            {
-                var pending = (await Microsoft.EntityFrameworkCore.RelationalDatabaseFacadeExtensions.GetPendingMigrationsAsync(db.Database, ct)).ToList();
-                if (pending.Count > 0) return HealthCheckResult.Unhealthy($"{pending.Count} migration(s) pending");
-                _migrated = true;
-            }
+            var pending = (await Microsoft.EntityFrameworkCore.RelationalDatabaseFacadeExtensions.GetPendingMigrationsAsync(db.Database, ct)).Count();
+            if (pending > 0) return HealthCheckResult.Unhealthy($"{pending} migration(s) pending");
             return HealthCheckResult.Healthy("database reachable, migrations applied");
         }
         catch (Exception ex)
