@@ -45,9 +45,9 @@ public sealed class TagService(UnitOfWork uow, AuditLog audit, TimeProvider time
     {
         var name = rawName.Trim();
         if (name.Length == 0) throw DomainException.Validation("name", "name must not be empty.");
+        if (name.Length > 50) throw DomainException.Validation("name", "A tag is at most 50 characters.");
         if (TagMatch.Pick(await uow.Db.Set<Tag>().Matching([name]).ToListAsync(c), name) is { } same)
             throw DomainException.Conflict("name", $"Tag '{same.Name}' exists.");
-        if (name.Length > 50) throw DomainException.Validation("name", "A tag is at most 50 characters.");
         // Another request may create the same name (any case) at the same moment: the unique key decides, and the
         // loser gets the same 409 as if it had come second.
         if (!await TagMatch.InsertAsync(uow.Db, name, time.UtcNow(), c)) throw DomainException.Conflict("name", $"Tag '{name}' exists.");
