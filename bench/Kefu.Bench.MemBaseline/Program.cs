@@ -34,6 +34,12 @@ services.AddIdentityCore<IdentityUser>(o => o.Password.RequireNonAlphanumeric = 
 services.AddAuthentication(IdentityConstants.ApplicationScheme).AddIdentityCookies();
 services.AddAuthorization();
 
+// bench/tickets' create baseline (TicketRows.cs): only when the bench names a Kefu-migrated database to write into.
+var ticketsDb = Environment.GetEnvironmentVariable("KEFU_BASELINE_TICKETS_DB");
+if (ticketsDb is not null)
+    services.AddTicketRows(ticketsDb, Environment.GetEnvironmentVariable("KEFU_BOOTSTRAP_API_TOKEN")?.Trim() ?? throw new InvalidOperationException("KEFU_BOOTSTRAP_API_TOKEN is not set."),
+        Environment.GetEnvironmentVariable("KEFU_BASELINE_CATEGORY") ?? throw new InvalidOperationException("KEFU_BASELINE_CATEGORY is not set."));
+
 // Minimal API conventions, OpenAPI
 services.AddProblemDetails();
 services.AddValidation();
@@ -92,6 +98,7 @@ api.MapPost("/", async (NewNote body, BaselineDb db, CancellationToken ct) =>
 app.MapPost("/api/v1/auth/login", async (Login body, SignInManager<IdentityUser> signIn) =>
     (await signIn.PasswordSignInAsync(body.UserName, body.Password, isPersistent: false, lockoutOnFailure: true)).Succeeded
         ? Results.NoContent() : Results.Unauthorized());
+if (ticketsDb is not null) app.MapTicketRows();
 app.MapHub<EchoHub>("/hubs/echo");
 app.MapStaticAssets();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();

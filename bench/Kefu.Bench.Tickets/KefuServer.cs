@@ -28,8 +28,10 @@ public sealed partial class KefuServer : IAsyncDisposable
         DataDir = dataDir;
     }
 
-    /// <summary>Starts Kefu, or <paramref name="dll"/> (the framework baseline) with the same environment and arguments.</summary>
-    public static async Task<KefuServer> StartAsync(BenchOptions o, string dataDir, string logFile, CancellationToken ct, string? dll = null)
+    /// <summary>Starts Kefu, or <paramref name="dll"/> (the framework baseline) with the same environment and arguments,
+    /// plus <paramref name="env"/>.</summary>
+    public static async Task<KefuServer> StartAsync(BenchOptions o, string dataDir, string logFile, CancellationToken ct, string? dll = null,
+        IReadOnlyDictionary<string, string>? env = null)
     {
         dll ??= o.KefuDll;
         Directory.CreateDirectory(dataDir);
@@ -57,6 +59,7 @@ public sealed partial class KefuServer : IAsyncDisposable
         psi.Environment.Remove("KEFU_DB_CONNECTION");
         psi.Environment.Remove("ASPNETCORE_URLS");
         foreach (var (k, v) in o.ServerEnv) psi.Environment[k] = v;
+        foreach (var (k, v) in env ?? new Dictionary<string, string>()) psi.Environment[k] = v;
 
         var log = new StreamWriter(logFile, append: true) { AutoFlush = true };
         var process = Process.Start(psi) ?? throw new InvalidOperationException("Could not start dotnet.");

@@ -29,9 +29,9 @@ var exitCode = 0;
 Log($"Kefu tickets benchmark; temp {temp}; {o.Describe()}");
 Log("machine: " + Report.Machine());
 
-async Task<KefuServer> StartServer(string name, string? dll = null)
+async Task<KefuServer> StartServer(string name, string? dll = null, IReadOnlyDictionary<string, string>? env = null)
 {
-    var s = await KefuServer.StartAsync(o, Path.Combine(temp, name), Path.Combine(temp, name + ".log"), ct, dll);
+    var s = await KefuServer.StartAsync(o, Path.Combine(temp, name), Path.Combine(temp, name + ".log"), ct, dll, env);
     servers.Add(s);
     Log($"server '{name}' pid {s.Pid} ready at {s.Url} after {s.TimeToReady.TotalSeconds:0.0} s");
     return s;
@@ -139,10 +139,15 @@ try
     var rawDb = b.DatabasePath;
     await StopServer(b);
     SqliteConnection.ClearAllPools();
-    var listDir = Path.Combine(temp, "list");
-    Directory.CreateDirectory(listDir);
-    foreach (var f in Directory.GetFiles(Path.GetDirectoryName(rawDb)!, "kefu.db*"))
-        File.Copy(f, Path.Combine(listDir, Path.GetFileName(f)));
+    string CopyOfMigrated(string dir)
+    {
+        Directory.CreateDirectory(dir);
+        foreach (var f in Directory.GetFiles(Path.GetDirectoryName(rawDb)!, "kefu.db*"))
+            File.Copy(f, Path.Combine(dir, Path.GetFileName(f)));
+        return Path.Combine(dir, "kefu.db");
+    }
+    var listDir = Path.GetDirectoryName(CopyOfMigrated(Path.Combine(temp, "list")))!;
+    var stackDb = CopyOfMigrated(Path.Combine(temp, "stack-db"));
     var facts = SchemaFacts.Read(rawDb);
 
     if (!o.SkipCreate && !o.SkipRaw)
@@ -192,6 +197,32 @@ try
             }
         }
         SqliteConnection.ClearAllPools();
+
+        if (o.BaselineDll is not null)
+        {
+            // The same rows through the mandated stack with no Kefu code (bench/Kefu.Bench.MemBaseline/TicketRows.cs):
+            // HTTP, JSON binding and validation, a bearer check and EF Core on a copy of the migrated database.
+            Log("== framework create baseline: POST /api/v1/tickets on the stack alone, EF Core writing the raw baseline's rows");
+            var s = await StartServer("stack", o.BaselineDll, new Dictionary<string, string>
+            {
+                ["KEFU_BASELINE_TICKETS_DB"] = stackDb,
+                ["KEFU_BASELINE_CATEGORY"] = Workload.CategoryPath,
+            });
+            using (var api = new ApiLoad(s.Url, o.Token))
+            {
+                var probe = await api.Create()(ClosedLoop.NextSequence(), ct);
+                if (probe is not null) throw new InvalidOperationException("The framework baseline's first create failed: " + probe);
+                Log((await ClosedLoop.RunAsync("framework create warm-up", o.Concurrency.Max(), _ => api.Create(), o.Warmup, long.MaxValue, ct)).ToString());
+                foreach (var c in o.Concurrency)
+                {
+                    var r = await ClosedLoop.RunAsync("framework POST /api/v1/tickets", c, _ => api.Create(), o.Duration, long.MaxValue, ct, s);
+                    Log(r.ToString());
+                    if (r.FirstError is not null) Log("  first error: " + r.FirstError);
+                    report.StackCreates[c] = r;
+                }
+            }
+            await StopServer(s);
+        }
     }
 
     if (!o.SkipList)
