@@ -57,6 +57,7 @@ public sealed class ChatSiteService(UnitOfWork uow, AuditLog audit, TimeProvider
 
     public Task<ChatSiteDto> RotateSecretAsync(int id, CancellationToken ct) => uow.RunAsync(async c =>
     {
+        await uow.Db.LockRowAsync<ChatSite>(id, c); // a delete committed meanwhile is seen: 404, not a rotated deleted site
         var site = await FindAsync(id, c);
         site.Secret = NewSecret();
         site.UpdatedAt = time.UtcNow();
@@ -74,6 +75,9 @@ public sealed class ChatSiteService(UnitOfWork uow, AuditLog audit, TimeProvider
     {
         var ended = await uow.RunAsync(async c =>
         {
+            // Two deletes at once: the second waits for the first and finds the site gone (404), instead of deleting
+            // it again (a second audit row, the deletion time moved).
+            await uow.Db.LockRowAsync<ChatSite>(id, c);
             var site = await FindAsync(id, c);
             site.DeletedAt = time.UtcNow();
             site.UpdatedAt = site.DeletedAt.Value;
@@ -98,6 +102,7 @@ public sealed class ChatSiteService(UnitOfWork uow, AuditLog audit, TimeProvider
     /// </summary>
     public Task<ChatSiteDto> RestoreAsync(int id, CancellationToken ct) => uow.RunAsync(async c =>
     {
+        await uow.Db.LockRowAsync<ChatSite>(id, c);
         var site = await uow.Db.Set<ChatSite>().FirstOrDefaultAsync(s => s.Id == id, c) ?? throw DomainException.NotFound($"Chat site {id}");
         if (site.DeletedAt is not { } deletedAt) throw DomainException.Conflict($"Chat site {id} is not deleted.");
         site.DeletedAt = null;

@@ -1,5 +1,6 @@
 using System.Net.Http.Headers;
 using Npgsql;
+using Microsoft.EntityFrameworkCore;
 
 namespace Kefu.Tests.Platform;
 
@@ -18,7 +19,18 @@ public sealed class ContentStampLockTests(PostgresApp app)
         using var read = await app.Admin.GetAsync(url);
         Assert.Equal(HttpStatusCode.OK, read.StatusCode);
         var etag = read.Headers.ETag!.Tag;
+        return await SendWhileAnotherChangeIsUncommittedAsync(() =>
+        {
+            var put = new HttpRequestMessage(HttpMethod.Put, url) { Content = JsonContent.Create(body) };
+            put.Headers.IfMatch.Add(new EntityTagHeaderValue(etag));
+            return put;
+        }, sql, id);
+    }
 
+    /// <summary>Changes the row with <paramref name="sql"/> in a transaction of its own, sends the request, commits once
+    /// the request waits on that transaction, and returns the request's status.</summary>
+    private async Task<HttpStatusCode> SendWhileAnotherChangeIsUncommittedAsync(Func<HttpRequestMessage> request, string sql, object id)
+    {
         await using var other = new NpgsqlConnection(app.ConnectionString);
         await other.OpenAsync();
         await using var tx = await other.BeginTransactionAsync();
@@ -27,9 +39,8 @@ public sealed class ContentStampLockTests(PostgresApp app)
             change.Parameters.AddWithValue("id", id);
             Assert.Equal(1, await change.ExecuteNonQueryAsync());
         }
-        using var put = new HttpRequestMessage(HttpMethod.Put, url) { Content = JsonContent.Create(body) };
-        put.Headers.IfMatch.Add(new EntityTagHeaderValue(etag));
-        var sending = app.Admin.SendAsync(put);
+        using var message = request();
+        var sending = app.Admin.SendAsync(message);
 
         await using (var watcher = new NpgsqlConnection(app.ConnectionString))
         {
@@ -39,7 +50,7 @@ public sealed class ContentStampLockTests(PostgresApp app)
             while (!sending.IsCompleted && (long)(await blocked.ExecuteScalarAsync())! == 0)
                 await Task.WhenAny(sending, Task.Delay(20));
         }
-        Assert.False(sending.IsCompleted, "the PUT did not wait for the other transaction");
+        Assert.False(sending.IsCompleted, "the request did not wait for the other transaction");
         await tx.CommitAsync();
         using var response = await sending;
         return response.StatusCode;
@@ -69,5 +80,21 @@ public sealed class ContentStampLockTests(PostgresApp app)
             new { name = name + "-mine", teamId = app.TeamA, allowedOrigins = new[] { "https://shop.example" } },
             "UPDATE chat_sites SET name = 'changed elsewhere' WHERE id = @id", id);
         Assert.Equal(HttpStatusCode.PreconditionFailed, status);
+    }
+
+    [Theory]
+    [InlineData("DELETE", "")]
+    [InlineData("POST", "/rotate-secret")]
+    public async Task A_chat_site_change_that_starts_while_a_delete_is_uncommitted_finds_the_site_gone(string method, string path)
+    {
+        var name = Unique("gone");
+        var site = await KefuApp.PostOk(app.Admin, "/api/v1/chat/sites", new { name, teamId = app.TeamA, allowedOrigins = new[] { "https://shop.example" } });
+        var id = site["id"]!.GetValue<int>();
+        var status = await SendWhileAnotherChangeIsUncommittedAsync(() => new HttpRequestMessage(new HttpMethod(method), $"/api/v1/chat/sites/{id}{path}"),
+            "UPDATE chat_sites SET deleted_at = now(), updated_at = now() WHERE id = @id", id);
+        // Before, it passed the "not deleted" check on the old row and then wrote over the delete.
+        Assert.Equal(HttpStatusCode.NotFound, status);
+        var key = id.ToString();
+        Assert.Empty(await app.DbAsync(db => db.Audit.Where(a => a.EntityType == "chat_site" && a.EntityId == key && a.Action != "created").ToListAsync()));
     }
 }
