@@ -149,6 +149,12 @@ public abstract class TicketsApiTests(KefuApp app)
         var t2 = await KefuApp.Json(second);
         Assert.Equal(t1["id"]!.GetValue<long>(), t2["id"]!.GetValue<long>());
         Assert.Equal(first.Headers.Location, second.Headers.Location);
+        // The replay carries the first answer's ETag, so a client that only saw the replay can update with If-Match.
+        Assert.NotNull(first.Headers.ETag);
+        Assert.Equal(first.Headers.ETag, second.Headers.ETag);
+        var patch = new HttpRequestMessage(HttpMethod.Patch, $"/api/v1/tickets/{t2["id"]}") { Content = JsonContent.Create(new { priority = "high" }) };
+        patch.Headers.IfMatch.Add(second.Headers.ETag!);
+        Assert.Equal(HttpStatusCode.OK, (await app.Admin.SendAsync(patch)).StatusCode);
 
         var list = await KefuApp.Json(await app.Admin.GetAsync($"/api/v1/tickets?q={subject}"), true);
         Assert.Single(list["items"]!.AsArray());

@@ -18,6 +18,8 @@ public sealed class IdempotencyRecord
     public required string RequestHash { get; set; }
     public int StatusCode { get; set; }
     public string? Location { get; set; }
+    /// <summary>The first answer's ETag: a replay carries it with the body it describes.</summary>
+    public string? ETag { get; set; }
     public required string ResponseBody { get; set; }
     public DateTime CreatedAt { get; set; }
 }
@@ -30,6 +32,7 @@ internal sealed class IdempotencyConfiguration : IEntityTypeConfiguration<Idempo
         b.Property(x => x.Key).HasMaxLength(255);
         b.Property(x => x.RequestHash).HasMaxLength(64);
         b.Property(x => x.Location).HasMaxLength(500);
+        b.Property(x => x.ETag).HasColumnName("etag").HasMaxLength(100);
         b.HasIndex(x => new { x.UserId, x.Key }).IsUnique();
         b.HasIndex(x => x.CreatedAt);
     }
@@ -60,7 +63,7 @@ public static class IdempotencyEndpoints
 
 /// <summary>
 /// Honours Idempotency-Key on a create: the create and the stored response commit in one transaction, so a retry
-/// after a lost response replays the original result (same status, same body) and never creates twice. Reusing a
+/// after a lost response replays the original result (same status, same body, same ETag) and never creates twice. Reusing a
 /// key for a different request is 422.
 /// </summary>
 public sealed class IdempotencyFilter : IEndpointFilter
@@ -98,6 +101,7 @@ public sealed class IdempotencyFilter : IEndpointFilter
                     {
                         UserId = userId, Key = key, RequestHash = hash, StatusCode = once?.Status ?? ok.StatusCode!.Value,
                         Location = inner.GetType().GetProperty("Location")?.GetValue(inner) as string,
+                        ETag = once is null && http.Response.Headers.ETag.ToString() is { Length: > 0 and <= 100 } etag ? etag : null,
                         ResponseBody = once is null ? JsonSerializer.Serialize(value.Value, json) : JsonSerializer.Serialize(once, json),
                         CreatedAt = time.UtcNow(),
                     });
@@ -149,6 +153,7 @@ public sealed class IdempotencyFilter : IEndpointFilter
             http.Response.StatusCode = record.StatusCode;
             http.Response.Headers["Idempotent-Replayed"] = "true";
             if (!string.IsNullOrEmpty(record.Location)) http.Response.Headers.Location = record.Location;
+            if (!string.IsNullOrEmpty(record.ETag)) http.Response.Headers.ETag = record.ETag;
             http.Response.ContentType = record.StatusCode >= 400 ? "application/problem+json; charset=utf-8" : "application/json; charset=utf-8";
             await http.Response.WriteAsync(record.ResponseBody, http.RequestAborted);
         }

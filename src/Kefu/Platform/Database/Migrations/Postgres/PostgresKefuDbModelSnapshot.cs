@@ -1253,6 +1253,11 @@ namespace Kefu.Platform.Database.Migrations.Postgres
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("created_at");
 
+                    b.Property<string>("ETag")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("etag");
+
                     b.Property<string>("Key")
                         .IsRequired()
                         .HasMaxLength(255)

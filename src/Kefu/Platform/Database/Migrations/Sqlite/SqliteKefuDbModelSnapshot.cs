@@ -1225,6 +1225,11 @@ namespace Kefu.Platform.Database.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("created_at");
 
+                    b.Property<string>("ETag")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("etag");
+
                     b.Property<string>("Key")
                         .IsRequired()
                         .HasMaxLength(255)
