@@ -46,10 +46,13 @@ public static class Seeder
                 cmd.Parameters["$n"].Value = names[i];
                 teamIds[i] = Convert.ToInt32(cmd.ExecuteScalar());
             }
-            cmd.CommandText = "INSERT INTO tickets_tags (name, created_at) VALUES ($n, $now)";
+            // normalized_name: the case-insensitive unique key (decision 0065), as Tag.Normalize makes it.
+            cmd.CommandText = "INSERT INTO tickets_tags (name, normalized_name, created_at) VALUES ($n, $k, $now)";
+            cmd.Parameters.Add(new SqliteParameter("$k", null));
             foreach (var tag in new[] { "加急", "投诉", "VIP", "回访", "退款" })
             {
                 cmd.Parameters["$n"].Value = tag;
+                cmd.Parameters["$k"].Value = tag.ToLowerInvariant();
                 cmd.ExecuteNonQuery();
             }
             cmd.CommandText = "SELECT id FROM tickets_categories WHERE level = 3";
