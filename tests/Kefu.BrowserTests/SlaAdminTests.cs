@@ -90,6 +90,13 @@ public sealed class SlaAdminTests(BrowserApp app) : IAsyncLifetime
         var escalation = page.Locator("#sla-escalations li[data-tier='2']");
         await Expect(escalation).ToContainTextAsync(keyword);
         await Expect(escalation).ToContainTextAsync("关键词规则");
+
+        // The thread shows it inline with the messages, and an approval too (requested and decided), once loaded again.
+        await app.Post($"/api/v1/tickets/{id}/approvals", new { kind = "refund", amount = 88, reason = "商品破损" + keyword });
+        await page.ReloadAsync();
+        var events = page.Locator(".kefu-event");
+        await Expect(events.Filter(new() { HasText = "升级至第 2 级" })).ToContainTextAsync(keyword);
+        await Expect(events.Filter(new() { HasText = "已提交退款审批申请：¥88" })).ToContainTextAsync("商品破损" + keyword);
     }
 
     [Fact]

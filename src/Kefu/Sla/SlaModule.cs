@@ -18,6 +18,7 @@ public static class SlaModule
         services.AddScoped<EscalationRuleService>();
         services.AddScoped<ApprovalService>();
         services.AddScoped<ITicketSlotProvider, SlaSlotProvider>();
+        services.AddScoped<ITicketThreadEvents, SlaThreadEvents>();
         services.AddScoped<Kefu.Platform.Presence.ITicketDueTimes, SlaDueTimes>();
         services.AddSingleton(new TicketPaneSlot(typeof(Pages.SlaPanel)));
         services.AddSingleton<SlaSeeder>();

@@ -17,6 +17,17 @@ public interface ITicketSlotProvider
 /// the parameter <c>TicketId</c> (long) and refreshes itself (e.g. from the ticket feed).</summary>
 public sealed record TicketPaneSlot(Type Component);
 
+/// <summary>Events another module shows inline in a ticket's thread, between the messages (Sla: escalations raised and
+/// handled, approvals requested and decided). Registered as scoped services; texts in the current UI culture, free text
+/// masked for <paramref name="staff"/> as everywhere else.</summary>
+public interface ITicketThreadEvents
+{
+    Task<IReadOnlyList<TicketThreadEvent>> ForTicketAsync(long ticketId, StaffContext staff, CancellationToken ct);
+}
+
+/// <summary>One inline event: when, who (null: Kefu itself) and what.</summary>
+public sealed record TicketThreadEvent(DateTime At, string? Actor, string Text);
+
 public static class TicketSlots
 {
     /// <summary>Every provider's list content, merged per ticket.</summary>

@@ -90,9 +90,14 @@ public partial class TicketPane
             // Merges before session 12 also wrote an English note into both threads; the event says it in the reader's
             // language now, so the note is left out where the event is there to replace it.
             var merged = audit.Any(a => a.Action is "merged_into" or "merged_in");
+            // Other modules' events (escalations, approvals) in the same form as the ticket's own.
+            var others = new List<TimelineItem>();
+            foreach (var source in sp.GetServices<ITicketThreadEvents>())
+                others.AddRange((await source.ForTicketAsync(id, staff, ct)).Select(e => new TimelineItem(e.At, 0, null, Line(e.Actor, e.Text, e.At))));
             var timeline = messages.Where(m => !(merged && LegacyMergeNote(m)))
                 .Select(m => new TimelineItem(m.CreatedAt, m.Id, m, null))
                 .Concat(audit.Select(a => new TimelineItem(a.At, a.Id, null, Describe(a, staff.MasksPii))))
+                .Concat(others)
                 .OrderBy(i => i.At).ToList();
             var customer = await db.Set<Customer>().AsNoTracking().Include(c => c.Identities).FirstAsync(c => c.Id == customerId, ct);
             return (timeline, TicketQueries.ToDto(customer, staff) with { Tags = await sp.GetRequiredService<CustomerTags>().GetAsync(customerId, ct) });
@@ -122,13 +127,15 @@ public partial class TicketPane
             // {"target": 12} / {"source": 11}: internal ids, shown as the ticket numbers people know.
             var other = AuditDto.ChangesOf(a, maskPii: false)?[a.Action == "merged_into" ? "target" : "source"] is JsonValue v && v.TryGetValue<long>(out var id)
                 ? $"#{id + TicketRules.NumberOffset}" : "—";
-            var text = a.Action == "merged_into" ? L["Thread.MergedInto", other] : L["Thread.MergedIn", other];
-            return $"{a.ActorName ?? L["Common.System"]} · {text} · {Local(a.At)}";
+            return Line(a.ActorName, a.Action == "merged_into" ? L["Thread.MergedInto", other] : L["Thread.MergedIn", other], a.At);
         }
         var changes = a.Action is "replied" or "customer_wrote" ? MessageChanges(a, maskPii) : AuditDto.ChangesOf(a, maskPii)?.AsObject();
         var parts = changes?.Select(kv => $"{L[$"Change.{kv.Key}"]}: {Show(kv.Key, kv.Value?[0])} → {Show(kv.Key, kv.Value?[1])}") ?? [];
-        return $"{a.ActorName ?? L["Common.System"]} · {string.Join("; ", parts)} · {Local(a.At)}";
+        return Line(a.ActorName, string.Join("; ", parts), a.At);
     }
+
+    /// <summary>An inline event: who (Kefu itself when nobody) · what · when, in the reader's time zone.</summary>
+    private string Line(string? actor, string text, DateTime at) => $"{actor ?? L["Common.System"]} · {text} · {Local(at)}";
 
     // The audit stores values as the API spells them ("pending_customer", a team id, a user id): shown as the user reads them.
     private string Show(string field, JsonNode? node)
