@@ -16,6 +16,7 @@ public static class RoutingModule
         services.AddSingleton<TriageTrainingService>();
         services.AddHostedService(sp => sp.GetRequiredService<TriageTrainingService>());
         services.AddScoped<TriageService>();
+        services.AddScoped<ITicketThreadEvents, TriageThreadEvents>();
         services.AddScoped<TicketTriage>();
         services.AddScoped<ICreateTriage>(sp => sp.GetRequiredService<TicketTriage>());
         services.AddScoped<AssignmentService>();

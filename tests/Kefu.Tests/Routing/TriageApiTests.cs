@@ -422,6 +422,41 @@ public abstract class TriageApiTests(KefuApp app)
         Assert.Equal("failed", (await KefuApp.Json(await client.GetAsync("/api/v1/triage/models"), true))["retrain"]!["state"]!.GetValue<string>());
         Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync($"/api/v1/triage/models/retrain/{failed.Id + 1000}")).StatusCode);
     }
+
+    /// <summary>The lines the ticket's thread shows for its triage decision, as <paramref name="culture"/> reads them.</summary>
+    private async Task<string[]> ThreadLines(long ticketId, string culture)
+    {
+        var before = System.Globalization.CultureInfo.CurrentUICulture;
+        System.Globalization.CultureInfo.CurrentUICulture = System.Globalization.CultureInfo.CurrentCulture = new(culture);
+        try
+        {
+            await using var scope = app.Factory.Services.CreateAsyncScope();
+            var staff = (await scope.ServiceProvider.GetRequiredService<Kefu.Platform.Auth.StaffDirectory>().GetAsync(app.AgentB.Id, default))!;
+            var lines = new List<string>();
+            foreach (var source in scope.ServiceProvider.GetServices<Kefu.Tickets.ITicketThreadEvents>())
+                lines.AddRange((await source.ForTicketAsync(ticketId, staff, default)).Select(e => e.Text));
+            return [.. lines];
+        }
+        finally { System.Globalization.CultureInfo.CurrentUICulture = System.Globalization.CultureInfo.CurrentCulture = before; }
+    }
+
+    [Fact]
+    public async Task The_thread_says_what_triage_decided_and_how_sure_it_was()
+    {
+        await Ready();
+        var t = await Create("APP问题", "更新以后一打开就闪退，重装了也没用");
+        var id = t["id"]!.GetValue<long>();
+        await Decision(id);
+        var line = Assert.Single(await ThreadLines(id, "zh-CN"));
+        Assert.Matches(@"^自动分类：技术支持/APP故障/闪退（置信度 \d+\s?%）$", line);
+        Assert.Matches(@"^Triage: 技术支持/APP故障/闪退 \(\d+\s?% confidence\)$", Assert.Single(await ThreadLines(id, "en")));
+
+        // What the creator set is kept; the thread says what triage would have chosen.
+        var kept = await Create("退款", "我要退款，东西坏了", new { category = "投诉建议/产品建议/体验反馈" });
+        var keptId = kept["id"]!.GetValue<long>();
+        await Decision(keptId);
+        Assert.StartsWith("自动分类建议 订单服务/售后问题/退款申请（置信度 ", Assert.Single(await ThreadLines(keptId, "zh-CN")));
+    }
 }
 
 [Collection(TriageSqliteCollection.Name)]
