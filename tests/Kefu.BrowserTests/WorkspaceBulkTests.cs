@@ -184,6 +184,16 @@ public sealed class WorkspaceBulkTests(BrowserApp app) : IAsyncLifetime
         await Assertions.Expect(page.Locator("#bulk-count")).ToContainTextAsync("1");
         await list.EvaluateAsync("e => e.scrollTop = e.scrollHeight");
         await Assertions.Expect(page.Locator($"#row-{last} input[type=checkbox]")).ToBeCheckedAsync();
+
+        // The agent's own bulk change of row 105 reloads the list at its length too (it went back to 100 rows before):
+        // row 105, now the most recently updated, shows the change at the top, and "load more" stays away.
+        await page.SelectOptionAsync("#bulk-field", "priority");
+        await page.SelectOptionAsync("#bulk-value", "high");
+        await page.ClickAsync("#bulk-apply");
+        await Assertions.Expect(page.Locator("#bulk-summary")).ToHaveTextAsync("已更新 1 个，跳过 0 个");
+        await list.EvaluateAsync("e => e.scrollTop = 0");
+        await Assertions.Expect(page.Locator($"#row-{last}")).ToHaveClassAsync(new System.Text.RegularExpressions.Regex("priority-high"));
+        await Assertions.Expect(page.Locator("#load-more")).ToHaveCountAsync(0);
     }
 
     [Fact]

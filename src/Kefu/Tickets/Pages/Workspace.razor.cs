@@ -328,6 +328,9 @@ public partial class Workspace
 
     private Task ReloadListAsync() => ReloadListAsync(PageRows);
 
+    /// <summary>Reloads the same list after a change (live, from the pane, a bulk action): at the length it has.</summary>
+    private Task RefreshListAsync() => ReloadListAsync(LiveRefreshRows(_tickets.Count));
+
     /// <summary>Loads the list's first <paramref name="rows"/> rows (in pages of at most 200, the query's limit).</summary>
     private async Task ReloadListAsync(int rows)
     {
@@ -463,7 +466,7 @@ public partial class Workspace
     private async Task OnPaneChangedAsync()
     {
         if (_ticket is not null) await LoadTicketAsync(_ticket.Id);
-        await Task.WhenAll(ReloadCountsAsync(), ReloadListAsync());
+        await Task.WhenAll(ReloadCountsAsync(), RefreshListAsync());
     }
 
     // Live updates: the feed fires on the dispatcher's thread; debounce bursts and re-render on the circuit.
@@ -504,7 +507,7 @@ public partial class Workspace
         {
             _culture.Apply();
             try { await Task.Delay(150, cts.Token); } catch (OperationCanceledException) { return; }
-            await Task.WhenAll(ReloadCountsAsync(), ReloadListAsync(LiveRefreshRows(_tickets.Count)));
+            await Task.WhenAll(ReloadCountsAsync(), RefreshListAsync());
             StateHasChanged();
         });
     }
@@ -518,7 +521,7 @@ public partial class Workspace
     private async Task AfterBulkAsync()
     {
         _selected.Clear();
-        await Task.WhenAll(ReloadCountsAsync(), ReloadListAsync());
+        await Task.WhenAll(ReloadCountsAsync(), RefreshListAsync());
         if (_ticket is not null) await LoadTicketAsync(_ticket.Id);
     }
 
