@@ -143,7 +143,7 @@ public sealed class AttachmentSweeper(IServiceScopeFactory scopes, IOptions<Kefu
                     await using (var scope = scopes.CreateAsyncScope())
                     {
                         var db = scope.ServiceProvider.GetRequiredService<KefuDb>();
-                        withRow = [.. await db.Set<Attachment>().AsNoTracking().Where(a => keys.Contains(a.StorageKey)).Select(a => a.StorageKey).ToListAsync(ct)];
+                        withRow = [.. await KeysWithRow(db, keys).ToListAsync(ct)];
                     }
                     foreach (var (key, path) in chunk)
                     {
@@ -171,6 +171,10 @@ public sealed class AttachmentSweeper(IServiceScopeFactory scopes, IOptions<Kefu
         }
         return deleted;
     }
+
+    /// <summary>Which of <paramref name="keys"/> have an attachment row: one lookup per key in the storage-key index.</summary>
+    internal static IQueryable<string> KeysWithRow(KefuDb db, IReadOnlyCollection<string> keys) =>
+        db.Set<Attachment>().AsNoTracking().Where(a => keys.Contains(a.StorageKey)).Select(a => a.StorageKey);
 
     /// <summary>File in the attachments folder holding the cutoff of the last complete pass over files without rows.</summary>
     public const string FilesCheckedMarker = ".files-checked-before";

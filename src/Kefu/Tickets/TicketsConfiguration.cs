@@ -83,6 +83,8 @@ internal sealed class TicketsConfiguration :
         b.Property(x => x.ContentType).HasMaxLength(100);
         b.Property(x => x.Sha256).HasMaxLength(64);
         b.Property(x => x.StorageKey).HasMaxLength(300);
+        // The sweep of files without a row looks keys up in batches; one file is one row's.
+        b.HasIndex(x => x.StorageKey).IsUnique();
     }
 
     public void Configure(EntityTypeBuilder<Tag> b)

@@ -33,6 +33,17 @@ public abstract class CustomerListIndexTests(KefuApp app)
         }
     }
 
+    [Fact]
+    public async Task The_attachment_sweep_looks_storage_keys_up_in_their_index()
+    {
+        await using var scope = app.Factory.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<KefuDb>();
+        string[] keys = ["2026/11/0123456789abcdef0123456789abcdef", "2026/11/fedcba9876543210fedcba9876543210"];
+        await using var command = AttachmentSweeper.KeysWithRow(db, keys).CreateDbCommand();
+        var plan = await PlanAsync(db, command);
+        Assert.True(plan.Contains("ix_tickets_attachments_storage_key", StringComparison.Ordinal), $"plan without the storage-key index:\n{plan}");
+    }
+
     /// <summary>A real cursor of the sort (the list has at least two customers once two tickets exist).</summary>
     private async Task<string> NextCursorAsync(string sort)
     {

@@ -2290,6 +2290,10 @@ namespace Kefu.Platform.Database.Migrations.Postgres
                     b.HasIndex("MessageId")
                         .HasDatabaseName("ix_tickets_attachments_message_id");
 
+                    b.HasIndex("StorageKey")
+                        .IsUnique()
+                        .HasDatabaseName("ix_tickets_attachments_storage_key");
+
                     b.ToTable("tickets_attachments", (string)null);
                 });
 

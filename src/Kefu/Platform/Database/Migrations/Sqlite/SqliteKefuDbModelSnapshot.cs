@@ -2238,6 +2238,10 @@ namespace Kefu.Platform.Database.Migrations.Sqlite
                     b.HasIndex("MessageId")
                         .HasDatabaseName("ix_tickets_attachments_message_id");
 
+                    b.HasIndex("StorageKey")
+                        .IsUnique()
+                        .HasDatabaseName("ix_tickets_attachments_storage_key");
+
                     b.ToTable("tickets_attachments", (string)null);
                 });
 
