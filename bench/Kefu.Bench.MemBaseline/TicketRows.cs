@@ -18,83 +18,17 @@ namespace Kefu.Bench.MemBaseline;
 // one transaction per ticket behind an in-process write gate. No Kefu code: no customer lookup, no triage, no reactions.
 // On only when KEFU_BASELINE_TICKETS_DB names that database.
 
-/// <summary>The Kefu tables the raw baseline writes, mapped with only the columns it writes.</summary>
+/// <summary>The Kefu tables the raw baseline writes, mapped with only the columns it writes (snake_case, as Kefu maps them).</summary>
 public sealed class TicketRowsDb(DbContextOptions<TicketRowsDb> options) : DbContext(options)
 {
     protected override void OnModelCreating(ModelBuilder b)
     {
-        b.Entity<CustomerRow>(e =>
-        {
-            e.ToTable("tickets_customers");
-            e.Property(x => x.Id).HasColumnName("id");
-            e.Property(x => x.Name).HasColumnName("name");
-            e.Property(x => x.Language).HasColumnName("language");
-            e.Property(x => x.CreatedAt).HasColumnName("created_at");
-            e.Property(x => x.UpdatedAt).HasColumnName("updated_at");
-            e.Property(x => x.Version).HasColumnName("version");
-        });
-        b.Entity<IdentityRow>(e =>
-        {
-            e.ToTable("tickets_customer_identities");
-            e.Property(x => x.Id).HasColumnName("id");
-            e.Property(x => x.CustomerId).HasColumnName("customer_id");
-            e.Property(x => x.Kind).HasColumnName("kind");
-            e.Property(x => x.Value).HasColumnName("value");
-            e.Property(x => x.CreatedAt).HasColumnName("created_at");
-            e.HasOne(x => x.Customer).WithMany().HasForeignKey(x => x.CustomerId);
-        });
-        b.Entity<TicketRow>(e =>
-        {
-            e.ToTable("tickets_tickets");
-            e.Property(x => x.Id).HasColumnName("id");
-            e.Property(x => x.Subject).HasColumnName("subject");
-            e.Property(x => x.Channel).HasColumnName("channel");
-            e.Property(x => x.Status).HasColumnName("status");
-            e.Property(x => x.Priority).HasColumnName("priority");
-            e.Property(x => x.CategoryId).HasColumnName("category_id");
-            e.Property(x => x.TeamId).HasColumnName("team_id");
-            e.Property(x => x.CustomerId).HasColumnName("customer_id");
-            e.Property(x => x.CreatedAt).HasColumnName("created_at");
-            e.Property(x => x.UpdatedAt).HasColumnName("updated_at");
-            e.Property(x => x.Version).HasColumnName("version");
-            e.HasOne(x => x.Customer).WithMany().HasForeignKey(x => x.CustomerId);
-        });
-        b.Entity<MessageRow>(e =>
-        {
-            e.ToTable("tickets_messages");
-            e.Property(x => x.Id).HasColumnName("id");
-            e.Property(x => x.TicketId).HasColumnName("ticket_id");
-            e.Property(x => x.Kind).HasColumnName("kind");
-            e.Property(x => x.Channel).HasColumnName("channel");
-            e.Property(x => x.AuthorCustomerId).HasColumnName("author_customer_id");
-            e.Property(x => x.Body).HasColumnName("body");
-            e.Property(x => x.CreatedAt).HasColumnName("created_at");
-            e.HasOne(x => x.Ticket).WithMany().HasForeignKey(x => x.TicketId);
-            e.HasOne(x => x.AuthorCustomer).WithMany().HasForeignKey(x => x.AuthorCustomerId);
-        });
-        b.Entity<OutboxRow>(e =>
-        {
-            e.ToTable("platform_outbox");
-            e.Property(x => x.Id).HasColumnName("id");
-            e.Property(x => x.Type).HasColumnName("type");
-            e.Property(x => x.Payload).HasColumnName("payload");
-            e.Property(x => x.OccurredAt).HasColumnName("occurred_at");
-            e.Property(x => x.Attempts).HasColumnName("attempts");
-        });
-        b.Entity<AuditRow>(e =>
-        {
-            e.ToTable("platform_audit");
-            e.Property(x => x.Id).HasColumnName("id");
-            e.Property(x => x.At).HasColumnName("at");
-            e.Property(x => x.ActorId).HasColumnName("actor_id");
-            e.Property(x => x.ActorName).HasColumnName("actor_name");
-            e.Property(x => x.Via).HasColumnName("via");
-            e.Property(x => x.RemoteAddress).HasColumnName("remote_address");
-            e.Property(x => x.EntityType).HasColumnName("entity_type");
-            e.Property(x => x.EntityId).HasColumnName("entity_id");
-            e.Property(x => x.Action).HasColumnName("action");
-            e.Property(x => x.Changes).HasColumnName("changes");
-        });
+        b.Entity<CustomerRow>().ToTable("tickets_customers");
+        b.Entity<IdentityRow>().ToTable("tickets_customer_identities");
+        b.Entity<TicketRow>().ToTable("tickets_tickets");
+        b.Entity<MessageRow>().ToTable("tickets_messages").HasOne(x => x.AuthorCustomer).WithMany().HasForeignKey(x => x.AuthorCustomerId);
+        b.Entity<OutboxRow>().ToTable("platform_outbox");
+        b.Entity<AuditRow>().ToTable("platform_audit");
     }
 }
 
@@ -257,7 +191,7 @@ public static class TicketRowsEndpoint
         var facts = TicketFacts.Read(dbPath, token, categoryPath);
         services.AddSingleton(facts);
         var cs = new SqliteConnectionStringBuilder { DataSource = dbPath, Cache = SqliteCacheMode.Private, Pooling = true, DefaultTimeout = 30 }.ToString();
-        services.AddDbContextPool<TicketRowsDb>(o => o.UseSqlite(cs).AddInterceptors(new SqlitePragmas()));
+        services.AddDbContextPool<TicketRowsDb>(o => o.UseSqlite(cs).UseSnakeCaseNamingConvention().AddInterceptors(new SqlitePragmas()));
         services.AddAuthentication().AddScheme<AuthenticationSchemeOptions, BearerTokenHandler>(BearerTokenHandler.Name, null);
     }
 
