@@ -71,6 +71,9 @@ public sealed class WorkspaceBulkTests(BrowserApp app) : IAsyncLifetime
         await page.FocusAsync("#bulk-field");
         await page.SelectOptionAsync("#bulk-field", "assignee");
         await page.SelectOptionAsync("#bulk-value", await UserId("agent.a2"));
+        // The button is enabled once the circuit has the chosen value; Enter on it before then does nothing (a click
+        // would wait by itself, a key press does not: failed once on a clean clone).
+        await Assertions.Expect(page.Locator("#bulk-apply")).ToBeEnabledAsync();
         await page.FocusAsync("#bulk-apply");
         await page.Keyboard.PressAsync("Enter");
         await Assertions.Expect(page.Locator("#bulk-summary")).ToHaveTextAsync("已更新 2 个，跳过 0 个");
