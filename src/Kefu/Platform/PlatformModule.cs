@@ -267,7 +267,7 @@ public static class PlatformModule
         {
             Predicate = c => c.Tags.Contains("ready"), ResponseWriter = HealthResponse.WriteAsync,
         });
-        app.MapPrometheusScrapingEndpoint("/metrics");
+        app.MapPrometheusScrapingEndpoint(MetricsAccess.Path);
         app.MapOpenApi("/api/openapi/{documentName}.json");
         app.MapScalarApiReference("/api/docs", o => o
             .WithTitle("Kefu API")

@@ -12,11 +12,19 @@ public sealed class SlaQueries(KefuDb db, StaffDirectory directory, TimeProvider
 {
     /// <summary>The ticket's SLA for <paramref name="viewer"/>: free text typed by staff (escalation and approval reasons
     /// and notes, e.g. "客户要求回电 13812345678") masked as every other text for staff who see PII masked.</summary>
-    public async Task<TicketSlaDto> ForTicketAsync(long ticketId, StaffContext viewer, CancellationToken ct)
+    public Task<TicketSlaDto> ForTicketAsync(long ticketId, StaffContext viewer, CancellationToken ct) => ReadAsync(ticketId, viewer, withClocks: true, ct);
+
+    /// <summary>Only the ticket's escalations and approvals (no clocks, policy or badge, which are not read): what its
+    /// thread shows inline (<see cref="SlaThreadEvents"/>), beside the panel's full read.</summary>
+    public Task<TicketSlaDto> HistoryAsync(long ticketId, StaffContext viewer, CancellationToken ct) => ReadAsync(ticketId, viewer, withClocks: false, ct);
+
+    private async Task<TicketSlaDto> ReadAsync(long ticketId, StaffContext viewer, bool withClocks, CancellationToken ct)
     {
         var text = Shown(viewer);
         var now = time.UtcNow();
-        var clocks = await db.Set<SlaClock>().AsNoTracking().Where(c => c.TicketId == ticketId).OrderBy(c => c.Metric).ToListAsync(ct);
+        List<SlaClock> clocks = withClocks
+            ? await db.Set<SlaClock>().AsNoTracking().Where(c => c.TicketId == ticketId).OrderBy(c => c.Metric).ToListAsync(ct)
+            : [];
         var escalations = await db.Set<Escalation>().AsNoTracking().Where(e => e.TicketId == ticketId).OrderBy(e => e.Id).ToListAsync(ct);
         var approvals = await db.Set<ApprovalRequest>().AsNoTracking().Where(a => a.TicketId == ticketId).OrderBy(a => a.Id).ToListAsync(ct);
         var ids = clocks.Select(c => c.BreachedHolderId)

@@ -6,12 +6,12 @@ using Microsoft.Extensions.Localization;
 namespace Kefu.Sla;
 
 /// <summary>A ticket's escalations and approvals inline in its thread: raised, handled, requested, decided — read from
-/// <see cref="SlaQueries.ForTicketAsync"/>, so reasons are in the reader's language and typed text is masked as in the panel.</summary>
+/// <see cref="SlaQueries.HistoryAsync"/>, so reasons are in the reader's language and typed text is masked as in the panel.</summary>
 internal sealed class SlaThreadEvents(SlaQueries queries, IStringLocalizer<SharedResource> l) : ITicketThreadEvents
 {
     public async Task<IReadOnlyList<TicketThreadEvent>> ForTicketAsync(long ticketId, StaffContext staff, CancellationToken ct)
     {
-        var sla = await queries.ForTicketAsync(ticketId, staff, ct);
+        var sla = await queries.HistoryAsync(ticketId, staff, ct);
         var events = new List<TicketThreadEvent>();
         foreach (var e in sla.Escalations)
         {

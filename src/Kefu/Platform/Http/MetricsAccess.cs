@@ -8,10 +8,13 @@ namespace Kefu.Platform.Http;
 /// </summary>
 public static class MetricsAccess
 {
+    /// <summary>Where the Prometheus endpoint is mapped (PlatformModule) and what this check guards.</summary>
+    public const string Path = "/metrics";
+
     public static void UseMetricsAccess(this IApplicationBuilder app, string? allowedFrom)
     {
         var allowed = string.IsNullOrWhiteSpace(allowedFrom) ? NetworkList.Loopback : NetworkList.Parse(allowedFrom, "Kefu:Http:MetricsAllowedFrom");
-        app.UseWhen(c => c.Request.Path.StartsWithSegments("/metrics"), b => b.Use(async (context, next) =>
+        app.UseWhen(c => c.Request.Path.StartsWithSegments(Path), b => b.Use(async (context, next) =>
         {
             if (context.Connection.RemoteIpAddress is not { } address || NetworkList.Contains(allowed, address))
             {

@@ -90,7 +90,7 @@ public partial class TicketPane
             // Merges before session 12 also wrote an English note into both threads; the event says it in the reader's
             // language now, so the note is left out where the event is there to replace it.
             var merged = audit.Any(a => a.Action is "merged_into" or "merged_in");
-            // Other modules' events (escalations, approvals) in the same form as the ticket's own.
+            // Other modules' events (escalations, approvals, the triage decision) in the same form as the ticket's own.
             var others = new List<TimelineItem>();
             foreach (var source in sp.GetServices<ITicketThreadEvents>())
                 others.AddRange((await source.ForTicketAsync(id, staff, ct)).Select(e => new TimelineItem(e.At, 0, null, Line(e.Actor, e.Text, e.At))));
